@@ -1,0 +1,75 @@
+"""Validation of loss arguments, shared by the classes and the functions.
+
+Each argument name means the same thing in every loss, so one check per
+name serves all of them. `validate(name, value)` returns the value in the
+form stored in `get_config()` (plain Python numbers and lists).
+"""
+
+import numbers
+
+
+def _number(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"keras_losses: `{name}` must be a number, got {value!r}.")
+    return float(value)
+
+
+def _non_negative(name, value):
+    value = _number(name, value)
+    if value < 0:
+        raise ValueError(f"keras_losses: `{name}` must be >= 0, got {value}.")
+    return value
+
+
+def _q(name, value):
+    value = _number(name, value)
+    if not 0 < value <= 1:
+        raise ValueError(f"keras_losses: `{name}` must be in (0, 1], got {value}.")
+    return value
+
+
+def _label_smoothing(name, value):
+    value = _number(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"keras_losses: `{name}` must be in [0, 1), got {value}.")
+    return value
+
+
+def _boolean(name, value):
+    if not isinstance(value, bool):
+        raise ValueError(f"keras_losses: `{name}` must be True or False, got {value!r}.")
+    return value
+
+
+def _class_weights(name, value):
+    if value is None:
+        return None
+    try:
+        weights = [float(w) for w in list(value)]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"keras_losses: `{name}` must be a sequence of K numbers, got {value!r}."
+        ) from None
+    if not weights or min(weights) < 0:
+        raise ValueError(
+            f"keras_losses: `{name}` must be non-empty and >= 0, got {weights}."
+        )
+    return weights
+
+
+_CHECKS = {
+    "from_logits": _boolean,
+    "gamma": _non_negative,
+    "alpha": _non_negative,
+    "beta": _non_negative,
+    "epsilon": _number,
+    "q": _q,
+    "label_smoothing": _label_smoothing,
+    "class_weights": _class_weights,
+}
+
+
+def validate(name, value):
+    """Check one loss argument by its name; return its canonical form."""
+    check = _CHECKS.get(name)
+    return value if check is None else check(name, value)
