@@ -1,0 +1,47 @@
+"""The zoo: model builders, datasets and noise for comparing classification losses.
+
+>>> import zoo
+>>> model = zoo.build("mlp", depth=3, input_shape=(8, 8, 1), num_classes=10)
+>>> data = zoo.datasets.load("digits")  # doctest: +SKIP
+
+Submodules are imported lazily (Keras and TensorFlow load only when needed),
+so `import zoo` stays cheap.
+"""
+
+import importlib
+
+# Lazily importable submodules, `zoo.<name>` / `from zoo import <name>`.
+_SUBMODULES = {"datasets", "models", "noise", "registry"}
+
+# --- Extension point: other zoo modules (compare, export, predict, ...). ---
+# Add one line per module, e.g. `_SUBMODULES.add("compare")`.
+# --- End of extension point. ---
+
+
+def build(name, *, input_shape, num_classes, depth=None, **options):
+    """Builds model `name` (see `names()`), e.g. `build("cnn", depth=2, input_shape=(8, 8, 1), num_classes=10)`.
+
+    `depth=None` uses the family's default depth; other options go to the builder.
+    """
+    from zoo import models
+
+    if depth is not None:
+        options["depth"] = depth
+    return models.build(name, input_shape=input_shape, num_classes=num_classes, **options)
+
+
+def names():
+    """The registered model names, sorted."""
+    from zoo import models
+
+    return models.names()
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"zoo.{name}")
+    raise AttributeError(f"module 'zoo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)
