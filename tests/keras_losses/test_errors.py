@@ -1,0 +1,81 @@
+"""Bad input gets a clear error naming the problem."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_losses
+
+
+def test_unknown_name_lists_close_matches():
+    with pytest.raises(ValueError, match=r"Unknown loss 'cauchy_schwartz'.*Did you mean: 'cauchy_schwarz'"):
+        keras_losses.get("cauchy_schwartz")
+    with pytest.raises(ValueError, match=r"Did you mean: .*'ovr_squared_hinge'"):
+        keras_losses.describe("ovr_sqared_hinge")
+
+
+@pytest.mark.parametrize("bad_label", [5, -1, 1.5])
+def test_sparse_label_out_of_range_is_an_error_eagerly(bad_label):
+    labels = np.array([0, bad_label, 2], dtype="float32")
+    logits = np.zeros((3, 5), "float32")
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"sparse labels must be integers in \[0, 5\)"):
+        keras_losses.for_logits("log_loss")(labels, logits)
+
+
+def _tiny_model():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    return model
+
+
+def test_sparse_label_out_of_range_fails_fit():
+    x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
+    y = np.array([0, 1, 2, 3, 0, 1, 2, 0])
+    model = _tiny_model()
+    model.compile(loss=keras_losses.for_logits("cauchy_schwarz"), jit_compile=False)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="sparse label"):
+        model.fit(x, y, epochs=1, verbose=0)
+
+
+def test_sparse_label_out_of_range_under_xla_gives_nan_not_a_wrong_number():
+    # XLA drops TensorFlow assertions; the loss then turns NaN instead.
+    x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
+    y = np.array([0, 1, 2, 3, 0, 1, 2, 0])
+    model = _tiny_model()
+    model.compile(loss=keras_losses.for_logits("tanimoto"), jit_compile=True)
+    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert np.isnan(history.history["loss"][0])
+
+
+def test_shape_mismatch_names_both_shapes():
+    with pytest.raises(ValueError, match=r"y_true.shape=\(4, 3\).*y_pred.shape=\(4, 5\)"):
+        keras_losses.get("expectation")(np.zeros((4, 3)), np.zeros((4, 5), "float32"))
+
+
+def test_unknown_constructor_argument_is_an_error():
+    with pytest.raises(TypeError, match="unexpected argument.*gama.*accepts: from_logits, gamma"):
+        keras_losses.Focal(gama=1.0)
+    with pytest.raises(TypeError, match="unexpected argument.*from_logits"):
+        keras_losses.get("ovr_hinge", from_logits=True)
+
+
+@pytest.mark.parametrize(
+    "name, config, message",
+    [
+        ("focal", {"gamma": -1}, r"`gamma` must be >= 0"),
+        ("gce", {"q": 0.0}, r"`q` must be in \(0, 1\]"),
+        ("log_loss", {"label_smoothing": 1.0}, r"`label_smoothing` must be in \[0, 1\)"),
+        ("log_loss", {"from_logits": "yes"}, r"`from_logits` must be True or False"),
+        ("logistic", {"class_weights": [1.0, -2.0]}, r"`class_weights` must be non-empty and >= 0"),
+        ("categorical_hinge", {"from_logits": True}, r"acts on the raw outputs"),
+    ],
+)
+def test_bad_argument_values(name, config, message):
+    with pytest.raises(ValueError, match=message):
+        keras_losses.get(name, **config)
+
+
+def test_class_weights_of_wrong_length():
+    loss = keras_losses.get("log_loss", class_weights=[1.0, 2.0])
+    with pytest.raises(ValueError, match="class_weights has 2 entries but y_pred has 3 classes"):
+        loss(np.array([0, 1]), np.full((2, 3), 1 / 3, "float32"))
