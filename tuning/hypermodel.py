@@ -1,0 +1,186 @@
+"""`LossHyperModel`: a keras-tuner HyperModel in which the loss is a hyperparameter.
+
+>>> import keras_tuner, tuning
+>>> hypermodel = tuning.LossHyperModel(input_shape=(8, 8, 1), num_classes=10,
+...                                    losses=["log_loss", "focal"], depth=[1, 2])
+>>> model = hypermodel.build(keras_tuner.HyperParameters())  # doctest: +SKIP
+
+The search space reads off `build()`: `loss` is a choice among `losses`,
+and each loss's own parameters (focal's gamma, ...) are conditional
+hyperparameters, active only in the trials that pick that loss. Model
+hyperparameters (family, depth, width, dropout) and the learning rate are
+either fixed (a single value) or searched (a list of values, `hp.Choice`).
+Every trial compiles the same fixed metrics (`tuning.objective`), so trials
+are ranked on a metric whose meaning does not change with the loss.
+"""
+
+import contextlib
+import difflib
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import keras
+import keras_tuner
+
+import keras_losses
+import zoo
+from tuning import objective as objective_module
+
+Value = Union[Any, Sequence[Any]]
+
+# loss -> {parameter: (low, high, sampling, default)}: each becomes the float
+# hyperparameter "<loss>_<parameter>", active only when that loss is chosen.
+LOSS_PARAMETERS: Dict[str, Dict[str, Tuple[float, float, str, float]]] = {
+    "focal": {"gamma": (0.0, 5.0, "linear", 2.0)},
+    "poly1": {"epsilon": (-1.0, 3.0, "linear", 1.0)},
+    "gce": {"q": (0.1, 1.0, "linear", 0.7)},
+    "sce": {"alpha": (0.01, 1.0, "log", 0.1), "beta": (0.1, 2.0, "log", 1.0)},
+    "nce_rce": {"alpha": (0.1, 10.0, "log", 1.0), "beta": (0.1, 10.0, "log", 1.0)},
+    "logistic_inr": {"gamma": (0.0, 3.0, "linear", 1.0)},
+    "log_loss": {"label_smoothing": (0.0, 0.3, "linear", 0.0)},
+}
+
+# The zoo builder argument that `width` maps to, per family (None: no such argument).
+WIDTH_ARGUMENT = {"mlp": "width", "cnn": "filters", "resnet": "width"}
+DROPOUT_FAMILIES = ("mlp", "cnn")
+
+
+def validate_losses(losses: Optional[Sequence[str]]) -> Tuple[str, ...]:
+    """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
+
+    Raises ValueError naming the close matches of the first unknown name.
+    """
+    known = keras_losses.all_names()
+    if losses is None:
+        return tuple(known)
+    if isinstance(losses, str):
+        losses = [losses]
+    losses = tuple(losses)
+    if not losses:
+        raise ValueError("losses must name at least one loss.")
+    for name in losses:
+        if name not in known:
+            matches = difflib.get_close_matches(str(name), known, n=3)
+            hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
+            raise ValueError(f"Unknown loss {name!r}.{hint} Known: {', '.join(known)}.")
+    if len(set(losses)) != len(losses):
+        raise ValueError(f"losses has duplicates: {list(losses)}.")
+    return losses
+
+
+def _as_choices(name: str, value: Value) -> Tuple[Any, ...]:
+    """A fixed value becomes a 1-tuple, a list/tuple of values stays a tuple."""
+    values = tuple(value) if isinstance(value, (list, tuple)) else (value,)
+    if not values:
+        raise ValueError(f"{name} must be a value or a non-empty list of values.")
+    if len(set(values)) != len(values):
+        raise ValueError(f"{name} has duplicates: {list(values)}.")
+    return values
+
+
+def _hp_value(hp, name: str, values: Tuple[Any, ...]):
+    """`hp.Fixed` for one value, `hp.Choice` for several."""
+    if len(values) == 1:
+        return hp.Fixed(name, values[0])
+    return hp.Choice(name, list(values))
+
+
+class LossHyperModel(keras_tuner.HyperModel):
+    """Builds a zoo model compiled with a searched loss.
+
+    Args:
+        input_shape, num_classes: the data's shape and class count, or give
+            `data` (a `zoo.datasets.Data`) instead.
+        losses: names of `keras_losses.all_names()` to choose among (None: all).
+        models: a zoo family of `zoo.names()` or a list of them.
+        depth: hidden layers / blocks (a value or a list).
+        width: units (mlp), filters (cnn) or base width (resnet); None keeps
+            each family's default.
+        dropout: dropout rate of mlp and cnn (a value or a list).
+        learning_rate: Adam learning rate (a value or a list).
+        objective_metric: the fixed metric trials are ranked on, e.g.
+            "accuracy" (ranked on its validation value) or "val_nll".
+        tune_loss_parameters: False fixes every loss parameter at its default.
+    """
+
+    def __init__(self, input_shape=None, num_classes=None, *, data=None, losses=None, models="mlp",
+                 depth=2, width=None, dropout=0.0, learning_rate=1e-3, objective_metric="accuracy",
+                 tune_loss_parameters=True, name=None, tunable=True):
+        super().__init__(name=name, tunable=tunable)
+        if data is not None:
+            input_shape, num_classes = data.input_shape, data.num_classes
+        if input_shape is None or num_classes is None:
+            raise ValueError("Give input_shape and num_classes, or data.")
+        self.input_shape = tuple(input_shape)
+        self.num_classes = int(num_classes)
+        self.losses = validate_losses(losses)
+        self.models = _as_choices("models", models)
+        for family in self.models:
+            if family not in zoo.names():
+                matches = difflib.get_close_matches(str(family), zoo.names(), n=3)
+                hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
+                raise ValueError(f"Unknown model {family!r}.{hint} Known: {', '.join(zoo.names())}.")
+        self.depths = _as_choices("depth", depth)
+        self.widths = None if width is None else _as_choices("width", width)
+        self.dropouts = _as_choices("dropout", dropout)
+        self.learning_rates = _as_choices("learning_rate", learning_rate)
+        self.tune_loss_parameters = tune_loss_parameters
+        if not objective_metric.startswith(objective_module.VALIDATION_PREFIX):
+            objective_metric = objective_module.VALIDATION_PREFIX + objective_metric
+        self.objective = objective_module.resolve(objective_metric, self.num_classes)
+        self._check_architectures()
+
+    def _check_architectures(self) -> None:
+        """Builds each (family, depth) once, so a bad depth fails now, not mid-search."""
+        for family in self.models:
+            for depth in self.depths:
+                try:
+                    zoo.build(family, depth=depth, input_shape=self.input_shape, num_classes=self.num_classes)
+                except ValueError as error:
+                    raise ValueError(f"Model {family!r} at depth {depth!r}: {error}") from None
+        keras.backend.clear_session()
+
+    def loss(self, hp) -> keras.losses.Loss:
+        """Chooses the loss and, within its conditional scope, its parameters."""
+        name = hp.Choice("loss", list(self.losses)) if len(self.losses) > 1 else hp.Fixed("loss", self.losses[0])
+        config = {}
+        for loss_name, parameters in LOSS_PARAMETERS.items():
+            if loss_name not in self.losses:
+                continue
+            with hp.conditional_scope("loss", [loss_name]):
+                for parameter, (low, high, sampling, default) in parameters.items():
+                    hp_name = f"{loss_name}_{parameter}"
+                    if self.tune_loss_parameters:
+                        value = hp.Float(hp_name, low, high, sampling=sampling, default=default)
+                    else:
+                        value = hp.Fixed(hp_name, default)
+                    if loss_name == name:
+                        config[parameter] = value
+        return keras_losses.for_logits(name, **config)
+
+    def model(self, hp) -> keras.Model:
+        """Builds the (logits) zoo model of the chosen family, depth, width and dropout."""
+        family = _hp_value(hp, "model", self.models)
+        options = {"depth": _hp_value(hp, "depth", self.depths)}
+        if self.widths is not None:
+            options[WIDTH_ARGUMENT[family]] = _hp_value(hp, "width", self.widths)
+        dropout_families = [f for f in self.models if f in DROPOUT_FAMILIES]
+        if dropout_families:
+            # Active only for the chosen families that have dropout.
+            scope = (hp.conditional_scope("model", dropout_families)
+                     if len(dropout_families) < len(self.models) else contextlib.nullcontext())
+            with scope:
+                dropout = _hp_value(hp, "dropout", self.dropouts)
+            if family in DROPOUT_FAMILIES and dropout:
+                options["dropout"] = dropout
+        return zoo.build(family, input_shape=self.input_shape, num_classes=self.num_classes, **options)
+
+    def build(self, hp) -> keras.Model:
+        """Model of `hp`, compiled with the chosen loss and the fixed metrics."""
+        model = self.model(hp)
+        learning_rate = _hp_value(hp, "learning_rate", self.learning_rates)
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+            loss=self.loss(hp),
+            metrics=objective_module.metrics(self.num_classes),
+        )
+        return model

@@ -1,0 +1,102 @@
+"""The fixed metrics every trial is compiled with, and the objective chosen among them.
+
+Trials of a loss search train with different losses, so their loss values
+have different scales (a hinge loss, a bounded Tanimoto loss and the
+cross-entropy are not comparable numbers). Trials are therefore ranked on a
+fixed metric that is compiled into every trial, whatever its loss:
+
+>>> resolve("val_accuracy", num_classes=10).direction
+'max'
+>>> resolve("val_loss", num_classes=10)
+Traceback (most recent call last):
+...
+tuning.objective.ObjectiveError: Objective 'val_loss' ranks trials by their own loss ...
+
+`tracked(num_classes)` lists the names a search can be ranked on.
+"""
+
+import difflib
+from typing import Callable, Dict, List, Tuple
+
+import keras_tuner
+
+DEFAULT = "val_accuracy"
+VALIDATION_PREFIX = "val_"
+
+
+class ObjectiveError(ValueError):
+    """An objective that is not a fixed metric tracked in every trial."""
+
+
+def _accuracy(num_classes: int):
+    import keras
+
+    return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
+
+
+def _top3_accuracy(num_classes: int):
+    import keras
+
+    return keras.metrics.SparseTopKCategoricalAccuracy(k=3, name="top3_accuracy")
+
+
+def _nll(num_classes: int):
+    import keras
+
+    # The cross-entropy of softmax(logits) as a *metric*: the same yardstick in
+    # every trial, unlike the trial's own training loss.
+    return keras.metrics.SparseCategoricalCrossentropy(from_logits=True, name="nll")
+
+
+# name -> (direction, factory(num_classes), available(num_classes)).
+FIXED_METRICS: Dict[str, Tuple[str, Callable, Callable[[int], bool]]] = {
+    "accuracy": ("max", _accuracy, lambda k: True),
+    "top3_accuracy": ("max", _top3_accuracy, lambda k: k > 3),
+    "nll": ("min", _nll, lambda k: True),
+}
+
+
+def metric_names(num_classes: int) -> List[str]:
+    """Names of the fixed metrics compiled into every trial for `num_classes` classes."""
+    return [name for name, (_, _, available) in FIXED_METRICS.items() if available(num_classes)]
+
+
+def metrics(num_classes: int) -> list:
+    """Fresh Keras metric instances for `model.compile(metrics=...)`."""
+    return [FIXED_METRICS[name][1](num_classes) for name in metric_names(num_classes)]
+
+
+def tracked(num_classes: int) -> List[str]:
+    """Every objective name a search can be ranked on (validation names first)."""
+    names = metric_names(num_classes)
+    return [VALIDATION_PREFIX + name for name in names] + names
+
+
+def _is_loss_value(name: str) -> bool:
+    base = name[len(VALIDATION_PREFIX):] if name.startswith(VALIDATION_PREFIX) else name
+    return base == "loss" or base.endswith("_loss")
+
+
+def resolve(objective: str, num_classes: int) -> keras_tuner.Objective:
+    """Validates `objective` and returns it as a `keras_tuner.Objective`.
+
+    Accepts `val_<metric>` or `<metric>` for the metrics of `metric_names()`.
+    Raises `ObjectiveError` (one line) for the trial's own loss value, which
+    is not comparable across losses, and for names that are not tracked.
+    """
+    if not isinstance(objective, str) or not objective:
+        raise ObjectiveError(f"Objective must be a metric name such as {DEFAULT!r}, got {objective!r}.")
+    known = tracked(num_classes)
+    if _is_loss_value(objective):
+        raise ObjectiveError(
+            f"Objective {objective!r} ranks trials by their own loss, whose scale differs from loss "
+            f"to loss; rank on a fixed metric instead: {', '.join(known)}."
+        )
+    if objective not in known:
+        matches = difflib.get_close_matches(objective, known, n=3)
+        hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
+        raise ObjectiveError(
+            f"Objective {objective!r} is not a metric tracked in every trial.{hint} Tracked: {', '.join(known)}."
+        )
+    base = objective[len(VALIDATION_PREFIX):] if objective.startswith(VALIDATION_PREFIX) else objective
+    return keras_tuner.Objective(objective, direction=FIXED_METRICS[base][0])
