@@ -1,0 +1,225 @@
+"""Distributed search on one machine or many: chief/worker set-up and dead-worker handling.
+
+keras-tuner's own distributed mode runs one *chief* that holds the oracle
+(a gRPC server) and any number of *workers* that ask it for trials, train
+them, and report back. The role comes from three environment variables:
+
+    KERASTUNER_TUNER_ID     "chief" for the chief, a unique id per worker ("tuner0", ...)
+    KERASTUNER_ORACLE_IP    address the chief listens on / workers connect to
+    KERASTUNER_ORACLE_PORT  its port
+
+`configure()` sets them from flags and validates them. Plain keras-tuner's
+chief waits for every trial handed out, so a worker that dies mid-trial
+would keep the chief waiting forever (its trial stays in
+`oracle.ongoing_trials` and its id in `oracle.tuner_ids`). `expiring()`
+makes an oracle class whose trials expire after `trial_timeout` seconds
+without news: an expired trial goes back to the retry queue for a living
+worker (at most `max_requeues` times, then it is marked FAILED), and workers
+that ask for a trial while others are still running the last ones wait
+(IDLE) instead of stopping, so they can pick up expired trials. `serve()`
+replaces keras-tuner's chief loop: it expires trials every `poll` seconds,
+shows progress, and returns as soon as the search is over.
+"""
+
+import ipaddress
+import os
+import socket
+import time
+from typing import Callable, Optional
+
+from keras_tuner.src.engine import trial as trial_module
+from keras_tuner.src.engine.oracle import synchronized
+
+TUNER_ID = "KERASTUNER_TUNER_ID"
+ORACLE_IP = "KERASTUNER_ORACLE_IP"
+ORACLE_PORT = "KERASTUNER_ORACLE_PORT"
+# Fault injection for tests and drills: a worker whose environment sets this to N
+# stalls (sleeps for an hour) in its (N+1)-th trial, so it can be killed mid-trial.
+STALL_AFTER_TRIALS = "TUNING_STALL_AFTER_TRIALS"
+Status = trial_module.TrialStatus
+
+
+def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
+              oracle_port: Optional[int] = None) -> str:
+    """Sets the keras-tuner environment from flags (None: keep the environment) and returns the role.
+
+    Raises ValueError (one line) for an incomplete or malformed set-up.
+    """
+    for variable, value in ((TUNER_ID, tuner_id), (ORACLE_IP, oracle_ip), (ORACLE_PORT, oracle_port)):
+        if value not in (None, ""):
+            os.environ[variable] = str(value)
+    present = [v for v in (TUNER_ID, ORACLE_IP, ORACLE_PORT) if os.environ.get(v)]
+    if not present:
+        return "single"
+    if len(present) < 3:
+        missing = [v for v in (TUNER_ID, ORACLE_IP, ORACLE_PORT) if v not in present]
+        raise ValueError(
+            f"Distributed search needs the tuner id, oracle ip and oracle port together; missing: "
+            f"{', '.join(missing)} (flags --tuner_id, --oracle_ip, --oracle_port)."
+        )
+    port = os.environ[ORACLE_PORT]
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"Oracle port must be an integer in 1..65535, got {port!r}.")
+    address = os.environ[ORACLE_IP]
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        if not address.replace("-", "").replace(".", "").isalnum():
+            raise ValueError(f"Oracle ip must be an IP address or host name, got {address!r}.") from None
+    return role()
+
+
+def role() -> str:
+    """"chief", "worker" or "single" (not distributed), from the environment."""
+    if not os.environ.get(ORACLE_IP):
+        return "single"
+    return "chief" if "chief" in os.environ.get(TUNER_ID, "") else "worker"
+
+
+def tuner_id() -> str:
+    """This process's tuner id ("tuner0" when not distributed, as in keras-tuner)."""
+    return os.environ.get(TUNER_ID, "tuner0")
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def maybe_stall(trials_done: int) -> None:
+    """The fault-injection hook of `STALL_AFTER_TRIALS` (no-op unless set)."""
+    limit = os.environ.get(STALL_AFTER_TRIALS)
+    if limit is not None and trials_done >= int(limit):
+        time.sleep(3600)
+
+
+class ExpiringOracleMixin:
+    """Oracle mixin: trials of silent workers expire; workers wait for the last trials.
+
+    Set `trial_timeout` (seconds, None: never expire), `max_requeues`,
+    `idle_wait` (seconds a worker waits between IDLE answers) and `clock`
+    after construction (`expiring()` gives defaults).
+    """
+
+    trial_timeout: Optional[float] = None
+    max_requeues: int = 1
+    idle_wait: float = 0.5
+    clock: Callable[[], float] = time.monotonic
+
+    def _expiry_state(self):
+        if not hasattr(self, "_last_news"):
+            self._last_news, self._requeues, self.expired = {}, {}, []
+        return self._last_news
+
+    @synchronized
+    def expire_stale_trials(self):
+        """Expires the ongoing trials without news for `trial_timeout` seconds; returns their ids."""
+        last_news = self._expiry_state()
+        if self.trial_timeout is None:
+            return []
+        now, expired = self.clock(), []
+        for worker, trial in list(self.ongoing_trials.items()):
+            if now - last_news.setdefault(trial.trial_id, now) <= self.trial_timeout:
+                continue
+            self.ongoing_trials.pop(worker)
+            self.tuner_ids.discard(worker)
+            requeues = self._requeues.get(trial.trial_id, 0)
+            if requeues < self.max_requeues:
+                self._requeues[trial.trial_id] = requeues + 1
+                trial.status = Status.INVALID
+                trial.message = f"Expired: worker {worker} sent no news for {self.trial_timeout:g} s; requeued."
+                self._retry_queue.append(trial.trial_id)
+            else:
+                trial.status = Status.FAILED
+                trial.message = f"Expired: worker {worker} sent no news for {self.trial_timeout:g} s; failed."
+                self.end_order.append(trial.trial_id)
+            self.expired.append(trial.trial_id)
+            expired.append(trial.trial_id)
+            self._save_trial(trial)
+        if expired:
+            self.save()
+        return expired
+
+    def _draining(self, worker) -> bool:
+        """All trials are handed out, none waits for retry, but other workers still run some."""
+        return bool(
+            self.max_trials and len(self.trials) >= self.max_trials and not self._retry_queue
+            and any(other != worker for other in self.ongoing_trials)
+        )
+
+    @synchronized
+    def _create_trial_now(self, tuner_id):
+        self.expire_stale_trials()
+        if tuner_id not in self.ongoing_trials and self._draining(tuner_id):
+            self.tuner_ids.add(tuner_id)
+            return trial_module.Trial(self.get_space(), status=Status.IDLE)
+        trial = super().create_trial(tuner_id)
+        if trial.status == Status.RUNNING:
+            self._expiry_state()[trial.trial_id] = self.clock()
+        return trial
+
+    def create_trial(self, tuner_id):
+        trial = self._create_trial_now(tuner_id)
+        if trial.status == Status.IDLE:
+            time.sleep(self.idle_wait)  # Outside the lock: the worker asks again at once.
+        return trial
+
+    @synchronized
+    def update_trial(self, trial_id, metrics, step=0):
+        trial = self.trials[trial_id]
+        if trial.status != Status.RUNNING:  # A late report of an expired trial.
+            return trial
+        self._expiry_state()[trial_id] = self.clock()
+        return super().update_trial(trial_id, metrics, step=step)
+
+    @synchronized
+    def end_trial(self, trial):
+        self._expiry_state()
+        if trial.trial_id in self._retry_queue:
+            # The expired trial's worker came back before anyone reran it: keep its result.
+            self._retry_queue.remove(trial.trial_id)
+        elif trial.trial_id in self.expired and not any(
+                t.trial_id == trial.trial_id for t in self.ongoing_trials.values()):
+            return None  # A late report of a trial already finished, failed or rerun.
+        return super().end_trial(trial)
+
+
+def expiring(oracle_class, trial_timeout: Optional[float] = None, max_requeues: int = 1, idle_wait: float = 0.5):
+    """Returns a subclass of `oracle_class` with `ExpiringOracleMixin` and these defaults."""
+    return type(f"Expiring{oracle_class.__name__}", (ExpiringOracleMixin, oracle_class), {
+        "trial_timeout": trial_timeout, "max_requeues": max_requeues, "idle_wait": idle_wait,
+    })
+
+
+def serve(oracle, poll: float = 0.5, on_poll: Optional[Callable[[], None]] = None, grace: float = 5.0) -> None:
+    """Runs the chief's gRPC oracle server until the search is over (replaces keras-tuner's loop).
+
+    Every `poll` seconds: expires stale trials (`ExpiringOracleMixin`) and calls
+    `on_poll` (progress). Returns once a worker was told to stop and no trial
+    is running or queued, so a dead worker cannot keep the chief forever
+    when `trial_timeout` is set.
+    """
+    from concurrent import futures
+
+    import grpc
+    from keras_tuner.src import protos
+    from keras_tuner.src.distribute import oracle_chief
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    servicer = oracle_chief.OracleServicer(oracle)
+    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    server.add_insecure_port(f"{os.environ[ORACLE_IP]}:{os.environ[ORACLE_PORT]}")
+    server.start()
+    try:
+        while True:
+            time.sleep(poll)
+            if hasattr(oracle, "expire_stale_trials"):
+                oracle.expire_stale_trials()
+            if on_poll is not None:
+                on_poll()
+            if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
+                break
+    finally:
+        server.stop(grace)

@@ -1,0 +1,151 @@
+"""The leaderboard of a loss search: data first (JSON), then Markdown and a bar plot.
+
+`build(trials, objective)` turns keras-tuner trials into plain records;
+`write(board, out)` writes `leaderboard.json` and renders
+`leaderboard.md` and `best_per_loss.png` from that data alone, so
+`render(load(out), out)` reproduces the reports without keras-tuner.
+"""
+
+import json
+import math
+import os
+from typing import Any, Dict, Iterable, List, Optional
+
+HIDDEN_PREFIX = "tuner/"  # Hyperband's bookkeeping values, not hyperparameters.
+MODEL_KEYS = ("model", "depth", "width", "dropout", "learning_rate")
+
+
+def _finite(value) -> Optional[float]:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def trial_record(trial, objective) -> Dict[str, Any]:
+    """A plain record of one keras-tuner `Trial`: status, score, metrics at the best step, values."""
+    values = {k: v for k, v in trial.hyperparameters.values.items() if not k.startswith(HIDDEN_PREFIX)}
+    metrics = {}
+    for name in trial.metrics.metrics:
+        history = trial.metrics.get_history(name)
+        at_best = [obs for obs in history if obs.step == trial.best_step] or history[-1:]
+        if at_best:
+            metrics[name] = _finite(at_best[0].mean())
+    return {
+        "trial_id": trial.trial_id,
+        "status": str(trial.status),
+        "loss": values.get("loss"),
+        "objective": objective.name,
+        "score": _finite(trial.score),
+        "best_step": trial.best_step,
+        "metrics": metrics,
+        "hyperparameters": values,
+        "epochs": trial.hyperparameters.values.get("tuner/epochs"),
+    }
+
+
+def build(trials: Iterable, objective) -> Dict[str, Any]:
+    """The leaderboard data: every trial, and the best completed trial per loss, best first."""
+    records = sorted((trial_record(t, objective) for t in trials), key=lambda r: r["trial_id"])
+    maximize = objective.direction == "max"
+    best: Dict[str, Dict[str, Any]] = {}
+    for record in records:
+        if record["status"] != "COMPLETED" or record["score"] is None:
+            continue
+        current = best.get(record["loss"])
+        if current is None or (record["score"] > current["score"] if maximize else record["score"] < current["score"]):
+            best[record["loss"]] = record
+    ranked = sorted(best.values(), key=lambda r: r["score"], reverse=maximize)
+    return {
+        "objective": objective.name,
+        "direction": objective.direction,
+        "trials": records,
+        "completed": sum(r["status"] == "COMPLETED" for r in records),
+        "best_per_loss": ranked,
+    }
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
+
+
+def markdown(board: Dict[str, Any]) -> str:
+    """The Markdown leaderboard: best trial per loss, sorted by the objective."""
+    objective = board["objective"]
+    lines = [
+        f"# Loss search leaderboard",
+        "",
+        f"Best trial per loss, ranked by `{objective}` ({board['direction']}imize); "
+        f"{board['completed']} of {len(board['trials'])} trials completed.",
+        "",
+        f"| rank | loss | {objective} | loss parameters | model | depth | width | dropout | learning rate | trial |",
+        "|---:|---|---:|---|---|---:|---:|---:|---:|---|",
+    ]
+    for rank, record in enumerate(board["best_per_loss"], 1):
+        hp = record["hyperparameters"]
+        prefix = f"{record['loss']}_"
+        loss_parameters = ", ".join(f"{k[len(prefix):]}={_format(v)}" for k, v in hp.items() if k.startswith(prefix))
+        cells = [str(rank), f"`{record['loss']}`", _format(record["score"]), loss_parameters or "-"]
+        cells += [_format(hp.get(key)) or "default" for key in MODEL_KEYS]
+        cells.append(record["trial_id"])
+        lines.append("| " + " | ".join(cells) + " |")
+    best = board.get("best_model")
+    if best:
+        lines += ["", f"Best configuration (trial {best['trial_id']}, `{best['loss']}`) retrained with early "
+                      f"stopping on `{objective}`: " + ", ".join(f"test {k} {_format(v)}" for k, v in
+                                                              sorted(best.get("test", {}).items())) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def plot(board: Dict[str, Any], path: str) -> None:
+    """Horizontal bar plot of the best score per loss (best at the top)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    records = board["best_per_loss"]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * max(len(records), 3) + 1.2))
+    names = [r["loss"] for r in records][::-1]
+    scores = [r["score"] for r in records][::-1]
+    ax.barh(names, scores, color="tab:blue")
+    for y, score in enumerate(scores):
+        ax.text(score, y, f" {score:.3f}", va="center", fontsize=8)
+    ax.set_xlabel(board["objective"])
+    ax.set_title(f"Best {board['objective']} per loss")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def render(board: Dict[str, Any], out: str) -> None:
+    """Writes `leaderboard.md` and `best_per_loss.png` from the board data."""
+    with open(os.path.join(out, "leaderboard.md"), "w") as f:
+        f.write(markdown(board))
+    plot(board, os.path.join(out, "best_per_loss.png"))
+
+
+def write(board: Dict[str, Any], out: str) -> None:
+    """Writes `leaderboard.json` (the data), then renders the reports from it."""
+    os.makedirs(out, exist_ok=True)
+    tmp = os.path.join(out, "leaderboard.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(board, f, indent=1)
+    os.replace(tmp, os.path.join(out, "leaderboard.json"))
+    render(board, out)
+
+
+def load(out: str) -> Optional[Dict[str, Any]]:
+    """The board stored in `out`, or None."""
+    path = os.path.join(out, "leaderboard.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def best_per_loss_scores(board: Dict[str, Any]) -> List[tuple]:
+    """(loss, score) pairs, best first."""
+    return [(r["loss"], r["score"]) for r in board["best_per_loss"]]

@@ -1,0 +1,339 @@
+"""Search the loss (and the model) with keras-tuner: `python -m tuning.search`.
+
+    python -m tuning.search --dataset digits --losses all --max_trials 20 --epochs 10
+
+Writes to `--out` (default `runs/search`):
+
+- `tuner/`: keras-tuner's project (trials, checkpoints, oracle state); a rerun
+  with the same `--out` resumes it (nothing finished is redone or lost);
+- `search_spec.json`: the search space and data of that project; a rerun
+  with a different one is refused before searching;
+- `trials.jsonl`: one record per finished trial, appended as each ends;
+- `leaderboard.json`, then `leaderboard.md` and `best_per_loss.png` from it;
+- `best.keras` (logits model) and `best_savedmodel/` (serving signature
+  returns probabilities): the best configuration retrained on train with
+  early stopping on validation.
+
+Distributed: set `--tuner_id chief` (or `KERASTUNER_TUNER_ID=chief`) plus
+`--oracle_ip`/`--oracle_port` on the chief and `--tuner_id tuner0`, ... on
+the workers, all with the same flags and `--out` (see `tuning.distributed`).
+"""
+
+import json
+import os
+import sys
+import time
+import warnings
+from typing import Any, Dict, List, Optional, Sequence
+
+from absl import app, flags, logging
+
+from tuning import distributed, leaderboard
+
+FLAGS = flags.FLAGS
+TUNERS = ("random", "bayesian", "hyperband")
+SPEC_FILE = "search_spec.json"
+TRIALS_FILE = "trials.jsonl"
+PROJECT = "tuner"
+
+flags.DEFINE_string("dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).")
+flags.DEFINE_list("losses", ["all"], "Comma-separated losses to search over (names of keras_losses.all_names()), "
+                  "or 'all'.")
+flags.DEFINE_list("models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.")
+flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.")
+flags.DEFINE_list("widths", [], "Comma-separated widths (mlp units, cnn filters, resnet width); empty: "
+                  "each family's default.")
+flags.DEFINE_list("dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.")
+flags.DEFINE_list("learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.")
+flags.DEFINE_bool("tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).")
+flags.DEFINE_enum("tuner", "random", TUNERS, "Search algorithm.")
+flags.DEFINE_integer("max_trials", 20, "Trials in total (a resumed search counts the finished ones).")
+flags.DEFINE_integer("epochs", 10, "Epochs per trial (Hyperband: the most epochs of a trial).")
+flags.DEFINE_string("objective", "val_accuracy", "Fixed metric the trials are ranked on (val_accuracy, "
+                    "val_top3_accuracy, val_nll, ...); never the trial's own loss.")
+flags.DEFINE_integer("batch_size", 128, "Batch size.")
+flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.")
+flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).")
+flags.DEFINE_bool("retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.")
+flags.DEFINE_integer("retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).")
+flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.")
+flags.DEFINE_integer("threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).")
+flags.DEFINE_string("tuner_id", None, "Distributed: 'chief' or a worker id such as 'tuner0' "
+                    "(default: $KERASTUNER_TUNER_ID; unset: not distributed).")
+flags.DEFINE_string("oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).")
+flags.DEFINE_integer("oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).")
+flags.DEFINE_float("trial_timeout", 1800.0, "Distributed: seconds without news after which the chief expires "
+                   "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).")
+flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.")
+
+
+class SearchSpecError(ValueError):
+    """`--out` holds a search with another search space or data."""
+
+
+# ---------------------------------------------------------------- tuners
+
+
+class _TrialHooks:
+    """Tuner mixin: trial records (`trials.jsonl`), progress callbacks, fault injection, chief loop."""
+
+    trial_log: Optional[str] = None
+    on_trial_done = None
+    on_chief_poll = None
+
+    def run_trial(self, trial, *args, **kwargs):
+        self._started = time.time()
+        distributed.maybe_stall(getattr(self, "_trials_run", 0))
+        return super().run_trial(trial, *args, **kwargs)
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        self._trials_run = getattr(self, "_trials_run", 0) + 1
+        record = leaderboard.trial_record(self.oracle.get_trial(trial.trial_id), self.oracle.objective)
+        record.update(tuner_id=self.tuner_id, elapsed_s=round(time.time() - getattr(self, "_started", time.time()), 2),
+                      time=time.time())
+        if self.trial_log:
+            with open(self.trial_log, "a") as f:  # One short line per append: safe across processes.
+                f.write(json.dumps(record) + "\n")
+        if self.on_trial_done is not None:
+            self.on_trial_done(record)
+
+    def search(self, *args, **kwargs):
+        if distributed.role() == "chief":
+            self.oracle.verbose = 0
+            self.save()
+            distributed.serve(self.oracle, on_poll=self.on_chief_poll)
+            return
+        super().search(*args, **kwargs)
+
+
+def _tuner_classes():
+    import keras_tuner
+
+    class LossTuner(_TrialHooks, keras_tuner.Tuner):
+        """A keras-tuner Tuner for any oracle, with the trial hooks."""
+
+    class LossHyperband(_TrialHooks, keras_tuner.Hyperband):
+        """keras-tuner's Hyperband tuner (epoch budget, warm starts) around a given oracle."""
+
+        def __init__(self, oracle, hypermodel, **kwargs):
+            keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
+
+    return LossTuner, LossHyperband
+
+
+def make_tuner(kind: str, hypermodel, *, out: str, max_trials: int, epochs: int, seed: int = 0,
+               trial_timeout: Optional[float] = None):
+    """The keras-tuner tuner `kind` (random, bayesian, hyperband) over `hypermodel`, resuming `out`.
+
+    Its oracle ranks on `hypermodel.objective` and expires trials silent for
+    `trial_timeout` seconds (distributed search, `tuning.distributed`).
+    """
+    from keras_tuner.src.tuners import bayesian, hyperband, randomsearch
+
+    if kind not in TUNERS:
+        raise ValueError(f"Unknown tuner {kind!r}; choose one of {', '.join(TUNERS)}.")
+    base = {"random": randomsearch.RandomSearchOracle, "bayesian": bayesian.BayesianOptimizationOracle,
+            "hyperband": hyperband.HyperbandOracle}[kind]
+    oracle_class = distributed.expiring(base, trial_timeout=trial_timeout or None)
+    common = dict(objective=hypermodel.objective, seed=seed + 1)
+    if kind == "hyperband":
+        oracle = oracle_class(max_epochs=max(epochs, 2), factor=3, **common)
+        oracle.max_trials = max_trials  # Also cap Hyperband by the trial budget.
+    else:
+        oracle = oracle_class(max_trials=max_trials, **common)
+    tuner_class, hyperband_class = _tuner_classes()
+    tuner_class = hyperband_class if kind == "hyperband" else tuner_class
+    return tuner_class(oracle=oracle, hypermodel=hypermodel, directory=out, project_name=PROJECT, overwrite=False)
+
+
+# ---------------------------------------------------------------- search spec
+
+
+def search_spec(config: Dict[str, Any]) -> Dict[str, Any]:
+    """The part of a configuration that defines the search space and the ranking (not the budget)."""
+    keys = ("dataset", "losses", "models", "depths", "widths", "dropouts", "learning_rates",
+            "tune_loss_parameters", "tuner", "objective", "epochs", "batch_size", "seed")
+    return {key: config[key] for key in keys}
+
+
+def check_spec(out: str, spec: Dict[str, Any]) -> None:
+    """Stores `spec` in `out`, or raises SearchSpecError if `out` holds a search with another one."""
+    path = os.path.join(out, SPEC_FILE)
+    if os.path.exists(path):
+        with open(path) as f:
+            stored = json.load(f)
+        differences = [f"{key}: stored {stored.get(key)!r}, now {spec.get(key)!r}"
+                       for key in sorted(set(stored) | set(spec)) if stored.get(key) != spec.get(key)]
+        if differences:
+            raise SearchSpecError(
+                f"{out} holds a different search ({'; '.join(differences)}); use another --out or the same flags."
+            )
+        return
+    if os.path.exists(os.path.join(out, PROJECT)):
+        raise SearchSpecError(f"{out} holds a keras-tuner project without {SPEC_FILE}; use another --out.")
+    os.makedirs(out, exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(spec, f, indent=1)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- running
+
+
+def _progress(total: Optional[int], done: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=done, unit="trial", desc="search", disable=not enabled,
+                dynamic_ncols=True, file=sys.stderr)
+
+
+def _finished(oracle) -> int:
+    return sum(str(t.status) in ("COMPLETED", "FAILED") for t in oracle.trials.values())
+
+
+def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: int) -> Dict[str, Any]:
+    """Retrains the best trial's configuration (early stopping on the objective), saves and exports it."""
+    import keras
+
+    best_trial = tuner.oracle.get_best_trials(1)[0]
+    objective = tuner.oracle.objective
+    model = hypermodel.build(best_trial.hyperparameters)
+    stop = keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction, patience=patience,
+                                         restore_best_weights=True)
+    history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
+    test = model.evaluate(data.test, return_dict=True, verbose=0)
+    model.save(os.path.join(out, "best.keras"))
+    inputs = keras.Input(shape=hypermodel.input_shape, name="inputs")
+    serving = keras.Model(inputs, keras.layers.Softmax(name="probabilities")(model(inputs)), name="serving")
+    serving.export(os.path.join(out, "best_savedmodel"), verbose=False)
+    record = leaderboard.trial_record(best_trial, objective)
+    return {
+        "trial_id": best_trial.trial_id, "loss": record["loss"], "hyperparameters": record["hyperparameters"],
+        "epochs_trained": len(history.history["loss"]),
+        "test": {k: float(v) for k, v in test.items() if k != "loss"},
+    }
+
+
+def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """Runs (or resumes) the search of `config` (the flags as a dict); returns the leaderboard.
+
+    Workers of a distributed search return None; the chief and a single
+    process write the leaderboard and the best model.
+    """
+    from tuning.hypermodel import LossHyperModel, validate_losses
+
+    role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
+    losses = None if list(config["losses"]) == ["all"] else list(config["losses"])
+    config = dict(config, losses=list(validate_losses(losses)))  # Bad names fail before anything runs.
+    out = config["out"]
+
+    if config.get("threads"):
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(config["threads"])
+        tf.config.threading.set_inter_op_parallelism_threads(config["threads"])
+    import keras
+
+    import zoo
+
+    data = zoo.datasets.load(config["dataset"], batch_size=config["batch_size"], seed=config["seed"])
+    hypermodel = LossHyperModel(
+        data=data, losses=config["losses"], models=config["models"], depth=config["depths"],
+        width=config["widths"] or None, dropout=config["dropouts"], learning_rate=config["learning_rates"],
+        objective_metric=config["objective"], tune_loss_parameters=config["tune_loss_parameters"],
+    )
+    check_spec(out, search_spec(config))
+    keras.utils.set_random_seed(config["seed"])
+    tuner = make_tuner(config["tuner"], hypermodel, out=out, max_trials=config["max_trials"],
+                       epochs=config["epochs"], seed=config["seed"], trial_timeout=config.get("trial_timeout"))
+    tuner.trial_log = os.path.join(out, TRIALS_FILE)
+
+    show = config.get("progress", True)
+    if role == "worker":
+        def report(record):
+            print(f"[{record['tuner_id']}] trial {record['trial_id']} {record['status'].lower()} in "
+                  f"{record['elapsed_s']:.1f}s: {record['objective']}={record['score']}", flush=True)
+
+        tuner.on_trial_done = report
+        tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0)
+        return None
+
+    bar = _progress(config["max_trials"], _finished(tuner.oracle), show and role in ("single", "chief"))
+
+    def advance(record=None):
+        bar.n = _finished(tuner.oracle)
+        best = tuner.oracle.get_best_trials(1)
+        if best and best[0].score is not None:
+            bar.set_postfix_str(f"best {tuner.oracle.objective.name}={best[0].score:.4f}", refresh=False)
+        bar.refresh()
+
+    tuner.on_trial_done, tuner.on_chief_poll = advance, advance
+    tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0)
+    advance()
+    bar.close()
+
+    board = leaderboard.build(tuner.oracle.trials.values(), tuner.oracle.objective)
+    if not board["best_per_loss"]:
+        raise RuntimeError("No trial completed; see the trial messages in " + os.path.join(out, PROJECT))
+    if config.get("retrain", True):
+        previous = leaderboard.load(out) or {}
+        kept = previous.get("best_model")
+        if (kept and kept["trial_id"] == board["best_per_loss"][0]["trial_id"]
+                and os.path.exists(os.path.join(out, "best.keras"))):
+            board["best_model"] = kept  # Resumed search, same winner: nothing to redo.
+        else:
+            board["best_model"] = retrain_best(tuner, hypermodel, data, out, epochs=config["retrain_epochs"],
+                                               patience=config["patience"])
+    leaderboard.write(board, out)
+    return board
+
+
+def _parse_numbers(name: str, values: Sequence[str], kind) -> List:
+    try:
+        return [kind(v) for v in values]
+    except ValueError:
+        raise ValueError(f"--{name} must be comma-separated {kind.__name__}s, got {','.join(values)!r}.") from None
+
+
+def config_from_flags() -> Dict[str, Any]:
+    """The flags as the configuration dict of `run()`."""
+    return {
+        "dataset": FLAGS.dataset, "losses": FLAGS.losses, "models": FLAGS.models,
+        "depths": _parse_numbers("depths", FLAGS.depths, int),
+        "widths": _parse_numbers("widths", FLAGS.widths, int),
+        "dropouts": _parse_numbers("dropouts", FLAGS.dropouts, float),
+        "learning_rates": _parse_numbers("learning_rates", FLAGS.learning_rates, float),
+        "tune_loss_parameters": FLAGS.tune_loss_parameters, "tuner": FLAGS.tuner,
+        "max_trials": FLAGS.max_trials, "epochs": FLAGS.epochs, "objective": FLAGS.objective,
+        "batch_size": FLAGS.batch_size, "seed": FLAGS.seed, "out": FLAGS.out, "retrain": FLAGS.retrain,
+        "retrain_epochs": FLAGS.retrain_epochs, "patience": FLAGS.patience, "threads": FLAGS.threads,
+        "tuner_id": FLAGS.tuner_id, "oracle_ip": FLAGS.oracle_ip, "oracle_port": FLAGS.oracle_port,
+        "trial_timeout": FLAGS.trial_timeout, "progress": FLAGS.progress,
+    }
+
+
+def main(argv):
+    del argv
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.set_verbosity(logging.WARNING)
+    warnings.filterwarnings("ignore", message=".*shuffle=True.*")
+    from zoo.datasets import DatasetUnavailableError
+
+    try:
+        if FLAGS.max_trials < 1 or FLAGS.epochs < 1 or FLAGS.batch_size < 1:
+            raise ValueError("--max_trials, --epochs and --batch_size must be positive.")
+        board = run(config_from_flags())
+    except (ValueError, DatasetUnavailableError, RuntimeError) as error:
+        print(f"error: {error}".splitlines()[0], file=sys.stderr)
+        return 2
+    if board is not None:
+        print(leaderboard.markdown(board))
+        print(f"Wrote {FLAGS.out}/leaderboard.md, leaderboard.json, best_per_loss.png"
+              + (", best.keras, best_savedmodel/" if FLAGS.retrain else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    app.run(main)
