@@ -1,0 +1,79 @@
+"""Models saved by released versions of keras_losses still load and predict the same.
+
+`tests/fixtures/keras_losses_<version>/` holds, per release, tiny `.keras`
+models (one per loss, compiled with a configured instance, and one per
+canonical loss compiled by its string name), their inputs and predictions
+(`expected.npz`) and each loss's class and configuration (`manifest.json`);
+`tests/fixtures/make_fixtures.py` writes them. Every directory is tested, so
+a release that can no longer load a model an earlier release saved fails CI.
+
+Compatibility rules these tests enforce:
+
+- Loss names are stable. Renaming a loss means keeping the old name working:
+  add it to `keras_losses.registry.ALIASES` (string names in `compile`) and
+  keep the old class registered under its old `keras_losses>ClassName`
+  (e.g. a subclass or a second `register_keras_serializable` name), so
+  both `"old_name"` and the stored class reference still resolve.
+- Arguments are never removed or changed in meaning: every stored
+  `get_config()` entry must come back unchanged (new arguments with defaults
+  may be added).
+- Released fixture directories are never regenerated; a new release adds its
+  own directory with `python tests/fixtures/make_fixtures.py`.
+"""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+import keras_losses
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+VERSION_DIRS = sorted(d for d in os.listdir(FIXTURES) if d.startswith("keras_losses_"))
+
+
+def _manifest(version_dir):
+    with open(os.path.join(FIXTURES, version_dir, "manifest.json")) as file:
+        return json.load(file)
+
+
+CASES = [(d, stem) for d in VERSION_DIRS for stem in sorted(_manifest(d)["fixtures"])]
+
+
+def test_fixtures_exist_and_are_small():
+    assert VERSION_DIRS, "no tests/fixtures/keras_losses_<version> directory"
+    total = sum(os.path.getsize(os.path.join(root, f))
+                for root, _, files in os.walk(FIXTURES) for f in files)
+    assert total < 1024 * 1024, f"fixtures take {total} bytes; keep them under 1 MB"
+
+
+def test_every_current_loss_has_a_fixture():
+    """A new loss gets fixtures in the release that adds it (aliases count for renames)."""
+    saved = {keras_losses.registry.ALIASES.get(record["loss"], record["loss"])
+             for d in VERSION_DIRS for record in _manifest(d)["fixtures"].values()}
+    assert set(keras_losses.all_names()) - saved == set()
+
+
+@pytest.mark.parametrize("version_dir,stem", CASES, ids=[f"{d}/{s}" for d, s in CASES])
+def test_fixture_loads_with_predictions_and_loss_intact(version_dir, stem):
+    record = _manifest(version_dir)["fixtures"][stem]
+    path = os.path.join(FIXTURES, version_dir, f"{stem}.keras")
+    with np.load(os.path.join(FIXTURES, version_dir, "expected.npz")) as expected:
+        x, predictions = expected["x"], expected[stem]
+
+    model = keras.saving.load_model(path)  # safe_mode on, no custom_objects
+
+    np.testing.assert_allclose(model.predict(x, verbose=0), predictions, rtol=1e-5, atol=1e-6)
+    keras_losses.get(record["loss"])  # the stored name still resolves (alias after a rename)
+    if record["compiled_by"] == "name":
+        assert model.loss == record["loss"]
+        loss = keras.losses.get(model.loss)
+    else:
+        loss = model.loss
+    assert type(loss) is keras.saving.get_registered_object(record["registered_name"])
+    config = loss.get_config()
+    assert {key: config.get(key) for key in record["config"]} == record["config"]
+    value = float(loss(np.array([0, 1, 2, 0, 1, 2, 0, 1]), predictions))
+    assert np.isfinite(value)
