@@ -136,7 +136,7 @@ def _canonical(name):
     return name
 
 
-def get(name, **config):
+def get(name, /, **config):
     """A configured loss instance by name.
 
     `get("focal", gamma=1.0, from_logits=True)` builds this package's
@@ -161,7 +161,7 @@ def takes_from_logits(name):
     return KERAS_CLASSIFICATION_LOSSES[name][0] != RAW
 
 
-def for_logits(name, **config):
+def for_logits(name, /, **config):
     """`get(name, **config)` configured for a model that outputs logits.
 
     Adds `from_logits=True` to the losses defined on probabilities; the

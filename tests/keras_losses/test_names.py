@@ -1,0 +1,109 @@
+"""Names: get/names/describe, compile(loss=NAME), no shadowing of Keras."""
+
+import json
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import keras_losses
+from keras_losses import compat
+
+SPEC_NAMES = [
+    "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
+    "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
+    "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
+]
+
+
+def test_names_are_the_spec_names():
+    assert keras_losses.names() == SPEC_NAMES
+    assert keras_losses.keras_names() == [
+        "categorical_crossentropy", "kl_divergence", "poisson",
+        "categorical_hinge", "categorical_focal_crossentropy",
+    ]
+
+
+@pytest.mark.parametrize("name", SPEC_NAMES)
+def test_describe(name):
+    info = keras_losses.describe(name)
+    assert info["name"] == name
+    assert info["acts_on"] in ("raw outputs", "softmax probabilities", "sigmoid probabilities")
+    assert info["formula"] and info["paper"] and info["range"]
+    assert ("from_logits" in info["defaults"]) == (info["acts_on"] != "raw outputs")
+    assert info["defaults"] == {
+        k: v for k, v in keras_losses.get(name).get_config().items()
+        if k not in ("name", "reduction", "dtype")
+    }
+
+
+def test_get_configures_instances():
+    loss = keras_losses.get("focal", gamma=1.0, from_logits=True)
+    assert isinstance(loss, keras_losses.Focal)
+    assert loss.get_config()["gamma"] == 1.0 and loss.get_config()["from_logits"] is True
+    kl = keras_losses.get("kl_divergence", from_logits=True)
+    assert isinstance(kl, keras_losses.KerasLoss) and kl.get_config()["loss"] == "kl_divergence"
+
+
+@pytest.mark.parametrize("name", SPEC_NAMES)
+def test_compile_by_string_trains(name):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 4)).astype("float32")
+    y = rng.integers(0, 3, size=16)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss=name)
+    loss = model.train_on_batch(x, y)
+    assert np.isfinite(loss)
+    # What Keras resolved the string to (private attribute: guards the mechanism).
+    resolved = [entry.loss for entry in model._compile_loss._flat_losses]
+    assert [type(r) for r in resolved] == [type(keras_losses.get(name))]
+
+
+def test_string_mechanism_leaves_keras_builtins_untouched():
+    """In a fresh process: Keras's own table before and after our import."""
+    script = (
+        "import json, keras\n"
+        "from keras.src import losses as m\n"
+        "before = {k: repr(v) for k, v in m.ALL_OBJECTS_DICT.items()}\n"
+        "import keras_losses\n"
+        "after = {k: repr(v) for k, v in m.ALL_OBJECTS_DICT.items()}\n"
+        "print(json.dumps({'before': before, 'after': after,"
+        " 'hinge': type(keras.losses.get('hinge')).__name__}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    before, after = data["before"], data["after"]
+    assert {k: after[k] for k in before} == before
+    assert set(after) - set(before) == set(SPEC_NAMES)
+    assert not set(SPEC_NAMES) & set(before)
+    assert data["hinge"] == "function"  # Keras's "hinge" keeps its meaning
+
+
+def test_guard_keras_version_is_tested():
+    """Fails loudly on a Keras outside the tested range: re-test, then widen
+    `compat.TESTED_KERAS` and the pins in setup.cfg together."""
+    assert compat.is_tested_keras(), (
+        f"Keras {keras.__version__} is outside the range keras_losses was tested with "
+        f"({compat.TESTED_KERAS}); the compile(loss=NAME) mechanism must be re-verified."
+    )
+
+
+def test_guard_fails_loudly_when_keras_table_is_missing(monkeypatch):
+    from keras.src import losses as keras_losses_module
+
+    monkeypatch.delattr(keras_losses_module, "ALL_OBJECTS_DICT")
+    with pytest.raises(compat.IncompatibleKerasError, match="ALL_OBJECTS_DICT.*Tested Keras range"):
+        compat.install({"cauchy_schwarz": keras_losses.CauchySchwarz})
+
+
+def test_guard_fails_loudly_when_strings_stop_resolving(monkeypatch):
+    monkeypatch.setattr(keras.losses, "get", lambda identifier: None)
+    with pytest.raises(compat.IncompatibleKerasError, match="returned None"):
+        compat.install({"cauchy_schwarz": keras_losses.CauchySchwarz})
+
+
+def test_guard_refuses_to_shadow_a_keras_builtin():
+    with pytest.raises(compat.IncompatibleKerasError, match="'hinge' is already a Keras built-in"):
+        compat.install({"hinge": keras_losses.OvrHinge})
