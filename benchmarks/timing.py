@@ -1,0 +1,32 @@
+"""Side-by-side timing: interleaved rounds, medians, ratios to a baseline.
+
+Machines here are shared and noisy, so candidates are timed in interleaved
+rounds (every candidate once per round, order rotated) and compared by the
+median of their rounds, always against a baseline measured in the same run.
+"""
+
+import statistics
+import time
+
+
+def interleaved_medians(candidates, rounds=7, repeats=5):
+    """`{name: median seconds per call}` for `candidates` `{name: callable}`."""
+    samples = {name: [] for name in candidates}
+    names = list(candidates)
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            start = time.perf_counter()
+            for _ in range(repeats):
+                candidates[name]()
+            samples[name].append((time.perf_counter() - start) / repeats)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def print_table(title, header, rows):
+    """Print a Markdown table."""
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")
