@@ -66,7 +66,27 @@ def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
     except ValueError:
         if not address.replace("-", "").replace(".", "").isalnum():
             raise ValueError(f"Oracle ip must be an IP address or host name, got {address!r}.") from None
+    quiet_hyperparameter_protos()
     return role()
+
+
+def quiet_hyperparameter_protos() -> None:
+    """Silences keras-tuner 1.4.8's stray `print` in `Parent.to_proto` (every gRPC call prints values)."""
+    import contextlib
+    import io
+
+    from keras_tuner.src.engine import conditions
+
+    original = conditions.Parent.to_proto
+    if getattr(original, "_quiet", False):
+        return
+
+    def to_proto(self):
+        with contextlib.redirect_stdout(io.StringIO()):
+            return original(self)
+
+    to_proto._quiet = True
+    conditions.Parent.to_proto = to_proto
 
 
 def role() -> str:
