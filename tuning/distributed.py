@@ -45,27 +45,27 @@ def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
 
     Raises ValueError (one line) for an incomplete or malformed set-up.
     """
-    for variable, value in ((TUNER_ID, tuner_id), (ORACLE_IP, oracle_ip), (ORACLE_PORT, oracle_port)):
-        if value not in (None, ""):
-            os.environ[variable] = str(value)
-    present = [v for v in (TUNER_ID, ORACLE_IP, ORACLE_PORT) if os.environ.get(v)]
+    given = {TUNER_ID: tuner_id, ORACLE_IP: oracle_ip, ORACLE_PORT: oracle_port}
+    settings = {v: str(given[v]) if given[v] not in (None, "") else os.environ.get(v, "") for v in given}
+    present = [v for v, value in settings.items() if value]
     if not present:
         return "single"
     if len(present) < 3:
-        missing = [v for v in (TUNER_ID, ORACLE_IP, ORACLE_PORT) if v not in present]
+        missing = [v for v in settings if v not in present]
         raise ValueError(
             f"Distributed search needs the tuner id, oracle ip and oracle port together; missing: "
             f"{', '.join(missing)} (flags --tuner_id, --oracle_ip, --oracle_port)."
         )
-    port = os.environ[ORACLE_PORT]
+    port = settings[ORACLE_PORT]
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"Oracle port must be an integer in 1..65535, got {port!r}.")
-    address = os.environ[ORACLE_IP]
+    address = settings[ORACLE_IP]
     try:
         ipaddress.ip_address(address)
     except ValueError:
         if not address.replace("-", "").replace(".", "").isalnum():
             raise ValueError(f"Oracle ip must be an IP address or host name, got {address!r}.") from None
+    os.environ.update(settings)  # Only once valid.
     quiet_hyperparameter_protos()
     return role()
 

@@ -1,0 +1,150 @@
+"""The search: three tuners, outputs, resume, refusals (in-process and through the CLI)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tuning import distributed, search
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
+
+
+@pytest.fixture(autouse=True)
+def _not_distributed():
+    variables = (distributed.TUNER_ID, distributed.ORACLE_IP, distributed.ORACLE_PORT)
+    saved = {v: os.environ.pop(v) for v in variables if v in os.environ}
+    yield
+    for variable in variables:
+        os.environ.pop(variable, None)
+    os.environ.update(saved)
+
+
+def _config(out, **overrides):
+    config = {
+        "dataset": "digits", "losses": ["log_loss", "focal", "ovr_squared_hinge"], "models": ["mlp"],
+        "depths": [1], "widths": [8], "dropouts": [0.0], "learning_rates": [0.01],
+        "tune_loss_parameters": True, "tuner": "random", "max_trials": 2, "epochs": 1,
+        "objective": "val_accuracy", "batch_size": 256, "seed": 0, "out": str(out), "retrain": False,
+        "retrain_epochs": 2, "patience": 1, "threads": 0, "trial_timeout": 0, "progress": False,
+    }
+    config.update(overrides)
+    return config
+
+
+def _trials(out):
+    with open(os.path.join(out, search.TRIALS_FILE)) as f:
+        return [json.loads(line) for line in f]
+
+
+@pytest.mark.parametrize("tuner", ["random", "bayesian", "hyperband"])
+def test_each_tuner_finishes_a_tiny_search(tmp_path, tuner):
+    board = search.run(_config(tmp_path, tuner=tuner, max_trials=3, epochs=2))
+    assert 1 <= board["completed"] <= 3
+    assert board["objective"] == "val_accuracy"
+    scores = [r["score"] for r in board["best_per_loss"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert len(_trials(tmp_path)) == len(board["trials"])
+
+
+def test_outputs_and_best_model_export(tmp_path):
+    import keras
+    import tensorflow as tf
+
+    import keras_losses  # noqa: F401  (registers the losses for loading)
+    import zoo
+
+    board = search.run(_config(tmp_path, max_trials=2, retrain=True))
+    for name in ("leaderboard.md", "leaderboard.json", "best_per_loss.png", "best.keras", "search_spec.json"):
+        assert os.path.getsize(tmp_path / name) > 0, name
+    stored = json.loads((tmp_path / "leaderboard.json").read_text())
+    assert stored["best_per_loss"][0]["trial_id"] == board["best_model"]["trial_id"]
+    markdown = (tmp_path / "leaderboard.md").read_text()
+    for record in stored["best_per_loss"]:
+        assert f"`{record['loss']}`" in markdown
+
+    data = zoo.datasets.load("digits")
+    model = keras.saving.load_model(tmp_path / "best.keras")
+    logits = model.predict(data.x_test[:8], verbose=0)
+    loaded = tf.saved_model.load(str(tmp_path / "best_savedmodel"))  # Keep a reference to its variables.
+    served = loaded.serve(tf.constant(data.x_test[:8]))
+    probabilities = np.asarray(served)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(probabilities, tf.nn.softmax(logits).numpy(), atol=1e-5)
+
+
+def test_rerun_resumes_without_redoing_or_losing_trials(tmp_path):
+    first = search.run(_config(tmp_path, max_trials=2))
+    second = search.run(_config(tmp_path, max_trials=3))
+    before = {r["trial_id"]: r["score"] for r in first["trials"]}
+    after = {r["trial_id"]: r["score"] for r in second["trials"]}
+    assert len(after) == 3 and set(before) < set(after)
+    assert all(after[t] == before[t] for t in before)
+    assert [r["trial_id"] for r in _trials(tmp_path)] == sorted(after)  # Each trial ran exactly once.
+    third = search.run(_config(tmp_path, max_trials=3))  # Nothing left: nothing runs.
+    assert len(_trials(tmp_path)) == 3 and len(third["trials"]) == 3
+
+
+def test_incompatible_search_directory_is_refused_before_searching(tmp_path):
+    search.run(_config(tmp_path, max_trials=1))
+    with pytest.raises(search.SearchSpecError, match="losses: stored"):
+        search.run(_config(tmp_path, losses=["log_loss", "tanimoto"]))
+    with pytest.raises(search.SearchSpecError, match="dataset: stored 'digits', now 'blobs'"):
+        search.run(_config(tmp_path, dataset="blobs"))
+    assert len(_trials(tmp_path)) == 1
+
+
+def _cli(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "tuning.search", *args], cwd=ROOT, env=ENV, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_cli_unknown_loss_is_one_line_before_anything_runs(tmp_path):
+    result = _cli("--losses", "log_loss,focl", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Unknown loss 'focl'. Did you mean: 'focal'?" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()  # Refused before anything ran.
+
+
+@pytest.fixture
+def main_in_process(capsys):
+    """Runs `tuning.search.main` with flags in this process; returns (exit code, stderr)."""
+    def run(*args):
+        search.FLAGS.unparse_flags()
+        search.FLAGS(["tuning.search", *args])
+        code = search.main([])
+        return code, capsys.readouterr().err
+
+    yield run
+    search.FLAGS.unparse_flags()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--losses", "log_loss,focal", "--objective", "val_loss"], "Objective 'val_loss' ranks trials by their own loss"),
+    (["--losses", "log_loss,focal", "--objective", "val_acuracy"], "Did you mean: 'val_accuracy'"),
+    (["--losses", "log_loss", "--tuner_id", "chief"], "missing: KERASTUNER_ORACLE_IP"),
+    (["--losses", "log_loss", "--tuner_id", "tuner0", "--oracle_ip", "127.0.0.1", "--oracle_port", "70000"],
+     "Oracle port must be an integer in 1..65535"),
+    (["--losses", "log_loss", "--depths", "1,two"], "--depths must be comma-separated ints"),
+    (["--losses", "log_loss", "--models", "resnet", "--depths", "3"], "resnet"),
+])
+def test_main_bad_input_is_one_line_error(tmp_path, main_in_process, args, message):
+    code, stderr = main_in_process(*args, "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert stderr.startswith("error: ") and stderr.count("\n") == 1 and message in stderr
+    assert not (tmp_path / "out" / search.PROJECT).exists()
+    assert distributed.role() == "single"  # A refused set-up leaves the environment alone.
+
+
+def test_cli_refuses_other_search_in_out(tmp_path):
+    search.run(_config(tmp_path, max_trials=1))
+    result = _cli("--losses", "log_loss,focal", "--out", str(tmp_path))
+    assert result.returncode == 2 and "holds a different search" in result.stderr
+    assert "Traceback" not in result.stderr
