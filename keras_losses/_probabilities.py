@@ -23,24 +23,31 @@ def softmax_parts(y_pred, from_logits):
     return y_pred, _safe_log(y_pred)
 
 
+def log_scores(y_pred, from_logits):
+    """`z` with `softmax(z) = p`: the logits, or `log p` for probabilities."""
+    return y_pred if from_logits else _safe_log(y_pred)
+
+
 def sigmoid_parts(y_pred, from_logits):
     """Return `(log_s, log_1ms)`: `log s` and `log(1 - s)`, `s = σ(y_pred)`."""
     if from_logits:
-        return ops.log_sigmoid(y_pred), ops.log_sigmoid(-y_pred)
+        # log(1 − σ(o)) = −softplus(o) and log σ(o) = log(1 − σ(o)) + o:
+        # one stable softplus serves both.
+        log_1ms = -ops.softplus(y_pred)
+        return log_1ms + y_pred, log_1ms
     return _safe_log(y_pred), _safe_log(1.0 - y_pred)
 
 
-def masked_logsumexp(x, mask):
-    """`log Σ_{mask} exp(x)` over the last axis; entries off the mask count 0.
+# Stands for −∞ off a mask: exp() of it is exactly 0, and unlike −∞ it keeps
+# max-subtraction and gradients free of inf − inf.
+_MASKED = -1e30
 
-    Uses `where` on both the input and the result so that neither the value
-    nor the gradient sees `log 0`.
-    """
-    x = ops.where(mask, x, ops.full_like(x, -float("inf")))
-    return ops.logsumexp(x, axis=-1)
+
+def masked_logsumexp(x, mask):
+    """`log Σ_{mask} exp(x)` over the last axis; entries off the mask count 0."""
+    return ops.logsumexp(ops.where(mask, x, _MASKED), axis=-1)
 
 
 def masked_softmax(x, mask):
     """Softmax over the entries of the last axis where `mask` holds."""
-    x = ops.where(mask, x, ops.full_like(x, -float("inf")))
-    return ops.softmax(x, axis=-1)
+    return ops.softmax(ops.where(mask, x, _MASKED), axis=-1)

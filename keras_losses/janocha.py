@@ -7,7 +7,7 @@ or soft target, `ŷ = 2y − 1`; sums run over the K classes.
 
 from keras import ops
 
-from keras_losses._probabilities import masked_logsumexp, softmax_parts
+from keras_losses._probabilities import log_scores, masked_logsumexp, softmax_parts
 from keras_losses._targets import (
     apply_class_weights,
     smooth_labels,
@@ -99,13 +99,15 @@ def tanimoto(y_true, y_pred, from_logits=False):
 def cauchy_schwarz(y_true, y_pred, from_logits=False):
     """Per-example `−log(Σ p·y / (‖p‖₂·‖y‖₂))`; see `CauchySchwarz`."""
     y, o = targets_and_outputs(y_true, y_pred)
-    _, log_p = softmax_parts(o, from_logits)
-    # log Σ p·y = logsumexp(log p + log y) over the classes where y > 0, so a
-    # target probability that underflows to 0 in float32 still has a finite log.
+    # With p = softmax(z) = exp(z − lse(z)) the normaliser lse(z) cancels:
+    #   −log(Σ p·y) + log‖p‖ = −lse_{y>0}(z + log y) + ½·lse(2z),
+    # all in log-space, so a target probability that underflows to 0 in
+    # float32 still has a finite log.
+    z = log_scores(o, from_logits)
     support = y > 0
-    log_y = ops.log(ops.where(support, y, ops.ones_like(y)))
-    log_overlap = masked_logsumexp(log_p + log_y, support)
-    log_norm_p = 0.5 * ops.logsumexp(2.0 * log_p, axis=-1)
+    log_y = ops.log(ops.where(support, y, 1.0))
+    log_overlap = masked_logsumexp(z + log_y, support)
+    log_norm_p = 0.5 * ops.logsumexp(2.0 * z, axis=-1)
     log_norm_y = 0.5 * ops.log(ops.sum(ops.square(y), axis=-1))
     return log_norm_p + log_norm_y - log_overlap
 

@@ -23,9 +23,7 @@ def inr_weights(y, log_1ms, gamma):
     """In-negative-class weights `w_k ∝ (1 − y_k)·(1 − s_k)^(−γ)`, `Σ w = 1`."""
     negative = 1.0 - y
     in_negative_class = negative > 0
-    log_weight = -gamma * log_1ms + ops.log(
-        ops.where(in_negative_class, negative, ops.ones_like(negative))
-    )
+    log_weight = -gamma * log_1ms + ops.log(ops.where(in_negative_class, negative, 1.0))
     return masked_softmax(log_weight, in_negative_class)
 
 
