@@ -107,3 +107,14 @@ def test_guard_fails_loudly_when_strings_stop_resolving(monkeypatch):
 def test_guard_refuses_to_shadow_a_keras_builtin():
     with pytest.raises(compat.IncompatibleKerasError, match="'hinge' is already a Keras built-in"):
         compat.install({"hinge": keras_losses.OvrHinge})
+
+
+def test_readme_table_lists_every_loss_with_its_formula():
+    import pathlib
+
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    for name in keras_losses.all_names():
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, f"README's loss table has no row for {name}"
+        formula = keras_losses.describe(name)["formula"].replace("|", "\\|")
+        assert formula in row, name
