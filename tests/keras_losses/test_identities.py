@@ -33,10 +33,11 @@ def test_gce_with_q_one_is_one_minus_target_probability():
     np.testing.assert_allclose(per_example("gce", labels, logits, q=1.0), 1 - p_t, rtol=1e-5, atol=1e-6)
 
 
-def test_focal_with_gamma_zero_is_log_loss():
+@pytest.mark.parametrize("name, config", [("focal", {"gamma": 0.0}), ("poly1", {"epsilon": 0.0})])
+def test_reduces_to_log_loss(name, config):
     labels, _, logits = batch(seed=13)
     np.testing.assert_allclose(
-        per_example("focal", labels, logits, gamma=0.0),
+        per_example(name, labels, logits, **config),
         per_example("log_loss", labels, logits),
         rtol=1e-6,
     )
@@ -62,15 +63,6 @@ def test_logistic_inr_weighs_hard_non_targets_more():
         for g in (0.0, 2.0)
     }
     assert increase[2.0] > increase[0.0] > 0
-
-
-def test_poly1_with_epsilon_zero_is_log_loss():
-    labels, _, logits = batch(seed=15)
-    np.testing.assert_allclose(
-        per_example("poly1", labels, logits, epsilon=0.0),
-        per_example("log_loss", labels, logits),
-        rtol=1e-6,
-    )
 
 
 def test_kl_divergence_equals_log_loss_for_one_hot_labels():
