@@ -189,8 +189,8 @@ class ExpiringOracleMixin:
     @synchronized
     def update_trial(self, trial_id, metrics, step=0):
         trial = self.trials[trial_id]
-        if trial.status != Status.RUNNING:  # A late report of an expired trial.
-            return trial
+        if trial.status != Status.RUNNING and trial_id not in self._retry_queue:
+            return trial  # A late report of an expired trial that has finished (or failed) since.
         self._expiry_state()[trial_id] = self.clock()
         return super().update_trial(trial_id, metrics, step=step)
 
