@@ -190,8 +190,8 @@ def normalise(x: np.ndarray, scale: float, mean: Optional[Sequence[float]] = Non
 def _per_channel(name: str, values: Sequence[float], x: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float32).ravel()
     if values.size not in (1, x.shape[-1]):
-        raise InputError(f"{name} needs 1 or {x.shape[-1]} values (one per channel), "
-                         f"got {values.size}.")
+        wanted = "1 value" if x.shape[-1] == 1 else f"1 or {x.shape[-1]} values (one per channel)"
+        raise InputError(f"{name} needs {wanted}, got {values.size}.")
     return values
 
 
