@@ -1,0 +1,257 @@
+"""Experiments that compare losses: the settings grid, run keys, result records, resume.
+
+A *setting* is everything a training run depends on except the loss (dataset,
+model, depth, seed, noise, training hyperparameters); a *run* is a setting
+plus a loss and yields one result *record*. All losses of a setting train
+together in one fused model (`zoo.fused`), so they see the same batches from
+the same initial weights.
+
+>>> config = SweepConfig(losses=("log_loss", "l2"), depths=(1, 2), seeds=(0,), label_noise=(0.0, 0.4))
+>>> [(s.depth, s.label_noise) for s in grid(config)]
+[(1, 0.0), (1, 0.4), (2, 0.0), (2, 0.4)]
+>>> run_key(grid(config)[0], "l2")
+'dataset=digits/model=mlp/depth=1/label_noise=0/noise_type=symmetric/input_noise=0/seed=0/epochs=20/batch_size=64/optimizer=adam/learning_rate=0.001/loss=l2'
+>>> noise_conditions(SweepConfig(label_noise=(0.0, 0.2), input_noise=(0.0, 1.0), cross_noise=False))
+[(0.0, 0.0), (0.2, 0.0), (0.0, 1.0)]
+>>> epochs_to_fraction([0.5, 0.8, 0.97, 1.0], 0.95)
+3
+"""
+
+import dataclasses
+import datetime
+import platform
+import time
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from zoo import results
+
+# The result record fields that identify a setting (in key order), then the loss.
+SETTING_FIELDS = ("dataset", "model", "depth", "label_noise", "noise_type", "input_noise", "seed",
+                  "epochs", "batch_size", "optimizer", "learning_rate")
+# A setting's fields that define one experimental condition, with the seed left out.
+CONDITION_FIELDS = tuple(f for f in SETTING_FIELDS if f != "seed")
+SPEED_FRACTION = 0.95  # Learning speed: epochs to reach this fraction of the run's best val accuracy.
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepConfig:
+    """What to compare: the grid is the product of the tuple fields.
+
+    With `cross_noise=False` label noise and input noise vary one at a time
+    (every label noise rate without input noise, every input sigma without
+    label noise) instead of in every combination.
+
+    `validation_split` holds out part of the training split for the
+    validation accuracy (reported per epoch, used for learning speed); the
+    test split is only reported, never used for a choice.
+    """
+
+    dataset: str = "digits"
+    losses: Tuple[str, ...] = ()
+    models: Tuple[str, ...] = ("mlp",)
+    depths: Tuple[int, ...] = (1, 2, 3)
+    seeds: Tuple[int, ...] = (0, 1, 2)
+    label_noise: Tuple[float, ...] = (0.0, 0.4)
+    noise_type: str = "symmetric"
+    input_noise: Tuple[float, ...] = (0.0,)
+    cross_noise: bool = True
+    epochs: int = 20
+    batch_size: int = 64
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    validation_split: float = 0.2
+    data_dir: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One cell of the grid: everything a run depends on except the loss."""
+
+    dataset: str
+    model: str
+    depth: int
+    label_noise: float
+    noise_type: str
+    input_noise: float
+    seed: int
+    epochs: int
+    batch_size: int
+    optimizer: str
+    learning_rate: float
+
+    def fields(self) -> Dict:
+        """The setting as a dict, in `SETTING_FIELDS` order."""
+        return {name: getattr(self, name) for name in SETTING_FIELDS}
+
+
+def grid(config: SweepConfig) -> List[Setting]:
+    """All settings of `config`, ordered so that settings of one model and depth are adjacent.
+
+    (Adjacent settings reuse one compiled fused model.)
+    """
+    return [
+        Setting(config.dataset, model, depth, label_noise, config.noise_type, input_noise, seed,
+                config.epochs, config.batch_size, config.optimizer, config.learning_rate)
+        for model in config.models for depth in config.depths
+        for label_noise, input_noise in noise_conditions(config) for seed in config.seeds
+    ]
+
+
+def noise_conditions(config: SweepConfig) -> List[Tuple[float, float]]:
+    """The `(label_noise, input_noise)` pairs of the grid (see `SweepConfig.cross_noise`)."""
+    if config.cross_noise:
+        return [(rate, sigma) for rate in config.label_noise for sigma in config.input_noise]
+    pairs = [(rate, 0.0) for rate in config.label_noise] + [(0.0, sigma) for sigma in config.input_noise]
+    return list(dict.fromkeys(pairs))  # Unique, in order.
+
+
+def _format(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def run_key(setting, loss: str) -> str:
+    """The stable identifier of a run: `field=value/...` over the setting fields and the loss.
+
+    `setting` is a `Setting` or a record (a dict with those fields).
+    """
+    fields = setting.fields() if isinstance(setting, Setting) else {f: setting[f] for f in SETTING_FIELDS}
+    return "/".join(f"{name}={_format(value)}" for name, value in {**fields, "loss": loss}.items())
+
+
+def condition(record: Dict) -> Tuple:
+    """A record's experimental condition: its setting without the seed."""
+    return tuple(record[field] for field in CONDITION_FIELDS)
+
+
+def epochs_to_fraction(curve: Sequence[float], fraction: float = SPEED_FRACTION) -> Optional[int]:
+    """The first epoch (1-based) whose value reaches `fraction` of the curve's best; None if empty."""
+    values = np.asarray(curve, dtype=float)
+    if values.size == 0 or np.all(np.isnan(values)):
+        return None
+    return int(np.argmax(values >= fraction * np.nanmax(values))) + 1
+
+
+def versions() -> Dict[str, str]:
+    """Versions of the libraries that a result depends on."""
+    import keras
+    import tensorflow as tf
+
+    import keras_losses
+
+    return {"keras_losses": keras_losses.__version__, "keras": keras.__version__,
+            "tensorflow": tf.__version__, "python": platform.python_version()}
+
+
+def make_records(setting: Setting, histories: Dict[str, Dict[str, List[float]]], data_info: Dict,
+                 wall_seconds: float, worker: str) -> List[Dict]:
+    """One result record per loss of a finished fused training of `setting`.
+
+    `wall_seconds` is the setting's (shared) training time; each record also
+    carries its share, `wall_seconds / number of losses trained together`.
+    """
+    finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    common = {
+        **setting.fields(),
+        "realised_flip_fraction": data_info["label_noise"]["realised_fraction"],
+        "sizes": data_info["sizes"],
+        "fused_with": len(histories),
+        "setting_wall_seconds": round(wall_seconds, 3),
+        "wall_seconds": round(wall_seconds / max(len(histories), 1), 3),
+        "finished_at": finished,
+        "worker": worker,
+        "versions": versions(),
+    }
+    records = []
+    for loss, history in histories.items():
+        val, test = history.get("val_accuracy", []), history.get("test_accuracy", [])
+        records.append({
+            "key": run_key(setting, loss), "loss": loss, **common,
+            "train_loss": history["loss"], "train_accuracy": history["accuracy"],
+            "val_accuracy": val, "test_accuracy": test,
+            "final_test_accuracy": test[-1] if test else None,
+            "best_val_accuracy": max(val) if val else None,
+        })
+    return records
+
+
+class Runner:
+    """Runs settings with all their pending losses fused, appending records as each setting ends.
+
+    Args:
+        config: the sweep (losses, data directory, ...).
+        out_dir: where results files live; finished runs are read from every
+            `results*.jsonl` there, so a rerun skips them (resume).
+        results_file: the file this runner appends to (in `out_dir`).
+        worker: a name stored in the records (the tuner id when distributed).
+        on_train: called with `(setting, losses)` before each training (tests count them).
+    """
+
+    def __init__(self, config: SweepConfig, out_dir: str, results_file: str = results.DEFAULT_FILE,
+                 worker: str = "local", on_train: Optional[Callable] = None):
+        self.config, self.out_dir, self.worker, self.on_train = config, out_dir, worker, on_train
+        self.path = results.path_in(out_dir, results_file)
+        self._trainer_key, self._trainer = None, None
+
+    def pending(self, setting: Setting, done: Optional[set] = None) -> List[str]:
+        """The losses of `setting` without a record yet (in `config.losses` order)."""
+        done = results.done_keys(self.out_dir) if done is None else done
+        return [loss for loss in self.config.losses if run_key(setting, loss) not in done]
+
+    def load(self, setting: Setting):
+        """The setting's data: `zoo.datasets.load` with its seed and noise."""
+        from zoo import datasets
+
+        return datasets.load(setting.dataset, batch_size=setting.batch_size,
+                             validation_split=self.config.validation_split, seed=setting.seed,
+                             data_dir=self.config.data_dir, label_noise=setting.label_noise,
+                             noise_type=setting.noise_type, input_noise=setting.input_noise)
+
+    def _trainer_for(self, setting: Setting, losses: List[str], data):
+        """A fused trainer for these losses and shapes, reused while they stay the same."""
+        from zoo import fused
+
+        spec = fused.TrainSpec(epochs=setting.epochs, batch_size=setting.batch_size,
+                               optimizer=setting.optimizer, learning_rate=setting.learning_rate, seed=setting.seed)
+        key = (tuple(losses), setting.model, setting.depth, data.input_shape, data.num_classes,
+               len(data.y_train), dataclasses.replace(spec, seed=0))
+        if key != self._trainer_key:
+            self._trainer = None  # Free the old model first.
+            self._trainer = fused.FusedTrainer(losses, setting.model, {"depth": setting.depth}, data.input_shape,
+                                               data.num_classes, len(data.y_train), spec)
+            self._trainer_key = key
+        return self._trainer
+
+    def run_setting(self, setting: Setting, losses: Optional[List[str]] = None,
+                    on_epoch: Optional[Callable[[int], None]] = None) -> List[Dict]:
+        """Trains the pending (or given) losses of `setting` together and appends their records."""
+        losses = self.pending(setting) if losses is None else list(losses)
+        if not losses:
+            return []
+        if self.on_train is not None:
+            self.on_train(setting, losses)
+        start = time.perf_counter()
+        data = self.load(setting)
+        trainer = self._trainer_for(setting, losses, data)
+        splits = {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}
+        result = trainer.run((data.x_train, data.y_train), splits, seed=setting.seed, on_epoch=on_epoch)
+        records = make_records(setting, result.histories, data.info, time.perf_counter() - start, self.worker)
+        results.append(self.path, records)
+        return records
+
+    def run(self, settings: Sequence[Setting], progress: bool = True) -> int:
+        """Runs every setting's pending losses with a progress bar (epochs); returns trainings done."""
+        from tqdm.auto import tqdm
+
+        done = results.done_keys(self.out_dir)
+        todo = [(setting, self.pending(setting, done)) for setting in settings]
+        todo = [(setting, losses) for setting, losses in todo if losses]
+        total = sum(setting.epochs for setting, _ in todo)
+        with tqdm(total=total, unit="epoch", disable=not progress, dynamic_ncols=True,
+                  desc=f"{len(todo)} settings") as bar:
+            for index, (setting, losses) in enumerate(todo):
+                bar.set_postfix_str(f"{setting.model} d{setting.depth} noise {setting.label_noise:g}/"
+                                    f"{setting.input_noise:g} seed {setting.seed} ({index + 1}/{len(todo)})")
+                self.run_setting(setting, losses, on_epoch=lambda _: bar.update(1))
+        return len(todo)
