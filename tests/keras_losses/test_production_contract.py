@@ -26,11 +26,11 @@ import keras
 import numpy as np
 import pytest
 
-from tests.fixtures.make_fixtures import compiled_models, loss_record, training_data
+from tests.fixtures.make_fixtures import compiled_model, fixture_specs, loss_record, training_data
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EPOCHS, CONTINUE_EPOCHS, BATCH = 3, 5, 16
-MODELS = compiled_models()
+SPECS = fixture_specs()
 
 # Runs in a fresh interpreter: loads every model, reports what it finds, trains on.
 LOADER = textwrap.dedent(f"""
@@ -75,7 +75,8 @@ def saved(tmp_path_factory):
     x, y = training_data()
     np.savez(directory / "data.npz", x=x, y=y)
     expected = {}
-    for stem, (model, name, compiled_by) in MODELS.items():
+    for stem, (name, compiled_by) in SPECS.items():
+        model = compiled_model(name, compiled_by)
         model.run_eagerly = True
         model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
         model.save(directory / f"{stem}.keras")
@@ -85,7 +86,7 @@ def saved(tmp_path_factory):
             "optimizer": [np.asarray(v) for v in model.optimizer.variables],
             "iterations": int(model.optimizer.iterations),
         }
-    (directory / "stems.json").write_text(json.dumps(list(MODELS)))
+    (directory / "stems.json").write_text(json.dumps(list(SPECS)))
     env = {**os.environ, "PYTHONPATH": REPO, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run([sys.executable, "-c", LOADER, str(directory)], cwd=directory, env=env,
                             capture_output=True, text=True, timeout=600)
@@ -102,13 +103,13 @@ def test_fresh_process_needs_only_keras_losses(saved):
 def test_every_canonical_loss_is_covered_both_ways():
     import keras_losses
 
-    by_name = {name for _, name, how in MODELS.values() if how == "name"}
-    by_instance = {name for _, name, how in MODELS.values() if how == "instance"}
+    by_name = {name for name, how in SPECS.values() if how == "name"}
+    by_instance = {name for name, how in SPECS.values() if how == "instance"}
     assert by_name == set(keras_losses.names())
     assert by_instance == set(keras_losses.all_names())
 
 
-@pytest.mark.parametrize("stem", list(MODELS))
+@pytest.mark.parametrize("stem", list(SPECS))
 def test_saved_model_loads_intact_and_trains_on(saved, stem):
     directory, expected, report = saved
     reference, loaded = expected[stem], report[stem]

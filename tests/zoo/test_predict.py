@@ -33,9 +33,10 @@ def files(tmp_path_factory):
     model = keras.Sequential([keras.Input(SHAPE), keras.layers.Flatten(),
                               keras.layers.Dense(CLASSES)])
     model.compile(optimizer="adam", loss=keras_losses.for_logits("tanimoto"))
+    x = np.random.default_rng(0).uniform(size=(12,) + SHAPE).astype(np.float32)
+    model.fit(x, np.arange(12) % CLASSES, epochs=1, verbose=0)
     model.save(directory / "model.keras")
     serving.export(model, str(directory / "exported"))
-    x = np.random.default_rng(0).uniform(size=(12,) + SHAPE).astype(np.float32)
     np.save(directory / "x.npy", x)
     return {"dir": directory, "model": model, "keras": str(directory / "model.keras"),
             "saved": str(directory / "exported"), "x": x, "npy": str(directory / "x.npy")}
