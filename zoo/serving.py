@@ -96,7 +96,7 @@ def serving_function(model: keras.Model, logits: Optional[bool] = None) -> Calla
 def input_spec(model: keras.Model) -> tf.TensorSpec:
     """The batch input signature of a single-input `model`."""
     if len(model.inputs or []) != 1:
-        raise ValueError(f"export needs a built model with exactly one input, got "
+        raise ValueError(f"serving needs a built model with exactly one input, got "
                          f"{len(model.inputs or [])} inputs.")
     tensor = model.inputs[0]
     return tf.TensorSpec((None,) + tuple(tensor.shape[1:]), tensor.dtype, name="inputs")
