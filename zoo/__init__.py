@@ -15,7 +15,19 @@ _SUBMODULES = {"datasets", "models", "noise", "registry"}
 
 # --- Extension point: other zoo modules (compare, export, predict, ...). ---
 # Add one line per module, e.g. `_SUBMODULES.add("compare")`.
+_SUBMODULES.update({"serving", "predict", "input_files"})
+_SUBMODULES.update({"compare", "experiment", "fused", "report", "results", "presets", "distributed"})
 # --- End of extension point. ---
+
+
+def export(model, export_dir, logits=None):
+    """Writes a TensorFlow SavedModel serving probabilities and the class.
+
+    See `zoo.serving.export`; the SavedModel loads with TensorFlow alone.
+    """
+    from zoo import serving
+
+    return serving.export(model, export_dir, logits=logits)
 
 
 def build(name, *, input_shape, num_classes, depth=None, **options):
