@@ -15,6 +15,7 @@ target <= 0.65).
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,7 @@ def _search(workers: int, work_dir: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
     env.update(TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
     ids = ["chief"] + [f"tuner{i}" for i in range(workers)]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     processes = [subprocess.Popen(common + ["--tuner_id", tuner_id], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for tuner_id in ids]
@@ -64,10 +66,13 @@ def _search(workers: int, work_dir: str) -> dict:
                 process.kill()
                 process.wait()
     wall = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     with open(os.path.join(out, "trials.jsonl")) as f:
         records = [json.loads(line) for line in f]
     first_start = min(r["time"] - r["elapsed_s"] for r in records)
-    return {"workers": workers, "wall_s": wall, "trial_phase_s": max(r["time"] for r in records) - first_start,
+    return {"workers": workers, "wall_s": wall, "cpu_s": cpu,
+            "trial_phase_s": max(r["time"] for r in records) - first_start,
             "trials": len(records), "completed": sum(r["status"] == "COMPLETED" for r in records),
             "per_worker": {t: sum(r["tuner_id"] == t for r in records) for t in ids[1:]},
             "mean_trial_s": sum(r["elapsed_s"] for r in records) / len(records)}
@@ -81,11 +86,12 @@ def main(argv):
           f"1 TF thread per worker; searches in {work_dir}", flush=True)
     results = [_search(workers, work_dir) for workers in (1, 2)]
     print()
-    print("| workers | wall (s) | trial phase (s) | mean trial (s) | trials completed | trials per worker |")
-    print("|---:|---:|---:|---:|---:|---|")
+    print("| workers | wall (s) | trial phase (s) | mean trial (s) | CPU (s) | cores busy | trials completed "
+          "| trials per worker |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         print(f"| {r['workers']} | {r['wall_s']:.1f} | {r['trial_phase_s']:.1f} | {r['mean_trial_s']:.2f} | "
-              f"{r['completed']}/{r['trials']} | {r['per_worker']} |")
+              f"{r['cpu_s']:.0f} | {r['cpu_s'] / r['wall_s']:.2f} | {r['completed']}/{r['trials']} | {r['per_worker']} |")
     one, two = results
     shutil.rmtree(work_dir, ignore_errors=True) if not FLAGS.work_dir else None
     print(f"trial_phase_ratio: {two['trial_phase_s'] / one['trial_phase_s']:.3f}")
