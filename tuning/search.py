@@ -10,8 +10,8 @@ Writes to `--out` (default `runs/search`):
   with a different one is refused before searching;
 - `trials.jsonl`: one record per finished trial, appended as each ends;
 - `leaderboard.json`, then `leaderboard.md` and `best_per_loss.png` from it;
-- `best.keras` (logits model) and `best_savedmodel/` (serving signature
-  returns probabilities): the best configuration retrained on train with
+- `best.keras` (logits model) and `best_savedmodel/` (`zoo.serving.export`:
+  the serving signature returns probabilities and class): the best configuration retrained on train with
   early stopping on validation.
 
 Distributed: set `--tuner_id chief` (or `KERASTUNER_TUNER_ID=chief`) plus
@@ -197,6 +197,8 @@ def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: in
     """Retrains the best trial's configuration (early stopping on the objective), saves and exports it."""
     import keras
 
+    from zoo import serving
+
     best_trial = tuner.oracle.get_best_trials(1)[0]
     objective = tuner.oracle.objective
     model = hypermodel.build(best_trial.hyperparameters)
@@ -205,9 +207,8 @@ def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: in
     history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
     test = model.evaluate(data.test, return_dict=True, verbose=0)
     model.save(os.path.join(out, "best.keras"))
-    inputs = keras.Input(shape=hypermodel.input_shape, name="inputs")
-    serving = keras.Model(inputs, keras.layers.Softmax(name="probabilities")(model(inputs)), name="serving")
-    serving.export(os.path.join(out, "best_savedmodel"), verbose=False)
+    # serving_default: inputs -> {"probabilities": softmax(logits), "class"}; needs no project code to load.
+    serving.export(model, os.path.join(out, "best_savedmodel"), logits=True)
     record = leaderboard.trial_record(best_trial, objective)
     return {
         "trial_id": best_trial.trial_id, "loss": record["loss"], "hyperparameters": record["hyperparameters"],

@@ -72,8 +72,9 @@ def test_outputs_and_best_model_export(tmp_path):
     model = keras.saving.load_model(tmp_path / "best.keras")
     logits = model.predict(data.x_test[:8], verbose=0)
     loaded = tf.saved_model.load(str(tmp_path / "best_savedmodel"))  # Keep a reference to its variables.
-    served = loaded.serve(tf.constant(data.x_test[:8]))
-    probabilities = np.asarray(served)
+    served = loaded.signatures["serving_default"](inputs=tf.constant(data.x_test[:8]))
+    probabilities = served["probabilities"].numpy()
+    np.testing.assert_array_equal(served["class"].numpy(), logits.argmax(axis=1))
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(probabilities, tf.nn.softmax(logits).numpy(), atol=1e-5)
 
