@@ -1,0 +1,208 @@
+"""Compare classification losses on a dataset and models, clean and under noise.
+
+    python -m zoo.compare                       # the demo: digits, 20 losses, MLP depths 1-3, 3 seeds
+    python -m zoo.compare --losses=log_loss,ovr_squared_hinge,tanimoto --depths=2 --seeds=0
+    python -m zoo.compare --preset=janocha2017 --dataset=mnist --data_dir=~/tensorflow_datasets
+    python -m zoo.report runs/compare           # re-render the report without training
+
+Every (loss, model, depth, seed, label noise, input noise) run appends one
+JSON record to OUT/results.jsonl when it finishes; a rerun with the same
+--out skips finished runs. All losses of a setting train together, fused
+into one model (`zoo.fused`). The report (OUT/report.md and PNG plots) is
+rendered from the records. With --oracle_ip/--oracle_port/--tuner_id the
+sweep runs through keras-tuner's distributed mode (`zoo.distributed`).
+"""
+
+import os
+import sys
+from typing import List, Sequence
+
+from absl import app, flags
+
+from zoo import experiment, presets
+
+# Loss list shorthands of --losses.
+DEFAULT_LOSSES = "default"  # The 19 canonical losses and Keras's categorical_crossentropy.
+
+flags.DEFINE_string("dataset", "digits", "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
+                    "mnist, cifar10, ..., tfds:NAME, npz:PATH). Default digits, bundled, offline "
+                    "(mnist with --preset=janocha2017).")
+flags.DEFINE_string("losses", DEFAULT_LOSSES, "Comma-separated loss names, or groups: 'default' (the 19 "
+                    "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
+                    "classification losses), 'all' (both).")
+flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).")
+flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).")
+flags.DEFINE_integer("epochs", 20, "Training epochs per run.")
+flags.DEFINE_integer("batch_size", 64, "Training batch size.")
+flags.DEFINE_float("learning_rate", 1e-3, "Learning rate.")
+flags.DEFINE_string("optimizer", "adam", "Keras optimizer name (adam, sgd, rmsprop, adamw, ...).")
+flags.DEFINE_string("seeds", "0,1,2", "Comma-separated seeds (initial weights, batch order, validation split, "
+                    "noise); results are reported as mean ± std over them.")
+flags.DEFINE_string("label_noise", "0,0.4", "Comma-separated rates of flipped training labels, in [0, 1).")
+flags.DEFINE_string("noise_type", "symmetric", "Label noise kind: symmetric (to any other class) or pair "
+                    "(class k to k+1).")
+flags.DEFINE_string("input_noise", "0", "Comma-separated sigmas of Gaussian noise added to the standardised "
+                    "training inputs.")
+flags.DEFINE_boolean("cross_noise", True, "Run every combination of label noise and input noise; with "
+                     "--nocross_noise vary them one at a time.")
+flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.")
+flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.")
+flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).")
+flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.")
+flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).")
+flags.DEFINE_string("oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).")
+flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).")
+
+FLAGS = flags.FLAGS
+SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "epochs", "batch_size", "learning_rate", "optimizer",
+               "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir")
+
+
+def _items(text: str, flag: str) -> List[str]:
+    items = [item.strip() for item in str(text).split(",") if item.strip()]
+    if not items:
+        raise ValueError(f"--{flag} is empty.")
+    return items
+
+
+def _numbers(text: str, flag: str, kind, low=None, high=None, high_open=False) -> tuple:
+    values = []
+    for item in _items(text, flag):
+        try:
+            value = kind(item)
+        except ValueError:
+            raise ValueError(f"--{flag}: {item!r} is not {'an integer' if kind is int else 'a number'}.") from None
+        too_high = high is not None and (value >= high if high_open else value > high)
+        if (low is not None and value < low) or too_high:
+            bound = f"[{low}, {high})" if high_open else f">= {low}"
+            raise ValueError(f"--{flag}: {item} is out of range (must be {bound}).")
+        values.append(value)
+    return tuple(dict.fromkeys(values))
+
+
+def parse_losses(text: str) -> tuple:
+    """Loss names from --losses (names and group words); ValueError with close matches for unknown names."""
+    import keras_losses  # Imports Keras: only once the flags are read.
+
+    groups = {"default": keras_losses.names() + ["categorical_crossentropy"], "canonical": keras_losses.names(),
+              "keras": keras_losses.keras_names(), "all": keras_losses.all_names()}
+    losses = []
+    for item in _items(text, "losses"):
+        if item in groups:
+            losses.extend(groups[item])
+            continue
+        name = keras_losses.ALIASES.get(item, item)
+        if name not in keras_losses.all_names():
+            keras_losses.get(name)  # Raises the registry's error, with close matches.
+        losses.append(name)
+    return tuple(dict.fromkeys(losses))
+
+
+def sweep_config(values: dict) -> experiment.SweepConfig:
+    """A validated `SweepConfig` from flag values (strings as on the command line).
+
+    Raises ValueError with a one-line message naming the bad value.
+    """
+    import zoo
+    from zoo import datasets, fused, noise
+
+    models = tuple(dict.fromkeys(_items(values["models"], "models")))
+    for model in models:
+        if model not in zoo.names():
+            zoo.models.MODELS.lookup(model)  # Raises with close matches.
+    if values["noise_type"] not in noise.KINDS:
+        raise ValueError(f"--noise_type must be one of {', '.join(noise.KINDS)}, got {values['noise_type']!r}.")
+    key = values["dataset"].partition(":")[0]
+    if key not in datasets.DATASETS:
+        raise ValueError(datasets.DATASETS.unknown_message(values["dataset"],
+                                                           known=datasets.names() + ["tfds:NAME", "npz:PATH"]))
+    for flag in ("epochs", "batch_size"):
+        if int(values[flag]) < 1:
+            raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
+    if not float(values["learning_rate"]) > 0:
+        raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
+    fused.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
+    return experiment.SweepConfig(
+        dataset=values["dataset"], losses=parse_losses(values["losses"]), models=models,
+        depths=_numbers(values["depths"], "depths", int, low=1), seeds=_numbers(values["seeds"], "seeds", int, low=0),
+        label_noise=_numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True),
+        noise_type=values["noise_type"],
+        input_noise=_numbers(values["input_noise"], "input_noise", float, low=0.0),
+        cross_noise=bool(values["cross_noise"]), epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
+        optimizer=values["optimizer"], learning_rate=float(values["learning_rate"]),
+        data_dir=os.path.expanduser(values["data_dir"]) if values["data_dir"] else None,
+    )
+
+
+def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
+    """The sweep flag values: the preset's values, overridden by the flags in `given` (and defaults)."""
+    values = {name: FLAGS[name].value for name in SWEEP_FLAGS}
+    if preset:
+        values.update({k: v for k, v in presets.get(preset).items() if k not in given})
+    return values
+
+
+def check_data(config: experiment.SweepConfig) -> None:
+    """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
+    from zoo import datasets
+
+    try:
+        datasets.load(config.dataset, data_dir=config.data_dir)
+    except datasets.DatasetUnavailableError as error:
+        raise ValueError(str(error)) from None
+    except (FileNotFoundError, OSError) as error:
+        raise ValueError(f"Dataset {config.dataset!r} could not be read: {error}") from None
+
+
+def check_models(config: experiment.SweepConfig) -> None:
+    """Builds each model family at each depth once (e.g. resnet needs 6n+2)."""
+    import zoo
+
+    for model in config.models:
+        for depth in config.depths:
+            zoo.build(model, depth=depth, input_shape=(8, 8, 1), num_classes=2)
+
+
+def summary_table(records: List[dict]) -> str:
+    """A compact plain-text table: mean test accuracy per loss and noise condition (over models, depths, seeds)."""
+    from zoo import report
+
+    return report.summary_text(records)
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    from zoo import distributed, report, results
+
+    try:
+        given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
+        config = sweep_config(flag_values(FLAGS.preset, given))
+        role = distributed.configure(FLAGS.tuner_id, FLAGS.oracle_ip, FLAGS.oracle_port)
+        check_models(config)
+        check_data(config)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    settings = experiment.grid(config)
+    print(f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
+          f"-> {FLAGS.out}", file=sys.stderr)
+    if role == "single":
+        experiment.Runner(config, FLAGS.out).run(settings, progress=FLAGS.progress)
+    else:
+        distributed.run(config, FLAGS.out, progress=FLAGS.progress)
+        if role != "chief":
+            return 0
+    path = report.render(FLAGS.out)
+    print(summary_table(results.read_all(FLAGS.out)))
+    print(f"Report: {path}")
+    return 0
+
+
+def run():
+    """Console entry point."""
+    app.run(lambda argv: sys.exit(main(argv)))
+
+
+if __name__ == "__main__":
+    run()
