@@ -10,7 +10,7 @@ the same initial weights.
 >>> [(s.depth, s.label_noise) for s in grid(config)]
 [(1, 0.0), (1, 0.4), (2, 0.0), (2, 0.4)]
 >>> run_key(grid(config)[0], "l2")
-'dataset=digits/model=mlp/depth=1/label_noise=0/noise_type=symmetric/input_noise=0/seed=0/epochs=20/batch_size=64/optimizer=adam/learning_rate=0.001/loss=l2'
+'dataset=digits/model=mlp/depth=1/label_noise=0/noise_type=symmetric/input_noise=0/seed=0/epochs=25/batch_size=64/optimizer=adam/learning_rate=0.001/loss=l2'
 >>> noise_conditions(SweepConfig(label_noise=(0.0, 0.2), input_noise=(0.0, 1.0), cross_noise=False))
 [(0.0, 0.0), (0.2, 0.0), (0.0, 1.0)]
 >>> epochs_to_fraction([0.5, 0.8, 0.97, 1.0], 0.95)
@@ -57,7 +57,7 @@ class SweepConfig:
     noise_type: str = "symmetric"
     input_noise: Tuple[float, ...] = (0.0,)
     cross_noise: bool = True
-    epochs: int = 20
+    epochs: int = 25
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 1e-3

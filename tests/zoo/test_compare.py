@@ -1,0 +1,215 @@
+"""The comparison sweep: records per run, resume after interruption, CLI errors, presets."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from absl import flags
+from absl.testing import flagsaver
+
+from zoo import compare, datasets, experiment, results
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FLAGS = flags.FLAGS
+LOSSES = ("log_loss", "l2", "tanimoto")
+
+
+def _config(**overrides):
+    values = dict(dataset="blobs", losses=LOSSES, depths=(1, 2), seeds=(0, 1), label_noise=(0.0, 0.3),
+                  epochs=2, batch_size=64)
+    return experiment.SweepConfig(**{**values, **overrides})
+
+
+def _expected_keys(config):
+    return {experiment.run_key(s, loss) for s in experiment.grid(config) for loss in config.losses}
+
+
+def _lines(path):
+    with open(path, "rb") as handle:
+        return handle.read().splitlines()
+
+
+class Counter:
+    """An `on_train` hook counting the runs actually trained."""
+
+    def __init__(self):
+        self.runs = []
+
+    def __call__(self, setting, losses):
+        self.runs.extend(experiment.run_key(setting, loss) for loss in losses)
+
+
+def _env():
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    for name in ("KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT"):
+        env.pop(name, None)
+    return env
+
+
+def _cli(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "zoo.compare", *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    """A finished tiny sweep and the runs its hook saw."""
+    out = str(tmp_path_factory.mktemp("sweep"))
+    config, counter = _config(), Counter()
+    experiment.Runner(config, out, on_train=counter).run(experiment.grid(config), progress=False)
+    return config, out, counter
+
+
+def test_one_record_per_run_with_its_history(swept):
+    config, out, counter = swept
+    records = results.read(results.path_in(out))
+    assert sorted(r["key"] for r in records) == sorted(_expected_keys(config)) == sorted(counter.runs)
+    for record in records:
+        for field in ("train_loss", "train_accuracy", "val_accuracy", "test_accuracy"):
+            assert len(record[field]) == config.epochs, field
+            assert all(isinstance(v, float) for v in record[field])
+        assert record["final_test_accuracy"] == record["test_accuracy"][-1]
+        assert 0.0 <= record["final_test_accuracy"] <= 1.0
+        assert record["best_val_accuracy"] == max(record["val_accuracy"])
+        assert record["wall_seconds"] > 0 and record["fused_with"] == len(LOSSES)
+        assert set(record["versions"]) >= {"keras_losses", "keras", "tensorflow"}
+        assert record["noise_type"] == "symmetric" and record["dataset"] == "blobs"
+        if record["label_noise"]:
+            assert 0.2 < record["realised_flip_fraction"] < 0.4
+        else:
+            assert record["realised_flip_fraction"] == 0.0
+
+
+def test_rerun_skips_finished_runs(swept, tmp_path):
+    config, out, _ = swept
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    lines = _lines(results.path_in(out))
+    # Simulate a kill: the last two records are lost and the one before is cut mid-line.
+    kept, cut = lines[:-3], lines[-3][: len(lines[-3]) // 2]
+    (copy / results.DEFAULT_FILE).write_bytes(b"\n".join(kept) + b"\n" + cut)
+    lost = {json.loads(line)["key"] for line in lines[-3:]}
+
+    counter = Counter()
+    with pytest.warns(UserWarning, match="incomplete or corrupt"):
+        trained = experiment.Runner(config, str(copy), on_train=counter).run(experiment.grid(config), progress=False)
+    assert trained == 1  # Only the setting of the lost records ...
+    assert set(counter.runs) == lost  # ... and only its lost losses.
+    with pytest.warns(UserWarning):
+        records = results.read(str(copy / results.DEFAULT_FILE))
+    keys = [r["key"] for r in records]
+    assert sorted(keys) == sorted(_expected_keys(config))  # Every run exactly once.
+
+    counter = Counter()
+    with pytest.warns(UserWarning):
+        experiment.Runner(config, str(copy), on_train=counter).run(experiment.grid(config), progress=False)
+    assert counter.runs == []
+
+
+def test_more_losses_later_trains_only_the_new_ones(swept, tmp_path):
+    config, out, _ = swept
+    (tmp_path / results.DEFAULT_FILE).write_bytes(open(results.path_in(out), "rb").read())
+    bigger = _config(losses=LOSSES + ("ovr_squared_hinge",), depths=(1,), seeds=(0,), label_noise=(0.0,))
+    counter = Counter()
+    experiment.Runner(bigger, str(tmp_path), on_train=counter).run(experiment.grid(bigger), progress=False)
+    assert [key.rsplit("=", 1)[1] for key in counter.runs] == ["ovr_squared_hinge"]
+
+
+def test_killed_cli_resumes_without_redoing(tmp_path):
+    out = tmp_path / "out"
+    args = ["--dataset=blobs", "--losses=log_loss,l2", "--depths=1", "--seeds=0,1,2,3,4,5,6,7",
+            "--label_noise=0", "--epochs=2", "--batch_size=32", f"--out={out}", "--noprogress"]
+    path = out / results.DEFAULT_FILE
+    process = subprocess.Popen([sys.executable, "-m", "zoo.compare", *args], cwd=ROOT, env=_env(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (path.exists() and len(_lines(path)) >= 2):
+            assert process.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline, "no record within 120 s"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    before = [json.loads(line) for line in _lines(path) if line.endswith(b"}")]
+    assert 2 <= len(before) < 16, "the kill came too late to test resuming"
+
+    finished = _cli(*args)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    after = results.read(str(path))
+    keys = [r["key"] for r in after]
+    assert len(keys) == len(set(keys)) == 16
+    by_key = {r["key"]: r for r in after}
+    for record in before:  # Finished runs were kept, not redone.
+        assert by_key[record["key"]]["finished_at"] == record["finished_at"]
+    assert "Report:" in finished.stdout and (out / "report.md").exists()
+
+
+def test_unknown_loss_fails_before_anything_runs(tmp_path):
+    out = tmp_path / "out"
+    completed = _cli("--losses=log_loss,cauchy_shwarz", f"--out={out}")
+    assert completed.returncode != 0
+    errors = [line for line in completed.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Unknown loss 'cauchy_shwarz'" in errors[0] and "'cauchy_schwarz'" in errors[0]
+    assert "Traceback" not in completed.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("flag,message", [
+    ("--models=mpl", "Did you mean: 'mlp'"),
+    ("--depths=0,1", "--depths: 0 is out of range"),
+    ("--label_noise=1.5", "--label_noise: 1.5 is out of range"),
+    ("--seeds=zero", "--seeds: 'zero' is not an integer"),
+    ("--noise_type=pairs", "--noise_type must be one of symmetric, pair"),
+    ("--optimizer=adma", "Unknown optimizer 'adma'"),
+    ("--dataset=digitz", "Did you mean: 'digits'"),
+    ("--epochs=0", "--epochs must be >= 1"),
+])
+def test_bad_flag_values_are_one_line_errors(flag, message):
+    values = compare.flag_values()
+    name, _, value = flag[2:].partition("=")
+    values[name] = value
+    with pytest.raises(ValueError, match=message):
+        compare.sweep_config(values)
+
+
+def test_defaults_are_the_demo():
+    with flagsaver.flagsaver():
+        FLAGS(["compare"])
+        config = compare.sweep_config(compare.flag_values())
+    import keras_losses
+
+    assert config.losses == tuple(keras_losses.names()) + ("categorical_crossentropy",)
+    assert len(config.losses) == 20 and config.dataset == "digits"
+    assert len(experiment.grid(config)) == 3 * 2 * 3  # depths x label noise x seeds
+    assert FLAGS.out == "runs/compare"
+
+
+def test_preset_sets_the_grid_and_explicit_flags_win():
+    with flagsaver.flagsaver():
+        FLAGS(["compare", "--preset=janocha2017", "--depths=2,4"])
+        given = [name for name in compare.SWEEP_FLAGS if FLAGS[name].present]
+        config = compare.sweep_config(compare.flag_values(FLAGS.preset, given))
+    assert config.dataset == "mnist" and config.depths == (2, 4)
+    assert len(config.losses) == 12 and "cauchy_schwarz" in config.losses and "focal" not in config.losses
+    assert not config.cross_noise and max(config.label_noise) > 0 and max(config.input_noise) > 0
+    conditions = experiment.noise_conditions(config)
+    assert all(not (label and sigma) for label, sigma in conditions)
+
+
+def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    def unavailable(name, data_dir=None):
+        raise datasets.DatasetUnavailableError(f"Dataset {name!r} is not available offline: no network.")
+
+    monkeypatch.setattr(datasets, "_tfds_source", unavailable)
+    out = tmp_path / "out"
+    with flagsaver.flagsaver():
+        FLAGS(["compare", "--preset=janocha2017", f"--out={out}"])
+        assert compare.main(["compare"]) == 2
+    assert "error: Dataset 'mnist' is not available offline" in capsys.readouterr().err
+    assert not out.exists()
