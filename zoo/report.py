@@ -180,13 +180,11 @@ def _robustness_tables(records, losses) -> List[str]:
     for axis, other, title in (("label_noise", "input_noise", "label noise rate"),
                                ("input_noise", "label_noise", "input noise σ")):
         subset = [r for r in records if not r[other]]
-        levels = [level for level in _values(subset, axis) if level]
-        if not levels:
-            continue
-        columns = [(model, depth, level) for model, depth in sorted({(r["model"], r["depth"]) for r in subset})
-                   for level in levels]
-        labels = [f"{model} d{depth} @{level:g}" for model, depth, level in columns]
         stats = seed_stats([r for r in subset if r[axis]], lambda r, a=axis: (r["model"], r["depth"], r[a]), drop)
+        columns = sorted({column for column, _ in stats})
+        if not columns:
+            continue
+        labels = [f"{model} d{depth} @{level:g}" for model, depth, level in columns]
         lines += [f"#### Test accuracy drop from clean vs {title} (paired by seed; lower is more robust)", "",
                   stats_table(stats, columns, labels, losses, higher_is_better=False), ""]
     return lines

@@ -1,0 +1,116 @@
+"""The report is rendered from a results file alone: tables, best and ties marked, plots."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from zoo import experiment, report, results
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PNG = b"\x89PNG\r\n\x1a\n"
+# Hand-made final test accuracies per (loss, label noise) and seed 0, 1, 2.
+ACCURACY = {
+    ("alpha", 0.0): (0.90, 0.91, 0.92),  # Best clean, clearly.
+    ("beta", 0.0): (0.70, 0.71, 0.72),
+    ("gamma", 0.0): (0.80, 0.81, 0.82),
+    ("alpha", 0.4): (0.60, 0.70, 0.80),  # Noisy: best mean 0.70 but std 0.1 ...
+    ("beta", 0.4): (0.55, 0.65, 0.75),  # ... so beta (0.65) is tied with it ...
+    ("gamma", 0.4): (0.30, 0.31, 0.32),  # ... and gamma is not.
+}
+CURVE = [0.2, 0.5, 0.96, 1.0]
+
+
+def _record(loss, label_noise, seed, accuracy, depth=2):
+    setting = experiment.Setting("digits", "mlp", depth, label_noise, "symmetric", 0.0, seed, 4, 64, "adam", 1e-3)
+    curve = [round(v * accuracy, 4) for v in CURVE]
+    if loss == "beta":
+        curve = [accuracy * 0.96] * 4  # Learns fastest: at 95% of its best after one epoch.
+    return {"key": experiment.run_key(setting, loss), "loss": loss, **setting.fields(),
+            "train_loss": [1.0, 0.5, 0.3, 0.2], "train_accuracy": curve, "val_accuracy": curve,
+            "test_accuracy": curve[:-1] + [accuracy], "final_test_accuracy": accuracy,
+            "best_val_accuracy": max(curve), "realised_flip_fraction": 0.38 if label_noise else 0.0,
+            "wall_seconds": 1.0, "fused_with": 3}
+
+
+@pytest.fixture
+def out(tmp_path):
+    records = [_record(loss, noise, seed, acc) for (loss, noise), accs in ACCURACY.items()
+               for seed, acc in enumerate(accs)]
+    records += [_record("alpha", 0.0, seed, 0.95, depth=4) for seed in range(3)]
+    half = len(records) // 2
+    results.append(str(tmp_path / "results.jsonl"), records[:half])
+    results.append(str(tmp_path / "results-worker1.jsonl"), records[half:])  # Merged with the first.
+    return tmp_path
+
+
+def _section(text, title):
+    return text.split(title, 1)[1].split("\n#### ", 1)[0].split("\n### ", 1)[0]
+
+
+def test_tables_mark_best_and_ties(out):
+    text = open(report.render(str(out)), encoding="utf-8").read()
+    assert "## digits: 4 epochs, batch 64, adam" in text
+    clean = _section(text, "#### Clean")
+    assert "| `alpha` | **0.910 ± 0.010** |" in clean
+    assert "| `gamma` | 0.810 ± 0.010 |" in clean  # More than one std below: no tie mark.
+    noisy = _section(text, "#### Label noise 0.4 (symmetric)")
+    assert "| `alpha` | **0.700 ± 0.100** |" in noisy
+    assert f"| `beta` | 0.650 ± 0.100 {report.TIE} |" in noisy
+    assert f"| `gamma` | 0.310 ± 0.010 |" in noisy
+    assert "within one standard deviation" in text and "not a finding" in text
+    assert "tied within noise with 1 other loss(es)" in text
+
+
+def test_learning_speed_and_robustness(out):
+    text = open(report.render(str(out)), encoding="utf-8").read()
+    speed = _section(text.split("### Learning speed", 1)[1], "#### Clean")
+    assert "| `beta` | **1.0 ± 0.0** |" in speed  # Reached 95% of its best in epoch 1.
+    assert "| `alpha` | 3.0 ± 0.0 |" in speed
+    robustness = text.split("### Robustness", 1)[1]
+    assert "mlp d2 @0.4" in robustness
+    assert "mlp d4" not in robustness  # Depth 4 has no noisy runs: no empty column.
+    # Paired drop from clean per seed: beta 0.15, 0.06, -0.03; alpha 0.30, 0.21, 0.12; gamma 0.5 each.
+    assert "| `beta` | **0.060 ± 0.090** |" in robustness
+    assert "| `alpha` | 0.210 ± 0.090 |" in robustness
+    assert "| `gamma` | 0.500 ± 0.000 |" in robustness
+
+
+def test_plots_exist_and_are_png(out):
+    text = open(report.render(str(out)), encoding="utf-8").read()
+    images = [line.split("](", 1)[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
+    assert {"learning_curves.png", "accuracy_vs_label_noise.png", "accuracy_vs_depth.png"} <= set(images)
+    for name in images:
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG) and len(data) > 5000, name
+
+
+def test_summary_text_marks_best_and_ties(out):
+    text = report.summary_text(results.read_all(str(out)))
+    lines = {line.split()[0]: line for line in text.splitlines()[2:]}
+    assert lines["alpha"].rstrip().endswith("*")
+    assert "~" in lines["beta"]
+
+
+def test_single_seed_claims_no_tie(tmp_path):
+    results.append(str(tmp_path / "results.jsonl"), [_record("alpha", 0.0, 0, 0.9), _record("beta", 0.0, 0, 0.9)])
+    text = open(report.render(str(tmp_path)), encoding="utf-8").read()
+    assert report.TIE + " |" not in text and "single seed: no spread to judge" in text
+
+
+def test_report_cli_rerenders_without_training(out):
+    report.render(str(out))
+    os.remove(out / "accuracy_vs_depth.png")
+    completed = subprocess.run([sys.executable, "-m", "zoo.report", str(out)], cwd=ROOT, capture_output=True,
+                               text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert (out / "accuracy_vs_depth.png").read_bytes().startswith(PNG)
+    assert "Report:" in completed.stdout
+
+
+def test_report_cli_without_results_is_an_error(tmp_path):
+    completed = subprocess.run([sys.executable, "-m", "zoo.report", str(tmp_path)], cwd=ROOT, capture_output=True,
+                               text=True, timeout=120)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: no results*.jsonl") and "Traceback" not in completed.stderr
