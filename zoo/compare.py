@@ -21,13 +21,11 @@ from absl import app, flags
 
 from zoo import experiment, presets
 
-# Loss list shorthands of --losses.
-DEFAULT_LOSSES = "default"  # The 19 canonical losses and Keras's categorical_crossentropy.
 
 flags.DEFINE_string("dataset", "digits", "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
                     "mnist, cifar10, ..., tfds:NAME, npz:PATH). Default digits, bundled, offline "
                     "(mnist with --preset=janocha2017).")
-flags.DEFINE_string("losses", DEFAULT_LOSSES, "Comma-separated loss names, or groups: 'default' (the 19 "
+flags.DEFINE_string("losses", "default", "Comma-separated loss names, or groups: 'default' (the 19 "
                     "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
                     "classification losses), 'all' (both).")
 flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).")
@@ -80,24 +78,6 @@ def _numbers(text: str, flag: str, kind, low=None, high=None, high_open=False) -
     return tuple(dict.fromkeys(values))
 
 
-def parse_losses(text: str) -> tuple:
-    """Loss names from --losses (names and group words); ValueError with close matches for unknown names."""
-    import keras_losses  # Imports Keras: only once the flags are read.
-
-    groups = {"default": keras_losses.names() + ["categorical_crossentropy"], "canonical": keras_losses.names(),
-              "keras": keras_losses.keras_names(), "all": keras_losses.all_names()}
-    losses = []
-    for item in _items(text, "losses"):
-        if item in groups:
-            losses.extend(groups[item])
-            continue
-        name = keras_losses.ALIASES.get(item, item)
-        if name not in keras_losses.all_names():
-            keras_losses.get(name)  # Raises the registry's error, with close matches.
-        losses.append(name)
-    return tuple(dict.fromkeys(losses))
-
-
 def sweep_config(values: dict) -> experiment.SweepConfig:
     """A validated `SweepConfig` from flag values (strings as on the command line).
 
@@ -123,7 +103,7 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
         raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
     fused.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
     return experiment.SweepConfig(
-        dataset=values["dataset"], losses=parse_losses(values["losses"]), models=models,
+        dataset=values["dataset"], losses=experiment.resolve_losses(_items(values["losses"], "losses")), models=models,
         depths=_numbers(values["depths"], "depths", int, low=1), seeds=_numbers(values["seeds"], "seeds", int, low=0),
         label_noise=_numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True),
         noise_type=values["noise_type"],

@@ -86,6 +86,33 @@ class Setting:
         return {name: getattr(self, name) for name in SETTING_FIELDS}
 
 
+def loss_groups() -> Dict[str, List[str]]:
+    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all."""
+    import keras_losses
+
+    return {"default": keras_losses.names() + ["categorical_crossentropy"], "canonical": keras_losses.names(),
+            "keras": keras_losses.keras_names(), "all": keras_losses.all_names()}
+
+
+def resolve_losses(items: Sequence[str]) -> Tuple[str, ...]:
+    """Loss names and group words (`loss_groups`) -> distinct loss names, in order.
+
+    Raises keras_losses' ValueError, which names close matches, for an unknown name.
+    """
+    import keras_losses
+
+    groups, losses = loss_groups(), []
+    for item in items:
+        if item in groups:
+            losses.extend(groups[item])
+            continue
+        name = keras_losses.ALIASES.get(item, item)
+        if name not in keras_losses.all_names():
+            keras_losses.get(name)  # Raises the registry's error, with close matches.
+        losses.append(name)
+    return tuple(dict.fromkeys(losses))
+
+
 def grid(config: SweepConfig) -> List[Setting]:
     """All settings of `config`, ordered so that settings of one model and depth are adjacent.
 

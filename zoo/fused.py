@@ -162,22 +162,65 @@ def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> L
 
 
 def train_dataset(x: np.ndarray, y: np.ndarray, losses: Sequence[str], batch_size: int, epochs: int,
-                  seed: int) -> tf.data.Dataset:
-    """All `epochs` of `(x, {output: y})` batches in `batch_order`, as one pipeline.
+                  seed: int, num_classes: int) -> tf.data.Dataset:
+    """All `epochs` of `(x, {output: one_hot(y)})` batches in `batch_order`, as one pipeline.
 
-    Every output gets the same labels. Fit it with `steps_per_epoch =
+    Every output gets the same labels, one-hot (every loss takes one-hot
+    labels; it spares each loss converting and range-checking sparse labels
+    at every step, which for 20 losses is a sizeable part of the step). Fit it with `steps_per_epoch =
     ceil(len(y) / batch_size)`: Keras then reads on across epochs.
     """
     names = [output_name(loss) for loss in losses]
     batches = batch_order(len(y), batch_size, epochs, seed)
     ragged = tf.ragged.constant([batch.tolist() for batch in batches], dtype=tf.int64)
-    x_all, y_all = tf.constant(x, tf.float32), tf.constant(y, tf.int32)
+    x_all, y_all = tf.constant(x, tf.float32), tf.one_hot(np.asarray(y, np.int32), num_classes)
 
     def gather(indices):
         labels = tf.gather(y_all, indices)
         return tf.gather(x_all, indices), {name: labels for name in names}
 
     return tf.data.Dataset.from_tensor_slices(ragged).map(gather).prefetch(tf.data.AUTOTUNE)
+
+
+def build_metrics(model: keras.Model, losses: Sequence[str], input_shape, num_classes: int) -> None:
+    """Creates the compiled losses' and metrics' state eagerly, on one dummy example.
+
+    Otherwise they are created while the train step is traced, and
+    `tf.function` traces a function that creates variables twice.
+    """
+    x = np.zeros((1, *input_shape), np.float32)
+    y = {output_name(loss): tf.one_hot([0], num_classes) for loss in losses}
+    y_pred = model(x)
+    model.compute_loss(x=x, y=y, y_pred=y_pred)
+    model.compute_metrics(x, y, y_pred)
+    model.reset_metrics()
+
+
+def epoch_train_function(model: keras.Model, steps: int) -> Callable:
+    """A `model.train_function` that runs `steps` calls of `model.train_step` in one TensorFlow call.
+
+    Keras's own multi-step function (`steps_per_execution > 1`) traces
+    `train_step` twice (once to learn its output structure, once inside the
+    loop), which doubles the tracing time of a fused model; this one traces it
+    once. `model.fit` must be given `steps_per_epoch=steps` and
+    `steps_per_execution=steps` (compile), so Keras calls it once per epoch.
+    The updates are the same: `train_step` is Keras's, step by step.
+    """
+
+    train_step = model.train_step
+    if model.jit_compile:  # As Keras does: XLA compiles the step, not the loop that feeds it.
+        train_step = tf.function(train_step, jit_compile=True, autograph=False)
+
+    def step(i, iterator):
+        train_step(iterator.get_next())  # Updates weights, optimizer and metric state.
+        return i + 1, iterator
+
+    @tf.function(autograph=False)  # A plain while loop: AutoGraph's `for` would trace the body twice too.
+    def run_steps(iterator):
+        tf.while_loop(lambda i, _: i < steps, step, [tf.constant(0), iterator])
+        return model.get_metrics_result()
+
+    return run_steps
 
 
 class _EpochEnd(keras.callbacks.Callback):
@@ -249,6 +292,8 @@ class FusedTrainer:
         self.train_size = int(train_size)
         self.steps = steps_per_epoch(self.train_size, spec.batch_size)
         compile_fused(self.model, self.losses, spec, steps_per_execution=self.steps)
+        build_metrics(self.model, self.losses, self.input_shape, self.num_classes)
+        self.model.train_function = epoch_train_function(self.model, self.steps)
         self.model.optimizer.build(self.model.trainable_variables)  # Eagerly: fast, and a state to restore.
         self._fresh_optimizer = [variable.numpy() for variable in self.model.optimizer.variables]
         # Inference for the per-epoch evaluation, traced once per trainer (shapes vary freely).
@@ -282,7 +327,9 @@ class FusedTrainer:
         if len(y) != self.train_size:
             raise ValueError(f"This trainer was built for {self.train_size} training examples, got {len(y)}.")
         callback = _EpochEnd(self.losses, eval_data, on_epoch, self._forward)
-        data = train_dataset(x, y, self.losses, self.spec.batch_size, self.spec.epochs, seed)
+        if len(y) and (np.min(y) < 0 or np.max(y) >= self.num_classes):
+            raise ValueError(f"Training labels must be in [0, {self.num_classes}), got [{np.min(y)}, {np.max(y)}].")
+        data = train_dataset(x, y, self.losses, self.spec.batch_size, self.spec.epochs, seed, self.num_classes)
         self.model.fit(data, epochs=self.spec.epochs,
                        steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0)
         return FusedResult(callback.histories, time.perf_counter() - start, self.model)
