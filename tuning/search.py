@@ -29,42 +29,43 @@ from typing import Any, Dict, List, Optional, Sequence
 from absl import app, flags, logging
 
 from tuning import distributed, leaderboard
+from zoo import cli
 
-FLAGS = flags.FLAGS
+FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 TUNERS = ("random", "bayesian", "hyperband")
 SPEC_FILE = "search_spec.json"
 TRIALS_FILE = "trials.jsonl"
 PROJECT = "tuner"
 
-flags.DEFINE_string("dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).")
+flags.DEFINE_string("dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).", flag_values=FLAGS)
 flags.DEFINE_list("losses", ["all"], "Comma-separated losses to search over (names of keras_losses.all_names()), "
-                  "or 'all'.")
-flags.DEFINE_list("models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.")
-flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.")
+                  "or 'all'.", flag_values=FLAGS)
+flags.DEFINE_list("models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.", flag_values=FLAGS)
+flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.", flag_values=FLAGS)
 flags.DEFINE_list("widths", [], "Comma-separated widths (mlp units, cnn filters, resnet width); empty: "
-                  "each family's default.")
-flags.DEFINE_list("dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.")
-flags.DEFINE_list("learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.")
-flags.DEFINE_bool("tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).")
-flags.DEFINE_enum("tuner", "random", TUNERS, "Search algorithm.")
-flags.DEFINE_integer("max_trials", 20, "Trials in total (a resumed search counts the finished ones).")
-flags.DEFINE_integer("epochs", 10, "Epochs per trial (Hyperband: the most epochs of a trial).")
+                  "each family's default.", flag_values=FLAGS)
+flags.DEFINE_list("dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.", flag_values=FLAGS)
+flags.DEFINE_list("learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.", flag_values=FLAGS)
+flags.DEFINE_bool("tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).", flag_values=FLAGS)
+flags.DEFINE_enum("tuner", "random", TUNERS, "Search algorithm.", flag_values=FLAGS)
+flags.DEFINE_integer("max_trials", 20, "Trials in total (a resumed search counts the finished ones).", flag_values=FLAGS)
+flags.DEFINE_integer("epochs", 10, "Epochs per trial (Hyperband: the most epochs of a trial).", flag_values=FLAGS)
 flags.DEFINE_string("objective", "val_accuracy", "Fixed metric the trials are ranked on (val_accuracy, "
-                    "val_top3_accuracy, val_nll, ...); never the trial's own loss.")
-flags.DEFINE_integer("batch_size", 128, "Batch size.")
-flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.")
-flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).")
-flags.DEFINE_bool("retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.")
-flags.DEFINE_integer("retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).")
-flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.")
-flags.DEFINE_integer("threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).")
+                    "val_top3_accuracy, val_nll, ...); never the trial's own loss.", flag_values=FLAGS)
+flags.DEFINE_integer("batch_size", 128, "Batch size.", flag_values=FLAGS)
+flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
+flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
+flags.DEFINE_bool("retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.", flag_values=FLAGS)
+flags.DEFINE_integer("retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).", flag_values=FLAGS)
+flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS)
+flags.DEFINE_integer("threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS)
 flags.DEFINE_string("tuner_id", None, "Distributed: 'chief' or a worker id such as 'tuner0' "
-                    "(default: $KERASTUNER_TUNER_ID; unset: not distributed).")
-flags.DEFINE_string("oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).")
-flags.DEFINE_integer("oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).")
+                    "(default: $KERASTUNER_TUNER_ID; unset: not distributed).", flag_values=FLAGS)
+flags.DEFINE_string("oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).", flag_values=FLAGS)
+flags.DEFINE_integer("oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
 flags.DEFINE_float("trial_timeout", 1800.0, "Distributed: seconds without news after which the chief expires "
-                   "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).")
-flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.")
+                   "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).", flag_values=FLAGS)
+flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
 
 class SearchSpecError(ValueError):
@@ -337,4 +338,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run(main, FLAGS, "tuning.search")

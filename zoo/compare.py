@@ -19,39 +19,40 @@ from typing import List, Sequence
 
 from absl import app, flags
 
-from zoo import experiment, presets
+from zoo import cli, experiment, presets
 
+
+FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
 flags.DEFINE_string("dataset", "digits", "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
                     "mnist, cifar10, ..., tfds:NAME, npz:PATH). Default digits, bundled, offline "
-                    "(mnist with --preset=janocha2017).")
+                    "(mnist with --preset=janocha2017).", flag_values=FLAGS)
 flags.DEFINE_string("losses", "default", "Comma-separated loss names, or groups: 'default' (the 19 "
                     "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
-                    "classification losses), 'all' (both).")
-flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).")
-flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).")
-flags.DEFINE_integer("epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).")
-flags.DEFINE_integer("batch_size", 64, "Training batch size.")
-flags.DEFINE_float("learning_rate", 1e-3, "Learning rate.")
-flags.DEFINE_string("optimizer", "adam", "Keras optimizer name (adam, sgd, rmsprop, adamw, ...).")
+                    "classification losses), 'all' (both).", flag_values=FLAGS)
+flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)
+flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).", flag_values=FLAGS)
+flags.DEFINE_integer("epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).", flag_values=FLAGS)
+flags.DEFINE_integer("batch_size", 64, "Training batch size.", flag_values=FLAGS)
+flags.DEFINE_float("learning_rate", 1e-3, "Learning rate.", flag_values=FLAGS)
+flags.DEFINE_string("optimizer", "adam", "Keras optimizer name (adam, sgd, rmsprop, adamw, ...).", flag_values=FLAGS)
 flags.DEFINE_string("seeds", "0,1,2", "Comma-separated seeds (initial weights, batch order, validation split, "
-                    "noise); results are reported as mean ± std over them.")
-flags.DEFINE_string("label_noise", "0,0.4", "Comma-separated rates of flipped training labels, in [0, 1).")
+                    "noise); results are reported as mean ± std over them.", flag_values=FLAGS)
+flags.DEFINE_string("label_noise", "0,0.4", "Comma-separated rates of flipped training labels, in [0, 1).", flag_values=FLAGS)
 flags.DEFINE_string("noise_type", "symmetric", "Label noise kind: symmetric (to any other class) or pair "
-                    "(class k to k+1).")
+                    "(class k to k+1).", flag_values=FLAGS)
 flags.DEFINE_string("input_noise", "0", "Comma-separated sigmas of Gaussian noise added to the standardised "
-                    "training inputs.")
+                    "training inputs.", flag_values=FLAGS)
 flags.DEFINE_boolean("cross_noise", True, "Run every combination of label noise and input noise; with "
-                     "--nocross_noise vary them one at a time.")
-flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.")
-flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.")
-flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).")
-flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.")
-flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).")
-flags.DEFINE_string("oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).")
-flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).")
+                     "--nocross_noise vary them one at a time.", flag_values=FLAGS)
+flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.", flag_values=FLAGS)
+flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS)
+flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
+flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
+flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).", flag_values=FLAGS)
+flags.DEFINE_string("oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).", flag_values=FLAGS)
+flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
 
-FLAGS = flags.FLAGS
 SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "epochs", "batch_size", "learning_rate", "optimizer",
                "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir")
 
@@ -174,7 +175,7 @@ def main(argv):
 
 def run():
     """Console entry point."""
-    app.run(lambda argv: sys.exit(main(argv)))
+    cli.run(main, FLAGS, "zoo.compare")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The comparison sweep: records per run, resume after interruption, CLI errors, presets."""
 
+import contextlib
 import json
 import os
 import signal
@@ -8,13 +9,23 @@ import sys
 import time
 
 import pytest
-from absl import flags
-from absl.testing import flagsaver
 
 from zoo import compare, datasets, experiment, results
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FLAGS = flags.FLAGS
+FLAGS = compare.FLAGS
+
+
+@contextlib.contextmanager
+def parsed_flags(argv):
+    """zoo.compare's own flags parsed from `argv`, reset afterwards."""
+    FLAGS(argv)
+    try:
+        yield
+    finally:
+        FLAGS.unparse_flags()
+
+
 LOSSES = ("log_loss", "l2", "tanimoto")
 
 
@@ -179,20 +190,18 @@ def test_bad_flag_values_are_one_line_errors(flag, message):
 
 
 def test_defaults_are_the_demo():
-    with flagsaver.flagsaver():
-        FLAGS(["compare"])
+    with parsed_flags(["compare"]):
         config = compare.sweep_config(compare.flag_values())
+        assert FLAGS.out == "runs/compare"
     import keras_losses
 
     assert config.losses == tuple(keras_losses.names()) + ("categorical_crossentropy",)
     assert len(config.losses) == 20 and config.dataset == "digits"
     assert len(experiment.grid(config)) == 3 * 2 * 3  # depths x label noise x seeds
-    assert FLAGS.out == "runs/compare"
 
 
 def test_preset_sets_the_grid_and_explicit_flags_win():
-    with flagsaver.flagsaver():
-        FLAGS(["compare", "--preset=janocha2017", "--depths=2,4"])
+    with parsed_flags(["compare", "--preset=janocha2017", "--depths=2,4"]):
         given = [name for name in compare.SWEEP_FLAGS if FLAGS[name].present]
         config = compare.sweep_config(compare.flag_values(FLAGS.preset, given))
     assert config.dataset == "mnist" and config.depths == (2, 4)
@@ -208,8 +217,7 @@ def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(datasets, "_tfds_source", unavailable)
     out = tmp_path / "out"
-    with flagsaver.flagsaver():
-        FLAGS(["compare", "--preset=janocha2017", f"--out={out}"])
+    with parsed_flags(["compare", "--preset=janocha2017", f"--out={out}"]):
         assert compare.main(["compare"]) == 2
     assert "error: Dataset 'mnist' is not available offline" in capsys.readouterr().err
     assert not out.exists()
