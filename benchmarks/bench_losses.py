@@ -21,12 +21,12 @@ import tensorflow as tf  # noqa: E402
 from absl import app, flags  # noqa: E402
 
 import keras_losses  # noqa: E402
-from benchmarks.timing import interleaved_medians, print_table  # noqa: E402
+from benchmarks.timing import interleaved_samples, medians_and_ratios, print_table  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")  # one tf.function per candidate is intended
 
 FLAGS = flags.FLAGS
-flags.DEFINE_integer("rounds", 7, "Interleaved timing rounds per measurement.")
+flags.DEFINE_integer("rounds", 9, "Interleaved timing rounds per measurement.")
 flags.DEFINE_integer("batch", 4096, "Batch size of the loss-only measurement.")
 flags.DEFINE_integer("classes", 1000, "Classes of the loss-only measurement.")
 
@@ -73,10 +73,6 @@ def train_step(loss, x, y):
     return lambda: step().numpy()
 
 
-def ratios(medians):
-    return {name: t / medians[BASELINE] for name, t in medians.items()}
-
-
 def main(_):
     rng = np.random.default_rng(0)
     losses = candidate_losses()
@@ -87,10 +83,10 @@ def main(_):
     loss_ratios = {}
     loss_medians = {}
     for jit in (False, True):
-        medians = interleaved_medians(
+        samples = interleaved_samples(
             {n: loss_only_step(l, y, logits, jit) for n, l in losses.items()}, rounds=FLAGS.rounds
         )
-        loss_medians[jit], loss_ratios[jit] = medians, ratios(medians)
+        loss_medians[jit], loss_ratios[jit] = medians_and_ratios(samples, BASELINE)
 
     from sklearn.datasets import load_digits
 
@@ -98,10 +94,10 @@ def main(_):
     idx = rng.choice(len(digits.target), 256, replace=False)
     x = tf.constant((digits.images[idx] / 16.0)[..., None].astype("float32"))
     y_digits = tf.constant(np.eye(10, dtype="float32")[digits.target[idx]])
-    step_medians = interleaved_medians(
-        {n: train_step(l, x, y_digits) for n, l in losses.items()}, rounds=FLAGS.rounds, repeats=20
+    samples = interleaved_samples(
+        {n: train_step(l, x, y_digits) for n, l in losses.items()}, rounds=FLAGS.rounds, repeats=50
     )
-    step_ratios = ratios(step_medians)
+    step_medians, step_ratios = medians_and_ratios(samples, BASELINE)
 
     rows = [
         (

@@ -9,8 +9,8 @@ import statistics
 import time
 
 
-def interleaved_medians(candidates, rounds=7, repeats=5):
-    """`{name: median seconds per call}` for `candidates` `{name: callable}`."""
+def interleaved_samples(candidates, rounds=7, repeats=5):
+    """`{name: [seconds per call in each round]}` for `{name: callable}`."""
     samples = {name: [] for name in candidates}
     names = list(candidates)
     for r in range(rounds):
@@ -20,7 +20,18 @@ def interleaved_medians(candidates, rounds=7, repeats=5):
             for _ in range(repeats):
                 candidates[name]()
             samples[name].append((time.perf_counter() - start) / repeats)
-    return {name: statistics.median(times) for name, times in samples.items()}
+    return samples
+
+
+def medians_and_ratios(samples, baseline):
+    """Median seconds per candidate, and the median over rounds of its time
+    divided by the baseline's time in the same round (drift cancels)."""
+    medians = {name: statistics.median(times) for name, times in samples.items()}
+    ratios = {
+        name: statistics.median(t / b for t, b in zip(times, samples[baseline]))
+        for name, times in samples.items()
+    }
+    return medians, ratios
 
 
 def print_table(title, header, rows):

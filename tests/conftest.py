@@ -18,3 +18,14 @@ def _seeds():
     np.random.seed(0)
     if "keras" in sys.modules:
         sys.modules["keras"].utils.set_random_seed(0)
+
+
+@pytest.fixture
+def processes():
+    """A list to append started subprocesses to; all are killed at teardown."""
+    started = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)

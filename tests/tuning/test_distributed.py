@@ -112,16 +112,6 @@ def _ongoing(out):
         return {}
 
 
-@pytest.fixture
-def processes():
-    started = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
 def test_chief_and_two_workers_survive_a_worker_killed_mid_trial(tmp_path, processes):
     out, port, max_trials = str(tmp_path / "search"), distributed.free_port(), 6
     flags = ["--losses", "log_loss,focal,ovr_hinge,l2", "--depths", "1", "--widths", "8", "--epochs", "1",

@@ -39,16 +39,6 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def processes():
-    started = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
 def _wait(process, deadline, log):
     try:
         return process.wait(timeout=max(1.0, deadline - time.monotonic()))
