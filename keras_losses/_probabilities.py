@@ -48,6 +48,7 @@ def masked_logsumexp(x, mask):
     return ops.logsumexp(ops.where(mask, x, _MASKED), axis=-1)
 
 
-def masked_softmax(x, mask):
-    """Softmax over the entries of the last axis where `mask` holds."""
-    return ops.softmax(ops.where(mask, x, _MASKED), axis=-1)
+def masked_shift(x, mask):
+    """`x − max_{mask} x` on the mask and −1e30 off it (exp() of it is ≤ 1, or 0)."""
+    x = ops.where(mask, x, _MASKED)
+    return x - ops.stop_gradient(ops.max(x, axis=-1, keepdims=True))

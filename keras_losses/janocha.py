@@ -75,8 +75,12 @@ def ovr_cubed_hinge(y_true, y_pred):
 def log_loss(y_true, y_pred, from_logits=False, label_smoothing=0.0, class_weights=None):
     """Per-example `−Σ y·log p` (cross-entropy); see `LogLoss`."""
     y, o = targets_and_outputs(y_true, y_pred)
-    _, log_p = softmax_parts(o, from_logits)
-    per_example = -ops.sum(smooth_labels(y, label_smoothing) * log_p, axis=-1)
+    target = smooth_labels(y, label_smoothing)
+    if from_logits:
+        # One fused, stable kernel on TensorFlow (softmax_cross_entropy_with_logits).
+        per_example = ops.categorical_crossentropy(target, o, from_logits=True)
+    else:
+        per_example = -ops.sum(target * softmax_parts(o, from_logits)[1], axis=-1)
     return apply_class_weights(per_example, y, class_weights)
 
 

@@ -6,7 +6,7 @@ Networks". Notation: `s = sigmoid(o)` element-wise, `t` the target class.
 
 from keras import ops
 
-from keras_losses._probabilities import masked_softmax, sigmoid_parts
+from keras_losses._probabilities import masked_shift, sigmoid_parts
 from keras_losses._targets import apply_class_weights, targets_and_outputs
 from keras_losses.base import ClassificationLoss, register
 
@@ -15,7 +15,8 @@ def logistic(y_true, y_pred, from_logits=False, class_weights=None):
     """Per-example `−log s_t − Σ_{k≠t} log(1 − s_k)`; see `Logistic`."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
-    per_example = -ops.sum(y * log_s + (1.0 - y) * log_1ms, axis=-1)
+    # y·log s + (1 − y)·log(1 − s) = log(1 − s) + y·(log s − log(1 − s))
+    per_example = -ops.sum(log_1ms + y * (log_s - log_1ms), axis=-1)
     return apply_class_weights(per_example, y, class_weights)
 
 
@@ -23,8 +24,11 @@ def inr_weights(y, log_1ms, gamma):
     """In-negative-class weights `w_k ∝ (1 − y_k)·(1 − s_k)^(−γ)`, `Σ w = 1`."""
     negative = 1.0 - y
     in_negative_class = negative > 0
-    log_weight = -gamma * log_1ms + ops.log(ops.where(in_negative_class, negative, 1.0))
-    return masked_softmax(log_weight, in_negative_class)
+    # Softmax of −γ·log(1 − s) over the negative class, scaled by (1 − y):
+    # the max is taken over the negative class only, so exp() never overflows.
+    score = -gamma * log_1ms
+    unnormalized = negative * ops.exp(masked_shift(score, in_negative_class))
+    return unnormalized / ops.sum(unnormalized, axis=-1, keepdims=True)
 
 
 def logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class_weights=None):
