@@ -103,7 +103,6 @@ def main(argv):
     runs = len(settings) * len(losses)
     print(f"{FLAGS.dataset}, {FLAGS.model} depth {FLAGS.depth}, {len(losses)} losses x {len(settings)} settings "
           f"(seeds {FLAGS.seeds}; label noise {FLAGS.label_noise}), {FLAGS.epochs} epochs of batch {FLAGS.batch_size}")
-    print(f"{'mode':<10}{'runs':>6}{'seconds':>10}{'s/run':>8}")
     print(f"{'mode':<10}{'runs':>6}{'seconds':>10}{'s/run':>8}{'vs fused':>10}")
     for mode in ("fused", "separate", "keras_fit"):
         print(f"{mode:<10}{runs:>6}{seconds[mode]:>10.1f}{seconds[mode] / runs:>8.2f}"
