@@ -11,7 +11,7 @@ registered for serialization under the package name `keras_losses`, so a
 saved `.keras` model loads after `import keras_losses`.
 """
 
-from keras_losses import compat
+from keras_losses import compat, registry
 from keras_losses._version import __version__
 from keras_losses.base import ClassificationLoss
 from keras_losses.janocha import (
@@ -65,7 +65,4 @@ from keras_losses.robust import (
     sce,
 )
 
-compat.install(
-    {name: get(name).__class__ for name in names()}
-    | {alias: get(alias).__class__ for alias in ALIASES}
-)
+compat.install(registry.classes_by_name())

@@ -11,9 +11,8 @@ import keras
 
 from keras_losses import janocha, one_vs_all, robust
 from keras_losses.base import function_parameters
-from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss
+from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, SOFTMAX, KerasLoss
 
-SOFTMAX = "softmax probabilities"
 SIGMOID = "sigmoid probabilities"
 JANOCHA = "Janocha & Czarnecki (2017)"
 LI = "Li, Li, Pan & Zhu (AAAI 2020)"
@@ -23,12 +22,15 @@ LI = "Li, Li, Pan & Zhu (AAAI 2020)"
 class LossInfo:
     """What `describe(name)` tells about one loss."""
 
-    name: str
     cls: type
     formula: str
     acts_on: str
     value_range: str
     paper: str
+
+    @property
+    def name(self):
+        return self.cls.canonical_name
 
     @property
     def defaults(self):
@@ -40,62 +42,62 @@ class LossInfo:
 
 
 _LOSSES = [
-    LossInfo("l1", janocha.L1, "Σ |y − o|", RAW, "[0, ∞)", JANOCHA),
-    LossInfo("l2", janocha.L2, "Σ (y − o)²", RAW, "[0, ∞)", JANOCHA),
-    LossInfo("expectation", janocha.Expectation, "Σ |y − p|", SOFTMAX, "[0, 2]", JANOCHA),
+    LossInfo(janocha.L1, "Σ |y − o|", RAW, "[0, ∞)", JANOCHA),
+    LossInfo(janocha.L2, "Σ (y − o)²", RAW, "[0, ∞)", JANOCHA),
+    LossInfo(janocha.Expectation, "Σ |y − p|", SOFTMAX, "[0, 2]", JANOCHA),
     LossInfo(
-        "regularized_expectation", janocha.RegularizedExpectation,
+        janocha.RegularizedExpectation,
         "Σ (y − p)²", SOFTMAX, "[0, 2]", JANOCHA,
     ),
-    LossInfo("chebyshev", janocha.Chebyshev, "max_j |y_j − p_j|", SOFTMAX, "[0, 1]", JANOCHA),
-    LossInfo("ovr_hinge", janocha.OvrHinge, "Σ max(0, ½ − ŷ·o)", RAW, "[0, ∞)", JANOCHA),
+    LossInfo(janocha.Chebyshev, "max_j |y_j − p_j|", SOFTMAX, "[0, 1]", JANOCHA),
+    LossInfo(janocha.OvrHinge, "Σ max(0, ½ − ŷ·o)", RAW, "[0, ∞)", JANOCHA),
     LossInfo(
-        "ovr_squared_hinge", janocha.OvrSquaredHinge,
+        janocha.OvrSquaredHinge,
         "Σ max(0, ½ − ŷ·o)²", RAW, "[0, ∞)", JANOCHA,
     ),
     LossInfo(
-        "ovr_cubed_hinge", janocha.OvrCubedHinge,
+        janocha.OvrCubedHinge,
         "Σ max(0, ½ − ŷ·o)³", RAW, "[0, ∞)", JANOCHA,
     ),
-    LossInfo("log_loss", janocha.LogLoss, "−Σ y·log p", SOFTMAX, "[0, ∞)", JANOCHA),
-    LossInfo("squared_log", janocha.SquaredLog, "Σ (y·log p)²", SOFTMAX, "[0, ∞)", JANOCHA),
+    LossInfo(janocha.LogLoss, "−Σ y·log p", SOFTMAX, "[0, ∞)", JANOCHA),
+    LossInfo(janocha.SquaredLog, "Σ (y·log p)²", SOFTMAX, "[0, ∞)", JANOCHA),
     LossInfo(
-        "tanimoto", janocha.Tanimoto,
+        janocha.Tanimoto,
         "−Σ p·y / (Σ p² + Σ y² − Σ p·y)", SOFTMAX, "[−1, 0]", JANOCHA,
     ),
     LossInfo(
-        "cauchy_schwarz", janocha.CauchySchwarz,
+        janocha.CauchySchwarz,
         "−log( Σ p·y / (‖p‖₂·‖y‖₂) )", SOFTMAX, "[0, ∞)", JANOCHA,
     ),
     LossInfo(
-        "logistic", one_vs_all.Logistic,
+        one_vs_all.Logistic,
         "−log s_t − Σ_{k≠t} log(1 − s_k)", SIGMOID, "[0, ∞)", LI,
     ),
     LossInfo(
-        "logistic_inr", one_vs_all.LogisticINR,
+        one_vs_all.LogisticINR,
         "−log s_t − Σ_{k≠t} w_k·log(1 − s_k), "
         "w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)",
         SIGMOID, "[0, ∞)", LI,
     ),
     LossInfo(
-        "focal", robust.Focal, "−Σ y·(1 − p)^γ·log p", SOFTMAX, "[0, ∞)",
+        robust.Focal, "−Σ y·(1 − p)^γ·log p", SOFTMAX, "[0, ∞)",
         "Lin et al. (2017)",
     ),
     LossInfo(
-        "poly1", robust.Poly1, "−Σ y·log p + ε·(1 − p_t)", SOFTMAX, "[0, ∞)",
+        robust.Poly1, "−Σ y·log p + ε·(1 − p_t)", SOFTMAX, "[0, ∞)",
         "Leng et al. (2022)",
     ),
     LossInfo(
-        "gce", robust.GeneralizedCrossEntropy, "(1 − p_t^q) / q", SOFTMAX, "[0, 1/q]",
+        robust.GeneralizedCrossEntropy, "(1 − p_t^q) / q", SOFTMAX, "[0, 1/q]",
         "Zhang & Sabuncu (2018)",
     ),
     LossInfo(
-        "sce", robust.SymmetricCrossEntropy,
+        robust.SymmetricCrossEntropy,
         "α·(−Σ y·log p) + β·(−Σ p·log clip(y, 1e−4, 1))", SOFTMAX, "[0, ∞)",
         "Wang et al. (2019)",
     ),
     LossInfo(
-        "nce_rce", robust.NCEPlusRCE,
+        robust.NCEPlusRCE,
         "α·(−log p_t)/Σ_j(−log p_j) + β·(−Σ p·log clip(y, 1e−4, 1))", SOFTMAX,
         "[0, α + 9.22·β]", "Ma et al. (2020)",
     ),
@@ -122,11 +124,20 @@ def all_names():
     return names() + keras_names()
 
 
+def did_you_mean(name, known):
+    """`" Did you mean: 'a', 'b'?"` for the close matches of `name` in `known`, or `""`."""
+    close = difflib.get_close_matches(str(name), known, n=3)
+    return f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
+
+
 def unknown_name_error(name, known, kind="loss"):
     """A ValueError naming `name`, its closest matches, and what is known."""
-    close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.5)
-    hint = f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
-    return ValueError(f"Unknown {kind} {name!r}.{hint} Known: {', '.join(known)}.")
+    return ValueError(f"Unknown {kind} {name!r}.{did_you_mean(name, known)} Known: {', '.join(known)}.")
+
+
+def classes_by_name():
+    """Every canonical name and alias with the class it builds (for `compat`)."""
+    return {name: LOSSES[ALIASES.get(name, name)].cls for name in names() + list(ALIASES)}
 
 
 def _canonical(name):

@@ -15,7 +15,6 @@ are ranked on a metric whose meaning does not change with the loss.
 """
 
 import contextlib
-import difflib
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import keras
@@ -59,9 +58,7 @@ def validate_losses(losses: Optional[Sequence[str]]) -> Tuple[str, ...]:
         raise ValueError("losses must name at least one loss.")
     for name in losses:
         if name not in known:
-            matches = difflib.get_close_matches(str(name), known, n=3)
-            hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
-            raise ValueError(f"Unknown loss {name!r}.{hint} Known: {', '.join(known)}.")
+            raise keras_losses.registry.unknown_name_error(name, known)
     if len(set(losses)) != len(losses):
         raise ValueError(f"losses has duplicates: {list(losses)}.")
     return losses
@@ -116,9 +113,7 @@ class LossHyperModel(keras_tuner.HyperModel):
         self.models = _as_choices("models", models)
         for family in self.models:
             if family not in zoo.names():
-                matches = difflib.get_close_matches(str(family), zoo.names(), n=3)
-                hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
-                raise ValueError(f"Unknown model {family!r}.{hint} Known: {', '.join(zoo.names())}.")
+                raise keras_losses.registry.unknown_name_error(family, zoo.names(), kind="model")
         self.depths = _as_choices("depth", depth)
         self.widths = None if width is None else _as_choices("width", width)
         self.dropouts = _as_choices("dropout", dropout)

@@ -15,10 +15,11 @@ tuning.objective.ObjectiveError: Objective 'val_loss' ranks trials by their own 
 `tracked(num_classes)` lists the names a search can be ranked on.
 """
 
-import difflib
 from typing import Callable, Dict, List, Tuple
 
 import keras_tuner
+
+from keras_losses.registry import did_you_mean
 
 DEFAULT = "val_accuracy"
 VALIDATION_PREFIX = "val_"
@@ -93,8 +94,7 @@ def resolve(objective: str, num_classes: int) -> keras_tuner.Objective:
             f"to loss; rank on a fixed metric instead: {', '.join(known)}."
         )
     if objective not in known:
-        matches = difflib.get_close_matches(objective, known, n=3)
-        hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
+        hint = did_you_mean(objective, known)
         raise ObjectiveError(
             f"Objective {objective!r} is not a metric tracked in every trial.{hint} Tracked: {', '.join(known)}."
         )

@@ -14,8 +14,9 @@ Traceback (most recent call last):
 ValueError: Unknown model 'mpl'. Did you mean: 'mlp'? Known: mlp
 """
 
-import difflib
 from typing import Any, Callable, Dict, List, Optional
+
+from keras_losses.registry import did_you_mean
 
 
 class Registry:
@@ -58,11 +59,7 @@ class Registry:
     def unknown_message(self, name: Any, known: Optional[List[str]] = None) -> str:
         """The error message for an unknown `name`, listing close matches among `known`."""
         known = self.names() if known is None else known
-        message = f"Unknown {self.kind} {name!r}."
-        matches = difflib.get_close_matches(str(name), known, n=3)
-        if matches:
-            message += " Did you mean: " + ", ".join(repr(m) for m in matches) + "?"
-        return message + " Known: " + ", ".join(known)
+        return f"Unknown {self.kind} {name!r}.{did_you_mean(name, known)} Known: " + ", ".join(known)
 
     def __contains__(self, name: str) -> bool:
         return name in self._builders
