@@ -21,18 +21,16 @@ replaces keras-tuner's chief loop: it expires trials every `poll` seconds,
 shows progress, and returns as soon as the search is over.
 """
 
-import ipaddress
 import os
-import socket
 import time
 from typing import Callable, Optional
 
 from keras_tuner.src.engine import trial as trial_module
 from keras_tuner.src.engine.oracle import synchronized
 
-TUNER_ID = "KERASTUNER_TUNER_ID"
-ORACLE_IP = "KERASTUNER_ORACLE_IP"
-ORACLE_PORT = "KERASTUNER_ORACLE_PORT"
+from zoo import distributed as zoo_distributed
+from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, free_port, role  # noqa: F401 (shared)
+
 # Fault injection for tests and drills: a worker whose environment sets this to N
 # stalls (sleeps for an hour) in its (N+1)-th trial, so it can be killed mid-trial.
 STALL_AFTER_TRIALS = "TUNING_STALL_AFTER_TRIALS"
@@ -41,33 +39,12 @@ Status = trial_module.TrialStatus
 
 def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
               oracle_port: Optional[int] = None) -> str:
-    """Sets the keras-tuner environment from flags (None: keep the environment) and returns the role.
-
-    Raises ValueError (one line) for an incomplete or malformed set-up.
-    """
-    given = {TUNER_ID: tuner_id, ORACLE_IP: oracle_ip, ORACLE_PORT: oracle_port}
-    settings = {v: str(given[v]) if given[v] not in (None, "") else os.environ.get(v, "") for v in given}
-    present = [v for v, value in settings.items() if value]
-    if not present:
-        return "single"
-    if len(present) < 3:
-        missing = [v for v in settings if v not in present]
-        raise ValueError(
-            f"Distributed search needs the tuner id, oracle ip and oracle port together; missing: "
-            f"{', '.join(missing)} (flags --tuner_id, --oracle_ip, --oracle_port)."
-        )
-    port = settings[ORACLE_PORT]
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"Oracle port must be an integer in 1..65535, got {port!r}.")
-    address = settings[ORACLE_IP]
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        if not address.replace("-", "").replace(".", "").isalnum():
-            raise ValueError(f"Oracle ip must be an IP address or host name, got {address!r}.") from None
-    os.environ.update(settings)  # Only once valid.
-    quiet_hyperparameter_protos()
-    return role()
+    """`zoo.distributed.configure` (sets and validates the environment), then
+    silences keras-tuner's stray prints of conditional hyperparameters."""
+    chosen = zoo_distributed.configure(tuner_id, oracle_ip, oracle_port)
+    if chosen != "single":
+        quiet_hyperparameter_protos()
+    return chosen
 
 
 def quiet_hyperparameter_protos() -> None:
@@ -87,25 +64,6 @@ def quiet_hyperparameter_protos() -> None:
 
     to_proto._quiet = True
     conditions.Parent.to_proto = to_proto
-
-
-def role() -> str:
-    """"chief", "worker" or "single" (not distributed), from the environment."""
-    if not os.environ.get(ORACLE_IP):
-        return "single"
-    return "chief" if "chief" in os.environ.get(TUNER_ID, "") else "worker"
-
-
-def tuner_id() -> str:
-    """This process's tuner id ("tuner0" when not distributed, as in keras-tuner)."""
-    return os.environ.get(TUNER_ID, "tuner0")
-
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def maybe_stall(trials_done: int) -> None:
@@ -214,32 +172,17 @@ def expiring(oracle_class, trial_timeout: Optional[float] = None, max_requeues: 
 
 
 def serve(oracle, poll: float = 0.5, on_poll: Optional[Callable[[], None]] = None, grace: float = 5.0) -> None:
-    """Runs the chief's gRPC oracle server until the search is over (replaces keras-tuner's loop).
+    """The chief loop of `zoo.distributed.serve`, expiring stale trials every `poll` seconds.
 
-    Every `poll` seconds: expires stale trials (`ExpiringOracleMixin`) and calls
-    `on_poll` (progress). Returns once a worker was told to stop and no trial
-    is running or queued, so a dead worker cannot keep the chief forever
-    when `trial_timeout` is set.
+    Returns once a worker was told to stop and no trial is running or
+    queued, so a dead worker cannot keep the chief forever when
+    `trial_timeout` is set.
     """
-    from concurrent import futures
 
-    import grpc
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute import oracle_chief
+    def poll_once():
+        if hasattr(oracle, "expire_stale_trials"):
+            oracle.expire_stale_trials()
+        if on_poll is not None:
+            on_poll()
 
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(oracle)
-    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
-    server.add_insecure_port(f"{os.environ[ORACLE_IP]}:{os.environ[ORACLE_PORT]}")
-    server.start()
-    try:
-        while True:
-            time.sleep(poll)
-            if hasattr(oracle, "expire_stale_trials"):
-                oracle.expire_stale_trials()
-            if on_poll is not None:
-                on_poll()
-            if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
-                break
-    finally:
-        server.stop(grace)
+    zoo_distributed.serve(oracle, poll=poll, on_poll=poll_once, grace=grace)

@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from absl import app, flags, logging
 
 from tuning import distributed, leaderboard
-from zoo import cli
+from zoo import cli, results
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 TUNERS = ("random", "bayesian", "hyperband")
@@ -94,8 +94,7 @@ class _TrialHooks:
         record.update(tuner_id=self.tuner_id, elapsed_s=round(time.time() - getattr(self, "_started", time.time()), 2),
                       time=time.time())
         if self.trial_log:
-            with open(self.trial_log, "a") as f:  # One short line per append: safe across processes.
-                f.write(json.dumps(record) + "\n")
+            results.append(self.trial_log, [record])  # flushed and fsynced, like the sweep's records
         if self.on_trial_done is not None:
             self.on_trial_done(record)
 

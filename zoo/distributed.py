@@ -25,8 +25,9 @@ first, then the workers, e.g. on one machine:
 import hashlib
 import ipaddress
 import os
+import socket
 import time
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import keras_tuner
 
@@ -54,7 +55,9 @@ def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
     if len(present) < 3:
         flag_names = {TUNER_ID: "--tuner_id", ORACLE_IP: "--oracle_ip", ORACLE_PORT: "--oracle_port"}
         missing = ", ".join(flag_names[name] for name in values if name not in present)
-        raise ValueError(f"Distributed mode needs --tuner_id, --oracle_ip and --oracle_port together; missing {missing}.")
+        missing_env = ", ".join(name for name in values if name not in present)
+        raise ValueError(f"Distributed mode needs --tuner_id, --oracle_ip and --oracle_port together; "
+                         f"missing {missing} (or {missing_env}).")
     port = values[ORACLE_PORT]
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"--oracle_port must be an integer in 1..65535, got {port!r}.")
@@ -65,6 +68,13 @@ def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
             raise ValueError(f"--oracle_ip must be an IP address or host name, got {values[ORACLE_IP]!r}.") from None
     os.environ.update(values)
     return role()
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def role() -> str:
@@ -165,11 +175,13 @@ def make_tuner(config: experiment.SweepConfig, out_dir: str, progress: bool = Tr
                       directory=os.path.join(out_dir, "keras_tuner", tuner_id), project_name=f"sweep_{grid_id}")
 
 
-def serve(tuner: SweepTuner, poll: float = 0.5) -> None:
-    """The chief: serves the oracle over gRPC until every worker was told to stop and no trial runs.
+def serve(oracle: keras_tuner.Oracle, poll: float = 0.5, on_poll: Optional[Callable[[], None]] = None,
+          grace: float = 1.0) -> None:
+    """The chief: serves `oracle` over gRPC until every worker was told to stop and no trial runs.
 
-    keras-tuner's own chief loop polls every 20 s once stopping; this one
-    polls every `poll` seconds.
+    Replaces keras-tuner's chief loop, which polls every 20 s once stopping:
+    this one polls every `poll` seconds and calls `on_poll` (progress, trial
+    expiry) each time.
     """
     from concurrent import futures
 
@@ -177,9 +189,8 @@ def serve(tuner: SweepTuner, poll: float = 0.5) -> None:
     from keras_tuner.src import protos
     from keras_tuner.src.distribute import oracle_chief
 
-    tuner.save()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(tuner.oracle)
+    servicer = oracle_chief.OracleServicer(oracle)
     protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
     address = f"{os.environ[ORACLE_IP]}:{os.environ[ORACLE_PORT]}"
     try:
@@ -190,17 +201,22 @@ def serve(tuner: SweepTuner, poll: float = 0.5) -> None:
         raise ValueError(f"The chief cannot listen on {address} (port in use?).")
     server.start()
     try:
-        while not (servicer.stop_triggered and oracle_chief.exit_chief(tuner.oracle)):
+        while True:
+            if on_poll is not None:
+                on_poll()
+            if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
+                break
             time.sleep(poll)
     finally:
-        server.stop(grace=1)
+        server.stop(grace)
 
 
 def run(config: experiment.SweepConfig, out_dir: str, progress: bool = True) -> int:
     """Runs this process's part of a distributed sweep; returns the trials it trained (0 for the chief)."""
     tuner = make_tuner(config, out_dir, progress)
     if role() == "chief":
-        serve(tuner)
+        tuner.save()
+        serve(tuner.oracle)
         return 0
     tuner.search()
     return tuner.trials_run

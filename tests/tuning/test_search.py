@@ -130,9 +130,9 @@ def main_in_process(capsys):
 @pytest.mark.parametrize("args,message", [
     (["--losses", "log_loss,focal", "--objective", "val_loss"], "Objective 'val_loss' ranks trials by their own loss"),
     (["--losses", "log_loss,focal", "--objective", "val_acuracy"], "Did you mean: 'val_accuracy'"),
-    (["--losses", "log_loss", "--tuner_id", "chief"], "missing: KERASTUNER_ORACLE_IP"),
+    (["--losses", "log_loss", "--tuner_id", "chief"], "missing --oracle_ip, --oracle_port (or KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT)"),
     (["--losses", "log_loss", "--tuner_id", "tuner0", "--oracle_ip", "127.0.0.1", "--oracle_port", "70000"],
-     "Oracle port must be an integer in 1..65535"),
+     "--oracle_port must be an integer in 1..65535"),
     (["--losses", "log_loss", "--depths", "1,two"], "--depths must be comma-separated ints"),
     (["--losses", "log_loss", "--models", "resnet", "--depths", "3"], "resnet"),
 ])

@@ -31,14 +31,6 @@ def _start(out, port, tuner_id, log_dir):
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait(process, deadline, log):
     try:
         return process.wait(timeout=max(1.0, deadline - time.monotonic()))
@@ -47,7 +39,7 @@ def _wait(process, deadline, log):
 
 
 def test_chief_and_two_workers_run_every_setting_once(tmp_path, processes):
-    out, port = str(tmp_path / "out"), _free_port()
+    out, port = str(tmp_path / "out"), distributed.free_port()
     processes.append(_start(out, port, "chief", tmp_path))
     processes.extend(_start(out, port, worker, tmp_path) for worker in ("worker0", "worker1"))
     deadline = time.monotonic() + TIMEOUT
