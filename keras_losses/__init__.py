@@ -41,7 +41,14 @@ from keras_losses.janocha import (
     tanimoto,
 )
 from keras_losses.keras_builtin import KerasLoss, keras_loss
-from keras_losses.one_vs_all import Logistic, LogisticINR, logistic, logistic_inr
+from keras_losses.one_vs_all import (
+    Logistic,
+    LogisticINR,
+    PerExampleLogisticINR,
+    logistic,
+    logistic_inr,
+    per_example_logistic_inr,
+)
 from keras_losses.registry import (
     ALIASES,
     all_names,

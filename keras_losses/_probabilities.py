@@ -48,7 +48,17 @@ def masked_logsumexp(x, mask):
     return ops.logsumexp(ops.where(mask, x, _MASKED), axis=-1)
 
 
-def masked_shift(x, mask):
-    """`x − max_{mask} x` on the mask and −1e30 off it (exp() of it is ≤ 1, or 0)."""
+def masked_shift(x, mask, axis=-1):
+    """`x − max_{mask} x` along `axis` on the mask, −1e30 off it (exp() ≤ 1, or 0)."""
     x = ops.where(mask, x, _MASKED)
-    return x - ops.stop_gradient(ops.max(x, axis=-1, keepdims=True))
+    return x - ops.stop_gradient(ops.max(x, axis=axis, keepdims=True))
+
+
+def masked_softmax(x, mask, axis=-1):
+    """Softmax of `x` along `axis` over the entries of `mask`; 0 off it.
+
+    A slice with no entry on the mask gets all zeros (not NaN).
+    """
+    unnormalized = ops.where(mask, ops.exp(masked_shift(x, mask, axis)), 0.0)
+    total = ops.sum(unnormalized, axis=axis, keepdims=True)
+    return unnormalized / ops.where(total > 0, total, 1.0)

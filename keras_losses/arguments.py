@@ -59,6 +59,7 @@ def _class_weights(name, value):
 
 _CHECKS = {
     "from_logits": _boolean,
+    "detach_weights": _boolean,
     "gamma": _non_negative,
     "alpha": _non_negative,
     "beta": _non_negative,

@@ -2,12 +2,18 @@
 
 "On the Learning Property of Logistic and Softmax Losses for Deep Neural
 Networks". Notation: `s = sigmoid(o)` element-wise, `t` the target class.
+
+`logistic` (LGL) is a per-example loss. `logistic_inr` (LGL-INR) is the
+authors' batch-level loss, fitted exactly to Keras's per-example contract.
+`per_example_logistic_inr` is keras_losses 0.1.0's per-example
+reconstruction, kept only so models saved with it still load (see
+CHANGELOG.md); it is not one of the canonical names.
 """
 
 from keras import ops
 
-from keras_losses._probabilities import masked_shift, sigmoid_parts
-from keras_losses._targets import apply_class_weights, targets_and_outputs
+from keras_losses._probabilities import masked_shift, masked_softmax, sigmoid_parts
+from keras_losses._targets import FLOAT, apply_class_weights, targets_and_outputs
 from keras_losses.base import ClassificationLoss, register
 
 
@@ -20,22 +26,55 @@ def logistic(y_true, y_pred, from_logits=False, class_weights=None):
     return apply_class_weights(per_example, y, class_weights)
 
 
-def inr_weights(y, log_1ms, gamma):
-    """In-negative-class weights `w_k ∝ (1 − y_k)·(1 − s_k)^(−γ)`, `Σ w = 1`."""
-    negative = 1.0 - y
-    in_negative_class = negative > 0
-    # Softmax of −γ·log(1 − s) over the negative class, scaled by (1 − y):
-    # the max is taken over the negative class only, so exp() never overflows.
-    score = -gamma * log_1ms
-    unnormalized = negative * ops.exp(masked_shift(score, in_negative_class))
-    return unnormalized / ops.sum(unnormalized, axis=-1, keepdims=True)
+def in_negative_class_weights(y, s, beta):
+    """`w[c, k]`: the weight of negative class c in output k's negative part.
+
+    `p̄[c, k] = mean_{i∈B_c} s[i, k]` and, for each output k, `w[:, k]` is the
+    softmax of `β·p̄[:, k]` over the classes present in the batch other
+    than k (zero elsewhere; all zero when no such class exists).
+    Returns `(w, inverse_counts)` with `inverse_counts[c] = 1/n_c` (0 if absent).
+    """
+    num_classes = y.shape[-1]
+    if num_classes is None:
+        raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
+    counts = ops.sum(y, axis=0)  # n_c
+    present = counts > 0
+    inverse_counts = ops.where(present, 1.0 / ops.where(present, counts, 1.0), 0.0)
+    mean_scores = ops.matmul(ops.transpose(y), s) * ops.expand_dims(inverse_counts, 1)
+    not_self = ops.logical_not(ops.cast(ops.eye(num_classes), "bool"))
+    negative = ops.logical_and(ops.expand_dims(present, 1), not_self)
+    return masked_softmax(beta * mean_scores, negative, axis=0), inverse_counts
 
 
-def logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class_weights=None):
-    """Per-example reweighted logistic loss (LGL-INR); see `LogisticINR`."""
+def logistic_inr(
+    y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None
+):
+    """Batch-level LGL-INR as per-example values `B·(1/n_t)·[…]`; see `LogisticINR`."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
-    weights = inr_weights(y, log_1ms, gamma)
+    s = ops.exp(log_s) if from_logits else ops.clip(o, 0.0, 1.0)
+    weights, inverse_counts = in_negative_class_weights(y, s, beta)
+    if detach_weights:
+        weights = ops.stop_gradient(weights)
+    # Per example i and class c it belongs to: −log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k]);
+    # w[c,c] = 0, so the sum runs over k ≠ c as the definition says.
+    per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
+    share = y * ops.expand_dims(inverse_counts, 0)  # 1/n_t on the target (one-hot)
+    batch_size = ops.cast(ops.shape(y)[0], FLOAT)
+    # × B so that Keras's batch mean ("sum_over_batch_size") is exactly L⁺ + L⁻.
+    per_example = batch_size * ops.sum(share * per_class, axis=-1)
+    return apply_class_weights(per_example, y, class_weights)
+
+
+def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class_weights=None):
+    """keras_losses 0.1.0's per-example variant; see `PerExampleLogisticINR`."""
+    y, o = targets_and_outputs(y_true, y_pred)
+    log_s, log_1ms = sigmoid_parts(o, from_logits)
+    negative = 1.0 - y
+    # Softmax of −γ·log(1 − s) over the non-targets, scaled by (1 − y).
+    score = -gamma * log_1ms
+    unnormalized = negative * ops.exp(masked_shift(score, negative > 0))
+    weights = unnormalized / ops.sum(unnormalized, axis=-1, keepdims=True)
     per_example = -ops.sum(y * log_s, axis=-1) - ops.sum(weights * log_1ms, axis=-1)
     return apply_class_weights(per_example, y, class_weights)
 
@@ -65,27 +104,82 @@ class Logistic(ClassificationLoss):
 
 @register
 class LogisticINR(ClassificationLoss):
-    """Logistic loss with in-negative-class reweighting (LGL-INR).
+    """Logistic loss with in-negative-class reweighting (LGL-INR), batch-level.
+
+    As the authors' reference implementation defines it. For a batch with
+    `B_c` the examples of class c, `n_c = |B_c|`, `P` the classes present:
+
+    - `L⁺ = Σ_{c∈P} (1/n_c) Σ_{i∈B_c} −log s_{i,c}`
+    - `p̄_{c,k} = (1/n_c) Σ_{i∈B_c} s_{i,k}`: how strongly output k fires on
+      negative class c
+    - `w_{c,k} = exp(β·p̄_{c,k}) / Σ_{c'∈P∖{k}} exp(β·p̄_{c',k})`: for each
+      output k its negative classes' weights sum to 1, harder ones weigh
+      more; `β = 0` gives equal weights
+    - `L⁻ = Σ_k Σ_{c∈P∖{k}} w_{c,k}·(1/n_c) Σ_{i∈B_c} −log(1 − s_{i,k})`
+    - loss `= L⁺ + L⁻`
+
+    Keras wants one value per example: example i of class t gets
+    `B·(1/n_t)·[−log s_{i,t} − Σ_{k≠t} w_{t,k}·log(1 − s_{i,k})]`, so the
+    default reduction (`sum_over_batch_size`, the batch mean) is exactly
+    `L⁺ + L⁻`. Consequences of being batch-level:
+
+    - `sample_weight` scales example i's share of `L⁺ + L⁻`; the weights
+      `w` and counts `n_c` are computed from the unweighted batch.
+    - The value depends on the batch's class make-up, so a loss reported on
+      an evaluation set depends on the evaluation batch size (accuracy and
+      the other metrics do not).
+    - Soft labels generalise it: example i belongs to class c with weight
+      `y_{i,c}` (`n_c = Σ_i y_{i,c}`, means weighted by `y_{i,c}`); for
+      one-hot labels this is the definition above.
+
+    Gradients flow through the weights unless `detach_weights=True`.
+    `class_weights` (length K) scales each example by its class's weight.
+    Acts on sigmoid probabilities, or logits with `from_logits=True`.
+    Range `[0, ∞)`. Li, Li, Pan & Zhu (AAAI 2020).
+
+    Example:
+
+    >>> import keras_losses
+    >>> y_true = [1, 2, 1]
+    >>> logits = [[-1.0, 2.0, 0.5], [0.3, -0.2, 1.5], [0.0, 1.0, -0.5]]
+    >>> loss = keras_losses.LogisticINR(from_logits=True, beta=1.0)
+    >>> round(float(loss(y_true, logits)), 4)
+    2.4391
+    """
+
+    function = staticmethod(logistic_inr)
+    canonical_name = "logistic_inr"
+
+    @classmethod
+    def from_config(cls, config):
+        # keras_losses 0.1.0 saved its per-example variant under this class,
+        # with `gamma`; such configs load as that variant, unchanged.
+        if "gamma" in config:
+            return PerExampleLogisticINR.from_config(config)
+        return super().from_config(config)
+
+
+@register
+class PerExampleLogisticINR(ClassificationLoss):
+    """keras_losses 0.1.0's per-example reading of LGL-INR (not the paper's loss).
 
     `loss = −log s_t − Σ_{k≠t} w_k·log(1 − s_k)` with
-    `w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)`, `γ ≥ 0` (default 1).
-    The non-target classes are weighed as one negative class (weights sum to
-    1); within it hard non-targets (large `s_k`) weigh more; `γ = 0` gives
-    equal weights `1/(K − 1)`. Soft targets weigh class k's negative part by
-    `(1 − y_k)`. The weights are part of the loss (gradients flow through
-    them). Acts on sigmoid probabilities, or logits with `from_logits=True`.
-    Range `[0, ∞)`. Reconstructed from the description in Li et al. (AAAI
-    2020).
+    `w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)`, `γ ≥ 0` (default 1):
+    each example's non-targets weighed as one negative class. This was
+    `LogisticINR` in 0.1.0; `LogisticINR` is now the authors' batch-level
+    loss. Kept so that models saved by 0.1.0 load and train as before; it is
+    not among `keras_losses.names()`. Acts on sigmoid probabilities, or
+    logits with `from_logits=True`. Range `[0, ∞)`.
 
     Example:
 
     >>> import keras_losses
     >>> y_true = [1, 2]
     >>> logits = [[-1.0, 2.0, 0.5], [0.3, -0.2, 1.5]]
-    >>> loss = keras_losses.LogisticINR(from_logits=True, gamma=1.0)
+    >>> loss = keras_losses.PerExampleLogisticINR(from_logits=True, gamma=1.0)
     >>> round(float(loss(y_true, logits)), 4)
     0.91
     """
 
-    function = staticmethod(logistic_inr)
-    canonical_name = "logistic_inr"
+    function = staticmethod(per_example_logistic_inr)
+    canonical_name = "per_example_logistic_inr"

@@ -75,8 +75,8 @@ _LOSSES = [
     ),
     LossInfo(
         one_vs_all.LogisticINR,
-        "−log s_t − Σ_{k≠t} w_k·log(1 − s_k), "
-        "w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)",
+        "batch-level L⁺ + L⁻: per example (B/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)], "
+        "w_{·,k} = softmax over present classes c ≠ k of β·mean_{i∈B_c} s_{i,k}",
         SIGMOID, "[0, ∞)", LI,
     ),
     LossInfo(

@@ -39,6 +39,18 @@ def _manifest(version_dir):
         return json.load(file)
 
 
+# Fixtures whose loss changed meaning on purpose in a later release (see
+# CHANGELOG.md): (version dir, stem) -> (class it loads as now, config keys
+# that come back unchanged). Everything else must come back as it was saved.
+CHANGED_ON_PURPOSE = {
+    # 0.2.0: "logistic_inr" is now the authors' batch-level LGL-INR; an instance
+    # saved with `gamma` loads as the 0.1.0 variant with its config intact.
+    ("keras_losses_0.1.0", "logistic_inr"): ("keras_losses>PerExampleLogisticINR", None),
+    # Compiled by name: the name resolves to today's logistic_inr.
+    ("keras_losses_0.1.0", "logistic_inr.by_name"): (
+        "keras_losses>LogisticINR", ("from_logits", "class_weights", "reduction")),
+}
+
 CASES = [(d, stem) for d in VERSION_DIRS for stem in sorted(_manifest(d)["fixtures"])]
 
 
@@ -72,8 +84,11 @@ def test_fixture_loads_with_predictions_and_loss_intact(version_dir, stem):
         loss = keras.losses.get(model.loss)
     else:
         loss = model.loss
-    assert type(loss) is keras.saving.get_registered_object(record["registered_name"])
+    registered_name, kept_keys = CHANGED_ON_PURPOSE.get(
+        (version_dir, stem), (record["registered_name"], None))
+    assert type(loss) is keras.saving.get_registered_object(registered_name)
+    saved = {key: record["config"][key] for key in kept_keys or record["config"]}
     config = loss.get_config()
-    assert {key: config.get(key) for key in record["config"]} == record["config"]
+    assert {key: config.get(key) for key in saved} == saved
     value = float(loss(np.array([0, 1, 2, 0, 1, 2, 0, 1]), predictions))
     assert np.isfinite(value)

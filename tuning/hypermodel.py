@@ -34,7 +34,7 @@ LOSS_PARAMETERS: Dict[str, Dict[str, Tuple[float, float, str, float]]] = {
     "gce": {"q": (0.1, 1.0, "linear", 0.7)},
     "sce": {"alpha": (0.01, 1.0, "log", 0.1), "beta": (0.1, 2.0, "log", 1.0)},
     "nce_rce": {"alpha": (0.1, 10.0, "log", 1.0), "beta": (0.1, 10.0, "log", 1.0)},
-    "logistic_inr": {"gamma": (0.0, 3.0, "linear", 1.0)},
+    "logistic_inr": {"beta": (0.0, 5.0, "linear", 1.0)},
     "log_loss": {"label_smoothing": (0.0, 0.3, "linear", 0.0)},
 }
 

@@ -11,7 +11,12 @@ NUM_CLASSES = 5
 CONFIGS = {
     "log_loss": [{"label_smoothing": 0.1}, {"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]}],
     "logistic": [{"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]}],
-    "logistic_inr": [{"gamma": 0.0}, {"gamma": 2.5}, {"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]}],
+    "logistic_inr": [
+        {"beta": 0.0},
+        {"beta": 4.0},
+        {"detach_weights": True},
+        {"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]},
+    ],
     "focal": [{"gamma": 0.5}, {"gamma": 3.0}],
     "poly1": [{"epsilon": 2.0}, {"epsilon": -0.5}],
     "gce": [{"q": 0.3}, {"q": 1.0}],

@@ -86,8 +86,56 @@ def logistic(y, o, class_weights=None):
     return value
 
 
-def logistic_inr(y, o, gamma=1.0, class_weights=None):
-    """Literal formula for one-hot targets: loops over examples and classes."""
+def logistic_inr(y, o, beta=1.0, detach_weights=False, class_weights=None):
+    """LGL-INR per example, `B·(1/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)]`.
+
+    Written from the definition with loops over classes (one-hot `y`);
+    `detach_weights` changes gradients only, not values.
+    """
+    s = sigmoid(o)
+    batch_size, num_classes = s.shape
+    t = y.argmax(-1)
+    weights = inr_weights(t, s, beta)
+    out = np.zeros(batch_size)
+    for i in range(batch_size):
+        n_t = np.sum(t == t[i])
+        negative = sum(weights[t[i], k] * np.log(1 - s[i, k]) for k in range(num_classes) if k != t[i])
+        out[i] = batch_size / n_t * (-np.log(s[i, t[i]]) - negative)
+    if class_weights is not None:
+        out = out * (y * np.asarray(class_weights)).sum(-1)
+    return out
+
+
+def inr_weights(t, s, beta):
+    """`w[c, k]` for classes c present and outputs k ≠ c, by loops."""
+    num_classes = s.shape[1]
+    present = [c for c in range(num_classes) if np.any(t == c)]
+    mean_score = {(c, k): s[t == c, k].mean() for c in present for k in range(num_classes)}
+    weights = np.zeros((num_classes, num_classes))
+    for k in range(num_classes):
+        negatives = [c for c in present if c != k]
+        total = sum(np.exp(beta * mean_score[c, k]) for c in negatives)
+        for c in negatives:
+            weights[c, k] = np.exp(beta * mean_score[c, k]) / total
+    return weights
+
+
+def logistic_inr_total(t, o, beta=1.0):
+    """`L⁺ + L⁻` of the batch, summed class by class as the definition writes it."""
+    s = sigmoid(o)
+    num_classes = s.shape[1]
+    weights = inr_weights(t, s, beta)
+    present = [c for c in range(num_classes) if np.any(t == c)]
+    positive = sum(-np.log(s[t == c, c]).mean() for c in present)
+    negative = sum(
+        weights[c, k] * -np.log(1 - s[t == c, k]).mean()
+        for k in range(num_classes) for c in present if c != k
+    )
+    return positive + negative
+
+
+def per_example_logistic_inr(y, o, gamma=1.0, class_weights=None):
+    """keras_losses 0.1.0's per-example variant: loops over examples and classes."""
     s = sigmoid(o)
     out = []
     for yi, si in zip(y, s):

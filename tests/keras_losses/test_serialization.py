@@ -60,7 +60,7 @@ SAVE = COMMON + textwrap.dedent(
     report = {}
     for tag, loss, head in [
         ("string", "cauchy_schwarz", "softmax"),
-        ("instance", keras_losses.get("logistic_inr", gamma=2.5, from_logits=True), None),
+        ("instance", keras_losses.get("logistic_inr", beta=2.5, from_logits=True), None),
         ("keras_builtin", keras_losses.for_logits("kl_divergence"), None),
     ]:
         keras.utils.set_random_seed(0)
@@ -120,4 +120,4 @@ def test_keras_file_round_trip_in_a_fresh_process(tmp_path):
         assert after["iterations"] == before["iterations"] > 0
         assert after["iterations_after"] > after["iterations"]
         assert after["after"] < after["before"]
-    assert loaded["instance"]["config"]["gamma"] == 2.5
+    assert loaded["instance"]["config"]["beta"] == 2.5
