@@ -149,6 +149,7 @@ class LogisticINR(ClassificationLoss):
 
     function = staticmethod(logistic_inr)
     canonical_name = "logistic_inr"
+    batch_level = True  # Per-example values depend on the batch (engines call it per run).
 
     @classmethod
     def from_config(cls, config):
