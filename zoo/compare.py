@@ -7,8 +7,8 @@
 
 Every (loss, model, depth, seed, label noise, input noise) run appends one
 JSON record to OUT/results.jsonl when it finishes; a rerun with the same
---out skips finished runs. All losses of a setting train together, fused
-into one model (`zoo.fused`). The report (OUT/report.md and PNG plots) is
+--out skips finished runs. Every run of one model and depth trains at once
+as one stacked network (`zoo.vectorized`; `--engine` chooses another way). The report (OUT/report.md and PNG plots) is
 rendered from the records. With --oracle_ip/--oracle_port/--tuner_id the
 sweep runs through keras-tuner's distributed mode (`zoo.distributed`).
 """
@@ -49,12 +49,19 @@ flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, re
 flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS)
 flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
 flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
+flags.DEFINE_string("engine", "auto", "How runs train: 'vectorized' (every run of a model and depth as one "
+                    "stacked network), 'fused' (the losses of one setting side by side), 'separate' (one Keras "
+                    "model per run, the plain baseline), or 'auto' (vectorized for mlp, fused for "
+                    "convolutional families). Results are the same up to float rounding.", flag_values=FLAGS)
+flags.DEFINE_integer("max_members", 0, "Vectorized engine: at most this many runs per stacked network "
+                     "(0: as many as fit a memory estimate).", flag_values=FLAGS)
 flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).", flag_values=FLAGS)
 flags.DEFINE_string("oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).", flag_values=FLAGS)
 flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
 
 SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "epochs", "batch_size", "learning_rate", "optimizer",
-               "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir")
+               "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir", "engine",
+               "max_members")
 
 
 def _items(text: str, flag: str) -> List[str]:
@@ -103,6 +110,9 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
     if not float(values["learning_rate"]) > 0:
         raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
     fused.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
+    experiment.engine_for(values["engine"], models[0])  # Unknown engine: ValueError.
+    if int(values["max_members"]) < 0:
+        raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
     return experiment.SweepConfig(
         dataset=values["dataset"], losses=experiment.resolve_losses(_items(values["losses"], "losses")), models=models,
         depths=_numbers(values["depths"], "depths", int, low=1), seeds=_numbers(values["seeds"], "seeds", int, low=0),
@@ -112,6 +122,7 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
         cross_noise=bool(values["cross_noise"]), epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
         optimizer=values["optimizer"], learning_rate=float(values["learning_rate"]),
         data_dir=os.path.expanduser(values["data_dir"]) if values["data_dir"] else None,
+        engine=values["engine"], max_members=int(values["max_members"]),
     )
 
 

@@ -119,7 +119,7 @@ class SettingsOracle(keras_tuner.Oracle):
 
 
 class SweepTuner(keras_tuner.Tuner):
-    """A tuner whose trial is one setting of the sweep, all its pending losses trained fused."""
+    """A tuner whose trial is one setting of the sweep, all its pending losses trained together."""
 
     def __init__(self, runner: experiment.Runner, settings: Sequence[experiment.Setting], grid_id: str,
                  progress: bool = True, **kwargs):
@@ -146,9 +146,10 @@ class SweepTuner(keras_tuner.Tuner):
                 f"({trial.hyperparameters.get(HP_GRID)}): start every process with the same sweep flags.")
         index = trial.hyperparameters.get(HP_SETTING)
         setting = self.settings[index]
-        with tqdm(total=setting.epochs, unit="epoch", disable=not self.progress, dynamic_ncols=True,
-                  desc=f"{self.runner.worker}: setting {index + 1}/{len(self.settings)}") as bar:
-            self.runner.run_setting(setting, on_epoch=lambda _: bar.update(1))
+        losses = self.runner.pending(setting)
+        with tqdm(total=setting.epochs * len(losses), unit="run-epoch", disable=not self.progress,
+                  dynamic_ncols=True, desc=f"{self.runner.worker}: setting {index + 1}/{len(self.settings)}") as bar:
+            self.runner.run_setting(setting, losses, on_epoch=bar.update)
         self.trials_run += 1
         keys = {experiment.run_key(setting, loss) for loss in self.runner.config.losses}
         values = [r["best_val_accuracy"] for r in results.read_all(self.runner.out_dir)

@@ -141,9 +141,14 @@ class VectorizedTrainer:
         # Each seed's batches, as `zoo.fused` orders them (same seed, same batches).
         self._batches = {seed: fused.batch_order(self.train_size, spec.batch_size, spec.epochs, seed)
                          for seed in seeds}
-        self._train_batch = tf.function(self._train_batch_eager, jit_compile=spec.jit_compile,
-                                        reduce_retracing=True)
-        self._predict = tf.function(self._predict_eager, reduce_retracing=True)
+        # One trace each, whatever the batch or chunk size (the last batch of an epoch is smaller).
+        members = len(self.members)
+        self._train_steps = tf.function(
+            self._train_steps_eager, jit_compile=spec.jit_compile,
+            input_signature=[tf.TensorSpec((None, members, None), tf.int32)])
+        self._predict = tf.function(self._predict_eager, input_signature=[
+            tf.TensorSpec((None, None, *self.input_shape), tf.float32), tf.TensorSpec((members,), tf.int32),
+            tf.TensorSpec((members, None), tf.int32)])
 
     def _table(self, arrays, dtype):
         """Distinct arrays stacked into one tensor, and each member's row in it."""
@@ -172,7 +177,19 @@ class VectorizedTrainer:
             values += tf.unstack(tf.reduce_mean(tf.reshape(per_example, (stop - start, -1)), axis=1))
         return tf.stack(values)
 
-    def _train_batch_eager(self, indices):
+    def _train_steps_eager(self, steps):
+        """Optimizer steps on batches `steps` `(T, M, B)`; returns each member's summed losses and hits."""
+
+        def body(step, loss_sum, hits):
+            losses, correct = self._train_batch(steps[step])
+            return step + 1, loss_sum + losses, hits + correct
+
+        zeros = tf.zeros(len(self.members))
+        _, loss_sum, hits = tf.while_loop(lambda step, *_: step < tf.shape(steps)[0], body,
+                                          [tf.constant(0), zeros, zeros])
+        return loss_sum, hits
+
+    def _train_batch(self, indices):
         """One optimizer step of every member on its batch `indices` `(M, B)`; returns loss and hits."""
         x = gather_members(self._inputs, self._input_rows, indices)
         y = gather_members(self._labels, self._label_rows, indices)
@@ -191,19 +208,22 @@ class VectorizedTrainer:
         return tf.argmax(logits, axis=-1, output_type=tf.int32)
 
     def _epoch_batches(self, epoch: int) -> List[np.ndarray]:
-        """The `(M, B)` example indices of each step of `epoch`, each member in its seed's order."""
+        """`epoch`'s batches as `(T, M, B)` index arrays: the full batches, then the smaller last one."""
         steps = fused.steps_per_epoch(self.train_size, self.spec.batch_size)
         seeds = [self.variants[v].seed for _, v in self.members]
-        return [np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32)
-                for step in range(steps)]
+        batches = [np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32)
+                   for step in range(steps)]
+        full = [b for b in batches if b.shape[1] == self.spec.batch_size]
+        rest = [b for b in batches if b.shape[1] != self.spec.batch_size]
+        return [np.stack(part) for part in (full, rest) if part]
 
     def _train_epoch(self, epoch: int) -> Tuple[np.ndarray, np.ndarray]:
         """Trains one epoch; returns each member's train loss (batch-size-weighted mean) and accuracy."""
         loss_sum = np.zeros(len(self.members))
         hits = np.zeros(len(self.members))
-        for indices in self._epoch_batches(epoch):
-            losses, correct = self._train_batch(tf.constant(indices))
-            loss_sum += losses.numpy().astype(np.float64) * indices.shape[1]
+        for steps in self._epoch_batches(epoch):  # One TensorFlow call per batch size.
+            losses, correct = self._train_steps(tf.constant(steps))
+            loss_sum += losses.numpy().astype(np.float64) * steps.shape[2]
             hits += correct.numpy()
         return loss_sum / self.train_size, hits / self.train_size
 
@@ -269,6 +289,31 @@ def _loss_calls(losses: Sequence[str]):
             calls.append((keras_losses.for_logits(losses[start], reduction=reduction), start, stop, batch_level))
             start = stop
     return calls
+
+
+def member_bytes(model, batch_size: int) -> int:
+    """Estimated memory of one member: weights with gradients and optimizer slots, and activations."""
+    params = model.count_params()
+    activations = sum(int(np.prod(layer.output.shape[1:])) for layer in model.layers)
+    # Weights, gradient, 2 optimizer slots, initial copy; activations kept for backprop and their gradients.
+    return 4 * (5 * params + 3 * batch_size * activations)
+
+
+def memory_budget() -> int:
+    """Bytes the stacked network may use: a quarter of physical memory, at most 8 GiB."""
+    import os
+
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        physical = 8 * 2**30
+    return min(physical // 4, 8 * 2**30)
+
+
+def max_members_for(model: str, model_options: Mapping, input_shape, num_classes: int, batch_size: int) -> int:
+    """How many members of `model` fit `memory_budget()` at `batch_size` (at least 1)."""
+    built = zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+    return max(1, memory_budget() // member_bytes(built, batch_size))
 
 
 def train(members: Sequence[Tuple[str, int]], variants: Sequence[Variant], model: str, model_options: Mapping,

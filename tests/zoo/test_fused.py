@@ -10,6 +10,7 @@ import tensorflow as tf
 import keras_losses
 import zoo
 from zoo import fused
+from tests.zoo.alone import train_alone
 
 LOSSES = ["log_loss", "l2", "ovr_squared_hinge", "tanimoto"]
 MODEL_OPTIONS = {"depth": 2, "width": 16}
@@ -24,15 +25,7 @@ def toy():
 
 
 def _separately(loss, x, y, spec):
-    """A plain `zoo.build` model trained with `loss` alone on the same batches."""
-    fused.seed_initializers(spec.seed)
-    model = zoo.build("mlp", input_shape=x.shape[1:], num_classes=4, **MODEL_OPTIONS)
-    model.compile(optimizer=fused.make_optimizer(spec.optimizer, spec.learning_rate),
-                  loss=keras_losses.for_logits(loss), jit_compile=spec.jit_compile)
-    batches = fused.batch_order(len(y), spec.batch_size, spec.epochs, spec.seed)
-    for batch in batches:
-        model.train_on_batch(x[batch], y[batch])
-    return model
+    return train_alone(loss, x, y, spec, options=MODEL_OPTIONS)[0]
 
 
 @pytest.mark.parametrize("optimizer,learning_rate", [("sgd", 0.1), ("adam", 0.01)])
