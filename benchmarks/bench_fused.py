@@ -1,26 +1,35 @@
-"""Fused training vs one model at a time, on a slice of the demo sweep, in one run.
+"""Training engines side by side on one depth of the demo sweep, plus the whole demo's wall time.
 
     python benchmarks/bench_fused.py      # digits, 20 losses, MLP depth 2, label noise 0 and 0.4, seeds 0-2
-    python benchmarks/bench_fused.py --seeds=0 --depth=3
+    python benchmarks/bench_fused.py --seeds=0 --depth=3 --nodemo
 
-The default slice is one depth of the demo sweep (its 6 settings). Both modes train the same settings (every loss, same epochs and batch size)
-and both reuse their compiled models across settings, as a sweep does: the
-fused mode builds one model holding a sub-network per loss, the separate
-mode one model per loss. Times include building and tracing. A third mode,
-`keras_fit`, trains a new plain Keras model per loss and setting with
-`model.fit` (what one does without this package). The last line is
-`fused_speedup: X` (separate seconds / fused seconds: the gain of fusing
-alone, same training loop on both sides). As a check that
-both modes train the same thing, it also prints the largest difference in
-final test accuracy between them (fused training is exact, so ~0).
+The slice is one depth of the demo sweep (6 settings x 20 losses = 120 runs).
+Modes, all on the same data and epochs, timed one after the other in this run:
+
+- `vectorized`: every run as one stacked network (`zoo.vectorized`, the
+  default engine); its trace (first epoch) is also shown on its own.
+- `fused`: the losses of one setting side by side in one Keras model
+  (`zoo.fused`), the model reused across settings.
+- `separate`: one model per loss with the same optimized loop as `fused`,
+  reused across settings: training one model at a time.
+- `keras_fit`: a new plain Keras model per run trained with `model.fit` and
+  per-epoch evaluation, measured on a sample of runs (`--fit_sample`) and
+  extrapolated to all of them (said so in the table).
+
+Times include building and tracing. Then the demo itself (`python -m
+zoo.compare`, 3 depths, 360 runs, into a temporary directory) is timed.
+The last line is `fused_speedup: X` = separate seconds / vectorized seconds.
 """
 
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
 from absl import app, flags  # noqa: E402
 
@@ -32,40 +41,71 @@ flags.DEFINE_integer("epochs", 25, "Epochs per run (the demo's).")
 flags.DEFINE_integer("batch_size", 64, "Batch size (the demo's).")
 flags.DEFINE_string("seeds", "0,1,2", "Comma-separated seeds.")
 flags.DEFINE_string("label_noise", "0,0.4", "Comma-separated label noise rates.")
+flags.DEFINE_integer("fit_sample", 6, "Runs trained with plain Keras fit (extrapolated to all runs).")
+flags.DEFINE_boolean("demo", True, "Also time the whole demo (python -m zoo.compare).")
 FLAGS = flags.FLAGS
 
 
-def _train(trainers, data, seed):
-    """Runs every trainer on `data`; returns {loss: final test accuracy}."""
-    splits = {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}
-    final = {}
-    for trainer in trainers:
-        result = trainer.run((data.x_train, data.y_train), splits, seed=seed)
-        final.update({loss: history["test_accuracy"][-1] for loss, history in result.histories.items()})
-    return final
+def _finals(histories):
+    return {key: history["test_accuracy"][-1] for key, history in histories.items()}
 
 
-def _keras_fit_one_at_a_time(losses, data, seed):
-    """The plain Keras way: one model per loss, `fit` with the same epochs,
-    batch size and per-epoch validation and test accuracy as the fused runs."""
+def _fused_mode(groups, settings, data, spec, options):
+    """`fused` (one group of every loss) or `separate` (a group per loss): {(setting, loss): test accuracy}."""
+    from zoo import fused
+
+    first = data[settings[0]]
+    trainers = [fused.FusedTrainer(group, FLAGS.model, options, first.input_shape, first.num_classes,
+                                   len(first.y_train), spec) for group in groups]
+    finals = {}
+    for setting in settings:
+        d = data[setting]
+        splits = {"val": (d.x_val, d.y_val), "test": (d.x_test, d.y_test)}
+        for trainer in trainers:
+            result = trainer.run((d.x_train, d.y_train), splits, seed=setting[0])
+            finals.update({(setting, loss): acc for loss, acc in _finals(result.histories).items()})
+    return finals
+
+
+def _vectorized_mode(losses, settings, data, spec, options, timings):
+    from zoo import vectorized
+
+    variants = [vectorized.Variant(s[0], data[s].x_train, data[s].y_train,
+                                   {"val": (data[s].x_val, data[s].y_val), "test": (data[s].x_test, data[s].y_test)})
+                for s in settings]
+    members = [(loss, i) for loss in losses for i in range(len(settings))]
+    first = data[settings[0]]
+    trainer = vectorized.VectorizedTrainer(members, variants, FLAGS.model, options, first.input_shape,
+                                           first.num_classes, spec)
+    start = time.perf_counter()
+    histories = trainer.run(on_epoch=lambda epoch: timings.setdefault("first_epoch", time.perf_counter() - start))
+    return {(settings[i], loss): h["test_accuracy"][-1] for (loss, i), h in zip(members, histories)}
+
+
+def _keras_fit(runs, data):
+    """The plain Keras way for each `(setting, loss)`: a new model, `fit` with per-epoch evaluation."""
     import keras
+
     import keras_losses
     import zoo
 
-    final = {}
-    for loss in losses:
-        keras.utils.set_random_seed(seed)
-        model = zoo.build(FLAGS.model, depth=FLAGS.depth, input_shape=data.input_shape,
-                          num_classes=data.num_classes)
+    for setting, loss in runs:
+        d = data[setting]
+        keras.utils.set_random_seed(setting[0])
+        model = zoo.build(FLAGS.model, depth=FLAGS.depth, input_shape=d.input_shape, num_classes=d.num_classes)
         model.compile(optimizer="adam", loss=keras_losses.for_logits(loss), metrics=["accuracy"])
-        test_accuracy = []
         per_epoch_test = keras.callbacks.LambdaCallback(
-            on_epoch_end=lambda epoch, logs: test_accuracy.append(
-                model.evaluate(data.x_test, data.y_test, batch_size=512, verbose=0)[1]))
-        model.fit(data.x_train, data.y_train, epochs=FLAGS.epochs, batch_size=FLAGS.batch_size,
-                  validation_data=(data.x_val, data.y_val), callbacks=[per_epoch_test], verbose=0)
-        final[loss] = test_accuracy[-1]
-    return final
+            on_epoch_end=lambda epoch, logs: model.evaluate(d.x_test, d.y_test, batch_size=512, verbose=0))
+        model.fit(d.x_train, d.y_train, epochs=FLAGS.epochs, batch_size=FLAGS.batch_size,
+                  validation_data=(d.x_val, d.y_val), callbacks=[per_epoch_test], verbose=0)
+
+
+def _demo_seconds():
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "zoo.compare", f"--out={out}", "--noprogress"], cwd=ROOT,
+                       check=True, capture_output=True)
+        return time.perf_counter() - start
 
 
 def main(argv):
@@ -81,39 +121,40 @@ def main(argv):
         return 2
     settings = [(seed, rate) for rate in rates for seed in seeds]
     data = {s: datasets.load(FLAGS.dataset, seed=s[0], label_noise=s[1]) for s in settings}
-    first = data[settings[0]]
     spec = fused.TrainSpec(epochs=FLAGS.epochs, batch_size=FLAGS.batch_size)
     options = {"depth": FLAGS.depth}
-
-    def make(group):
-        return fused.FusedTrainer(group, FLAGS.model, options, first.input_shape, first.num_classes,
-                                  len(first.y_train), spec)
-
-    seconds, finals = {}, {}
-    for mode, groups in (("fused", [losses]), ("separate", [[loss] for loss in losses])):
-        start = time.perf_counter()
-        trainers = [make(group) for group in groups]
-        finals[mode] = {s: _train(trainers, data[s], s[0]) for s in settings}
-        seconds[mode] = time.perf_counter() - start
-        del trainers
-    start = time.perf_counter()
-    finals["keras_fit"] = {s: _keras_fit_one_at_a_time(losses, data[s], s[0]) for s in settings}
-    seconds["keras_fit"] = time.perf_counter() - start
-
     runs = len(settings) * len(losses)
+
+    seconds, finals, timings = {}, {}, {}
+    modes = {
+        "vectorized": lambda: _vectorized_mode(losses, settings, data, spec, options, timings),
+        "fused": lambda: _fused_mode([list(losses)], settings, data, spec, options),
+        "separate": lambda: _fused_mode([[loss] for loss in losses], settings, data, spec, options),
+    }
+    for mode, run in modes.items():
+        start = time.perf_counter()
+        finals[mode] = run()
+        seconds[mode] = time.perf_counter() - start
+    sample = [(s, loss) for s in settings for loss in losses][:: max(1, runs // FLAGS.fit_sample)][:FLAGS.fit_sample]
+    start = time.perf_counter()
+    _keras_fit(sample, data)
+    seconds["keras_fit"] = (time.perf_counter() - start) * runs / len(sample)
+
     print(f"{FLAGS.dataset}, {FLAGS.model} depth {FLAGS.depth}, {len(losses)} losses x {len(settings)} settings "
           f"(seeds {FLAGS.seeds}; label noise {FLAGS.label_noise}), {FLAGS.epochs} epochs of batch {FLAGS.batch_size}")
-    print(f"{'mode':<10}{'runs':>6}{'seconds':>10}{'s/run':>8}{'vs fused':>10}")
-    for mode in ("fused", "separate", "keras_fit"):
-        print(f"{mode:<10}{runs:>6}{seconds[mode]:>10.1f}{seconds[mode] / runs:>8.2f}"
-              f"{seconds[mode] / seconds['fused']:>9.2f}x")
-    print("separate: zoo's own training loop, one model per loss (reused across settings);")
-    print("keras_fit: a new Keras model per loss and setting, trained with model.fit (the plain way).")
-    gap = max(abs(finals["fused"][s][loss] - finals["separate"][s][loss]) for s in settings for loss in losses)
-    print(f"max |fused - separate| final test accuracy: {gap:.4f}")
-    print(f"speedup over keras_fit (plain Keras, one model at a time): "
-          f"{seconds['keras_fit'] / seconds['fused']:.2f}")
-    print(f"fused_speedup: {seconds['separate'] / seconds['fused']:.2f}")
+    print(f"{'mode':<12}{'runs':>6}{'seconds':>10}{'s/run':>8}{'vs vectorized':>15}")
+    for mode in ("vectorized", "fused", "separate", "keras_fit"):
+        note = f"  (extrapolated from {len(sample)} runs)" if mode == "keras_fit" else ""
+        print(f"{mode:<12}{runs:>6}{seconds[mode]:>10.1f}{seconds[mode] / runs:>8.3f}"
+              f"{seconds[mode] / seconds['vectorized']:>14.2f}x{note}")
+    print(f"vectorized: first epoch (trace included) {timings['first_epoch']:.1f} s, the other "
+          f"{FLAGS.epochs - 1} epochs {seconds['vectorized'] - timings['first_epoch']:.1f} s")
+    gap = max(abs(finals["vectorized"][key] - finals["separate"][key]) for key in finals["separate"])
+    print(f"max |vectorized - separate| final test accuracy over {runs} runs: {gap:.4f}")
+    if FLAGS.demo:
+        print(f"demo wall time (python -m zoo.compare, 360 runs, no install): {_demo_seconds():.1f} s")
+    print(f"speedup over plain Keras fit one model at a time: {seconds['keras_fit'] / seconds['vectorized']:.2f}")
+    print(f"fused_speedup: {seconds['separate'] / seconds['vectorized']:.2f}")
     return 0
 
 
