@@ -110,7 +110,7 @@ def _demo_seconds():
 
 def main(argv):
     del argv
-    from zoo import datasets, experiment, fused
+    from zoo import datasets, experiment, training
 
     try:
         losses = experiment.resolve_losses(FLAGS.losses.split(","))
@@ -121,7 +121,7 @@ def main(argv):
         return 2
     settings = [(seed, rate) for rate in rates for seed in seeds]
     data = {s: datasets.load(FLAGS.dataset, seed=s[0], label_noise=s[1]) for s in settings}
-    spec = fused.TrainSpec(epochs=FLAGS.epochs, batch_size=FLAGS.batch_size)
+    spec = training.TrainSpec(epochs=FLAGS.epochs, batch_size=FLAGS.batch_size)
     options = {"depth": FLAGS.depth}
     runs = len(settings) * len(losses)
 

@@ -92,7 +92,7 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
     Raises ValueError with a one-line message naming the bad value.
     """
     import zoo
-    from zoo import datasets, fused, noise
+    from zoo import datasets, noise, training
 
     models = tuple(dict.fromkeys(_items(values["models"], "models")))
     for model in models:
@@ -109,7 +109,7 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
             raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
     if not float(values["learning_rate"]) > 0:
         raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
-    fused.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
+    training.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
     experiment.engine_for(values["engine"], models[0])  # Unknown engine: ValueError.
     if int(values["max_members"]) < 0:
         raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")

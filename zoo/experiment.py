@@ -392,8 +392,8 @@ class Runner:
 
 
 def train_spec(setting: Setting):
-    """The `zoo.fused.TrainSpec` of a setting."""
-    from zoo import fused
+    """The `zoo.training.TrainSpec` of a setting."""
+    from zoo import training
 
-    return fused.TrainSpec(epochs=setting.epochs, batch_size=setting.batch_size, optimizer=setting.optimizer,
-                           learning_rate=setting.learning_rate, seed=setting.seed)
+    return training.TrainSpec(epochs=setting.epochs, batch_size=setting.batch_size, optimizer=setting.optimizer,
+                              learning_rate=setting.learning_rate, seed=setting.seed)

@@ -30,8 +30,6 @@ differ by their random masks (statistically equivalent, not bitwise equal).
 """
 
 import dataclasses
-import math
-import random
 import time
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -41,26 +39,10 @@ import tensorflow as tf
 
 import keras_losses
 import zoo
+from zoo.training import TrainSpec, batch_order, make_optimizer, seed_initializers, steps_per_epoch  # noqa: F401
 
 Arrays = Tuple[np.ndarray, np.ndarray]
 EVAL_BATCH = 4096  # Examples per forward pass when evaluating.
-
-
-@dataclasses.dataclass(frozen=True)
-class TrainSpec:
-    """How to train: epochs, batch size, optimizer and its learning rate, seed.
-
-    `seed` fixes the initial weights (shared by every loss) and the order of
-    the batches. `jit_compile` is passed to `compile` (keep it equal when
-    comparing runs: XLA may reorder float operations).
-    """
-
-    epochs: int = 20
-    batch_size: int = 64
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    seed: int = 0
-    jit_compile: bool = False
 
 
 @dataclasses.dataclass
@@ -77,32 +59,9 @@ class FusedResult:
     model: Optional[keras.Model] = None  # The fused model (trained), when kept.
 
 
-def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    """A fresh Keras optimizer `name` (e.g. "adam", "sgd") at `learning_rate`.
-
-    Raises ValueError with the known names for an unknown optimizer.
-    """
-    try:
-        return keras.optimizers.get({"class_name": name, "config": {"learning_rate": learning_rate}})
-    except (ValueError, TypeError):
-        known = "adam, adamw, sgd, rmsprop, adagrad, adadelta, adamax, nadam, ftrl, lion"
-        raise ValueError(f"Unknown optimizer {name!r}. Known: {known}") from None
-
-
 def output_name(loss: str) -> str:
     """The name of the sub-network (and output) that trains with `loss`."""
     return loss
-
-
-def seed_initializers(seed: int) -> None:
-    """Seeds Python's and NumPy's global generators, which Keras's unseeded initializers draw from.
-
-    Not `keras.utils.set_random_seed`: it also calls `tf.random.set_seed`,
-    which makes TensorFlow retrace every function (tens of seconds per
-    fused model).
-    """
-    random.seed(seed)
-    np.random.seed(seed)
 
 
 def build_subnets(losses: Sequence[str], model: str, model_options: Mapping, input_shape, num_classes: int,
@@ -127,11 +86,6 @@ def build_fused(subnets: Mapping[str, keras.Model], input_shape) -> keras.Model:
     return keras.Model(inputs, outputs, name="fused")
 
 
-def steps_per_epoch(train_size: int, batch_size: int) -> int:
-    """Batches per epoch (the last one may be partial)."""
-    return max(1, math.ceil(train_size / batch_size))
-
-
 def compile_fused(model: keras.Model, losses: Sequence[str], spec: TrainSpec, steps_per_execution: int = 1) -> None:
     """Compiles with one loss per output (plain sum) and accuracy per output.
 
@@ -145,20 +99,6 @@ def compile_fused(model: keras.Model, losses: Sequence[str], spec: TrainSpec, st
         jit_compile=spec.jit_compile,
         steps_per_execution=steps_per_execution,
     )
-
-
-def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> List[np.ndarray]:
-    """The example indices of every batch of every epoch: a fresh permutation per epoch.
-
-    Drawn with NumPy from `seed` alone, so equal arguments give equal batches
-    whatever TensorFlow's global seed is.
-    """
-    rng = np.random.default_rng(seed)
-    batches = []
-    for _ in range(epochs):
-        order = rng.permutation(num_examples)
-        batches.extend(order[start:start + batch_size] for start in range(0, num_examples, batch_size))
-    return batches
 
 
 def train_dataset(x: np.ndarray, y: np.ndarray, losses: Sequence[str], batch_size: int, epochs: int,

@@ -29,7 +29,7 @@ member, since its value depends on the make-up of each member's batch.
 >>> import numpy as np
 >>> x, y = np.random.rand(32, 4).astype("float32"), np.arange(32) % 3
 >>> variant = Variant(seed=0, x_train=x, y_train=y, eval_data={"val": (x, y)})
->>> spec = fused.TrainSpec(epochs=2, batch_size=16)
+>>> spec = training.TrainSpec(epochs=2, batch_size=16)
 >>> trainer = VectorizedTrainer([("log_loss", 0), ("l2", 0)], [variant], "mlp", {"depth": 1, "width": 8},
 ...                             (4,), 3, spec)
 >>> histories = trainer.run()
@@ -46,7 +46,7 @@ import tensorflow as tf
 
 import keras_losses
 import zoo
-from zoo import fused
+from zoo import training
 
 Arrays = Tuple[np.ndarray, np.ndarray]
 EVAL_BYTES = 256 * 2**20  # Inputs gathered per evaluation chunk, all members together.
@@ -93,7 +93,7 @@ def gather_members(table: tf.Tensor, rows: tf.Tensor, indices: tf.Tensor) -> tf.
 
 def initial_weights(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
     """`(trainable, non_trainable)` numpy values of `zoo.build(...)` for `seed` (as `zoo.fused` builds it)."""
-    fused.seed_initializers(seed)
+    training.seed_initializers(seed)
     template = zoo.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
     return ([v.numpy() for v in template.trainable_variables],
             [v.numpy() for v in template.non_trainable_variables])
@@ -113,7 +113,7 @@ class VectorizedTrainer:
     """
 
     def __init__(self, members: Sequence[Tuple[str, int]], variants: Sequence[Variant], model: str,
-                 model_options: Mapping, input_shape, num_classes: int, spec: fused.TrainSpec):
+                 model_options: Mapping, input_shape, num_classes: int, spec: training.TrainSpec):
         self.members, self.variants, self.spec = list(members), list(variants), spec
         self.input_shape, self.num_classes = tuple(input_shape), int(num_classes)
         sizes = {len(v.y_train) for v in self.variants}
@@ -131,7 +131,7 @@ class VectorizedTrainer:
                           for j in range(len(self.model.trainable_variables))]
         self.non_trainable = [tf.Variable(np.stack([start[s][1][j] for s in member_seeds]), trainable=False)
                               for j in range(len(self.model.non_trainable_variables))]
-        self.optimizer = fused.make_optimizer(spec.optimizer, spec.learning_rate)
+        self.optimizer = training.make_optimizer(spec.optimizer, spec.learning_rate)
         self.optimizer.build(self.trainable)
         self._loss_calls = _loss_calls([loss for loss, _ in self.members])
         self._inputs, self._input_rows = self._table([v.x_train for v in self.variants], np.float32)
@@ -139,7 +139,7 @@ class VectorizedTrainer:
             [np.eye(self.num_classes, dtype=np.float32)[np.asarray(v.y_train, np.int64)] for v in self.variants],
             np.float32)
         # Each seed's batches, as `zoo.fused` orders them (same seed, same batches).
-        self._batches = {seed: fused.batch_order(self.train_size, spec.batch_size, spec.epochs, seed)
+        self._batches = {seed: training.batch_order(self.train_size, spec.batch_size, spec.epochs, seed)
                          for seed in seeds}
         # One trace each, whatever the batch or chunk size (the last batch of an epoch is smaller).
         members = len(self.members)
@@ -209,7 +209,7 @@ class VectorizedTrainer:
 
     def _epoch_batches(self, epoch: int) -> List[np.ndarray]:
         """`epoch`'s batches as `(T, M, B)` index arrays: the full batches, then the smaller last one."""
-        steps = fused.steps_per_epoch(self.train_size, self.spec.batch_size)
+        steps = training.steps_per_epoch(self.train_size, self.spec.batch_size)
         seeds = [self.variants[v].seed for _, v in self.members]
         batches = [np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32)
                    for step in range(steps)]
@@ -317,7 +317,7 @@ def max_members_for(model: str, model_options: Mapping, input_shape, num_classes
 
 
 def train(members: Sequence[Tuple[str, int]], variants: Sequence[Variant], model: str, model_options: Mapping,
-          input_shape, num_classes: int, spec: fused.TrainSpec,
+          input_shape, num_classes: int, spec: training.TrainSpec,
           on_epoch: Optional[Callable[[int], None]] = None) -> Tuple[List[Dict], float]:
     """Builds a `VectorizedTrainer` and runs it; returns `(histories, wall seconds)`."""
     start = time.perf_counter()

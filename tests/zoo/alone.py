@@ -4,20 +4,20 @@ import numpy as np
 
 import keras_losses
 import zoo
-from zoo import fused
+from zoo import training
 
 
 def train_alone(loss, x, y, spec, model="mlp", options=None, num_classes=4, eval_data=None):
-    """A `zoo.build` model trained with `loss` alone on `fused.batch_order` batches.
+    """A `zoo.build` model trained with `loss` alone on `training.batch_order` batches.
 
     Returns `(model, {split: [accuracy after each epoch]})` for `eval_data` `{split: (x, y)}`.
     """
-    fused.seed_initializers(spec.seed)
+    training.seed_initializers(spec.seed)
     net = zoo.build(model, input_shape=x.shape[1:], num_classes=num_classes, **(options or {}))
-    net.compile(optimizer=fused.make_optimizer(spec.optimizer, spec.learning_rate),
+    net.compile(optimizer=training.make_optimizer(spec.optimizer, spec.learning_rate),
                 loss=keras_losses.for_logits(loss), jit_compile=spec.jit_compile)
-    steps = fused.steps_per_epoch(len(y), spec.batch_size)
-    batches = fused.batch_order(len(y), spec.batch_size, spec.epochs, spec.seed)
+    steps = training.steps_per_epoch(len(y), spec.batch_size)
+    batches = training.batch_order(len(y), spec.batch_size, spec.epochs, spec.seed)
     accuracies = {split: [] for split in (eval_data or {})}
     for index, batch in enumerate(batches):
         net.train_on_batch(x[batch], y[batch])

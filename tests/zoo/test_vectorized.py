@@ -6,7 +6,7 @@ import tensorflow as tf
 
 import keras_losses
 from tests.zoo.alone import train_alone
-from zoo import experiment, fused, results, vectorized
+from zoo import experiment, results, training, vectorized
 
 # Tolerances: members and lone models run the same float32 ops, batched; kernels
 # may sum in another order, so weights agree to ~1e-6 after a few epochs, not bitwise.
@@ -35,14 +35,14 @@ def test_every_member_trains_as_it_would_alone(model, options, optimizer, learni
     variants = _variants(images=model == "cnn")
     losses = ["log_loss", "logistic_inr", "ovr_squared_hinge"]
     members = [(loss, v) for loss in losses for v in range(len(variants))]
-    spec = fused.TrainSpec(epochs=2, batch_size=32, optimizer=optimizer, learning_rate=learning_rate)
+    spec = training.TrainSpec(epochs=2, batch_size=32, optimizer=optimizer, learning_rate=learning_rate)
     trainer = vectorized.VectorizedTrainer(members, variants, model, options, variants[0].x_train.shape[1:], 4,
                                            spec)
     histories = trainer.run()
     for m, (loss, v) in enumerate(members):
         variant = variants[v]
         alone, accuracies = train_alone(loss, variant.x_train, variant.y_train,
-                                        fused.TrainSpec(**{**spec.__dict__, "seed": variant.seed}),
+                                        training.TrainSpec(**{**spec.__dict__, "seed": variant.seed}),
                                         model=model, options=options, eval_data=variant.eval_data)
         initial = vectorized.initial_weights(model, options, variant.x_train.shape[1:], 4, variant.seed)[0]
         moved = False
@@ -59,7 +59,7 @@ def test_member_loss_is_the_keras_value_on_its_own_batch():
     variants = _variants()
     members = [("log_loss", 0), ("log_loss", 1), ("logistic_inr", 0), ("logistic_inr", 1), ("l2", 1)]
     trainer = vectorized.VectorizedTrainer(members, variants, "mlp", {"depth": 1, "width": 8}, (6,), 4,
-                                           fused.TrainSpec(epochs=1, batch_size=8))
+                                           training.TrainSpec(epochs=1, batch_size=8))
     labels = tf.one_hot(rng.integers(0, 4, size=(5, 8)), 4)
     logits = tf.constant(rng.normal(0, 2, size=(5, 8, 4)).astype(np.float32))
     got = trainer._member_losses(labels, logits).numpy()
@@ -114,7 +114,7 @@ def test_variants_of_different_sizes_are_refused():
     small = vectorized.Variant(0, small.x_train[:40], small.y_train[:40], small.eval_data)
     with pytest.raises(ValueError, match="same training-set size, got \\[40, 72\\]"):
         vectorized.VectorizedTrainer([("l2", 0), ("l2", 1)], [small, big], "mlp", {"depth": 1}, (6,), 4,
-                                     fused.TrainSpec(epochs=1))
+                                     training.TrainSpec(epochs=1))
 
 
 def test_memory_estimate_limits_members(monkeypatch):

@@ -1,0 +1,76 @@
+"""What every training engine of the zoo shares: the spec, the optimizer, initial weights, batch order.
+
+`zoo.fused`, `zoo.vectorized` and the plain one-model-at-a-time baseline all
+train from these, so a given seed means the same initial weights and the
+same batches whatever the engine.
+
+>>> [len(batch) for batch in batch_order(10, 4, epochs=1, seed=0)]
+[4, 4, 2]
+"""
+
+import dataclasses
+import math
+import random
+from typing import List
+
+import keras
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainSpec:
+    """How to train: epochs, batch size, optimizer and its learning rate, seed.
+
+    `seed` fixes the initial weights (shared by every loss) and the order of
+    the batches. `jit_compile` is passed to `compile` (keep it equal when
+    comparing runs: XLA may reorder float operations).
+    """
+
+    epochs: int = 20
+    batch_size: int = 64
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    seed: int = 0
+    jit_compile: bool = False
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    """A fresh Keras optimizer `name` (e.g. "adam", "sgd") at `learning_rate`.
+
+    Raises ValueError with the known names for an unknown optimizer.
+    """
+    try:
+        return keras.optimizers.get({"class_name": name, "config": {"learning_rate": learning_rate}})
+    except (ValueError, TypeError):
+        known = "adam, adamw, sgd, rmsprop, adagrad, adadelta, adamax, nadam, ftrl, lion"
+        raise ValueError(f"Unknown optimizer {name!r}. Known: {known}") from None
+
+
+def seed_initializers(seed: int) -> None:
+    """Seeds Python's and NumPy's global generators, which Keras's unseeded initializers draw from.
+
+    Not `keras.utils.set_random_seed`: it also calls `tf.random.set_seed`,
+    which makes TensorFlow retrace every function (tens of seconds per
+    fused model).
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+
+
+def steps_per_epoch(train_size: int, batch_size: int) -> int:
+    """Batches per epoch (the last one may be partial)."""
+    return max(1, math.ceil(train_size / batch_size))
+
+
+def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> List[np.ndarray]:
+    """The example indices of every batch of every epoch: a fresh permutation per epoch.
+
+    Drawn with NumPy from `seed` alone, so equal arguments give equal batches
+    whatever TensorFlow's global seed is.
+    """
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(epochs):
+        order = rng.permutation(num_examples)
+        batches.extend(order[start:start + batch_size] for start in range(0, num_examples, batch_size))
+    return batches
