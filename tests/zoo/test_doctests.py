@@ -1,0 +1,16 @@
+"""The runnable examples in the zoo's module docstrings run and print what they say."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["zoo.training", "zoo.vectorized", "zoo.fused", "zoo.experiment", "zoo.presets", "zoo.noise",
+           "zoo.models", "zoo.datasets"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no example"
+    assert result.failed == 0
