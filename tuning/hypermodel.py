@@ -38,8 +38,7 @@ LOSS_PARAMETERS: Dict[str, Dict[str, Tuple[float, float, str, float]]] = {
     "log_loss": {"label_smoothing": (0.0, 0.3, "linear", 0.0)},
 }
 
-# The zoo builder argument that `width` maps to, per family (None: no such argument).
-WIDTH_ARGUMENT = {"mlp": "width", "cnn": "filters", "resnet": "width"}
+WIDTH_ARGUMENT = zoo.models.WIDTH_ARGUMENT  # The zoo builder argument that `width` maps to, per family.
 DROPOUT_FAMILIES = ("mlp", "cnn")
 
 

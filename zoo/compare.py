@@ -32,6 +32,8 @@ flags.DEFINE_string("losses", "default", "Comma-separated loss names, or groups:
                     "classification losses), 'all' (both).", flag_values=FLAGS)
 flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)
 flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).", flag_values=FLAGS)
+flags.DEFINE_integer("width", None, "Model width: MLP units, CNN filters (of the first block), ResNet width; "
+                     "default: each family's own (mlp 128, cnn 32, resnet 16).", flag_values=FLAGS)
 flags.DEFINE_integer("epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).", flag_values=FLAGS)
 flags.DEFINE_integer("batch_size", 64, "Training batch size.", flag_values=FLAGS)
 flags.DEFINE_float("learning_rate", 1e-3, "Learning rate.", flag_values=FLAGS)
@@ -59,7 +61,7 @@ flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id 
 flags.DEFINE_string("oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).", flag_values=FLAGS)
 flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
 
-SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "epochs", "batch_size", "learning_rate", "optimizer",
+SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "width", "epochs", "batch_size", "learning_rate", "optimizer",
                "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir", "engine",
                "max_members")
 
@@ -111,11 +113,14 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
         raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
     training.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
     experiment.engine_for(values["engine"], models[0])  # Unknown engine: ValueError.
+    if values["width"] is not None and int(values["width"]) < 1:
+        raise ValueError(f"--width must be >= 1, got {values['width']}.")
     if int(values["max_members"]) < 0:
         raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
     return experiment.SweepConfig(
         dataset=values["dataset"], losses=experiment.resolve_losses(_items(values["losses"], "losses")), models=models,
-        depths=_numbers(values["depths"], "depths", int, low=1), seeds=_numbers(values["seeds"], "seeds", int, low=0),
+        depths=_numbers(values["depths"], "depths", int, low=1),
+        width=None if values["width"] is None else int(values["width"]), seeds=_numbers(values["seeds"], "seeds", int, low=0),
         label_noise=_numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True),
         noise_type=values["noise_type"],
         input_noise=_numbers(values["input_noise"], "input_noise", float, low=0.0),
@@ -152,7 +157,8 @@ def check_models(config: experiment.SweepConfig) -> None:
 
     for model in config.models:
         for depth in config.depths:
-            zoo.build(model, depth=depth, input_shape=(8, 8, 1), num_classes=2)
+            zoo.build(model, input_shape=(8, 8, 1), num_classes=2,
+                      **zoo.models.options(model, depth, config.width))
 
 
 def main(argv):

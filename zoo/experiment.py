@@ -28,10 +28,12 @@ import numpy as np
 from zoo import results
 
 # The result record fields that identify a setting (in key order), then the loss.
-SETTING_FIELDS = ("dataset", "model", "depth", "label_noise", "noise_type", "input_noise", "seed",
+SETTING_FIELDS = ("dataset", "model", "depth", "width", "label_noise", "noise_type", "input_noise", "seed",
                   "epochs", "batch_size", "optimizer", "learning_rate")
 # A setting's fields that define one experimental condition, with the seed left out.
 CONDITION_FIELDS = tuple(f for f in SETTING_FIELDS if f != "seed")
+# Fields added after 0.1.0: left out of run keys at their default (None), so older keys stay valid.
+OPTIONAL_FIELDS = ("width",)
 SPEED_FRACTION = 0.95  # Learning speed: epochs to reach this fraction of the run's best val accuracy.
 
 
@@ -55,6 +57,7 @@ class SweepConfig:
     losses: Tuple[str, ...] = ()
     models: Tuple[str, ...] = ("mlp",)
     depths: Tuple[int, ...] = (1, 2, 3)
+    width: Optional[int] = None
     seeds: Tuple[int, ...] = (0, 1, 2)
     label_noise: Tuple[float, ...] = (0.0, 0.4)
     noise_type: str = "symmetric"
@@ -85,6 +88,7 @@ class Setting:
     batch_size: int
     optimizer: str
     learning_rate: float
+    width: Optional[int] = None  # Last, with a default: added in 0.2.0.
 
     def fields(self) -> Dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
@@ -125,7 +129,7 @@ def grid(config: SweepConfig) -> List[Setting]:
     """
     return [
         Setting(config.dataset, model, depth, label_noise, config.noise_type, input_noise, seed,
-                config.epochs, config.batch_size, config.optimizer, config.learning_rate)
+                config.epochs, config.batch_size, config.optimizer, config.learning_rate, width=config.width)
         for model in config.models for depth in config.depths
         for label_noise, input_noise in noise_conditions(config) for seed in config.seeds
     ]
@@ -148,13 +152,14 @@ def run_key(setting, loss: str) -> str:
 
     `setting` is a `Setting` or a record (a dict with those fields).
     """
-    fields = setting.fields() if isinstance(setting, Setting) else {f: setting[f] for f in SETTING_FIELDS}
+    fields = setting.fields() if isinstance(setting, Setting) else {f: setting.get(f) for f in SETTING_FIELDS}
+    fields = {k: v for k, v in fields.items() if not (k in OPTIONAL_FIELDS and v is None)}
     return "/".join(f"{name}={_format(value)}" for name, value in {**fields, "loss": loss}.items())
 
 
 def condition(record: Dict) -> Tuple:
     """A record's experimental condition: its setting without the seed."""
-    return tuple(record[field] for field in CONDITION_FIELDS)
+    return tuple(record.get(field) for field in CONDITION_FIELDS)
 
 
 def epochs_to_fraction(curve: Sequence[float], fraction: float = SPEED_FRACTION) -> Optional[int]:
@@ -231,7 +236,7 @@ def engine_for(engine: str, model: str) -> str:
 
 def group_key(setting: Setting) -> Tuple:
     """Settings with equal keys can train in one vectorized group (same model, depth and training)."""
-    return (setting.dataset, setting.model, setting.depth, setting.epochs, setting.batch_size,
+    return (setting.dataset, setting.model, setting.depth, setting.width, setting.epochs, setting.batch_size,
             setting.optimizer, setting.learning_rate)
 
 
@@ -292,7 +297,8 @@ class Runner:
                len(data.y_train), dataclasses.replace(spec, seed=0))
         if key != self._trainer_key:
             self._trainer = None  # Free the old model first.
-            self._trainer = fused.FusedTrainer(losses, setting.model, {"depth": setting.depth}, data.input_shape,
+            options = model_options(setting)
+            self._trainer = fused.FusedTrainer(losses, setting.model, options, data.input_shape,
                                                data.num_classes, len(data.y_train), spec)
             self._trainer_key = key
         return self._trainer
@@ -325,7 +331,7 @@ class Runner:
         members = [(loss, index) for loss in self.config.losses
                    for index, (_, losses) in enumerate(group) if loss in losses]
         first, data = group[0][0], loaded[0]
-        options = {"depth": first.depth}
+        options = model_options(first)
         limit = self.config.max_members or vectorized.max_members_for(
             first.model, options, data.input_shape, data.num_classes, first.batch_size)
         records = []
@@ -389,6 +395,13 @@ class Runner:
                                     f"{engine_for(self.config.engine, first.model)} (group {index + 1})")
                 self.run_group(group, on_epoch=bar.update)
         return len(todo)
+
+
+def model_options(setting: Setting) -> Dict:
+    """The `zoo.build` options of a setting's model (depth, and width when set)."""
+    from zoo import models
+
+    return models.options(setting.model, setting.depth, setting.width)
 
 
 def train_spec(setting: Setting):

@@ -224,3 +224,17 @@ def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
         assert compare.main(["compare"]) == 2
     assert "error: Dataset 'mnist' is not available offline" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_width_enters_run_keys_only_when_set(tmp_path):
+    plain = _config(depths=(1,), seeds=(0,), label_noise=(0.0,))
+    narrow = _config(depths=(1,), seeds=(0,), label_noise=(0.0,), width=8)
+    key = experiment.run_key(experiment.grid(plain)[0], "l2")
+    assert "width" not in key  # Keys written before widths existed stay valid.
+    assert experiment.run_key(experiment.grid(narrow)[0], "l2") == key.replace("/depth=1/", "/depth=1/width=8/")
+    assert experiment.model_options(experiment.grid(narrow)[0]) == {"depth": 1, "width": 8}
+    cnn = experiment.Setting("digits", "cnn", 2, 0.0, "symmetric", 0.0, 0, 1, 8, "adam", 1e-3, width=4)
+    assert experiment.model_options(cnn) == {"depth": 2, "filters": 4}
+    experiment.Runner(narrow, str(tmp_path)).run(experiment.grid(narrow), progress=False)
+    records = results.read(results.path_in(str(tmp_path)))
+    assert {r["width"] for r in records} == {8} and all("/width=8/" in r["key"] for r in records)
