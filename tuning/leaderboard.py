@@ -96,6 +96,10 @@ def markdown(board: Dict[str, Any]) -> str:
         lines += ["", f"Best configuration (trial {best['trial_id']}, `{best['loss']}`) retrained with early "
                       f"stopping on `{objective}`: " + ", ".join(f"test {k} {_format(v)}" for k, v in
                                                               sorted(best.get("test", {}).items())) + "."]
+        if best.get("test_by_seed"):
+            lines += ["", f"Retrained at seeds {', '.join(best['test_by_seed'])}: " + ", ".join(
+                f"test {k} {best['test_mean'][k]:.4f} ± {best['test_std'][k]:.4f} (mean ± std)"
+                for k in sorted(best["test_mean"])) + "."]
     return "\n".join(lines) + "\n"
 
 

@@ -26,6 +26,7 @@ import time
 import warnings
 from typing import Any, Dict, List, Optional, Sequence
 
+import numpy as np
 from absl import app, flags, logging
 
 from tuning import distributed, leaderboard
@@ -57,6 +58,8 @@ flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weig
 flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
 flags.DEFINE_bool("retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.", flag_values=FLAGS)
 flags.DEFINE_integer("retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).", flag_values=FLAGS)
+flags.DEFINE_list("retrain_seeds", [], "Seeds of the initial weights for retraining the best configuration "
+                  "(each retrained and tested; the first is saved). Empty: --seed only.", flag_values=FLAGS)
 flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS)
 flags.DEFINE_integer("threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS)
 flags.DEFINE_string("tuner_id", None, "Distributed: 'chief' or a worker id such as 'tuner0' "
@@ -193,28 +196,48 @@ def _finished(oracle) -> int:
     return sum(str(t.status) in ("COMPLETED", "FAILED") for t in oracle.trials.values())
 
 
-def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: int) -> Dict[str, Any]:
-    """Retrains the best trial's configuration (early stopping on the objective), saves and exports it."""
+def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: int,
+                 seeds: Sequence[int] = (0,)) -> Dict[str, Any]:
+    """Retrains the best trial's configuration once per seed (early stopping on the objective).
+
+    Each seed sets the initial weights (and the order of the batches); every
+    retrained model is evaluated on the test split. The first seed's model is
+    saved (`best.keras`) and exported (`best_savedmodel/`). With several seeds
+    the record holds each seed's test metrics and their mean and standard deviation.
+    """
     import keras
 
     from zoo import serving
 
     best_trial = tuner.oracle.get_best_trials(1)[0]
     objective = tuner.oracle.objective
-    model = hypermodel.build(best_trial.hyperparameters)
-    stop = keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction, patience=patience,
-                                         restore_best_weights=True)
-    history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
-    test = model.evaluate(data.test, return_dict=True, verbose=0)
-    model.save(os.path.join(out, "best.keras"))
-    # serving_default: inputs -> {"probabilities": softmax(logits), "class"}; needs no project code to load.
-    serving.export(model, os.path.join(out, "best_savedmodel"), logits=True)
+    by_seed, epochs_trained = {}, {}
+    for index, seed in enumerate(seeds):
+        keras.utils.set_random_seed(int(seed))
+        model = hypermodel.build(best_trial.hyperparameters)
+        stop = keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction, patience=patience,
+                                             restore_best_weights=True)
+        history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
+        test = model.evaluate(data.test, return_dict=True, verbose=0)
+        by_seed[str(seed)] = {k: float(v) for k, v in test.items() if k != "loss"}
+        epochs_trained[str(seed)] = len(history.history["loss"])
+        if index == 0:
+            model.save(os.path.join(out, "best.keras"))
+            # serving_default: inputs -> {"probabilities": softmax(logits), "class"}; needs no project code.
+            serving.export(model, os.path.join(out, "best_savedmodel"), logits=True)
     record = leaderboard.trial_record(best_trial, objective)
-    return {
+    first = str(seeds[0])
+    result = {
         "trial_id": best_trial.trial_id, "loss": record["loss"], "hyperparameters": record["hyperparameters"],
-        "epochs_trained": len(history.history["loss"]),
-        "test": {k: float(v) for k, v in test.items() if k != "loss"},
+        "epochs_trained": epochs_trained[first], "test": by_seed[first],
+        "retrain_seeds": [int(seed) for seed in seeds],
     }
+    if len(seeds) > 1:
+        metrics = by_seed[first]
+        result["test_by_seed"] = by_seed
+        result["test_mean"] = {k: float(np.mean([m[k] for m in by_seed.values()])) for k in metrics}
+        result["test_std"] = {k: float(np.std([m[k] for m in by_seed.values()], ddof=1)) for k in metrics}
+    return result
 
 
 def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -281,12 +304,15 @@ def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     if config.get("retrain", True):
         previous = leaderboard.load(out) or {}
         kept = previous.get("best_model")
+        seeds = config.get("retrain_seeds") or [config["seed"]]
         if (kept and kept["trial_id"] == board["best_per_loss"][0]["trial_id"]
+                and kept.get("retrain_seeds", [config["seed"]]) == list(seeds)
                 and os.path.exists(os.path.join(out, "best.keras"))):
             board["best_model"] = kept  # Resumed search, same winner: nothing to redo.
         else:
             board["best_model"] = retrain_best(tuner, hypermodel, data, out, epochs=config["retrain_epochs"],
-                                               patience=config["patience"])
+                                               patience=config["patience"],
+                                               seeds=seeds)
     leaderboard.write(board, out)
     return board
 
@@ -309,7 +335,8 @@ def config_from_flags() -> Dict[str, Any]:
         "tune_loss_parameters": FLAGS.tune_loss_parameters, "tuner": FLAGS.tuner,
         "max_trials": FLAGS.max_trials, "epochs": FLAGS.epochs, "objective": FLAGS.objective,
         "batch_size": FLAGS.batch_size, "seed": FLAGS.seed, "out": FLAGS.out, "retrain": FLAGS.retrain,
-        "retrain_epochs": FLAGS.retrain_epochs, "patience": FLAGS.patience, "threads": FLAGS.threads,
+        "retrain_epochs": FLAGS.retrain_epochs,
+        "retrain_seeds": _parse_numbers("retrain_seeds", FLAGS.retrain_seeds, int), "patience": FLAGS.patience, "threads": FLAGS.threads,
         "tuner_id": FLAGS.tuner_id, "oracle_ip": FLAGS.oracle_ip, "oracle_port": FLAGS.oracle_port,
         "trial_timeout": FLAGS.trial_timeout, "progress": FLAGS.progress,
     }

@@ -59,7 +59,12 @@ def test_outputs_and_best_model_export(tmp_path):
     import keras_losses  # noqa: F401  (registers the losses for loading)
     import zoo
 
-    board = search.run(_config(tmp_path, max_trials=2, retrain=True))
+    board = search.run(_config(tmp_path, max_trials=2, retrain=True, retrain_seeds=[3, 4]))
+    best = board["best_model"]
+    assert best["retrain_seeds"] == [3, 4] and best["test"] == best["test_by_seed"]["3"]
+    accuracies = [best["test_by_seed"][s]["accuracy"] for s in ("3", "4")]
+    assert best["test_mean"]["accuracy"] == pytest.approx(np.mean(accuracies))
+    assert best["test_std"]["accuracy"] == pytest.approx(np.std(accuracies, ddof=1))
     for name in ("leaderboard.md", "leaderboard.json", "best_per_loss.png", "best.keras", "search_spec.json"):
         assert os.path.getsize(tmp_path / name) > 0, name
     stored = json.loads((tmp_path / "leaderboard.json").read_text())
@@ -67,6 +72,7 @@ def test_outputs_and_best_model_export(tmp_path):
     markdown = (tmp_path / "leaderboard.md").read_text()
     for record in stored["best_per_loss"]:
         assert f"`{record['loss']}`" in markdown
+    assert "Retrained at seeds 3, 4: test accuracy" in markdown
 
     data = zoo.datasets.load("digits")
     model = keras.saving.load_model(tmp_path / "best.keras")
