@@ -48,6 +48,8 @@ flags.DEFINE_string("input_noise", "0", "Comma-separated sigmas of Gaussian nois
 flags.DEFINE_boolean("cross_noise", True, "Run every combination of label noise and input noise; with "
                      "--nocross_noise vary them one at a time.", flag_values=FLAGS)
 flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.", flag_values=FLAGS)
+flags.DEFINE_string("reference", "log_loss", "The loss the report compares every other loss with (paired by "
+                    "seed).", flag_values=FLAGS)
 flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS)
 flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
 flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
@@ -184,8 +186,8 @@ def main(argv):
         distributed.run(config, FLAGS.out, progress=FLAGS.progress)
         if role != "chief":
             return 0
-    path = report.render(FLAGS.out)
-    print(report.summary_text(results.read_all(FLAGS.out)))
+    path = report.render(FLAGS.out, FLAGS.reference)
+    print(report.summary_text(results.read_all(FLAGS.out), FLAGS.reference))
     print(f"Report: {path}")
     return 0
 

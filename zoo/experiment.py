@@ -205,15 +205,37 @@ def make_records(setting: Setting, histories: Dict[str, Dict[str, List[float]]],
     }
     records = []
     for loss, history in histories.items():
-        val, test = history.get("val_accuracy", []), history.get("test_accuracy", [])
+        diverged = diverged_at_epoch(history["loss"])
+        curves = {name: cut_at_divergence(history.get(key, []), diverged) for name, key in
+                  (("train_loss", "loss"), ("train_accuracy", "accuracy"), ("val_accuracy", "val_accuracy"),
+                   ("test_accuracy", "test_accuracy"))}
+        val = [v for v in curves["val_accuracy"] if v is not None]
+        test = curves["test_accuracy"]
         records.append({
-            "key": run_key(setting, loss), "loss": loss, **common,
-            "train_loss": history["loss"], "train_accuracy": history["accuracy"],
-            "val_accuracy": val, "test_accuracy": test,
-            "final_test_accuracy": test[-1] if test else None,
+            "key": run_key(setting, loss), "loss": loss, **common, **curves,
+            "diverged_at_epoch": diverged,
+            "final_test_accuracy": test[-1] if test and diverged is None else None,
             "best_val_accuracy": max(val) if val else None,
         })
     return records
+
+
+def diverged_at_epoch(train_loss: Sequence[float]) -> Optional[int]:
+    """The first epoch (1-based) whose train loss is NaN or infinite; None if the run never diverged.
+
+    >>> diverged_at_epoch([0.9, 0.5, float("nan"), float("nan")]), diverged_at_epoch([0.9, 0.5])
+    (3, None)
+    """
+    for epoch, value in enumerate(train_loss, start=1):
+        if value is None or not np.isfinite(value):
+            return epoch
+    return None
+
+
+def cut_at_divergence(curve: Sequence[float], diverged: Optional[int]) -> List[Optional[float]]:
+    """`curve` with every value from epoch `diverged` on replaced by None (JSON null, never NaN)."""
+    return [None if diverged is not None and epoch >= diverged else float(value)
+            for epoch, value in enumerate(curve, start=1)]
 
 
 ENGINES = ("auto", "vectorized", "fused", "separate")

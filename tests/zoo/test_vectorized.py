@@ -122,3 +122,17 @@ def test_memory_estimate_limits_members(monkeypatch):
     few = vectorized.max_members_for("mlp", {"depth": 3, "width": 512}, (28, 28, 1), 10, 128)
     many = vectorized.max_members_for("mlp", {"depth": 1, "width": 16}, (8, 8, 1), 10, 64)
     assert 1 <= few < many
+
+
+def test_a_diverging_member_changes_no_other_member(tmp_path):
+    # SGD at learning rate 2 on blobs: l2's train loss becomes NaN, log loss and logistic train normally.
+    settings = dict(losses=("log_loss", "logistic", "l2"), optimizer="sgd", learning_rate=2.0, epochs=3)
+    with_l2 = _sweep(tmp_path, "with", **settings)
+    without = _sweep(tmp_path, "without", **{**settings, "losses": ("log_loss", "logistic")})
+    diverged = [r for r in with_l2.values() if r["loss"] == "l2"]
+    assert diverged and all(r["diverged_at_epoch"] == 1 for r in diverged)
+    assert all(r["final_test_accuracy"] is None and r["train_loss"] == [None] * 3 for r in diverged)
+    for key, record in without.items():
+        assert record["diverged_at_epoch"] is None
+        for field in ("train_loss", "val_accuracy", "test_accuracy", "final_test_accuracy"):
+            assert with_l2[key][field] == pytest.approx(record[field], rel=1e-6), (key, field)
