@@ -246,11 +246,24 @@ def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     Workers of a distributed search return None; the chief and a single
     process write the leaderboard and the best model.
     """
-    from tuning.hypermodel import LossHyperModel, validate_losses
+    from tuning.hypermodel import validate_losses
+    from zoo import lock
 
     role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
     losses = None if list(config["losses"]) == ["all"] else list(config["losses"])
     config = dict(config, losses=list(validate_losses(losses)))  # Bad names fail before anything runs.
+    if role != "single":  # The chief hands each trial to one worker: no lock.
+        return _search(config, role)
+    lock.acquire(config["out"])  # One single-process search per directory (LockedError names the holder).
+    try:
+        return _search(config, role)
+    finally:
+        lock.release(config["out"])
+
+
+def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
+    from tuning.hypermodel import LossHyperModel
+
     out = config["out"]
 
     if config.get("threads"):

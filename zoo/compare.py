@@ -166,7 +166,7 @@ def check_models(config: experiment.SweepConfig) -> None:
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    from zoo import distributed, report, results
+    from zoo import distributed, lock, report, results
 
     try:
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
@@ -181,7 +181,15 @@ def main(argv):
     print(f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
           f"-> {FLAGS.out}", file=sys.stderr)
     if role == "single":
-        experiment.Runner(config, FLAGS.out).run(settings, progress=FLAGS.progress)
+        try:
+            lock.acquire(FLAGS.out)
+        except lock.LockedError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        try:
+            experiment.Runner(config, FLAGS.out).run(settings, progress=FLAGS.progress)
+        finally:
+            lock.release(FLAGS.out)
     else:
         distributed.run(config, FLAGS.out, progress=FLAGS.progress)
         if role != "chief":

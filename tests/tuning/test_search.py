@@ -155,3 +155,11 @@ def test_cli_refuses_other_search_in_out(tmp_path):
     result = _cli("--losses", "log_loss,focal", "--out", str(tmp_path))
     assert result.returncode == 2 and "holds a different search" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_second_search_on_the_same_out_is_refused(tmp_path):
+    from zoo import lock
+
+    with lock.exclusive(str(tmp_path)):
+        with pytest.raises(lock.LockedError, match="in use by process"):
+            search.run(_config(tmp_path, max_trials=1))

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["zoo.training", "zoo.vectorized", "zoo.fused", "zoo.experiment", "zoo.presets", "zoo.noise",
-           "zoo.models", "zoo.datasets"]
+           "zoo.models", "zoo.datasets", "zoo.paired", "zoo.lock"]
 
 
 @pytest.mark.parametrize("name", MODULES)
