@@ -68,6 +68,8 @@ flags.DEFINE_string("oracle_ip", None, "Distributed: the chief's address (defaul
 flags.DEFINE_integer("oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
 flags.DEFINE_float("trial_timeout", 1800.0, "Distributed: seconds without news after which the chief expires "
                    "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).", flag_values=FLAGS)
+flags.DEFINE_bool("tensorboard", False, "Write per-trial TensorBoard logs and HParams to OUT/tb (keras-tuner's "
+                  "own TensorBoard support): `tensorboard --logdir OUT/tb`.", flag_values=FLAGS)
 flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
 
@@ -261,6 +263,15 @@ def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         lock.release(config["out"])
 
 
+def _callbacks(config: Dict[str, Any]) -> List:
+    """keras-tuner's own TensorBoard support with `--tensorboard`: per trial logs and HParams under OUT/tb."""
+    if not config.get("tensorboard"):
+        return []
+    import keras
+
+    return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], "tb"))]
+
+
 def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
     from tuning.hypermodel import LossHyperModel
 
@@ -294,7 +305,8 @@ def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
                   f"{record['elapsed_s']:.1f}s: {record['objective']}={record['score']}", flush=True)
 
         tuner.on_trial_done = report
-        tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0)
+        tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0,
+                     callbacks=_callbacks(config))
         return None
 
     bar = _progress(config["max_trials"], _finished(tuner.oracle), show and role in ("single", "chief"))
@@ -307,7 +319,8 @@ def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
         bar.refresh()
 
     tuner.on_trial_done, tuner.on_chief_poll = advance, advance
-    tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0)
+    tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0,
+                     callbacks=_callbacks(config))
     advance()
     bar.close()
 
@@ -351,7 +364,7 @@ def config_from_flags() -> Dict[str, Any]:
         "retrain_epochs": FLAGS.retrain_epochs,
         "retrain_seeds": _parse_numbers("retrain_seeds", FLAGS.retrain_seeds, int), "patience": FLAGS.patience, "threads": FLAGS.threads,
         "tuner_id": FLAGS.tuner_id, "oracle_ip": FLAGS.oracle_ip, "oracle_port": FLAGS.oracle_port,
-        "trial_timeout": FLAGS.trial_timeout, "progress": FLAGS.progress,
+        "trial_timeout": FLAGS.trial_timeout, "progress": FLAGS.progress, "tensorboard": FLAGS.tensorboard,
     }
 
 

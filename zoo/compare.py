@@ -50,6 +50,8 @@ flags.DEFINE_boolean("cross_noise", True, "Run every combination of label noise 
 flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.", flag_values=FLAGS)
 flags.DEFINE_string("reference", "log_loss", "The loss the report compares every other loss with (paired by "
                     "seed).", flag_values=FLAGS)
+flags.DEFINE_boolean("tensorboard", False, "Also write every finished run to OUT/tb for `tensorboard --logdir "
+                     "OUT/tb` (scalars per epoch, HParams).", flag_values=FLAGS)
 flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS)
 flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
 flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
@@ -187,7 +189,7 @@ def main(argv):
             print(f"error: {error}", file=sys.stderr)
             return 2
         try:
-            experiment.Runner(config, FLAGS.out).run(settings, progress=FLAGS.progress)
+            experiment.Runner(config, FLAGS.out, tensorboard=FLAGS.tensorboard).run(settings, progress=FLAGS.progress)
         finally:
             lock.release(FLAGS.out)
     else:

@@ -19,6 +19,7 @@ sees the same batches from the same initial weights.
 
 import dataclasses
 import datetime
+import os
 import platform
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -288,11 +289,13 @@ class Runner:
         worker: a name stored in the records (the tuner id when distributed).
         on_train: called with `(setting, losses)` before each training of a
             setting's losses (tests count them).
+        tensorboard: also write each finished run to `out_dir/tb` for TensorBoard (`zoo.tensorboard`).
     """
 
     def __init__(self, config: SweepConfig, out_dir: str, results_file: str = results.DEFAULT_FILE,
-                 worker: str = "local", on_train: Optional[Callable] = None):
+                 worker: str = "local", on_train: Optional[Callable] = None, tensorboard: bool = False):
         self.config, self.out_dir, self.worker, self.on_train = config, out_dir, worker, on_train
+        self.tensorboard = tensorboard
         self.path = results.path_in(out_dir, results_file)
         self._trainer_key, self._trainer = None, None
 
@@ -330,6 +333,10 @@ class Runner:
         records = make_records(setting, histories, data_info, wall_seconds, self.worker, engine=engine,
                                trained_together=trained_together)
         results.append(self.path, records)
+        if self.tensorboard:
+            from zoo import tensorboard
+
+            tensorboard.write_runs(records, os.path.join(self.out_dir, tensorboard.LOG_DIR))
         return records
 
     def _run_fused(self, setting: Setting, losses: List[str], on_epoch) -> List[Dict]:

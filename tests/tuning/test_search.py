@@ -163,3 +163,18 @@ def test_a_second_search_on_the_same_out_is_refused(tmp_path):
     with lock.exclusive(str(tmp_path)):
         with pytest.raises(lock.LockedError, match="in use by process"):
             search.run(_config(tmp_path, max_trials=1))
+
+
+def test_tensorboard_logs_per_trial_with_hparams(tmp_path):
+    import glob
+
+    import tensorflow as tf
+
+    search.run(_config(tmp_path, max_trials=2, tensorboard=True))
+    plugins = set()
+    for path in glob.glob(str(tmp_path / "tb" / "**" / "events.out.tfevents.*"), recursive=True):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            plugins |= {value.metadata.plugin_data.plugin_name for value in event.summary.value}
+    assert "hparams" in plugins
+    assert len({os.path.dirname(p) for p in glob.glob(str(tmp_path / "tb" / "*" / "**" / "events.out.*"),
+                                                        recursive=True)}) >= 2
