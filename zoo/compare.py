@@ -54,6 +54,8 @@ flags.DEFINE_boolean("tensorboard", False, "Also write every finished run to OUT
                      "OUT/tb` (scalars per epoch, HParams).", flag_values=FLAGS)
 flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS)
 flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
+flags.DEFINE_boolean("verbose", False, "Show TensorFlow's start-up and download messages (hidden by default).",
+                     flag_values=FLAGS)
 flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
 flags.DEFINE_string("engine", "auto", "How runs train: 'vectorized' (every run of a model and depth as one "
                     "stacked network), 'fused' (the losses of one setting side by side), 'separate' (one Keras "
@@ -204,6 +206,9 @@ def main(argv):
 
 def run():
     """Console entry point."""
+    from zoo import quiet
+
+    quiet.configure()  # Before TensorFlow loads: its start-up lines hidden unless --verbose.
     cli.run(main, FLAGS, "zoo.compare")
 
 

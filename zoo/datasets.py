@@ -27,6 +27,8 @@ input-noise experiments of the literature.
 import contextlib
 import dataclasses
 import functools
+import io
+import logging
 import os
 from typing import Any, Dict, Optional, Tuple
 
@@ -335,8 +337,15 @@ def _tfds_source(tfds_name: str, data_dir: Optional[str] = None) -> _Source:
     except tfds.core.registered.DatasetNotFoundError as error:
         raise ValueError(f"Unknown TFDS dataset {tfds_name!r}: {error}") from None
     if not builder.is_prepared():
+        from zoo import quiet
+
+        # A quiet CLI (zoo.quiet): no download bars or "Downloading ..." lines before the one-line error.
+        silent = not quiet.wants_verbose() and logging.getLogger("tensorflow_datasets").level >= logging.ERROR
+        if silent:
+            tfds.disable_progress_bar()
         try:
-            with _few_download_retries():
+            with _few_download_retries(), contextlib.redirect_stdout(io.StringIO()) if silent \
+                    else contextlib.nullcontext():
                 builder.download_and_prepare()
         except Exception as error:  # Network failures surface as many error types.
             raise DatasetUnavailableError(_unavailable_message(tfds_name, data_dir, error)) from error

@@ -39,6 +39,7 @@ def define_flags(flag_values: flags.FlagValues = flags.FLAGS) -> None:
     flags.DEFINE_integer("top_k", 3, "How many most likely classes to report per input "
                          "(at most the number of classes).", lower_bound=1, **fv)
     flags.DEFINE_integer("batch_size", 256, "Inputs per model call.", lower_bound=1, **fv)
+    flags.DEFINE_boolean("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", **fv)
     flags.DEFINE_float("scale", None, "Multiply raw input values by this (default: 1/255 for images, "
                        "1 for arrays).", **fv)
     flags.DEFINE_list("mean", None, "Subtract these per-channel values after scaling (one value or "
@@ -183,6 +184,8 @@ def _fail(error: BaseException) -> None:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from zoo import quiet
+
+    quiet.configure()  # Before TensorFlow loads: its start-up lines hidden unless --verbose.
     define_flags()
     app.run(main)

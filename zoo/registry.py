@@ -16,7 +16,6 @@ ValueError: Unknown model 'mpl'. Did you mean: 'mlp'? Known: mlp
 
 from typing import Any, Callable, Dict, List, Optional
 
-from keras_losses.registry import did_you_mean
 
 
 class Registry:
@@ -59,6 +58,8 @@ class Registry:
     def unknown_message(self, name: Any, known: Optional[List[str]] = None) -> str:
         """The error message for an unknown `name`, listing close matches among `known`."""
         known = self.names() if known is None else known
+        from keras_losses.registry import did_you_mean  # Here, not at import: it loads Keras.
+
         return f"Unknown {self.kind} {name!r}.{did_you_mean(name, known)} Known: " + ", ".join(known)
 
     def __contains__(self, name: str) -> bool:

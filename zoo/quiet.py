@@ -1,0 +1,73 @@
+"""Quiet command lines: the project's own output first, TensorFlow's start-up chatter gone.
+
+TensorFlow 2.21 prints its C++ start-up lines (oneDNN, CUDA not found,
+cuInit) through absl before `TF_CPP_MIN_LOG_LEVEL` takes effect, and TFDS
+prints download progress and urllib3 retry warnings while it finds out that
+it is offline. Our CLIs call `configure()` before anything imports
+TensorFlow: unless the user passed `--verbose` (or set `TF_CPP_MIN_LOG_LEVEL`
+themselves), TensorFlow is imported and its devices set up with file
+descriptor 2 pointed at /dev/null, the C++ log level is set to errors, and
+Python-side absl/TensorFlow/urllib3 logging is limited to errors. Exceptions
+are unaffected: they are raised after stderr is restored.
+"""
+
+import contextlib
+import logging
+import os
+import sys
+from typing import Iterator, Optional, Sequence
+
+NOISY_LOGGERS = ("absl", "tensorflow", "urllib3", "h5py", "tensorflow_datasets")
+VERBOSE_FLAGS = ("--verbose", "--verbose=true", "--verbose=True", "--verbose=1")
+
+
+def wants_verbose(argv: Optional[Sequence[str]] = None) -> bool:
+    """Whether `--verbose` is on the command line (read before the flags are parsed)."""
+    return any(arg in VERBOSE_FLAGS for arg in (sys.argv if argv is None else argv)[1:])
+
+
+@contextlib.contextmanager
+def stderr_silenced() -> Iterator[None]:
+    """Points file descriptor 2 (C++ and Python stderr alike) at /dev/null for the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def quiet_python_logging() -> None:
+    """absl, TensorFlow, urllib3 and TFDS log errors only."""
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        from absl import logging as absl_logging
+
+        absl_logging.set_verbosity(absl_logging.ERROR)
+    except ImportError:
+        pass
+
+
+def configure(argv: Optional[Sequence[str]] = None) -> bool:
+    """Silences TensorFlow's start-up unless `--verbose` or a user-set `TF_CPP_MIN_LOG_LEVEL`; returns verbose.
+
+    Call it first thing in a CLI module, before TensorFlow is imported.
+    """
+    if wants_verbose(argv) or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        return wants_verbose(argv)
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"  # Errors and above, for what comes after start-up.
+    with stderr_silenced():
+        try:
+            import tensorflow as tf
+
+            tf.config.list_logical_devices()  # Device set-up (cuInit) happens here, still silenced.
+        except ImportError:
+            pass  # Reported where the CLI imports it, with stderr back.
+    quiet_python_logging()
+    return False
