@@ -131,6 +131,7 @@ class VectorizedTrainer:
                           for j in range(len(self.model.trainable_variables))]
         self.non_trainable = [tf.Variable(np.stack([start[s][1][j] for s in member_seeds]), trainable=False)
                               for j in range(len(self.model.non_trainable_variables))]
+        self._evaluation = None  # Built on first use (see `_evaluation_table`).
         self.optimizer = training.make_optimizer(spec.optimizer, spec.learning_rate)
         self.optimizer.build(self.trainable)
         self._loss_calls = _loss_calls([loss for loss, _ in self.members])
@@ -227,25 +228,41 @@ class VectorizedTrainer:
             hits += correct.numpy()
         return loss_sum / self.train_size, hits / self.train_size
 
-    def evaluate(self, split: str) -> np.ndarray:
-        """Each member's accuracy on its `split` (e.g. its own validation split)."""
-        arrays = [self.variants[v].eval_data[split] for _, v in self.members]
-        size = len(arrays[0][1])
-        if size == 0:
-            return np.full(len(self.members), np.nan)
-        distinct, index = _unique([x for x, _ in arrays])
-        table = tf.constant(np.stack(distinct).astype(np.float32, copy=False))
-        rows = tf.constant(np.array(index, np.int32))
+    def _evaluation_table(self):
+        """Every member's evaluation splits concatenated (split by split), stacked once for all epochs.
+
+        Returns `(table, rows, labels, bounds)`: distinct concatenations, each
+        member's row, its labels `(M, E)` and `{split: (start, stop)}`.
+        """
+        splits = list(self.variants[0].eval_data)
+        sizes = [len(self.variants[0].eval_data[split][1]) for split in splits]
+        for variant in self.variants:
+            if [len(variant.eval_data[split][1]) for split in splits] != sizes:
+                raise ValueError(f"Every variant of a group needs evaluation splits {splits} of sizes {sizes}.")
+        joined = [np.concatenate([v.eval_data[s][0] for s in splits]).astype(np.float32, copy=False)
+                  if sum(sizes) else np.zeros((0, *self.input_shape), np.float32) for v in self.variants]
+        distinct, index = _unique(joined)
+        rows = np.array([index[v] for _, v in self.members], np.int32)
+        labels = np.stack([np.concatenate([self.variants[v].eval_data[s][1] for s in splits] or [[]])
+                           for _, v in self.members]) if self.members else np.zeros((0, 0))
+        bounds = dict(zip(splits, zip(np.cumsum([0] + sizes[:-1]), np.cumsum(sizes))))
+        return tf.constant(np.stack(distinct)), tf.constant(rows), labels, bounds
+
+    def evaluate(self) -> Dict[str, np.ndarray]:
+        """Each member's accuracy on each of its evaluation splits (e.g. its own validation split)."""
+        if self._evaluation is None:
+            self._evaluation = self._evaluation_table()
+        table, rows, labels, bounds = self._evaluation
+        size = labels.shape[1]
         example_bytes = 4 * int(np.prod(self.input_shape)) * len(self.members)
         chunk = max(1, min(size, EVAL_BYTES // max(example_bytes, 1)))
-        correct = np.zeros(len(self.members))
-        labels = np.stack([y for _, y in arrays])
+        hits = np.zeros(labels.shape, bool)
         for start in range(0, size, chunk):
             stop = min(size, start + chunk)
             indices = np.broadcast_to(np.arange(start, stop, dtype=np.int32), (len(self.members), stop - start))
-            predicted = self._predict(table, rows, tf.constant(indices)).numpy()
-            correct += np.sum(predicted == labels[:, start:stop], axis=1)
-        return correct / size
+            hits[:, start:stop] = self._predict(table, rows, tf.constant(indices)).numpy() == labels[:, start:stop]
+        return {split: hits[:, int(a):int(b)].mean(axis=1) if b > a else np.full(len(self.members), np.nan)
+                for split, (a, b) in bounds.items()}
 
     def run(self, on_epoch: Optional[Callable[[int], None]] = None) -> List[Dict[str, List[float]]]:
         """Trains `spec.epochs` epochs; one history per member, with the keys `zoo.fused` records.
@@ -259,7 +276,7 @@ class VectorizedTrainer:
         histories = [{"loss": [], "accuracy": [], **{f"{s}_accuracy": [] for s in splits}} for _ in self.members]
         for epoch in range(self.spec.epochs):
             train_loss, train_accuracy = self._train_epoch(epoch)
-            evaluated = {split: self.evaluate(split) for split in splits}
+            evaluated = self.evaluate()
             for m, history in enumerate(histories):
                 history["loss"].append(float(train_loss[m]))
                 history["accuracy"].append(float(train_accuracy[m]))
