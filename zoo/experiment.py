@@ -19,6 +19,7 @@ sees the same batches from the same initial weights.
 
 import dataclasses
 import datetime
+import gc
 import os
 import platform
 import time
@@ -352,30 +353,35 @@ class Runner:
         """Trains every run of `group` (one `group_key`) stacked, chunk by chunk; records per chunk."""
         from zoo import vectorized
 
-        loaded = [self.load(setting) for setting, _ in group]
-        variants = [vectorized.Variant(setting.seed, data.x_train, data.y_train,
-                                       {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)})
-                    for (setting, _), data in zip(group, loaded)]
+        variants, infos = [], []
+        for setting, _ in group:
+            data = self.load(setting)  # Only its arrays are kept: its tf.data pipelines hold copies.
+            variants.append(vectorized.Variant(setting.seed, data.x_train, data.y_train,
+                                               {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}))
+            infos.append(data.info)
+            input_shape, num_classes = data.input_shape, data.num_classes
+            del data
         # Loss-major order: members of one loss are adjacent and share one loss call.
         members = [(loss, index) for loss in self.config.losses
                    for index, (_, losses) in enumerate(group) if loss in losses]
-        first, data = group[0][0], loaded[0]
+        first = group[0][0]
         options = model_options(first)
         limit = self.config.max_members or vectorized.max_members_for(
-            first.model, options, data.input_shape, data.num_classes, first.batch_size)
+            first.model, options, input_shape, num_classes, first.batch_size)
         records = []
         for start_index in range(0, len(members), limit):
             chunk = members[start_index:start_index + limit]
             if self.on_train is not None:
                 for index in sorted({v for _, v in chunk}):
                     self.on_train(group[index][0], [loss for loss, v in chunk if v == index])
-            histories, wall = vectorized.train(chunk, variants, first.model, options, data.input_shape,
-                                               data.num_classes, train_spec(first),
+            histories, wall = vectorized.train(chunk, variants, first.model, options, input_shape,
+                                               num_classes, train_spec(first),
                                                on_epoch=None if on_epoch is None else lambda _: on_epoch(len(chunk)))
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}
-                records += self._write(group[index][0], mine, loaded[index].info, wall * len(mine) / len(chunk),
+                records += self._write(group[index][0], mine, infos[index], wall * len(mine) / len(chunk),
                                        "vectorized", len(chunk))
+            gc.collect()  # The chunk's stacked network and its traced graphs hold large constants.
         return records
 
     def run_group(self, group: Sequence[Tuple[Setting, List[str]]],
