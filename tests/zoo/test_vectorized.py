@@ -26,11 +26,13 @@ def _variants(images=False):
 
 
 CASES = [("mlp", {"depth": 2, "width": 16}, "sgd", 0.1), ("mlp", {"depth": 2, "width": 16}, "adam", 0.01),
-         ("cnn", {"depth": 1, "filters": 4}, "sgd", 0.1), ("cnn", {"depth": 1, "filters": 4}, "adam", 0.01)]
+         ("cnn", {"depth": 1, "filters": 4}, "sgd", 0.1), ("cnn", {"depth": 1, "filters": 4}, "adam", 0.01),
+         # BatchNorm: per-member moving statistics (stacked non-trainable variables), used in evaluation.
+         ("mlp", {"depth": 2, "width": 16, "batch_norm": True}, "adam", 0.01)]
 
 
 @pytest.mark.parametrize("model,options,optimizer,learning_rate", CASES,
-                         ids=[f"{c[0]}-{c[2]}" for c in CASES])
+                         ids=[f"{c[0]}-{c[2]}" + ("-bn" if c[1].get("batch_norm") else "") for c in CASES])
 def test_every_member_trains_as_it_would_alone(model, options, optimizer, learning_rate):
     variants = _variants(images=model == "cnn")
     losses = ["log_loss", "logistic_inr", "ovr_squared_hinge"]
@@ -136,3 +138,17 @@ def test_a_diverging_member_changes_no_other_member(tmp_path):
         assert record["diverged_at_epoch"] is None
         for field in ("train_loss", "val_accuracy", "test_accuracy", "final_test_accuracy"):
             assert with_l2[key][field] == pytest.approx(record[field], rel=1e-6), (key, field)
+
+
+def test_dropout_masks_are_per_member():
+    # Keras keeps a dropout layer's random state in a non-trainable variable: stacked, one per member,
+    # started from each member's seed, so members of different seeds draw different masks.
+    variants = _variants()
+    trainer = vectorized.VectorizedTrainer([("log_loss", 0), ("log_loss", 1)], variants, "mlp",
+                                           {"depth": 1, "width": 8, "dropout": 0.5}, (6,), 4,
+                                           training.TrainSpec(epochs=1, batch_size=24))
+    before = [state.numpy().copy() for state in trainer.non_trainable]
+    trainer.run()
+    for start, state in zip(before, trainer.non_trainable):
+        assert not np.array_equal(start[0], start[1])  # Different seeds, different random streams.
+        assert not np.array_equal(state.numpy(), start)  # Each advanced as the member drew masks.
