@@ -61,6 +61,8 @@ flags.DEFINE_string("engine", "auto", "How runs train: 'vectorized' (every run o
                     "stacked network), 'fused' (the losses of one setting side by side), 'separate' (one Keras "
                     "model per run, the plain baseline), or 'auto' (vectorized for mlp, fused for "
                     "convolutional families). Results are the same up to float rounding.", flag_values=FLAGS)
+flags.DEFINE_boolean("jit_compile", False, "Compile the training step with XLA: a one-off compile (seconds) "
+                     "for faster steps, worth it for long runs.", flag_values=FLAGS)
 flags.DEFINE_integer("max_members", 0, "Vectorized engine: at most this many runs per stacked network "
                      "(0: as many as fit a memory estimate).", flag_values=FLAGS)
 flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).", flag_values=FLAGS)
@@ -69,7 +71,7 @@ flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (s
 
 SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "width", "epochs", "batch_size", "learning_rate", "optimizer",
                "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir", "engine",
-               "max_members")
+               "max_members", "jit_compile")
 
 
 def _items(text: str, flag: str) -> List[str]:
@@ -134,6 +136,7 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
         optimizer=values["optimizer"], learning_rate=float(values["learning_rate"]),
         data_dir=os.path.expanduser(values["data_dir"]) if values["data_dir"] else None,
         engine=values["engine"], max_members=int(values["max_members"]),
+        jit_compile=bool(values["jit_compile"]),
     )
 
 

@@ -43,8 +43,9 @@ SPEED_FRACTION = 0.95  # Learning speed: epochs to reach this fraction of the ru
 class SweepConfig:
     """What to compare: the grid is the product of the tuple fields.
 
-    `engine` and `max_members` choose how runs are trained (see `Runner`);
-    they change no result beyond float rounding and are not part of run keys.
+    `engine`, `max_members` and `jit_compile` (XLA for the training step)
+    choose how runs are trained (see `Runner`); they change no result beyond
+    float rounding and are not part of run keys.
 
     With `cross_noise=False` label noise and input noise vary one at a time
     (every label noise rate without input noise, every input sigma without
@@ -73,6 +74,7 @@ class SweepConfig:
     data_dir: Optional[str] = None
     engine: str = "auto"
     max_members: int = 0
+    jit_compile: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,7 +320,7 @@ class Runner:
         """A fused trainer for these losses and shapes, reused while they stay the same."""
         from zoo import fused
 
-        spec = train_spec(setting)
+        spec = self._spec(setting)
         key = (tuple(losses), setting.model, setting.depth, data.input_shape, data.num_classes,
                len(data.y_train), dataclasses.replace(spec, seed=0))
         if key != self._trainer_key:
@@ -328,6 +330,9 @@ class Runner:
                                                data.num_classes, len(data.y_train), spec)
             self._trainer_key = key
         return self._trainer
+
+    def _spec(self, setting: Setting):
+        return dataclasses.replace(train_spec(setting), jit_compile=self.config.jit_compile)
 
     def _write(self, setting: Setting, histories: Dict, data_info: Dict, wall_seconds: float, engine: str,
                trained_together: int) -> List[Dict]:
@@ -375,7 +380,7 @@ class Runner:
                 for index in sorted({v for _, v in chunk}):
                     self.on_train(group[index][0], [loss for loss, v in chunk if v == index])
             histories, wall = vectorized.train(chunk, variants, first.model, options, input_shape,
-                                               num_classes, train_spec(first),
+                                               num_classes, self._spec(first),
                                                on_epoch=None if on_epoch is None else lambda _: on_epoch(len(chunk)))
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}

@@ -152,3 +152,12 @@ def test_dropout_masks_are_per_member():
     for start, state in zip(before, trainer.non_trainable):
         assert not np.array_equal(start[0], start[1])  # Different seeds, different random streams.
         assert not np.array_equal(state.numpy(), start)  # Each advanced as the member drew masks.
+
+
+def test_xla_training_step_gives_the_same_records(tmp_path):
+    plain = _sweep(tmp_path, "plain", label_noise=(0.0,))
+    xla = _sweep(tmp_path, "xla", label_noise=(0.0,), jit_compile=True)
+    assert set(xla) == set(plain)
+    for key, record in xla.items():
+        np.testing.assert_allclose(record["train_loss"], plain[key]["train_loss"], rtol=1e-4)
+        assert record["val_accuracy"] == pytest.approx(plain[key]["val_accuracy"], abs=0.01)
