@@ -5,12 +5,19 @@ soft) target of the same shape as `y_pred`, and `y_pred` cast to float32.
 Sparse integer labels of shape `(B,)` or `(B, 1)` are converted with the
 number of classes K taken from `y_pred`.
 
-A sparse label outside `[0, K)` (or not an integer) is an error: on the
-TensorFlow backend outside XLA an assertion fails with a message that names
-the bad labels; inside XLA (where TensorFlow drops assertions) the row of the
-target becomes NaN, so the loss is NaN rather than a silently wrong number.
+A sparse label outside `[0, K)` (or not an integer) is an error with a
+message that names the bad labels, on every backend, wherever the labels
+are concrete values: eagerly on TensorFlow, JAX and PyTorch, and in a
+TensorFlow graph (`tf.function` without XLA, `fit` with `jit_compile=False`).
+On TensorFlow a failed assertion raises `tf.errors.InvalidArgumentError`;
+on JAX and PyTorch a `ValueError` is raised; the message is the same.
+Inside a compiled function where the values are not known while tracing
+(XLA through `tf.function(jit_compile=True)`, which drops assertions, or
+`jax.jit`, including JAX's default `fit`), the row of the target becomes NaN
+instead, so the loss is NaN rather than a silently wrong number.
 """
 
+import numpy as np
 from keras import backend, ops
 
 FLOAT = "float32"
@@ -46,24 +53,40 @@ def _check_one_hot_shape(y_true, y_pred):
         )
 
 
-def _assert_labels_valid(labels, valid, num_classes):
-    """Fail loudly on the TensorFlow backend (no-op elsewhere; see module)."""
-    if backend.backend() != "tensorflow":
-        return
-    import tensorflow as tf
-
-    bad = tf.boolean_mask(labels, tf.logical_not(valid))
-    tf.debugging.Assert(
-        tf.reduce_all(valid),
-        [
-            f"keras_losses: sparse labels must be integers in [0, "
-            f"{num_classes}) for {num_classes} classes; got out-of-range "
-            "label(s):",
-            bad,
-        ],
-        summarize=10,
-        name="sparse_label_range_check",
+def _label_message(num_classes):
+    return (
+        f"keras_losses: sparse labels must be integers in [0, {num_classes}) "
+        f"for {num_classes} classes; got out-of-range label(s):"
     )
+
+
+def _concrete(x):
+    """`x` as a NumPy array, or None while it is being traced (no values yet)."""
+    try:
+        return ops.convert_to_numpy(x)
+    except Exception:  # a tracer (jax.jit), a symbolic tensor: nothing to check
+        return None
+
+
+def _assert_labels_valid(labels, valid, num_classes):
+    """Fail loudly on bad labels whenever they have values (see module)."""
+    if backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        bad = tf.boolean_mask(labels, tf.logical_not(valid))
+        tf.debugging.Assert(
+            tf.reduce_all(valid),
+            [_label_message(num_classes), bad],
+            summarize=10,
+            name="sparse_label_range_check",
+        )
+        return
+    valid_values = _concrete(valid)
+    if valid_values is None or np.all(valid_values):
+        return
+    bad = _concrete(labels)[np.logical_not(valid_values)]
+    shown = ", ".join(str(label) for label in bad[:10].tolist())  # as TensorFlow prints them
+    raise ValueError(f"{_label_message(num_classes)} {shown}")
 
 
 def sparse_to_one_hot(labels, num_classes):

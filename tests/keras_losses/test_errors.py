@@ -3,9 +3,9 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import keras_losses
+from tests.keras_losses.backends import BACKEND, COMPILED, LABEL_ERROR, value_and_gradient
 
 
 def test_unknown_name_lists_close_matches():
@@ -19,8 +19,10 @@ def test_unknown_name_lists_close_matches():
 def test_sparse_label_out_of_range_is_an_error_eagerly(bad_label):
     labels = np.array([0, bad_label, 2], dtype="float32")
     logits = np.zeros((3, 5), "float32")
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"sparse labels must be integers in \[0, 5\)"):
+    message = r"sparse labels must be integers in \[0, 5\) for 5 classes; got out-of-range label"
+    with pytest.raises(LABEL_ERROR, match=message) as error:
         keras_losses.for_logits("log_loss")(labels, logits)
+    assert str(bad_label) in str(error.value)  # the message names the bad label
 
 
 def _tiny_model():
@@ -33,12 +35,25 @@ def test_sparse_label_out_of_range_fails_fit():
     y = np.array([0, 1, 2, 3, 0, 1, 2, 0])
     model = _tiny_model()
     model.compile(loss=keras_losses.for_logits("cauchy_schwarz"), jit_compile=False)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="sparse label"):
+    with pytest.raises(LABEL_ERROR, match="sparse label"):
         model.fit(x, y, epochs=1, verbose=0)
 
 
-def test_sparse_label_out_of_range_under_xla_gives_nan_not_a_wrong_number():
-    # XLA drops TensorFlow assertions; the loss then turns NaN instead.
+@pytest.mark.skipif(not COMPILED, reason=f"no compiled mode tested on {BACKEND}")
+@pytest.mark.parametrize("name", ["log_loss", "tanimoto", "logistic_inr"])
+def test_sparse_label_out_of_range_compiled_gives_nan_not_a_wrong_number(name):
+    # XLA drops TensorFlow assertions, and under jax.jit the labels have no
+    # values to check: the loss then turns NaN instead.
+    labels = np.array([0, 7, 2])
+    logits = np.random.default_rng(0).normal(size=(3, 5)).astype("float32")
+    value, gradient = value_and_gradient(keras_losses.for_logits(name), labels, logits, compiled=True)
+    assert np.isnan(value)
+    assert np.isnan(gradient).any()
+
+
+@pytest.mark.skipif(not COMPILED, reason=f"no compiled mode tested on {BACKEND}")
+def test_sparse_label_out_of_range_under_xla_fit_gives_nan_not_a_wrong_number():
+    # `jit_compile=True`: XLA on TensorFlow, jax.jit on JAX (JAX's default).
     x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
     y = np.array([0, 1, 2, 3, 0, 1, 2, 0])
     model = _tiny_model()
