@@ -1,4 +1,14 @@
-"""Shared test set-up: quiet TensorFlow, the TensorFlow backend, fixed seeds."""
+"""Shared test set-up: quiet TensorFlow, the Keras backend, fixed seeds.
+
+The backend comes from `KERAS_BACKEND` (TensorFlow when unset), e.g.
+
+    KERAS_BACKEND=jax .venv/bin/python -m pytest tests/keras_losses
+
+`tests/keras_losses` (and the fixture-compatibility test) run on every
+backend; `zoo` and `tuning` are TensorFlow-based, so their tests are not
+collected on another backend. A test that needs particular backends says so
+with `@pytest.mark.backends("tensorflow", ...)` and is skipped elsewhere.
+"""
 
 import os
 import random
@@ -6,14 +16,33 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+BACKEND = os.environ["KERAS_BACKEND"]
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+# TensorFlow-only test trees (paths relative to this file).
+collect_ignore = [] if BACKEND == "tensorflow" else ["zoo", "tuning"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "backends(*names): run only on these Keras backends (skipped on the others)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = item.get_closest_marker("backends")
+        if marker is not None and BACKEND not in marker.args:
+            item.add_marker(pytest.mark.skip(
+                reason=f"needs the {' or '.join(marker.args)} backend; running on {BACKEND}"))
+
 
 @pytest.fixture(autouse=True)
 def _seeds():
-    """Seeds Python, NumPy and (when loaded) Keras/TensorFlow before every test."""
+    """Seeds Python, NumPy and (when loaded) Keras and its backend before every test."""
     random.seed(0)
     np.random.seed(0)
     if "keras" in sys.modules:

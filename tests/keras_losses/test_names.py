@@ -118,3 +118,17 @@ def test_readme_table_lists_every_loss_with_its_formula():
         assert row is not None, f"README's loss table has no row for {name}"
         formula = keras_losses.describe(name)["formula"].replace("|", "\\|")
         assert formula in row, name
+
+
+@pytest.mark.backends("jax", "torch")
+def test_import_and_use_need_no_tensorflow():
+    """On JAX and PyTorch, keras_losses neither imports nor needs TensorFlow."""
+    script = (
+        "import sys, numpy as np, keras_losses\n"
+        "value = keras_losses.get('focal')(np.array([0, 2]), np.full((2, 3), 1 / 3, 'float32'))\n"
+        "print(float(value), 'tensorflow' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    value, tensorflow_loaded = out.stdout.split()
+    assert np.isfinite(float(value))
+    assert tensorflow_loaded == "False"

@@ -64,6 +64,7 @@ LOADER = textwrap.dedent(f"""
                                    for a, b in zip(weights, model.get_weights())),
         }}
     report["_modules"] = sorted(m for m in ("zoo", "tuning") if m in sys.modules)
+    report["_backend"] = keras.backend.backend()
     json.dump(report, open(os.path.join(directory, "report.json"), "w"))
 """)
 
@@ -98,6 +99,12 @@ def saved(tmp_path_factory):
 def test_fresh_process_needs_only_keras_losses(saved):
     _, _, report = saved
     assert report["_modules"] == []
+
+
+def test_fresh_process_runs_on_the_backend_under_test(saved):
+    """The contract holds on each backend (KERAS_BACKEND reaches the fresh process)."""
+    _, _, report = saved
+    assert report["_backend"] == keras.backend.backend()
 
 
 def test_every_canonical_loss_is_covered_both_ways():
