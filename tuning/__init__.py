@@ -13,7 +13,15 @@
   trials of dead workers.
 """
 
-from tuning.hypermodel import LOSS_PARAMETERS, LossHyperModel, validate_losses
-from tuning.objective import ObjectiveError
+import importlib
 
 __all__ = ["LOSS_PARAMETERS", "LossHyperModel", "ObjectiveError", "validate_losses"]
+_HOME = {"LOSS_PARAMETERS": "hypermodel", "LossHyperModel": "hypermodel", "validate_losses": "hypermodel",
+         "ObjectiveError": "objective"}
+
+
+def __getattr__(name):
+    """The public names, imported on first use: `python -m tuning.search` can quiet TensorFlow first."""
+    if name in _HOME:
+        return getattr(importlib.import_module(f"tuning.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'tuning' has no attribute {name!r}")

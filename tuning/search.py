@@ -26,6 +26,11 @@ import time
 import warnings
 from typing import Any, Dict, List, Optional, Sequence
 
+if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines before it loads (zoo.quiet).
+    from zoo import quiet
+
+    quiet.configure()
+
 import numpy as np
 from absl import app, flags, logging
 
@@ -70,6 +75,7 @@ flags.DEFINE_float("trial_timeout", 1800.0, "Distributed: seconds without news a
                    "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).", flag_values=FLAGS)
 flags.DEFINE_bool("tensorboard", False, "Write per-trial TensorBoard logs and HParams to OUT/tb (keras-tuner's "
                   "own TensorBoard support): `tensorboard --logdir OUT/tb`.", flag_values=FLAGS)
+flags.DEFINE_bool("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", flag_values=FLAGS)
 flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
 
@@ -371,7 +377,7 @@ def config_from_flags() -> Dict[str, Any]:
 def main(argv):
     del argv
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    logging.set_verbosity(logging.WARNING)
+    logging.set_verbosity(logging.INFO if FLAGS.verbose else logging.ERROR)
     warnings.filterwarnings("ignore", message=".*shuffle=True.*")
     from zoo.datasets import DatasetUnavailableError
 

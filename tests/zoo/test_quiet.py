@@ -41,3 +41,13 @@ def test_verbose_brings_the_messages_back(tmp_path):
     lines = completed.stderr.splitlines()
     assert len(lines) > 1 and "Retrying" in completed.stderr  # TFDS's own retry messages are back.
     assert any(line.startswith("error: Dataset 'mnist' is not available offline") for line in lines)
+
+
+def test_tuning_search_offline_dataset_error_is_one_line(tmp_path):
+    completed = subprocess.run([sys.executable, "-m", "tuning.search", "--dataset=mnist", f"--out={tmp_path}"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300,
+                               env=_env(HOME=str(tmp_path)))  # No prepared TFDS data under this home.
+    assert completed.returncode == 2
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: Dataset 'mnist' is not available offline"), \
+        completed.stderr[-3000:]
