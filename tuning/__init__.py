@@ -14,6 +14,25 @@
 """
 
 import importlib
+import importlib.util
+
+# What `pip install keras-losses[tuning]` brings (setup.cfg: the zoo extra and
+# keras-tuner), by import name. Only looked up, not imported, so that
+# `import tuning` stays cheap; without them it fails at once with one line.
+_REQUIRES = ("keras_tuner", "tensorflow", "tensorflow_datasets", "tensorboard", "sklearn",
+             "scipy", "matplotlib", "tqdm", "PIL", "absl")
+
+
+def _installed(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ValueError:  # imported already, without a spec
+        return True
+
+
+_missing = [name for name in _REQUIRES if not _installed(name)]
+if _missing:
+    raise ImportError(f"tuning needs {', '.join(_missing)}, not installed: pip install keras-losses[tuning]")
 
 __all__ = ["LOSS_PARAMETERS", "LossHyperModel", "ObjectiveError", "validate_losses"]
 _HOME = {"LOSS_PARAMETERS": "hypermodel", "LossHyperModel": "hypermodel", "validate_losses": "hypermodel",

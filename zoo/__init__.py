@@ -9,6 +9,25 @@ so `import zoo` stays cheap.
 """
 
 import importlib
+import importlib.util
+
+# What `pip install keras-losses[zoo]` brings (setup.cfg), by import name. Only
+# looked up, not imported, so that `import zoo` stays cheap; without them it
+# fails at once with one line instead of deep inside a run.
+_REQUIRES = ("tensorflow", "tensorflow_datasets", "tensorboard", "sklearn", "scipy",
+             "matplotlib", "tqdm", "PIL", "absl")
+
+
+def _installed(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ValueError:  # imported already, without a spec
+        return True
+
+
+_missing = [name for name in _REQUIRES if not _installed(name)]
+if _missing:
+    raise ImportError(f"zoo needs {', '.join(_missing)}, not installed: pip install keras-losses[zoo]")
 
 # Lazily importable submodules, `zoo.<name>` / `from zoo import <name>`.
 _SUBMODULES = {"datasets", "models", "noise", "registry"}
