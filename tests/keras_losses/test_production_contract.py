@@ -48,9 +48,9 @@ LOADER = textwrap.dedent(f"""
         loss = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
         model.run_eagerly = True  # Tiny model: eager steps beat tracing a train function.
         weights = [w.copy() for w in model.get_weights()]
-        np.save(os.path.join(directory, stem + ".loaded_predictions.npy"), np.asarray(model(x)))
+        np.save(os.path.join(directory, stem + ".loaded_predictions.npy"), keras.ops.convert_to_numpy(model(x)))
         np.savez(os.path.join(directory, stem + ".loaded_optimizer.npz"),
-                 *[np.asarray(v) for v in model.optimizer.variables])
+                 *[keras.ops.convert_to_numpy(v) for v in model.optimizer.variables])
         before = loss(y, model(x))
         model.fit(x, y, epochs={CONTINUE_EPOCHS}, batch_size={BATCH}, verbose=0)
         after = loss(y, model(x))
@@ -83,8 +83,8 @@ def saved(tmp_path_factory):
         model.save(directory / f"{stem}.keras")
         expected[stem] = {
             "record": loss_record(model, name, compiled_by),
-            "predictions": np.asarray(model(x)),
-            "optimizer": [np.asarray(v) for v in model.optimizer.variables],
+            "predictions": keras.ops.convert_to_numpy(model(x)),
+            "optimizer": [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables],
             "iterations": int(model.optimizer.iterations),
         }
     (directory / "stems.json").write_text(json.dumps(list(SPECS)))
