@@ -1,15 +1,14 @@
 # Two commands do everything on a fresh machine:
 #   make demo   create .venv, install, run the loss comparison on digits
-#   make test   create .venv, install, run the test suite (TensorFlow), then
-#               the loss library's tests again on the JAX backend
-# And, by hand (PyTorch from PyPI pulls several GB of CUDA packages):
-#   make test-torch   install torch into .venv, run the loss tests on PyTorch
+#   make test   create .venv, install, run the test suite on TensorFlow, then
+#               the loss library's tests again on JAX and on PyTorch
+# One backend's loss tests alone: make test-jax, make test-torch.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-torch bench clean
+.PHONY: demo test test-jax test-torch bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,16 +19,21 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)
 	$(PY) -m zoo.compare
 
-# The loss library's tests on another backend (tests/conftest.py reads KERAS_BACKEND).
+# The loss library's tests on the other backends (tests/conftest.py reads
+# KERAS_BACKEND; zoo and tuning are TensorFlow-only).
 LOSS_TESTS := tests/keras_losses tests/test_fixtures_compat.py
+PYTEST := $(PY) -m pytest -n 2 --dist loadfile -q
 
 test: $(STAMP)
-	KERAS_BACKEND=tensorflow $(PY) -m pytest -n 2 --dist loadfile -q tests
-	KERAS_BACKEND=jax $(PY) -m pytest -n 2 --dist loadfile -q $(LOSS_TESTS)
+	KERAS_BACKEND=tensorflow $(PYTEST) tests
+	KERAS_BACKEND=jax $(PYTEST) $(LOSS_TESTS)
+	KERAS_BACKEND=torch $(PYTEST) $(LOSS_TESTS)
+
+test-jax: $(STAMP)
+	KERAS_BACKEND=jax $(PYTEST) $(LOSS_TESTS)
 
 test-torch: $(STAMP)
-	$(PY) -m pip install --quiet 'torch>=2.14,<2.15'
-	KERAS_BACKEND=torch $(PY) -m pytest -n 2 --dist loadfile -q $(LOSS_TESTS)
+	KERAS_BACKEND=torch $(PYTEST) $(LOSS_TESTS)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_losses
