@@ -1,36 +1,64 @@
-"""Speed of every loss relative to Keras's categorical cross-entropy.
+"""Speed of every loss relative to Keras's categorical cross-entropy, on any backend.
 
 (a) forward + backward of the loss alone on logits of shape (4096, 1000),
-    graph mode, XLA off and on;
-(b) one training step of a 3-layer MLP on 8×8 digits batches of 256.
+    uncompiled and compiled: on TensorFlow graph mode with XLA off and on,
+    on JAX eager and `jax.jit`, on PyTorch eager only;
+(b) one training step of a 3-layer MLP on 8×8 digits batches of 256, the
+    way Keras's own `fit` runs it on that backend (a `tf.function`; a
+    `jax.jit` of the stateless step; PyTorch eager).
 
 Both are ratios to `keras.losses.CategoricalCrossentropy(from_logits=True)`
-measured side by side in this run. Targets: (a) median ≤ 1.5×, worst ≤ 3×;
-(b) every loss ≤ 1.05×. Run: `.venv/bin/python -m benchmarks.bench_losses`.
+measured side by side in this run, on the same backend. Targets: (a)
+compiled median ≤ 1.5×, worst ≤ 3×; (b) every loss ≤ 1.05×. Run:
+
+    .venv/bin/python -m benchmarks.bench_losses                  # TensorFlow
+    .venv/bin/python -m benchmarks.bench_losses --backend=jax
+    .venv/bin/python -m benchmarks.bench_losses --backend=torch  # torch installed
+
+The backend must be chosen before Keras is imported, so `--backend` is read
+from the command line here, ahead of absl's flag parsing (which then checks it).
 """
 
 import os
+import sys
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def _backend_from_argv(argv):
+    for i, arg in enumerate(argv):
+        if arg.startswith("--backend="):
+            return arg.split("=", 1)[1]
+        if arg == "--backend" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if _backend_from_argv(sys.argv[1:]) in BACKENDS:
+    os.environ["KERAS_BACKEND"] = _backend_from_argv(sys.argv[1:])
 
 import statistics  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 from absl import app, flags  # noqa: E402
 
 import keras_losses  # noqa: E402
 from benchmarks.timing import interleaved_samples, medians_and_ratios, print_table  # noqa: E402
 
-tf.get_logger().setLevel("ERROR")  # one tf.function per candidate is intended
-
 FLAGS = flags.FLAGS
 flags.DEFINE_integer("rounds", 9, "Interleaved timing rounds per measurement.")
 flags.DEFINE_integer("batch", 4096, "Batch size of the loss-only measurement.")
 flags.DEFINE_integer("classes", 1000, "Classes of the loss-only measurement.")
+flags.DEFINE_enum("backend", os.environ.get("KERAS_BACKEND", "tensorflow"), BACKENDS,
+                  "Keras backend to measure on (default: $KERAS_BACKEND, else tensorflow).")
 
 BASELINE = "keras CategoricalCrossentropy"
+BACKEND = keras.backend.backend()
+# What "compiled" means per backend (None: not measured there).
+COMPILED = {"tensorflow": "XLA", "jax": "jit", "torch": None}[BACKEND]
+UNCOMPILED = {"tensorflow": "graph", "jax": "eager", "torch": "eager"}[BACKEND]
 
 
 def candidate_losses():
@@ -39,8 +67,24 @@ def candidate_losses():
     return losses
 
 
-def loss_only_step(loss, y, logits, jit_compile):
-    @tf.function(jit_compile=jit_compile)
+def mlp(x):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input(x.shape[1:]), keras.layers.Flatten()]
+        + [keras.layers.Dense(256, activation="relu") for _ in range(3)]
+        + [keras.layers.Dense(10)]
+    )
+    optimizer = keras.optimizers.Adam(1e-3)
+    optimizer.build(model.trainable_variables)
+    return model, optimizer
+
+
+# --- TensorFlow: tf.function, XLA on or off. ---
+
+def tensorflow_loss_only_step(loss, y, logits, compiled):
+    import tensorflow as tf
+
+    @tf.function(jit_compile=compiled)
     def step():
         with tf.GradientTape() as tape:
             tape.watch(logits)
@@ -51,15 +95,10 @@ def loss_only_step(loss, y, logits, jit_compile):
     return lambda: [t.numpy() for t in step()]
 
 
-def train_step(loss, x, y):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [keras.Input(x.shape[1:]), keras.layers.Flatten()]
-        + [keras.layers.Dense(256, activation="relu") for _ in range(3)]
-        + [keras.layers.Dense(10)]
-    )
-    optimizer = keras.optimizers.Adam(1e-3)
-    optimizer.build(model.trainable_variables)
+def tensorflow_train_step(loss, x, y):
+    import tensorflow as tf
+
+    model, optimizer = mlp(x)
 
     @tf.function
     def step():
@@ -73,18 +112,110 @@ def train_step(loss, x, y):
     return lambda: step().numpy()
 
 
+# --- JAX: eager or jax.jit; training as Keras's JAX trainer does it (stateless, jitted). ---
+
+def jax_loss_only_step(loss, y, logits, compiled):
+    import jax
+
+    step = jax.value_and_grad(lambda logits: loss(y, logits))
+    if compiled:
+        step = jax.jit(step)
+    jax.block_until_ready(step(logits))
+    return lambda: jax.block_until_ready(step(logits))
+
+
+def jax_train_step(loss, x, y):
+    import jax
+
+    model, optimizer = mlp(x)
+
+    def forward(trainable, non_trainable):
+        outputs, non_trainable = model.stateless_call(trainable, non_trainable, x, training=True)
+        return loss(y, outputs), non_trainable
+
+    gradient = jax.value_and_grad(forward, has_aux=True)
+
+    @jax.jit
+    def step(state):
+        trainable, non_trainable, optimizer_variables = state
+        (value, non_trainable), grads = gradient(trainable, non_trainable)
+        trainable, optimizer_variables = optimizer.stateless_apply(optimizer_variables, grads, trainable)
+        return value, (trainable, non_trainable, optimizer_variables)
+
+    state = [[v.value for v in model.trainable_variables],
+             [v.value for v in model.non_trainable_variables],
+             [v.value for v in optimizer.variables]]
+
+    def run():
+        nonlocal state
+        value, state = step(state)
+        return float(value)
+
+    run()
+    return run
+
+
+# --- PyTorch: eager, as Keras's torch trainer runs by default. ---
+
+def torch_loss_only_step(loss, y, logits, compiled):
+    import torch
+
+    assert not compiled
+    logits = logits.detach().requires_grad_(True)
+
+    def step():
+        value = loss(y, logits)
+        (grad,) = torch.autograd.grad(value, logits)
+        return float(value), grad.sum().item()
+
+    step()
+    return step
+
+
+def torch_train_step(loss, x, y):
+    import torch
+
+    model, optimizer = mlp(x)
+
+    def step():
+        model.zero_grad()
+        value = loss(y, model(x, training=True))
+        value.backward()
+        grads = [v.value.grad for v in model.trainable_variables]
+        with torch.no_grad():
+            optimizer.apply(grads, model.trainable_variables)
+        return float(value)
+
+    step()
+    return step
+
+
+LOSS_ONLY_STEP = {"tensorflow": tensorflow_loss_only_step, "jax": jax_loss_only_step,
+                  "torch": torch_loss_only_step}[BACKEND]
+TRAIN_STEP = {"tensorflow": tensorflow_train_step, "jax": jax_train_step,
+              "torch": torch_train_step}[BACKEND]
+
+
 def main(_):
+    if FLAGS.backend != BACKEND:
+        raise app.UsageError(f"--backend={FLAGS.backend} but Keras runs on {BACKEND} "
+                             "(KERAS_BACKEND or ~/.keras/keras.json); pass --backend first-hand.")
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")  # one tf.function per candidate is intended
     rng = np.random.default_rng(0)
+    modes = (False, True) if COMPILED else (False,)
     losses = candidate_losses()
 
     labels = rng.integers(0, FLAGS.classes, FLAGS.batch)
-    y = tf.constant(np.eye(FLAGS.classes, dtype="float32")[labels])
-    logits = tf.constant(rng.normal(0, 3, (FLAGS.batch, FLAGS.classes)).astype("float32"))
+    y = keras.ops.convert_to_tensor(np.eye(FLAGS.classes, dtype="float32")[labels])
+    logits = keras.ops.convert_to_tensor(rng.normal(0, 3, (FLAGS.batch, FLAGS.classes)).astype("float32"))
     loss_ratios = {}
     loss_medians = {}
-    for jit in (False, True):
+    for jit in modes:
         samples = interleaved_samples(
-            {n: loss_only_step(l, y, logits, jit) for n, l in losses.items()}, rounds=FLAGS.rounds
+            {n: LOSS_ONLY_STEP(l, y, logits, jit) for n, l in losses.items()}, rounds=FLAGS.rounds
         )
         loss_medians[jit], loss_ratios[jit] = medians_and_ratios(samples, BASELINE)
 
@@ -92,48 +223,57 @@ def main(_):
 
     digits = load_digits()
     idx = rng.choice(len(digits.target), 256, replace=False)
-    x = tf.constant((digits.images[idx] / 16.0)[..., None].astype("float32"))
-    y_digits = tf.constant(np.eye(10, dtype="float32")[digits.target[idx]])
+    x = keras.ops.convert_to_tensor((digits.images[idx] / 16.0)[..., None].astype("float32"))
+    y_digits = keras.ops.convert_to_tensor(np.eye(10, dtype="float32")[digits.target[idx]])
     samples = interleaved_samples(
-        {n: train_step(l, x, y_digits) for n, l in losses.items()}, rounds=FLAGS.rounds, repeats=50
+        {n: TRAIN_STEP(l, x, y_digits) for n, l in losses.items()}, rounds=FLAGS.rounds, repeats=50
     )
     step_medians, step_ratios = medians_and_ratios(samples, BASELINE)
+
+    def compiled(table, name, digits):
+        return f"{table[True][name]:.{digits}f}" if COMPILED else "n/a"
 
     rows = [
         (
             name,
             f"{loss_medians[False][name] * 1e3:.2f}",
             f"{loss_ratios[False][name]:.2f}",
-            f"{loss_medians[True][name] * 1e3:.2f}",
-            f"{loss_ratios[True][name]:.2f}",
+            compiled({k: {n: v * 1e3 for n, v in m.items()} for k, m in loss_medians.items()}, name, 2),
+            compiled(loss_ratios, name, 2),
             f"{step_medians[name] * 1e3:.3f}",
             f"{step_ratios[name]:.3f}",
         )
         for name in losses
     ]
     print_table(
-        f"Loss speed relative to {BASELINE} (from_logits=True), median of {FLAGS.rounds} rounds",
+        f"Loss speed relative to {BASELINE} (from_logits=True) on {BACKEND} "
+        f"(Keras {keras.__version__}, {backend_version()}), median of {FLAGS.rounds} rounds",
         [
             "loss",
-            f"fwd+bwd ms ({FLAGS.batch}×{FLAGS.classes})",
+            f"fwd+bwd ms ({FLAGS.batch}×{FLAGS.classes}), {UNCOMPILED}",
             "ratio",
-            "fwd+bwd ms, XLA",
-            "ratio XLA",
+            f"fwd+bwd ms, {COMPILED or 'compiled'}",
+            f"ratio {COMPILED or 'compiled'}",
             "MLP train step ms (256×8×8)",
             "step ratio",
         ],
         rows,
     )
     ours = [n for n in losses if n != BASELINE]
-    for jit in (False, True):
+    for jit in modes:
         values = [loss_ratios[jit][n] for n in ours]
         print(
-            f"\nloss-only ratio, XLA {'on' if jit else 'off'}: median {statistics.median(values):.2f}, "
+            f"\nloss-only ratio, {COMPILED if jit else UNCOMPILED}: median {statistics.median(values):.2f}, "
             f"worst {max(values):.2f} ({max(ours, key=lambda n: loss_ratios[jit][n])})"
         )
     worst = max(ours, key=lambda n: step_ratios[n])
     print(f"worst train-step ratio: {worst}")
     print(f"worst_train_step_ratio: {step_ratios[worst]:.3f}")
+
+
+def backend_version():
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[BACKEND]
+    return f"{module} {__import__(module).__version__}"
 
 
 if __name__ == "__main__":
