@@ -23,17 +23,19 @@ demo: $(STAMP)
 # KERAS_BACKEND; zoo and tuning are TensorFlow-only).
 LOSS_TESTS := tests/keras_losses tests/test_fixtures_compat.py
 PYTEST := $(PY) -m pytest -n 2 --dist loadfile -q
+# One thread per pytest worker: PyTorch's own thread pool oversubscribes the cores (3x slower).
+TORCH := KERAS_BACKEND=torch OMP_NUM_THREADS=1
 
 test: $(STAMP)
 	KERAS_BACKEND=tensorflow $(PYTEST) tests
 	KERAS_BACKEND=jax $(PYTEST) $(LOSS_TESTS)
-	KERAS_BACKEND=torch $(PYTEST) $(LOSS_TESTS)
+	$(TORCH) $(PYTEST) $(LOSS_TESTS)
 
 test-jax: $(STAMP)
 	KERAS_BACKEND=jax $(PYTEST) $(LOSS_TESTS)
 
 test-torch: $(STAMP)
-	KERAS_BACKEND=torch $(PYTEST) $(LOSS_TESTS)
+	$(TORCH) $(PYTEST) $(LOSS_TESTS)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_losses
