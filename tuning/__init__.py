@@ -14,25 +14,17 @@
 """
 
 import importlib
-import importlib.util
 
-# What `pip install keras-losses[tuning]` brings (setup.cfg: the zoo extra and
-# keras-tuner), by import name. Only looked up, not imported, so that
-# `import tuning` stays cheap; without them it fails at once with one line.
-_REQUIRES = ("keras_tuner", "tensorflow", "tensorflow_datasets", "tensorboard", "sklearn",
-             "scipy", "matplotlib", "tqdm", "PIL", "absl")
-
-
-def _installed(name):
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ValueError:  # imported already, without a spec
-        return True
-
-
-_missing = [name for name in _REQUIRES if not _installed(name)]
-if _missing:
-    raise ImportError(f"tuning needs {', '.join(_missing)}, not installed: pip install keras-losses[tuning]")
+# `pip install keras-losses[tuning]` brings the zoo's packages and keras-tuner. Both are
+# only looked up, not imported (`zoo.require`), so that `import tuning` stays cheap;
+# without them it fails at once with one line naming this extra.
+try:
+    import zoo
+except ImportError as error:
+    if not getattr(error, "missing", None):
+        raise
+    raise ImportError(str(error).replace("zoo needs", "tuning needs").replace("[zoo]", "[tuning]")) from None
+zoo.require("tuning", ("keras_tuner",))
 
 __all__ = ["LOSS_PARAMETERS", "LossHyperModel", "ObjectiveError", "validate_losses"]
 _HOME = {"LOSS_PARAMETERS": "hypermodel", "LossHyperModel": "hypermodel", "validate_losses": "hypermodel",

@@ -25,9 +25,20 @@ def _installed(name):
         return True
 
 
-_missing = [name for name in _REQUIRES if not _installed(name)]
-if _missing:
-    raise ImportError(f"zoo needs {', '.join(_missing)}, not installed: pip install keras-losses[zoo]")
+def require(package, names):
+    """Raises a one-line ImportError naming `pip install keras-losses[package]` if any of `names` is missing.
+
+    The error's `missing` attribute lists them (`tuning` re-raises it under its own extra).
+    """
+    missing = [name for name in names if not _installed(name)]
+    if missing:
+        error = ImportError(f"{package} needs {', '.join(missing)}, not installed: "
+                            f"pip install keras-losses[{package}]")
+        error.missing = missing
+        raise error
+
+
+require("zoo", _REQUIRES)
 
 # Lazily importable submodules, `zoo.<name>` / `from zoo import <name>`.
 _SUBMODULES = {"datasets", "models", "noise", "registry"}
