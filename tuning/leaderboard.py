@@ -11,6 +11,8 @@ import math
 import os
 from typing import Any, Dict, Iterable, List, Optional
 
+from zoo import results
+
 HIDDEN_PREFIX = "tuner/"  # Hyperband's bookkeeping values, not hyperparameters.
 MODEL_KEYS = ("model", "depth", "width", "dropout", "learning_rate")
 
@@ -126,18 +128,13 @@ def plot(board: Dict[str, Any], path: str) -> None:
 
 def render(board: Dict[str, Any], out: str) -> None:
     """Writes `leaderboard.md` and `best_per_loss.png` from the board data."""
-    with open(os.path.join(out, "leaderboard.md"), "w") as f:
-        f.write(markdown(board))
+    results.write_atomic(os.path.join(out, "leaderboard.md"), markdown(board))
     plot(board, os.path.join(out, "best_per_loss.png"))
 
 
 def write(board: Dict[str, Any], out: str) -> None:
     """Writes `leaderboard.json` (the data), then renders the reports from it."""
-    os.makedirs(out, exist_ok=True)
-    tmp = os.path.join(out, "leaderboard.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(board, f, indent=1)
-    os.replace(tmp, os.path.join(out, "leaderboard.json"))
+    results.write_atomic(os.path.join(out, "leaderboard.json"), json.dumps(board, indent=1))
     render(board, out)
 
 

@@ -183,11 +183,7 @@ def check_spec(out: str, spec: Dict[str, Any]) -> None:
         return
     if os.path.exists(os.path.join(out, PROJECT)):
         raise SearchSpecError(f"{out} holds a keras-tuner project without {SPEC_FILE}; use another --out.")
-    os.makedirs(out, exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w") as f:
-        json.dump(spec, f, indent=1)
-    os.replace(tmp, path)
+    results.write_atomic(path, json.dumps(spec, indent=1))
 
 
 # ---------------------------------------------------------------- running

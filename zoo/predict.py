@@ -19,7 +19,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from typing import Dict, List, Optional, Sequence
 
 from absl import app, flags
@@ -110,21 +109,6 @@ def to_table(rows: List[Dict]) -> str:
 RENDERERS = {".csv": to_csv, ".json": to_json}
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Writes `text` to `path` via a temporary file in the same directory and a rename."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                                         dir=directory)
-    try:
-        with os.fdopen(handle, "w", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def check_flags(fv: flags.FlagValues) -> None:
     """UsageError for flag values that can be checked before loading anything."""
     for name in ("model", "input"):
@@ -160,7 +144,9 @@ def run(fv: flags.FlagValues) -> None:
                    mean=_floats("mean", fv.mean), std=_floats("std", fv.std),
                    model_outputs=fv.model_outputs)
     if fv.output:
-        write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
+        from zoo import results
+
+        results.write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
         print(f"Wrote {len(rows)} predictions to {fv.output}", file=sys.stderr)
     else:
         sys.stdout.write(to_table(rows))

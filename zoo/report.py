@@ -323,9 +323,7 @@ def render(out_dir: str, reference: str = REFERENCE) -> str:
         for title, name in render_plots(study, out_dir, prefix, reference):
             lines += [f"![{title}]({name})", ""]
     path = os.path.join(out_dir, REPORT_FILE)
-    os.makedirs(out_dir, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines).rstrip() + "\n")
+    results.write_atomic(path, "\n".join(lines).rstrip() + "\n")
     return path
 
 

@@ -6,6 +6,9 @@ line it was writing; readers skip such a truncated or corrupt line (the run
 is then simply redone). A results directory may hold several files
 (`results.jsonl`, and `results-<tuner_id>.jsonl` from distributed workers);
 `read_all` merges them, keeping the first record of each run key.
+`write_atomic` is the one whole-file writer of the project (reports,
+leaderboards, prediction files, search specs): readers see the old file or
+the new one, never half of it.
 
 >>> import tempfile, os
 >>> out = tempfile.mkdtemp()
@@ -19,6 +22,7 @@ is then simply redone). A results directory may hold several files
 import glob
 import json
 import os
+import tempfile
 import warnings
 from typing import Dict, Iterable, List
 
@@ -35,6 +39,21 @@ def worker_file(tuner_id: str) -> str:
     """The results file name of a distributed worker."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in tuner_id)
     return f"results-{safe}.jsonl"
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Writes `text` to `path` via a temporary file in the same directory and a rename."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def append(path: str, records: Iterable[Dict]) -> None:
