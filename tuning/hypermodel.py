@@ -45,22 +45,20 @@ DROPOUT_FAMILIES = ("mlp", "cnn")
 def validate_losses(losses: Optional[Sequence[str]]) -> Tuple[str, ...]:
     """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
 
-    Raises ValueError naming the close matches of the first unknown name.
+    Names and group words are resolved as the sweep resolves them
+    (`zoo.experiment.resolve_losses`); raises ValueError naming the close
+    matches of the first unknown name, and for an empty list or duplicates.
     """
-    known = keras_losses.all_names()
+    from zoo import experiment
+
     if losses is None:
-        return tuple(known)
-    if isinstance(losses, str):
-        losses = [losses]
-    losses = tuple(losses)
+        return tuple(keras_losses.all_names())
+    losses = [losses] if isinstance(losses, str) else list(losses)
     if not losses:
         raise ValueError("losses must name at least one loss.")
-    for name in losses:
-        if name not in known:
-            raise keras_losses.registry.unknown_name_error(name, known)
     if len(set(losses)) != len(losses):
-        raise ValueError(f"losses has duplicates: {list(losses)}.")
-    return losses
+        raise ValueError(f"losses has duplicates: {losses}.")
+    return experiment.resolve_losses(losses)
 
 
 def _as_choices(name: str, value: Value) -> Tuple[Any, ...]:
