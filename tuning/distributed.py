@@ -139,10 +139,7 @@ class ExpiringOracleMixin:
         return trial
 
     def create_trial(self, tuner_id):
-        trial = self._create_trial_now(tuner_id)
-        if trial.status == Status.IDLE:
-            time.sleep(self.idle_wait)  # Outside the lock: the worker asks again at once.
-        return trial
+        return zoo_distributed.wait_if_idle(self._create_trial_now(tuner_id), self.idle_wait)
 
     @synchronized
     def update_trial(self, trial_id, metrics, step=0):

@@ -98,6 +98,17 @@ def search_space(settings: Sequence[experiment.Setting], grid_id: str) -> keras_
     return hp
 
 
+def wait_if_idle(trial, seconds: float = IDLE_WAIT):
+    """Returns `trial` after waiting `seconds` if it is IDLE (call it outside the oracle's lock).
+
+    A keras-tuner worker told IDLE asks again at once; the chief's oracle
+    makes it wait a little instead, so idle workers do not spin.
+    """
+    if trial.status == keras_tuner.engine.trial.TrialStatus.IDLE:
+        time.sleep(seconds)
+    return trial
+
+
 class SettingsOracle(keras_tuner.Oracle):
     """Hands out the indices in `pending`, each once, in order, then stops.
 
@@ -128,11 +139,8 @@ class SweepTuner(keras_tuner.Tuner):
         self.trials_run = 0
         create = self.oracle.create_trial
 
-        def create_trial(tuner_id):  # keras-tuner re-asks at once after IDLE; wait a little instead.
-            trial = create(tuner_id)
-            if trial.status == keras_tuner.engine.trial.TrialStatus.IDLE:
-                time.sleep(IDLE_WAIT)
-            return trial
+        def create_trial(tuner_id):
+            return wait_if_idle(create(tuner_id))
 
         self.oracle.create_trial = create_trial
 
