@@ -21,7 +21,7 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
-from absl import app, flags
+from absl import flags
 
 OUTPUT_FORMATS = (".csv", ".json")
 MODEL_OUTPUTS = {"auto": None, "logits": True, "probabilities": False}
@@ -152,7 +152,11 @@ def run(fv: flags.FlagValues) -> None:
         sys.stdout.write(to_table(rows))
 
 
-def main(argv: Sequence[str], flag_values: flags.FlagValues = flags.FLAGS) -> None:
+FLAGS = flags.FlagValues()  # private: see zoo/cli.py
+define_flags(FLAGS)
+
+
+def main(argv: Sequence[str], flag_values: flags.FlagValues = FLAGS) -> None:
     """absl entry point: any error becomes one line on stderr and exit status 1."""
     if len(argv) > 1:
         _fail(UsageError(f"unexpected arguments: {' '.join(argv[1:])} (flags are --name=value)."))
@@ -173,5 +177,6 @@ if __name__ == "__main__":
     from zoo import quiet
 
     quiet.configure()  # Before TensorFlow loads: its start-up lines hidden unless --verbose.
-    define_flags()
-    app.run(main)
+    from zoo import cli
+
+    cli.run(main, FLAGS, "zoo.predict")
