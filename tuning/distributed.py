@@ -25,8 +25,8 @@ import os
 import time
 from typing import Callable, Optional
 
-from keras_tuner.src.engine import trial as trial_module
-from keras_tuner.src.engine.oracle import synchronized
+from keras_tuner import synchronized
+from keras_tuner.engine import trial as trial_module
 
 from zoo import distributed as zoo_distributed
 from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, free_port, role  # noqa: F401 (shared)

@@ -140,12 +140,12 @@ def make_tuner(kind: str, hypermodel, *, out: str, max_trials: int, epochs: int,
     Its oracle ranks on `hypermodel.objective` and expires trials silent for
     `trial_timeout` seconds (distributed search, `tuning.distributed`).
     """
-    from keras_tuner.src.tuners import bayesian, hyperband, randomsearch
+    from keras_tuner import oracles
 
     if kind not in TUNERS:
         raise ValueError(f"Unknown tuner {kind!r}; choose one of {', '.join(TUNERS)}.")
-    base = {"random": randomsearch.RandomSearchOracle, "bayesian": bayesian.BayesianOptimizationOracle,
-            "hyperband": hyperband.HyperbandOracle}[kind]
+    base = {"random": oracles.RandomSearchOracle, "bayesian": oracles.BayesianOptimizationOracle,
+            "hyperband": oracles.HyperbandOracle}[kind]
     oracle_class = distributed.expiring(base, trial_timeout=trial_timeout or None)
     common = dict(objective=hypermodel.objective, seed=seed + 1)
     if kind == "hyperband":
