@@ -21,7 +21,6 @@ replaces keras-tuner's chief loop: it expires trials every `poll` seconds,
 shows progress, and returns as soon as the search is over.
 """
 
-import os
 import time
 from typing import Callable, Optional
 
@@ -31,9 +30,6 @@ from keras_tuner.engine import trial as trial_module
 from zoo import distributed as zoo_distributed
 from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, free_port, role  # noqa: F401 (shared)
 
-# Fault injection for tests and drills: a worker whose environment sets this to N
-# stalls (sleeps for an hour) in its (N+1)-th trial, so it can be killed mid-trial.
-STALL_AFTER_TRIALS = "TUNING_STALL_AFTER_TRIALS"
 Status = trial_module.TrialStatus
 
 
@@ -64,13 +60,6 @@ def quiet_hyperparameter_protos() -> None:
 
     to_proto._quiet = True
     conditions.Parent.to_proto = to_proto
-
-
-def maybe_stall(trials_done: int) -> None:
-    """The fault-injection hook of `STALL_AFTER_TRIALS` (no-op unless set)."""
-    limit = os.environ.get(STALL_AFTER_TRIALS)
-    if limit is not None and trials_done >= int(limit):
-        time.sleep(3600)
 
 
 class ExpiringOracleMixin:

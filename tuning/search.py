@@ -87,7 +87,7 @@ class SearchSpecError(ValueError):
 
 
 class _TrialHooks:
-    """Tuner mixin: trial records (`trials.jsonl`), progress callbacks, fault injection, chief loop."""
+    """Tuner mixin: trial records (`trials.jsonl`), progress callbacks, chief loop."""
 
     trial_log: Optional[str] = None
     on_trial_done = None
@@ -95,12 +95,10 @@ class _TrialHooks:
 
     def run_trial(self, trial, *args, **kwargs):
         self._started = time.time()
-        distributed.maybe_stall(getattr(self, "_trials_run", 0))
         return super().run_trial(trial, *args, **kwargs)
 
     def on_trial_end(self, trial):
         super().on_trial_end(trial)
-        self._trials_run = getattr(self, "_trials_run", 0) + 1
         record = leaderboard.trial_record(self.oracle.get_trial(trial.trial_id), self.oracle.objective)
         record.update(tuner_id=self.tuner_id, elapsed_s=round(time.time() - getattr(self, "_started", time.time()), 2),
                       time=time.time())

@@ -112,6 +112,25 @@ def _ongoing(out):
         return {}
 
 
+# A `tuning.search` worker with a fault injected by the test: it completes one trial, then stalls
+# (sleeps for an hour) in its second one, so that it can be killed mid-trial.
+STALLING_WORKER = """
+import time
+from tuning import search
+
+original, calls = search._TrialHooks.run_trial, []
+
+def run_trial(self, trial, *args, **kwargs):
+    calls.append(trial.trial_id)
+    if len(calls) > 1:
+        time.sleep(3600)
+    return original(self, trial, *args, **kwargs)
+
+search._TrialHooks.run_trial = run_trial
+search.cli.run(search.main, search.FLAGS, "tuning.search")
+"""
+
+
 def test_chief_and_two_workers_survive_a_worker_killed_mid_trial(tmp_path, processes):
     out, port, max_trials = str(tmp_path / "search"), distributed.free_port(), 6
     flags = ["--losses", "log_loss,focal,ovr_hinge,l2", "--depths", "1", "--widths", "8", "--epochs", "1",
@@ -121,16 +140,16 @@ def test_chief_and_two_workers_survive_a_worker_killed_mid_trial(tmp_path, proce
     env = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
     env.update(TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
 
-    def start(tuner_id, **extra):
-        command = [sys.executable, "-m", "tuning.search", *flags, "--tuner_id", tuner_id]
+    def start(tuner_id, stall=False):
+        program = ["-c", STALLING_WORKER] if stall else ["-m", "tuning.search"]
+        command = [sys.executable, *program, *flags, "--tuner_id", tuner_id]
         log = open(tmp_path / f"{tuner_id}.log", "w")
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=dict(env, **extra), stdout=log, stderr=log))
+        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log))
         return processes[-1]
 
     chief = start("chief")
     start("tuner0")
-    # tuner1 completes one trial, then stalls in its second one (fault injection).
-    doomed = start("tuner1", **{distributed.STALL_AFTER_TRIALS: "1"})
+    doomed = start("tuner1", stall=True)  # Completes one trial, then stalls in its second one.
 
     def doomed_is_mid_trial():
         done = any(r["tuner_id"] == "tuner1" for r in _records(out))
