@@ -14,6 +14,8 @@ reason instead of `compile` failing later with "Could not interpret loss".
 Direct use of the classes and `keras_losses.get` never depends on it.
 """
 
+import warnings
+
 import keras
 
 TESTED_KERAS = ((3, 15), (3, 16))  # [min, max) of major.minor
@@ -54,7 +56,15 @@ def _tested_range():
 
 
 def install(classes_by_name):
-    """Make every `name -> class` resolvable by `keras.losses.get(name)`."""
+    """Make every `name -> class` resolvable by `keras.losses.get(name)`.
+
+    Outside the tested Keras range one warning line says so (the mechanism is
+    still verified below, and fails loudly if it does not work).
+    """
+    if not is_tested_keras():
+        warnings.warn(
+            f"keras_losses {_own_version()} is tested with Keras {_tested_range()}; Keras {keras.__version__} "
+            "is installed: string names are verified at import, the rest is untested.", stacklevel=3)
     table = _string_table()
     for name, cls in classes_by_name.items():
         existing = table.get(name)

@@ -132,3 +132,14 @@ def test_import_and_use_need_no_tensorflow():
     value, tensorflow_loaded = out.stdout.split()
     assert np.isfinite(float(value))
     assert tensorflow_loaded == "False"
+
+
+def test_keras_outside_the_tested_range_warns_in_one_line(monkeypatch):
+    from keras_losses import compat
+
+    monkeypatch.setattr(compat, "keras_version", lambda: (3, 99))
+    with pytest.warns(UserWarning) as caught:
+        compat.install({})
+    message = str(caught[0].message)
+    assert "\n" not in message
+    assert f"is tested with Keras {compat._tested_range()}" in message and "untested" in message
