@@ -345,14 +345,15 @@ class Runner:
             tensorboard.write_runs(records, os.path.join(self.out_dir, tensorboard.LOG_DIR))
         return records
 
-    def _run_fused(self, setting: Setting, losses: List[str], on_epoch) -> List[Dict]:
+    def _run_fused(self, setting: Setting, losses: List[str], on_epoch, engine: str) -> List[Dict]:
+        """Trains `losses` of `setting` side by side in one Keras model (`engine` "fused"), or one ("separate")."""
         start = time.perf_counter()
         data = self.load(setting)
         trainer = self._trainer_for(setting, losses, data)
         splits = {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}
         result = trainer.run((data.x_train, data.y_train), splits, seed=setting.seed,
                              on_epoch=None if on_epoch is None else lambda epoch: on_epoch(len(losses)))
-        return self._write(setting, result.histories, data.info, time.perf_counter() - start, "fused", len(losses))
+        return self._write(setting, result.histories, data.info, time.perf_counter() - start, engine, len(losses))
 
     def _run_vectorized(self, group: Sequence[Tuple[Setting, List[str]]], on_epoch) -> List[Dict]:
         """Trains every run of `group` (one `group_key`) stacked, chunk by chunk; records per chunk."""
@@ -407,10 +408,7 @@ class Runner:
             for batch in batches:
                 if self.on_train is not None:
                     self.on_train(setting, batch)
-                records += self._run_fused(setting, batch, on_epoch)
-        if engine == "separate":
-            for record in records:
-                record["engine"] = "separate"
+                records += self._run_fused(setting, batch, on_epoch, engine)
         return records
 
     def run_setting(self, setting: Setting, losses: Optional[List[str]] = None,

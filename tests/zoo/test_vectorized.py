@@ -91,7 +91,8 @@ def test_engines_write_the_same_records(tmp_path):
                 assert record[field] == pytest.approx(reference[key][field]), (engine, key, field)
             if engine != "fused":  # Keras logs a multi-output model's per-output loss unweighted by batch size.
                 np.testing.assert_allclose(record["train_loss"], reference[key]["train_loss"], rtol=1e-4)
-    assert {r["engine"] for r in by_engine["vectorized"].values()} == {"vectorized"}
+    for engine in ("vectorized", "fused", "separate"):  # As written to results.jsonl, read back.
+        assert {r["engine"] for r in by_engine[engine].values()} == {engine}
     assert {r["fused_with"] for r in by_engine["vectorized"].values()} == {12}
     assert {r["fused_with"] for r in by_engine["chunked"].values()} == {5, 2}
 
