@@ -39,7 +39,15 @@ import tensorflow as tf
 
 import keras_losses
 import zoo
-from zoo.training import TrainSpec, batch_order, make_optimizer, seed_initializers, steps_per_epoch  # noqa: F401
+from zoo.training import (  # noqa: F401 (TrainSpec, make_optimizer, ... stay importable from zoo.fused)
+    TrainSpec,
+    batch_order,
+    check_labels,
+    make_optimizer,
+    seed_initializers,
+    seeded_model,
+    steps_per_epoch,
+)
 
 Arrays = Tuple[np.ndarray, np.ndarray]
 EVAL_BATCH = 4096  # Examples per forward pass when evaluating.
@@ -67,9 +75,7 @@ def output_name(loss: str) -> str:
 def build_subnets(losses: Sequence[str], model: str, model_options: Mapping, input_shape, num_classes: int,
                   seed: int) -> Dict[str, keras.Model]:
     """One `zoo.build` sub-network per loss, all with the same initial weights for `seed`."""
-    seed_initializers(seed)
-    template = zoo.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
-    weights = template.get_weights()
+    weights = seeded_model(model, model_options, input_shape, num_classes, seed).get_weights()
     subnets = {}
     for loss in losses:
         subnet = zoo.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
@@ -241,10 +247,8 @@ class FusedTrainer:
 
     def reset(self, seed: int) -> None:
         """Sets every sub-network to `seed`'s initial weights and the optimizer to its initial state."""
-        seed_initializers(seed)
-        template = zoo.build(self.model_name, input_shape=self.input_shape, num_classes=self.num_classes,
-                             **self.model_options)
-        weights = template.get_weights()
+        weights = seeded_model(self.model_name, self.model_options, self.input_shape, self.num_classes,
+                               seed).get_weights()
         for subnet in self.subnets.values():
             subnet.set_weights(weights)
         for variable, value in zip(self.model.optimizer.variables, self._fresh_optimizer):
@@ -267,8 +271,7 @@ class FusedTrainer:
         if len(y) != self.train_size:
             raise ValueError(f"This trainer was built for {self.train_size} training examples, got {len(y)}.")
         callback = _EpochEnd(self.losses, eval_data, on_epoch, self._forward)
-        if len(y) and (np.min(y) < 0 or np.max(y) >= self.num_classes):
-            raise ValueError(f"Training labels must be in [0, {self.num_classes}), got [{np.min(y)}, {np.max(y)}].")
+        check_labels(y, self.num_classes)
         data = train_dataset(x, y, self.losses, self.spec.batch_size, self.spec.epochs, seed, self.num_classes)
         self.model.fit(data, epochs=self.spec.epochs,
                        steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0)

@@ -11,7 +11,7 @@ same batches whatever the engine.
 import dataclasses
 import math
 import random
-from typing import List
+from typing import List, Mapping
 
 import keras
 import numpy as np
@@ -55,6 +55,20 @@ def seed_initializers(seed: int) -> None:
     """
     random.seed(seed)
     np.random.seed(seed)
+
+
+def seeded_model(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
+    """`zoo.build(model, ...)` with `seed`'s initial weights: every engine starts a seed's runs from it."""
+    import zoo
+
+    seed_initializers(seed)
+    return zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+
+
+def check_labels(y: np.ndarray, num_classes: int) -> None:
+    """Raises ValueError unless every training label is in `[0, num_classes)`."""
+    if len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):
+        raise ValueError(f"Training labels must be in [0, {num_classes}), got [{np.min(y)}, {np.max(y)}].")
 
 
 def steps_per_epoch(train_size: int, batch_size: int) -> int:

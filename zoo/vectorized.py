@@ -38,6 +38,7 @@ member, since its value depends on the make-up of each member's batch.
 """
 
 import dataclasses
+import os
 import time
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -66,11 +67,6 @@ class Variant:
     eval_data: Mapping[str, Arrays]
 
 
-def is_batch_level(loss: str) -> bool:
-    """Whether `loss`'s per-example values depend on the rest of the batch (call it per member)."""
-    return bool(getattr(keras_losses.for_logits(loss), "batch_level", False))
-
-
 def _unique(arrays: Sequence[np.ndarray]) -> Tuple[List[np.ndarray], List[int]]:
     """Distinct arrays (by identity, then content) and each input's index among them."""
     distinct, index = [], []
@@ -92,9 +88,8 @@ def gather_members(table: tf.Tensor, rows: tf.Tensor, indices: tf.Tensor) -> tf.
 
 
 def initial_weights(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
-    """`(trainable, non_trainable)` numpy values of `zoo.build(...)` for `seed` (as `zoo.fused` builds it)."""
-    training.seed_initializers(seed)
-    template = zoo.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
+    """`(trainable, non_trainable)` numpy values of `seed`'s initial model (`training.seeded_model`)."""
+    template = training.seeded_model(model, model_options, input_shape, num_classes, seed)
     return ([v.numpy() for v in template.trainable_variables],
             [v.numpy() for v in template.non_trainable_variables])
 
@@ -121,7 +116,7 @@ class VectorizedTrainer:
             raise ValueError(f"Every variant of a group needs the same training-set size, got {sorted(sizes)}.")
         self.train_size = sizes.pop()
         for variant in self.variants:
-            _check_labels(variant.y_train, self.num_classes)
+            training.check_labels(variant.y_train, self.num_classes)
         self.model = zoo.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
         seeds = sorted({v.seed for v in self.variants})
         start = {seed: initial_weights(model, model_options, self.input_shape, self.num_classes, seed)
@@ -291,19 +286,17 @@ class VectorizedTrainer:
         return [variable[member].numpy() for variable in self.trainable]
 
 
-def _check_labels(y: np.ndarray, num_classes: int) -> None:
-    if len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):
-        raise ValueError(f"Training labels must be in [0, {num_classes}), got [{np.min(y)}, {np.max(y)}].")
-
-
 def _loss_calls(losses: Sequence[str]):
-    """`(loss instance, start, stop, batch_level)` per run of adjacent members with one loss."""
+    """`(per-example loss, start, stop, batch_level)` per run of adjacent members with one loss.
+
+    `batch_level` losses (`logistic_inr`) depend on the make-up of the batch,
+    so they are called member by member.
+    """
     calls, start = [], 0
     for stop in range(1, len(losses) + 1):
         if stop == len(losses) or losses[stop] != losses[start]:
-            batch_level = is_batch_level(losses[start])
-            reduction = "sum_over_batch_size" if batch_level else None
-            calls.append((keras_losses.for_logits(losses[start], reduction=reduction), start, stop, batch_level))
+            loss = keras_losses.for_logits(losses[start], reduction=None)
+            calls.append((loss, start, stop, bool(getattr(loss, "batch_level", False))))
             start = stop
     return calls
 
@@ -318,8 +311,6 @@ def member_bytes(model, batch_size: int) -> int:
 
 def memory_budget() -> int:
     """Bytes the stacked network may use: a quarter of physical memory, at most 8 GiB."""
-    import os
-
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
