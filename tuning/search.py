@@ -252,8 +252,8 @@ def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     from zoo import lock
 
     role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
-    losses = None if list(config["losses"]) == ["all"] else list(config["losses"])
-    config = dict(config, losses=list(validate_losses(losses)))  # Bad names fail before anything runs.
+    # Names and groups ("all") resolved; bad names fail before anything runs.
+    config = dict(config, losses=list(validate_losses(list(config["losses"]))))
     if role != "single":  # The chief hands each trial to one worker: no lock.
         return _search(config, role)
     lock.acquire(config["out"])  # One single-process search per directory (LockedError names the holder).
@@ -269,7 +269,9 @@ def _callbacks(config: Dict[str, Any]) -> List:
         return []
     import keras
 
-    return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], "tb"))]
+    from zoo import tensorboard
+
+    return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], tensorboard.LOG_DIR))]
 
 
 def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:

@@ -18,7 +18,7 @@ one seed nothing can be judged.
 
 import dataclasses
 import math
-from typing import Dict, Mapping, Optional
+from typing import Mapping, Optional
 
 import numpy as np
 
@@ -86,10 +86,3 @@ def difference(values: Mapping[int, float], reference: Mapping[int, float],
 def _finite(value) -> bool:
     return value is not None and math.isfinite(value)
 
-
-def differences_to(per_seed: Mapping[str, Mapping[int, float]], reference: str) -> Dict[str, Difference]:
-    """`{loss: difference to the reference loss}` for every loss of one condition (the reference too)."""
-    if reference not in per_seed:
-        return {}
-    found = {loss: difference(values, per_seed[reference]) for loss, values in per_seed.items()}
-    return {loss: d for loss, d in found.items() if d is not None}

@@ -287,10 +287,14 @@ def _summary_lines(records, losses) -> List[str]:
     return lines
 
 
+def _reportable(records: Iterable[Dict]) -> List[Dict]:
+    """The records of finished runs: with a final test accuracy, or diverged."""
+    return [r for r in records if r.get("final_test_accuracy") is not None or r.get("diverged_at_epoch")]
+
+
 def render(out_dir: str, reference: str = REFERENCE) -> str:
     """Writes `out_dir/report.md` and its PNG plots from `out_dir/results*.jsonl`; returns the report path."""
-    records = [r for r in results.read_all(out_dir)
-               if r.get("final_test_accuracy") is not None or r.get("diverged_at_epoch")]
+    records = _reportable(results.read_all(out_dir))
     lines = ["# Loss comparison", ""]
     if not records:
         lines += [f"No finished runs in `{out_dir}` yet (no records in results*.jsonl)."]
@@ -334,7 +338,7 @@ def summary_text(records: Sequence[Dict], reference: str = REFERENCE) -> str:
     best per column, `~` the losses with no detectable paired difference from
     it, and `+`/`-` the losses detectably better/worse than `reference`.
     """
-    records = [r for r in records if r.get("final_test_accuracy") is not None or r.get("diverged_at_epoch")]
+    records = _reportable(records)
     if not records:
         return "(no finished runs)"
     losses = loss_order(records)
