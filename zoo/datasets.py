@@ -337,10 +337,9 @@ def _tfds_source(tfds_name: str, data_dir: Optional[str] = None) -> _Source:
     except tfds.core.registered.DatasetNotFoundError as error:
         raise ValueError(f"Unknown TFDS dataset {tfds_name!r}: {error}") from None
     if not builder.is_prepared():
-        from zoo import quiet
-
-        # A quiet CLI (zoo.quiet): no download bars or "Downloading ..." lines before the one-line error.
-        silent = not quiet.wants_verbose() and logging.getLogger("tensorflow_datasets").level >= logging.ERROR
+        # A quiet CLI (`zoo.quiet` set TFDS's logger to errors, unless --verbose): no download bars or
+        # "Downloading ..." lines before the one-line error.
+        silent = logging.getLogger("tensorflow_datasets").level >= logging.ERROR
         if silent:
             tfds.disable_progress_bar()
         try:
