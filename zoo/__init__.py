@@ -45,7 +45,7 @@ _SUBMODULES = {"datasets", "models", "noise", "registry"}
 
 # --- Extension point: other zoo modules (compare, export, predict, ...). ---
 # Add one line per module, e.g. `_SUBMODULES.add("compare")`.
-_SUBMODULES.update({"serving", "predict", "input_files"})
+_SUBMODULES.add("serving")  # a subpackage: load, export, the predict command, input files
 _SUBMODULES.update({"compare", "experiment", "fused", "report", "results", "presets", "distributed"})
 # --- End of extension point. ---
 

@@ -5,8 +5,9 @@ import importlib
 
 import pytest
 
-MODULES = ["zoo.training", "zoo.vectorized", "zoo.fused", "zoo.experiment", "zoo.presets", "zoo.noise",
-           "zoo.models", "zoo.datasets", "zoo.paired", "zoo.lock"]
+MODULES = ["zoo.training", "zoo.batches", "zoo.vectorized", "zoo.fused", "zoo.experiment", "zoo.presets", "zoo.noise",
+           "zoo.models", "zoo.datasets", "zoo.paired", "zoo.lock",
+           "zoo.serving.input_files"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,4 +1,4 @@
-"""`python -m zoo.predict`: arrays and images in, a table / CSV / JSON out, one-line errors."""
+"""`python -m zoo.predict` (`zoo.serving.predict`): arrays and images in, a table / CSV / JSON out, one-line errors."""
 
 import csv
 import json
@@ -14,9 +14,10 @@ from PIL import Image
 
 import keras_losses
 from tests.fixtures import bad_files
-from zoo import predict, serving
+from zoo import serving
+from zoo.serving import predict
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SHAPE, CLASSES = (8, 8, 1), 10
 
 
@@ -242,9 +243,9 @@ def test_bad_output_extension(files, tmp_path, capsys):
 # ---------------------------------------------------------------- the real command line
 
 
-def _run(*args):
+def _run(*args, module="zoo.predict"):
     env = {**os.environ, "PYTHONPATH": REPO, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run([sys.executable, "-m", "zoo.predict", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=180)
 
 
@@ -262,3 +263,13 @@ def test_command_line_end_to_end(files, tmp_path):
     assert failed.stderr.strip().splitlines()[-1].startswith("zoo.predict: error:")
     assert "NoSuchLoss" in failed.stderr
     assert not (tmp_path / "no.csv").exists()
+
+
+def test_the_command_runs_under_both_module_names(files, tmp_path):
+    """`python -m zoo.serving.predict` is the same command as the documented `python -m zoo.predict`."""
+    out = tmp_path / "out.json"
+    ok = _run(f"--model={files['saved']}", f"--input={files['npy']}", f"--output={out}", "--top_k=1",
+              module="zoo.serving.predict")
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    rows = json.loads(out.read_text())
+    assert [row["class"] for row in rows] == list(np.argmax(_probabilities(files["model"], files["x"]), axis=-1))

@@ -1,4 +1,4 @@
-"""Trained models in production: load them with clear errors, export them for serving.
+"""Model files: load them with clear errors, export them for serving (`zoo.serving`).
 
 >>> from zoo import serving
 >>> model = serving.load("model.keras")           # doctest: +SKIP
@@ -36,7 +36,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from zoo.input_files import one_line
+from zoo.serving.input_files import one_line
 
 SIGNATURE = "serving_default"
 OUTPUT_KINDS = ("logits", "probabilities", "sigmoid")

@@ -1,11 +1,11 @@
-"""Reading prediction inputs from files: `.npy`/`.npz` arrays and images.
+"""Reading prediction inputs from files: `.npy`/`.npz` arrays and images (`zoo.serving`).
 
->>> from zoo import input_files
->>> batch = input_files.read("digits.npz", input_shape=(8, 8, 1))  # doctest: +SKIP
+>>> from zoo import serving
+>>> batch = serving.read_inputs("digits.npz", input_shape=(8, 8, 1))  # doctest: +SKIP
 >>> batch.names[:2], batch.x.shape  # doctest: +SKIP
 (['digits.npz[0]', 'digits.npz[1]'], (450, 8, 8, 1))
 
-`read(spec, input_shape)` takes
+`read(spec, input_shape)` (`zoo.serving.read_inputs`) takes
 
 - a `.npy` file, or a `.npz` file whose array is under key `x`, is the only
   array, or is `x_test` (the layout `zoo.datasets.load("npz:PATH")` reads);
@@ -14,9 +14,15 @@
   to the model's channels (1: grayscale, 3: RGB, 4: RGBA), resized to the
   model's input height x width with PIL (bilinear) and scaled to [0, 1].
 
-Preprocessing: `x = (x * scale - mean) / std`, per channel. Images default to
-`scale = 1/255`; arrays default to no change, since they usually come
-preprocessed (`x_test` of a zoo dataset). A model trained on standardised
+Preprocessing: `x = (x * scale - mean) / std`, per channel:
+
+>>> import numpy as np
+>>> pixels = np.array([[[[255.0, 0.0]]]])  # one 1x1 image, two channels
+>>> serving.input_files.normalise(pixels, scale=1 / 255, mean=[0.5, 0.5], std=[0.5, 0.25]).round(3).ravel()
+array([ 1., -2.], dtype=float32)
+
+Images default to `scale = 1/255`; arrays default to no change, since they
+usually come preprocessed (`x_test` of a zoo dataset). A model trained on standardised
 data (every `zoo.datasets` set is standardised per channel with the training
 split's statistics, `data.info["normalisation"]`) needs the same `mean` and
 `std` on raw images.

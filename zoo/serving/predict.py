@@ -1,0 +1,187 @@
+"""Predict classes with a trained model: `python -m zoo.predict` (or `python -m zoo.serving.predict`).
+
+    python -m zoo.predict --model=model.keras --input=x_test.npy
+    python -m zoo.predict --model=export/model --input='digits/*.png' --output=pred.csv --top_k=3
+
+`--model` is a `.keras` file (loaded after `import keras_losses`) or a
+SavedModel directory (`zoo.serving.export`, or Keras's `model.export`).
+`--input` is a `.npy`/`.npz` array or image files (a file, a directory or a
+glob; see `zoo.serving.input_files` for the conversion and `--scale/--mean/--std`).
+Prints a table, or writes `--output` as CSV (`.csv`) or JSON (`.json`) with
+the predicted class and the top-k classes with their probabilities per input.
+The output file is written atomically: on any error no (partial) output file
+is left, and an existing one is kept as it was. Errors are one line on stderr
+and exit status 1.
+"""
+
+import csv
+import io
+import json
+import os
+import sys
+from typing import Dict, List, Optional, Sequence
+
+from absl import flags
+
+OUTPUT_FORMATS = (".csv", ".json")
+MODEL_OUTPUTS = {"auto": None, "logits": True, "probabilities": False}
+
+
+def define_flags(flag_values: flags.FlagValues = flags.FLAGS) -> None:
+    """Defines the command's flags (on the global FLAGS unless given other FlagValues)."""
+    fv = {"flag_values": flag_values}
+    flags.DEFINE_string("model", None, "A .keras file or a TensorFlow SavedModel directory.", **fv)
+    flags.DEFINE_string("input", None, "A .npy/.npz array (npz key x, the only array, or x_test), "
+                        "or image files: one file, a directory, or a quoted glob.", **fv)
+    flags.DEFINE_string("output", "", "Write the predictions to this .csv or .json file (atomically); "
+                        "empty prints a table.", **fv)
+    flags.DEFINE_integer("top_k", 3, "How many most likely classes to report per input "
+                         "(at most the number of classes).", lower_bound=1, **fv)
+    flags.DEFINE_integer("batch_size", 256, "Inputs per model call.", lower_bound=1, **fv)
+    flags.DEFINE_boolean("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", **fv)
+    flags.DEFINE_float("scale", None, "Multiply raw input values by this (default: 1/255 for images, "
+                       "1 for arrays).", **fv)
+    flags.DEFINE_list("mean", None, "Subtract these per-channel values after scaling (one value or "
+                      "one per channel), e.g. the training data's mean.", **fv)
+    flags.DEFINE_list("std", None, "Divide by these per-channel values after subtracting the mean.",
+                      **fv)
+    flags.DEFINE_enum("model_outputs", "auto", list(MODEL_OUTPUTS),
+                      "What the model outputs: auto (read off its last layer), logits or "
+                      "probabilities.", **fv)
+
+
+class UsageError(ValueError):
+    """A bad flag value."""
+
+
+def predict(model: str, input: str, *, top_k: int = 3, batch_size: int = 256,
+            scale: Optional[float] = None, mean: Optional[Sequence[float]] = None,
+            std: Optional[Sequence[float]] = None, model_outputs: str = "auto") -> List[Dict]:
+    """Per input: `{"input", "class", "top_k": [{"class", "probability"}, ...]}`."""
+    from zoo.serving import input_files, model_files  # TensorFlow loads only once the flags are fine.
+
+    predictor = model_files.Predictor.from_path(model, logits=MODEL_OUTPUTS[model_outputs])
+    batch = input_files.read(input, predictor.input_shape, scale=scale, mean=mean, std=std)
+    probabilities = predictor.predict(batch.x, batch_size=batch_size)
+    return records(batch.names, probabilities, top_k)
+
+
+def records(names: Sequence[str], probabilities, top_k: int) -> List[Dict]:
+    """The report rows: predicted class and the `top_k` classes by probability."""
+    import numpy as np
+
+    order = np.argsort(-probabilities, axis=-1, kind="stable")[:, :top_k]
+    return [
+        {"input": name, "class": int(ranked[0]),
+         "top_k": [{"class": int(c), "probability": float(row[c])} for c in ranked]}
+        for name, row, ranked in zip(names, probabilities, order)
+    ]
+
+
+def to_csv(rows: List[Dict]) -> str:
+    """CSV text: input, class, then top{i}_class and top{i}_probability."""
+    k = max((len(r["top_k"]) for r in rows), default=0)
+    header = ["input", "class"] + [f"top{i}_{f}" for i in range(1, k + 1)
+                                   for f in ("class", "probability")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for r in rows:
+        writer.writerow([r["input"], r["class"]] + [v for t in r["top_k"]
+                                                    for v in (t["class"], f"{t['probability']:.6g}")])
+    return buffer.getvalue()
+
+
+def to_json(rows: List[Dict]) -> str:
+    return json.dumps(rows, indent=1) + "\n"
+
+
+def to_table(rows: List[Dict]) -> str:
+    """A plain-text table for the terminal."""
+    lines = [("input", "class", "top-k (class: probability)")]
+    for r in rows:
+        lines.append((r["input"], str(r["class"]),
+                      "  ".join(f"{t['class']}: {t['probability']:.3f}" for t in r["top_k"])))
+    widths = [max(len(line[i]) for line in lines) for i in range(2)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in lines) + "\n"
+
+
+RENDERERS = {".csv": to_csv, ".json": to_json}
+
+
+def check_flags(fv: flags.FlagValues) -> None:
+    """UsageError for flag values that can be checked before loading anything."""
+    for name in ("model", "input"):
+        if not fv[name].value:
+            raise UsageError(f"--{name} is required (see --help).")
+    if not os.path.exists(fv.model):
+        raise UsageError(f"--model={fv.model}: no such file or directory.")
+    if fv.output:
+        extension = os.path.splitext(fv.output)[1].lower()
+        if extension not in OUTPUT_FORMATS:
+            raise UsageError(f"--output={fv.output}: unsupported format {extension or '(none)'!r}; "
+                             f"use {' or '.join(OUTPUT_FORMATS)}.")
+        directory = os.path.dirname(os.path.abspath(fv.output))
+        if not os.path.isdir(directory):
+            raise UsageError(f"--output={fv.output}: directory {directory} does not exist.")
+        if os.path.isdir(fv.output):
+            raise UsageError(f"--output={fv.output}: is a directory.")
+
+
+def _floats(name: str, values: Optional[List[str]]) -> Optional[List[float]]:
+    if values is None:
+        return None
+    try:
+        return [float(v) for v in values]
+    except ValueError:
+        raise UsageError(f"--{name}={','.join(values)}: expected comma-separated numbers.") from None
+
+
+def run(fv: flags.FlagValues) -> None:
+    """Checks the flags, predicts, and prints or writes the report."""
+    check_flags(fv)
+    rows = predict(fv.model, fv.input, top_k=fv.top_k, batch_size=fv.batch_size, scale=fv.scale,
+                   mean=_floats("mean", fv.mean), std=_floats("std", fv.std),
+                   model_outputs=fv.model_outputs)
+    if fv.output:
+        from zoo import results
+
+        results.write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
+        print(f"Wrote {len(rows)} predictions to {fv.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(to_table(rows))
+
+
+FLAGS = flags.FlagValues()  # private: see zoo/cli.py
+define_flags(FLAGS)
+
+
+def main(argv: Sequence[str], flag_values: flags.FlagValues = FLAGS) -> None:
+    """absl entry point: any error becomes one line on stderr and exit status 1."""
+    if len(argv) > 1:
+        _fail(UsageError(f"unexpected arguments: {' '.join(argv[1:])} (flags are --name=value)."))
+    try:
+        run(flag_values)
+    except Exception as error:  # noqa: BLE001 - a CLI reports, it does not trace back.
+        _fail(error)
+
+
+def _fail(error: BaseException) -> None:
+    from zoo.serving.input_files import one_line
+
+    print(f"zoo.predict: error: {one_line(error)}", file=sys.stderr)
+    sys.exit(1)
+
+
+def command() -> None:
+    """Runs the command line (`python -m zoo.predict` and `python -m zoo.serving.predict`)."""
+    from zoo import quiet
+
+    quiet.configure()  # Before TensorFlow loads: its start-up lines hidden unless --verbose.
+    from zoo import cli
+
+    cli.run(main, FLAGS, "zoo.predict")
+
+
+if __name__ == "__main__":
+    command()
