@@ -1,17 +1,16 @@
-"""What every training engine of the zoo shares: the spec, the optimizer, initial weights, batch order.
+"""What every training engine of the zoo shares: the spec, the optimizer, initial weights, label checks.
 
 `zoo.fused`, `zoo.vectorized` and the plain one-model-at-a-time baseline all
-train from these, so a given seed means the same initial weights and the
-same batches whatever the engine.
+train from these (and read their batches from `zoo.batches`), so a given seed
+means the same initial weights and the same batches whatever the engine.
 
->>> [len(batch) for batch in batch_order(10, 4, epochs=1, seed=0)]
-[4, 4, 2]
+>>> type(make_optimizer("sgd", 0.1)).__name__
+'SGD'
 """
 
 import dataclasses
-import math
 import random
-from typing import List, Mapping
+from typing import Mapping
 
 import keras
 import numpy as np
@@ -70,21 +69,3 @@ def check_labels(y: np.ndarray, num_classes: int) -> None:
     if len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):
         raise ValueError(f"Training labels must be in [0, {num_classes}), got [{np.min(y)}, {np.max(y)}].")
 
-
-def steps_per_epoch(train_size: int, batch_size: int) -> int:
-    """Batches per epoch (the last one may be partial)."""
-    return max(1, math.ceil(train_size / batch_size))
-
-
-def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> List[np.ndarray]:
-    """The example indices of every batch of every epoch: a fresh permutation per epoch.
-
-    Drawn with NumPy from `seed` alone, so equal arguments give equal batches
-    whatever TensorFlow's global seed is.
-    """
-    rng = np.random.default_rng(seed)
-    batches = []
-    for _ in range(epochs):
-        order = rng.permutation(num_examples)
-        batches.extend(order[start:start + batch_size] for start in range(0, num_examples, batch_size))
-    return batches

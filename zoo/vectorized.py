@@ -47,7 +47,7 @@ import tensorflow as tf
 
 import keras_losses
 import zoo
-from zoo import training
+from zoo import batches, training
 
 Arrays = Tuple[np.ndarray, np.ndarray]
 EVAL_BYTES = 256 * 2**20  # Inputs gathered per evaluation chunk, all members together.
@@ -132,10 +132,9 @@ class VectorizedTrainer:
         self._loss_calls = _loss_calls([loss for loss, _ in self.members])
         self._inputs, self._input_rows = self._table([v.x_train for v in self.variants], np.float32)
         self._labels, self._label_rows = self._table(
-            [np.eye(self.num_classes, dtype=np.float32)[np.asarray(v.y_train, np.int64)] for v in self.variants],
-            np.float32)
-        # Each seed's batches, as `zoo.fused` orders them (same seed, same batches).
-        self._batches = {seed: training.batch_order(self.train_size, spec.batch_size, spec.epochs, seed)
+            [batches.one_hot(v.y_train, self.num_classes) for v in self.variants], np.float32)
+        # Each seed's batches, as `zoo.fused` reads them (`zoo.batches`: same seed, same batches).
+        self._batches = {seed: batches.batch_order(self.train_size, spec.batch_size, spec.epochs, seed)
                          for seed in seeds}
         # One trace each, whatever the batch or chunk size (the last batch of an epoch is smaller).
         members = len(self.members)
@@ -205,12 +204,12 @@ class VectorizedTrainer:
 
     def _epoch_batches(self, epoch: int) -> List[np.ndarray]:
         """`epoch`'s batches as `(T, M, B)` index arrays: the full batches, then the smaller last one."""
-        steps = training.steps_per_epoch(self.train_size, self.spec.batch_size)
+        steps = batches.steps_per_epoch(self.train_size, self.spec.batch_size)
         seeds = [self.variants[v].seed for _, v in self.members]
-        batches = [np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32)
+        stacked = [np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32)
                    for step in range(steps)]
-        full = [b for b in batches if b.shape[1] == self.spec.batch_size]
-        rest = [b for b in batches if b.shape[1] != self.spec.batch_size]
+        full = [b for b in stacked if b.shape[1] == self.spec.batch_size]
+        rest = [b for b in stacked if b.shape[1] != self.spec.batch_size]
         return [np.stack(part) for part in (full, rest) if part]
 
     def _train_epoch(self, epoch: int) -> Tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import keras_losses
 import zoo
-from zoo import fused
+from zoo import fused, fused_model, training
 from tests.zoo.alone import train_alone
 
 LOSSES = ["log_loss", "l2", "ovr_squared_hinge", "tanimoto"]
@@ -31,12 +31,12 @@ def _separately(loss, x, y, spec):
 @pytest.mark.parametrize("optimizer,learning_rate", [("sgd", 0.1), ("adam", 0.01)])
 def test_fused_equals_separate(toy, optimizer, learning_rate):
     x, y = toy
-    spec = fused.TrainSpec(epochs=2, batch_size=32, optimizer=optimizer, learning_rate=learning_rate, seed=5)
+    spec = training.TrainSpec(epochs=2, batch_size=32, optimizer=optimizer, learning_rate=learning_rate, seed=5)
     result = fused.train(LOSSES, "mlp", MODEL_OPTIONS, (x, y), {}, spec, num_classes=4)
     initial = zoo.build("mlp", input_shape=x.shape[1:], num_classes=4, **MODEL_OPTIONS)
     for loss in LOSSES:
         alone = _separately(loss, x, y, spec)
-        together = result.model.get_layer(f"{fused.output_name(loss)}_net")
+        together = result.model.get_layer(f"{fused_model.output_name(loss)}_net")
         moved = False
         for w_alone, w_together, w_initial in zip(alone.get_weights(), together.get_weights(),
                                                   initial.get_weights()):
@@ -45,28 +45,17 @@ def test_fused_equals_separate(toy, optimizer, learning_rate):
         assert moved, f"{loss}: training did not change the weights, the comparison proves nothing"
 
 
-def test_same_seed_same_init_for_every_loss(toy):
-    x, _ = toy
-    subnets = fused.build_subnets(LOSSES, "mlp", MODEL_OPTIONS, x.shape[1:], 4, seed=1)
-    first = subnets[LOSSES[0]].get_weights()
-    for loss in LOSSES[1:]:
-        for a, b in zip(first, subnets[loss].get_weights()):
-            np.testing.assert_array_equal(a, b)
-    other = fused.build_subnets(LOSSES[:1], "mlp", MODEL_OPTIONS, x.shape[1:], 4, seed=2)[LOSSES[0]]
-    assert not np.allclose(first[0], other.get_weights()[0])
-
-
 def test_reused_trainer_restarts_exactly(toy):
     """A trainer reused for a second run gives the same histories as a fresh one."""
     x, y = toy
-    spec = fused.TrainSpec(epochs=2, batch_size=16, seed=0)
+    spec = training.TrainSpec(epochs=2, batch_size=16, seed=0)
     splits = {"val": (x[:20], y[:20])}
     trainer = fused.FusedTrainer(LOSSES[:2], "mlp", MODEL_OPTIONS, x.shape[1:], 4, len(y), spec)
     first = trainer.run((x, y), splits, seed=7).histories
     trainer.run((x[::-1], y[::-1]), splits, seed=1)  # Something else in between.
     again = trainer.run((x, y), splits, seed=7).histories
     fresh = fused.train(LOSSES[:2], "mlp", MODEL_OPTIONS, (x, y), splits,
-                        fused.TrainSpec(epochs=2, batch_size=16, seed=7), num_classes=4).histories
+                        training.TrainSpec(epochs=2, batch_size=16, seed=7), num_classes=4).histories
     for loss in LOSSES[:2]:
         for metric in ("loss", "accuracy", "val_accuracy"):
             np.testing.assert_allclose(again[loss][metric], first[loss][metric], rtol=1e-5)
@@ -76,7 +65,7 @@ def test_reused_trainer_restarts_exactly(toy):
 
 def test_histories_match_keras_evaluation(toy):
     x, y = toy
-    spec = fused.TrainSpec(epochs=3, batch_size=32)
+    spec = training.TrainSpec(epochs=3, batch_size=32)
     result = fused.train(["log_loss", "l1"], "mlp", MODEL_OPTIONS, (x, y), {"test": (x, y)}, spec)
     logits = result.model.predict(x, verbose=0)
     for loss in ("log_loss", "l1"):
@@ -85,20 +74,7 @@ def test_histories_match_keras_evaluation(toy):
         assert len(result.histories[loss]["loss"]) == 3
 
 
-def test_batch_order_covers_every_example_once_per_epoch():
-    batches = fused.batch_order(10, 4, epochs=2, seed=0)
-    assert [len(b) for b in batches] == [4, 4, 2, 4, 4, 2]
-    assert sorted(np.concatenate(batches[:3])) == list(range(10))
-    assert not np.array_equal(np.concatenate(batches[:3]), np.concatenate(batches[3:]))
-    np.testing.assert_array_equal(np.concatenate(batches), np.concatenate(fused.batch_order(10, 4, 2, 0)))
-
-
-def test_unknown_optimizer_is_a_clear_error():
-    with pytest.raises(ValueError, match="Unknown optimizer 'adma'"):
-        fused.make_optimizer("adma", 0.1)
-
-
 def test_duplicate_losses_rejected(toy):
     x, y = toy
     with pytest.raises(ValueError, match="distinct"):
-        fused.train(["l1", "l1"], "mlp", MODEL_OPTIONS, (x, y), {}, fused.TrainSpec(epochs=1))
+        fused.train(["l1", "l1"], "mlp", MODEL_OPTIONS, (x, y), {}, training.TrainSpec(epochs=1))
