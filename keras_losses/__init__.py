@@ -5,42 +5,60 @@
     model.compile(loss=keras_losses.get("focal", gamma=1.0, from_logits=True))
 
 `names()` lists the canonical names, `describe(name)` gives formula, what
-the loss acts on, defaults and paper, and `get(name, **config)` builds a
-configured instance (Keras's classification losses included). Every class is
-registered for serialization under the package name `keras_losses`, so a
-saved `.keras` model loads after `import keras_losses`.
+the loss acts on, defaults, range, paper and tunable arguments, and
+`get(name, **config)` builds a configured instance (Keras's classification
+losses included). Every class is registered for serialization under the
+package name `keras_losses`, so a saved `.keras` model loads after
+`import keras_losses`.
+
+Modules, by what the losses in them do:
+
+- `distance`: distances between target and outputs or probabilities (L1, L2, expectation, Chebyshev).
+- `margin`: one-vs-rest hinge losses with margin ½ on the raw outputs.
+- `likelihood`: log loss and squared log loss.
+- `similarity`: losses that reward overlap of target and probabilities (Tanimoto, Cauchy–Schwarz).
+- `one_vs_all`: sigmoid (one-vs-all) logistic losses, LGL and LGL-INR.
+- `cross_entropy_variants`: cross-entropies reshaped to weigh hard examples (focal, Poly-1).
+- `noise_robust`: losses designed to be robust to label noise (GCE, SCE, NCE + RCE).
+- `keras_builtin`: Keras's own classification losses, sparse labels and logits handled.
+- `base` (the base class and `register`), `registry` (`get`, `names`, `describe`), `compat` (string names in
+  `compile`), `arguments` (argument checks).
 """
 
 from keras_losses import compat, registry
 from keras_losses._version import __version__
-from keras_losses.base import ClassificationLoss
-from keras_losses.janocha import (
+from keras_losses.base import ClassificationLoss, LossInfo, Tunable
+from keras_losses.cross_entropy_variants import Focal, Poly1, focal, poly1
+from keras_losses.distance import (
     L1,
     L2,
-    CauchySchwarz,
     Chebyshev,
     Expectation,
-    LogLoss,
-    OvrCubedHinge,
-    OvrHinge,
-    OvrSquaredHinge,
     RegularizedExpectation,
-    SquaredLog,
-    Tanimoto,
-    cauchy_schwarz,
     chebyshev,
     expectation,
     l1,
     l2,
-    log_loss,
+    regularized_expectation,
+)
+from keras_losses.keras_builtin import KerasLoss, keras_loss
+from keras_losses.likelihood import LogLoss, SquaredLog, log_loss, squared_log
+from keras_losses.margin import (
+    OvrCubedHinge,
+    OvrHinge,
+    OvrSquaredHinge,
     ovr_cubed_hinge,
     ovr_hinge,
     ovr_squared_hinge,
-    regularized_expectation,
-    squared_log,
-    tanimoto,
 )
-from keras_losses.keras_builtin import KerasLoss, keras_loss
+from keras_losses.noise_robust import (
+    GeneralizedCrossEntropy,
+    NCEPlusRCE,
+    SymmetricCrossEntropy,
+    gce,
+    nce_rce,
+    sce,
+)
 from keras_losses.one_vs_all import (
     Logistic,
     LogisticINR,
@@ -59,17 +77,6 @@ from keras_losses.registry import (
     names,
     takes_from_logits,
 )
-from keras_losses.robust import (
-    Focal,
-    GeneralizedCrossEntropy,
-    NCEPlusRCE,
-    Poly1,
-    SymmetricCrossEntropy,
-    focal,
-    gce,
-    nce_rce,
-    poly1,
-    sce,
-)
+from keras_losses.similarity import CauchySchwarz, Tanimoto, cauchy_schwarz, tanimoto
 
 compat.install(registry.classes_by_name())

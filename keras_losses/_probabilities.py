@@ -62,3 +62,8 @@ def masked_softmax(x, mask, axis=-1):
     unnormalized = ops.where(mask, ops.exp(masked_shift(x, mask, axis)), 0.0)
     total = ops.sum(unnormalized, axis=axis, keepdims=True)
     return unnormalized / ops.where(total > 0, total, 1.0)
+
+
+def cross_entropy(y, log_p):
+    """Per-example cross-entropy of target `y` and probabilities `exp(log_p)`."""
+    return -ops.sum(y * log_p, axis=-1)

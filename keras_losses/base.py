@@ -1,15 +1,30 @@
-"""The base class every loss of this package derives from.
+"""The base class of every loss here, and `register`, which collects each loss's facts.
 
-A loss here is a plain per-example function `fn(y_true, y_pred, **args)`
-plus a thin `keras.losses.Loss` subclass that wraps it, the way Keras pairs
-`CategoricalCrossentropy` with `categorical_crossentropy`. The class's
-accepted arguments and their defaults are read off the function's signature,
-so the two can never disagree, `get_config()` always holds every argument,
-and a misspelt argument fails at construction.
+A loss is a plain per-example function `fn(y_true, y_pred, **args)` plus a
+thin `keras.losses.Loss` subclass that wraps it, the way Keras pairs
+`CategoricalCrossentropy` with `categorical_crossentropy`. Everything about
+a loss is declared once, where it is defined:
+
+    @register("poly1", formula="<the formula>", acts_on=SOFTMAX,
+              value_range="[0, ∞)", paper="Leng et al. (2022)",
+              tunable={"epsilon": Tunable(-1.0, 3.0)})
+    class Poly1(ClassificationLoss):
+        '''Summary. Description. Args: (its own arguments). Example: ...'''
+        function = staticmethod(poly1)
+
+`register` reads the arguments and their defaults off the function's
+signature (so class and function cannot disagree), gives the class an
+`__init__` with that explicit signature, writes the formula, range, paper
+and the arguments every loss shares into its docstring, registers it for
+Keras serialization, and adds its `LossInfo` to `CATALOG`, from which the
+registry, `describe()`, tuning's search space and the README table read.
 """
 
+import dataclasses
 import inspect
 import re
+import textwrap
+from typing import Mapping, Optional
 
 import keras
 
@@ -17,9 +32,61 @@ from keras_losses import arguments
 
 PACKAGE = "keras_losses"
 
+# What a loss acts on (`describe(name)["acts_on"]`).
+RAW = "raw outputs"
+SOFTMAX = "softmax probabilities"
+SIGMOID = "sigmoid probabilities"
+
+# The arguments several losses share, documented once (each loss's own
+# arguments are documented in its class's `Args:` section).
+SHARED_ARGUMENTS = {
+    "from_logits": "whether `y_pred` holds logits (`True`) or probabilities (`False`, the default).",
+    "class_weights": "optional sequence of K non-negative numbers; each example's loss is scaled by "
+                     "the weight of its class, `Σ_k w_k·y_k`.",
+    "reduction": "how per-example values are reduced: `\"sum_over_batch_size\"` (the default, the "
+                 "batch mean), `\"sum\"`, `\"mean\"`, `\"mean_with_sample_weight\"` or `None`.",
+    "name": "the loss's name in logs (default: its canonical name).",
+    "dtype": "the dtype the loss computes in (default float32, whatever the model's policy).",
+}
+KERAS_ARGUMENTS = ("reduction", "name", "dtype")
+
+
+@dataclasses.dataclass(frozen=True)
+class Tunable:
+    """The search range of one numeric loss argument, as a float hyperparameter."""
+
+    low: float
+    high: float
+    sampling: str = "linear"  # or "log"
+
+
+@dataclasses.dataclass(frozen=True)
+class LossInfo:
+    """Everything `describe(name)` tells about one loss, as its class declares it."""
+
+    name: str
+    cls: type
+    formula: str
+    acts_on: str
+    value_range: str
+    paper: str
+    tunable: Mapping[str, Tunable]
+
+    @property
+    def defaults(self):
+        return function_parameters(self.cls.function)
+
+    @property
+    def takes_from_logits(self):
+        return "from_logits" in self.defaults
+
+
+# Canonical name -> LossInfo, in registration (= import) order.
+CATALOG = {}
+
 
 def function_parameters(function):
-    """Keyword parameters of a loss function after `(y_true, y_pred)`."""
+    """Keyword parameters of a loss function after `(y_true, y_pred)`, with their defaults."""
     params = list(inspect.signature(function).parameters.values())[2:]
     return {p.name: p.default for p in params}
 
@@ -31,29 +98,24 @@ def _snake_case(class_name):
 class ClassificationLoss(keras.losses.Loss):
     """Base class: a `keras.losses.Loss` wrapping a per-example function.
 
-    Subclasses set `function` (a staticmethod) and `canonical_name`.
-    `call()` returns one value per example; the Keras base class applies
-    `sample_weight` and `reduction`. The loss computes in float32 whatever
-    the model's dtype policy.
+    Subclasses set `function` (a staticmethod) and are decorated with
+    `register`. `call()` returns one value per example; the Keras base class
+    applies `sample_weight` and `reduction`. The loss computes in float32
+    whatever the model's dtype policy.
     """
 
     function = None
     canonical_name = None
+    info: Optional[LossInfo] = None
 
-    def __init__(
-        self,
-        reduction="sum_over_batch_size",
-        name=None,
-        dtype=None,
-        **kwargs,
-    ):
+    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         accepted = function_parameters(self.function)
         unknown = sorted(set(kwargs) - set(accepted))
         if unknown:
             raise TypeError(
                 f"{type(self).__name__} got unexpected argument(s) "
                 f"{', '.join(unknown)}; it accepts: "
-                f"{', '.join(list(accepted) + ['reduction', 'name', 'dtype'])}."
+                f"{', '.join(list(accepted) + list(KERAS_ARGUMENTS))}."
             )
         self.arguments = {**accepted, **kwargs}
         for key, value in self.arguments.items():
@@ -75,6 +137,116 @@ class ClassificationLoss(keras.losses.Loss):
         return f"{type(self).__name__}({args})"
 
 
-def register(cls):
-    """Register `cls` for Keras serialization under the `keras_losses` package."""
+def init_signature(cls):
+    """`(self, <the function's arguments>, reduction, name, dtype)` with their defaults."""
+    keras_defaults = inspect.signature(ClassificationLoss.__init__).parameters
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for arg, default in function_parameters(cls.function).items():
+        parameters.append(inspect.Parameter(arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
+    parameters += [keras_defaults[arg] for arg in KERAS_ARGUMENTS]
+    return inspect.Signature(parameters)
+
+
+def _with_explicit_init(cls):
+    """Gives `cls` an `__init__` whose signature lists its arguments (not `**kwargs`)."""
+    if "__init__" in vars(cls):  # A class that writes its own __init__ keeps it.
+        return
+    signature = init_signature(cls)
+    unknown_message = ClassificationLoss.__init__
+
+    def __init__(self, *args, **kwargs):
+        if len(args) > len(signature.parameters) - 1:
+            raise TypeError(f"{type(self).__name__} takes at most {len(signature.parameters) - 1} "
+                            f"positional arguments, got {len(args)}.")
+        named = dict(zip(list(signature.parameters)[1:], args))
+        repeated = sorted(set(named) & set(kwargs))
+        if repeated:
+            raise TypeError(f"{type(self).__name__} got multiple values for {', '.join(repeated)}.")
+        unknown_message(self, **named, **kwargs)  # Checks unknown names with the list of accepted ones.
+
+    __init__.__signature__ = signature
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__doc__ = f"Builds a `{cls.__name__}`; see the class docstring for the arguments."
+    cls.__init__ = __init__
+
+
+def _split_args_section(body):
+    """`(before, {argument: its lines}, after)` of a docstring body's `Args:` section."""
+    if "\nArgs:\n" not in f"\n{body}":
+        before, sep, after = body.partition("\nExample:")
+        return before.rstrip("\n") + "\n", {}, f"\n{sep.strip()}{after}" if sep else ""
+    before, _, rest = f"\n{body}".partition("\nArgs:\n")
+    lines = rest.split("\n")
+    entries, current = {}, None
+    while lines and (lines[0].startswith("    ")):
+        line = lines.pop(0)
+        if not line.startswith("     "):  # `    name: text` starts an entry
+            current = line.strip().split(":", 1)[0]
+            entries[current] = []
+        entries[current].append(line)
+    return before.lstrip("\n"), entries, "\n".join(lines)
+
+
+def _shared_entry(argument):
+    return textwrap.wrap(f"{argument}: {SHARED_ARGUMENTS[argument]}", 100,
+                         initial_indent="    ", subsequent_indent="        ")
+
+
+def _complete_docstring(cls, info):
+    """Writes the formula block and the arguments every loss shares into `cls.__doc__`.
+
+    The class's docstring holds its summary, what is special about it, the
+    `Args:` of its own arguments and its runnable `Example:`; the facts
+    declared in `register` are added here so they are written only once.
+    The `Args:` section lists the arguments in the order of the signature.
+    """
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    summary, _, body = doc.partition("\n")
+    before, own, after = _split_args_section(body.strip("\n"))
+    arguments = list(init_signature(cls).parameters)[1:]
+    missing = [arg for arg in arguments if arg not in own and arg not in SHARED_ARGUMENTS]
+    stray = [arg for arg in own if arg not in arguments]
+    if missing or stray:
+        raise TypeError(f"{cls.__name__}'s `Args:` section: undocumented {missing}, not arguments {stray}.")
+    args = [line for arg in arguments for line in (own.get(arg) or _shared_entry(arg))]
+    facts = (f"Formula (per example): `loss = {info.formula}`\n"
+             f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper}.")
+    parts = [summary, facts, before.strip("\n"), "Args:\n" + "\n".join(args), after.strip("\n")]
+    cls.__doc__ = "\n\n".join(part for part in parts if part) + "\n"
+
+
+def serializable(cls):
+    """Registers `cls` for Keras serialization under the `keras_losses` package."""
     return keras.saving.register_keras_serializable(package=PACKAGE)(cls)
+
+
+def register(name, *, formula, acts_on, value_range, paper, tunable=None, canonical=True):
+    """Class decorator: declares loss `name`'s facts and registers the class.
+
+    Args:
+        name: the canonical name (`compile(loss=name)`, `keras_losses.get(name)`).
+        formula: the per-example formula, in the notation of its module.
+        acts_on: `RAW`, `SOFTMAX` or `SIGMOID`.
+        value_range: the range of the per-example value, e.g. `"[0, ∞)"`.
+        paper: where the loss comes from.
+        tunable: `{argument: Tunable(low, high, sampling)}`, the search range of
+            each argument worth tuning (the default is the function's).
+        canonical: `False` for a class kept only so that old saved models load;
+            it is serializable but not among `names()`.
+    """
+    def decorate(cls):
+        defaults = function_parameters(cls.function)
+        unknown = sorted(set(tunable or {}) - set(defaults))
+        if unknown:
+            raise TypeError(f"{cls.__name__}: tunable argument(s) {', '.join(unknown)} not in its function.")
+        info = LossInfo(name=name, cls=cls, formula=formula, acts_on=acts_on, value_range=value_range,
+                        paper=paper, tunable=dict(tunable or {}))
+        cls.canonical_name = name
+        cls.info = info
+        _with_explicit_init(cls)
+        _complete_docstring(cls, info)
+        if canonical:
+            CATALOG[name] = info
+        return serializable(cls)
+
+    return decorate

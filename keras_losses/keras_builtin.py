@@ -10,10 +10,7 @@ import keras
 from keras import ops
 
 from keras_losses._targets import targets_and_outputs
-from keras_losses.base import ClassificationLoss, register
-
-SOFTMAX = "softmax probabilities"
-RAW = "raw outputs"
+from keras_losses.base import RAW, SOFTMAX, ClassificationLoss, serializable
 
 # name -> (what it acts on, whether the Keras function takes from_logits)
 KERAS_CLASSIFICATION_LOSSES = {
@@ -48,7 +45,7 @@ def keras_loss(y_true, y_pred, loss="categorical_crossentropy", from_logits=Fals
     return function(y, ops.softmax(o, axis=-1) if from_logits else o)
 
 
-@register
+@serializable
 class KerasLoss(ClassificationLoss):
     """One of Keras's classification losses, by its Keras name.
 

@@ -14,11 +14,13 @@ from keras import ops
 
 from keras_losses._probabilities import masked_shift, masked_softmax, sigmoid_parts
 from keras_losses._targets import FLOAT, apply_class_weights, targets_and_outputs
-from keras_losses.base import ClassificationLoss, register
+from keras_losses.base import SIGMOID, ClassificationLoss, Tunable, register
+
+LI = "Li, Li, Pan & Zhu (AAAI 2020)"
 
 
 def logistic(y_true, y_pred, from_logits=False, class_weights=None):
-    """Per-example `−log s_t − Σ_{k≠t} log(1 − s_k)`; see `Logistic`."""
+    """Per-example value of `Logistic` (formula there)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     # y·log s + (1 − y)·log(1 − s) = log(1 − s) + y·(log s − log(1 − s))
@@ -49,7 +51,7 @@ def in_negative_class_weights(y, s, beta):
 def logistic_inr(
     y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None
 ):
-    """Batch-level LGL-INR as per-example values `B·(1/n_t)·[…]`; see `LogisticINR`."""
+    """Per-example values of the batch-level `LogisticINR` (formula there)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     s = ops.exp(log_s) if from_logits else ops.clip(o, 0.0, 1.0)
@@ -67,7 +69,7 @@ def logistic_inr(
 
 
 def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class_weights=None):
-    """keras_losses 0.1.0's per-example variant; see `PerExampleLogisticINR`."""
+    """Per-example value of `PerExampleLogisticINR` (keras_losses 0.1.0's variant; formula there)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     negative = 1.0 - y
@@ -79,15 +81,13 @@ def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class
     return apply_class_weights(per_example, y, class_weights)
 
 
-@register
+@register("logistic", formula="−log s_t − Σ_{k≠t} log(1 − s_k)", acts_on=SIGMOID, value_range="[0, ∞)",
+          paper=LI)
 class Logistic(ClassificationLoss):
     """One-vs-all logistic loss (LGL): K independent sigmoid classifiers.
 
-    `loss = −log s_t − Σ_{k≠t} log(1 − s_k)`, `s = sigmoid(o)`; for soft
-    targets `−Σ_k [y_k·log s_k + (1 − y_k)·log(1 − s_k)]`. Acts on sigmoid
-    probabilities, or on logits with `from_logits=True` (computed with
-    `log_sigmoid`). Range `[0, ∞)`. `class_weights` (length K) scales each
-    example by the weight of its class. Li et al. (AAAI 2020).
+    For soft targets `−Σ_k [y_k·log s_k + (1 − y_k)·log(1 − s_k)]`; with
+    `from_logits=True` computed with `log_sigmoid`.
 
     Example:
 
@@ -99,10 +99,14 @@ class Logistic(ClassificationLoss):
     """
 
     function = staticmethod(logistic)
-    canonical_name = "logistic"
 
 
-@register
+@register(
+    "logistic_inr",
+    formula="batch-level L⁺ + L⁻: per example (B/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)], "
+            "w_{·,k} = softmax over present classes c ≠ k of β·mean_{i∈B_c} s_{i,k}",
+    acts_on=SIGMOID, value_range="[0, ∞)", paper=LI, tunable={"beta": Tunable(0.0, 5.0)},
+)
 class LogisticINR(ClassificationLoss):
     """Logistic loss with in-negative-class reweighting (LGL-INR), batch-level.
 
@@ -132,10 +136,9 @@ class LogisticINR(ClassificationLoss):
       `y_{i,c}` (`n_c = Σ_i y_{i,c}`, means weighted by `y_{i,c}`); for
       one-hot labels this is the definition above.
 
-    Gradients flow through the weights unless `detach_weights=True`.
-    `class_weights` (length K) scales each example by its class's weight.
-    Acts on sigmoid probabilities, or logits with `from_logits=True`.
-    Range `[0, ∞)`. Li, Li, Pan & Zhu (AAAI 2020).
+    Args:
+        beta: β ≥ 0, how much harder negative classes weigh; `β = 0` gives equal weights.
+        detach_weights: if True, no gradient flows through the weights `w`.
 
     Example:
 
@@ -148,7 +151,6 @@ class LogisticINR(ClassificationLoss):
     """
 
     function = staticmethod(logistic_inr)
-    canonical_name = "logistic_inr"
     batch_level = True  # Per-example values depend on the batch (engines call it per run).
 
     @classmethod
@@ -160,17 +162,21 @@ class LogisticINR(ClassificationLoss):
         return super().from_config(config)
 
 
-@register
+@register(
+    "per_example_logistic_inr",
+    formula="−log s_t − Σ_{k≠t} w_k·log(1 − s_k), w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)",
+    acts_on=SIGMOID, value_range="[0, ∞)", paper="keras_losses 0.1.0's reading of Li et al.", canonical=False,
+)
 class PerExampleLogisticINR(ClassificationLoss):
     """keras_losses 0.1.0's per-example reading of LGL-INR (not the paper's loss).
 
-    `loss = −log s_t − Σ_{k≠t} w_k·log(1 − s_k)` with
-    `w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)`, `γ ≥ 0` (default 1):
-    each example's non-targets weighed as one negative class. This was
+    Each example's non-targets are weighed as one negative class. This was
     `LogisticINR` in 0.1.0; `LogisticINR` is now the authors' batch-level
     loss. Kept so that models saved by 0.1.0 load and train as before; it is
-    not among `keras_losses.names()`. Acts on sigmoid probabilities, or
-    logits with `from_logits=True`. Range `[0, ∞)`.
+    not among `keras_losses.names()`.
+
+    Args:
+        gamma: γ ≥ 0, how much harder non-targets weigh.
 
     Example:
 
@@ -183,4 +189,3 @@ class PerExampleLogisticINR(ClassificationLoss):
     """
 
     function = staticmethod(per_example_logistic_inr)
-    canonical_name = "per_example_logistic_inr"

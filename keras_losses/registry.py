@@ -6,104 +6,28 @@ name for an old loss is added to `ALIASES` instead.
 
 import dataclasses
 import difflib
+import importlib
 
 import keras
 
-from keras_losses import janocha, one_vs_all, robust
-from keras_losses.base import function_parameters
-from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, SOFTMAX, KerasLoss
+from keras_losses.base import CATALOG, LossInfo, Tunable  # noqa: F401 (LossInfo, Tunable: public types)
+from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss
 
-SIGMOID = "sigmoid probabilities"
-JANOCHA = "Janocha & Czarnecki (2017)"
-LI = "Li, Li, Pan & Zhu (AAAI 2020)"
-
-
-@dataclasses.dataclass(frozen=True)
-class LossInfo:
-    """What `describe(name)` tells about one loss."""
-
-    cls: type
-    formula: str
-    acts_on: str
-    value_range: str
-    paper: str
-
-    @property
-    def name(self):
-        return self.cls.canonical_name
-
-    @property
-    def defaults(self):
-        return function_parameters(self.cls.function)
-
-    @property
-    def takes_from_logits(self):
-        return "from_logits" in self.defaults
+# The modules that define losses, in the order of `names()` (LOSSES.md's);
+# within a module, the order of definition.
+LOSS_MODULES = ("distance", "margin", "likelihood", "similarity", "one_vs_all", "cross_entropy_variants",
+                "noise_robust")
 
 
-_LOSSES = [
-    LossInfo(janocha.L1, "Σ |y − o|", RAW, "[0, ∞)", JANOCHA),
-    LossInfo(janocha.L2, "Σ (y − o)²", RAW, "[0, ∞)", JANOCHA),
-    LossInfo(janocha.Expectation, "Σ |y − p|", SOFTMAX, "[0, 2]", JANOCHA),
-    LossInfo(
-        janocha.RegularizedExpectation,
-        "Σ (y − p)²", SOFTMAX, "[0, 2]", JANOCHA,
-    ),
-    LossInfo(janocha.Chebyshev, "max_j |y_j − p_j|", SOFTMAX, "[0, 1]", JANOCHA),
-    LossInfo(janocha.OvrHinge, "Σ max(0, ½ − ŷ·o)", RAW, "[0, ∞)", JANOCHA),
-    LossInfo(
-        janocha.OvrSquaredHinge,
-        "Σ max(0, ½ − ŷ·o)²", RAW, "[0, ∞)", JANOCHA,
-    ),
-    LossInfo(
-        janocha.OvrCubedHinge,
-        "Σ max(0, ½ − ŷ·o)³", RAW, "[0, ∞)", JANOCHA,
-    ),
-    LossInfo(janocha.LogLoss, "−Σ y·log p", SOFTMAX, "[0, ∞)", JANOCHA),
-    LossInfo(janocha.SquaredLog, "Σ (y·log p)²", SOFTMAX, "[0, ∞)", JANOCHA),
-    LossInfo(
-        janocha.Tanimoto,
-        "−Σ p·y / (Σ p² + Σ y² − Σ p·y)", SOFTMAX, "[−1, 0]", JANOCHA,
-    ),
-    LossInfo(
-        janocha.CauchySchwarz,
-        "−log( Σ p·y / (‖p‖₂·‖y‖₂) )", SOFTMAX, "[0, ∞)", JANOCHA,
-    ),
-    LossInfo(
-        one_vs_all.Logistic,
-        "−log s_t − Σ_{k≠t} log(1 − s_k)", SIGMOID, "[0, ∞)", LI,
-    ),
-    LossInfo(
-        one_vs_all.LogisticINR,
-        "batch-level L⁺ + L⁻: per example (B/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)], "
-        "w_{·,k} = softmax over present classes c ≠ k of β·mean_{i∈B_c} s_{i,k}",
-        SIGMOID, "[0, ∞)", LI,
-    ),
-    LossInfo(
-        robust.Focal, "−Σ y·(1 − p)^γ·log p", SOFTMAX, "[0, ∞)",
-        "Lin et al. (2017)",
-    ),
-    LossInfo(
-        robust.Poly1, "−Σ y·log p + ε·(1 − p_t)", SOFTMAX, "[0, ∞)",
-        "Leng et al. (2022)",
-    ),
-    LossInfo(
-        robust.GeneralizedCrossEntropy, "(1 − p_t^q) / q", SOFTMAX, "[0, 1/q]",
-        "Zhang & Sabuncu (2018)",
-    ),
-    LossInfo(
-        robust.SymmetricCrossEntropy,
-        "α·(−Σ y·log p) + β·(−Σ p·log clip(y, 1e−4, 1))", SOFTMAX, "[0, ∞)",
-        "Wang et al. (2019)",
-    ),
-    LossInfo(
-        robust.NCEPlusRCE,
-        "α·(−log p_t)/Σ_j(−log p_j) + β·(−Σ p·log clip(y, 1e−4, 1))", SOFTMAX,
-        "[0, α + 9.22·β]", "Ma et al. (2020)",
-    ),
-]
+def _catalog_in_order():
+    modules = [importlib.import_module(f"keras_losses.{name}").__name__ for name in LOSS_MODULES]
+    stray = [info.name for info in CATALOG.values() if info.cls.__module__ not in modules]
+    if stray:
+        raise RuntimeError(f"keras_losses: loss(es) {stray} registered outside LOSS_MODULES.")
+    return {info.name: info for module in modules for info in CATALOG.values() if info.cls.__module__ == module}
 
-LOSSES = {info.name: info for info in _LOSSES}
+
+LOSSES = _catalog_in_order()  # canonical name -> LossInfo, as each class declares it
 
 # Old name -> canonical name. Renaming a loss means adding its old name here.
 ALIASES = {}
@@ -184,7 +108,10 @@ def for_logits(name, /, **config):
 
 
 def describe(name):
-    """Formula, what it acts on, defaults, range and paper of loss `name`."""
+    """Formula, what it acts on, defaults, range, paper and tunable arguments of loss `name`.
+
+    Read from the loss's class (`register`); Keras's losses have no tunable arguments here.
+    """
     name = _canonical(name)
     if name in KERAS_CLASSIFICATION_LOSSES:
         return {
@@ -195,6 +122,7 @@ def describe(name):
             "defaults": {"from_logits": False} if takes_from_logits(name) else {},
             "range": "see Keras",
             "paper": "Keras built-in",
+            "tunable": {},
         }
     info = LOSSES[name]
     return {
@@ -205,4 +133,5 @@ def describe(name):
         "defaults": dict(info.defaults),
         "range": info.value_range,
         "paper": info.paper,
+        "tunable": {arg: dataclasses.asdict(tunable) for arg, tunable in info.tunable.items()},
     }

@@ -26,17 +26,24 @@ from tuning import objective as objective_module
 
 Value = Union[Any, Sequence[Any]]
 
-# loss -> {parameter: (low, high, sampling, default)}: each becomes the float
-# hyperparameter "<loss>_<parameter>", active only when that loss is chosen.
-LOSS_PARAMETERS: Dict[str, Dict[str, Tuple[float, float, str, float]]] = {
-    "focal": {"gamma": (0.0, 5.0, "linear", 2.0)},
-    "poly1": {"epsilon": (-1.0, 3.0, "linear", 1.0)},
-    "gce": {"q": (0.1, 1.0, "linear", 0.7)},
-    "sce": {"alpha": (0.01, 1.0, "log", 0.1), "beta": (0.1, 2.0, "log", 1.0)},
-    "nce_rce": {"alpha": (0.1, 10.0, "log", 1.0), "beta": (0.1, 10.0, "log", 1.0)},
-    "logistic_inr": {"beta": (0.0, 5.0, "linear", 1.0)},
-    "log_loss": {"label_smoothing": (0.0, 0.3, "linear", 0.0)},
-}
+
+def loss_parameters() -> Dict[str, Dict[str, Tuple[float, float, str, float]]]:
+    """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
+
+    Each becomes the float hyperparameter "<loss>_<argument>", active only
+    when that loss is chosen; the ranges live on the classes
+    (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
+    """
+    parameters = {}
+    for name in keras_losses.names():
+        info = keras_losses.describe(name)
+        if info["tunable"]:
+            parameters[name] = {arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg])
+                                for arg, r in info["tunable"].items()}
+    return parameters
+
+
+LOSS_PARAMETERS = loss_parameters()
 
 WIDTH_ARGUMENT = zoo.models.WIDTH_ARGUMENT  # The zoo builder argument that `width` maps to, per family.
 DROPOUT_FAMILIES = ("mlp", "cnn")

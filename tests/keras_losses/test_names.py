@@ -109,15 +109,26 @@ def test_guard_refuses_to_shadow_a_keras_builtin():
         compat.install({"hinge": keras_losses.OvrHinge})
 
 
-def test_readme_table_lists_every_loss_with_its_formula():
+def test_readme_table_is_the_table_rendered_from_the_classes():
+    """`python -m keras_losses` renders it from describe(); the README must hold it verbatim."""
     import pathlib
 
+    from keras_losses import __main__ as loss_table
+
     readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    assert loss_table.table() in readme
     for name in keras_losses.all_names():
-        row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), None)
-        assert row is not None, f"README's loss table has no row for {name}"
-        formula = keras_losses.describe(name)["formula"].replace("|", "\\|")
-        assert formula in row, name
+        row = next(line for line in loss_table.table_rows() if line.startswith(f"| `{name}` |"))
+        assert keras_losses.describe(name)["formula"].replace("|", "\\|") in row, name
+
+
+def test_loss_table_command_prints_the_table():
+    result = subprocess.run([sys.executable, "-m", "keras_losses"], capture_output=True, text=True, check=True)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| name | class | formula (per example) |")
+    assert len(lines) == 2 + len(keras_losses.all_names())
+    assert "| `focal` | `Focal` | −Σ y·(1 − p)^γ·log p |" in result.stdout
+    assert "gamma ∈ [0, 5]" in result.stdout and "alpha ∈ [0.01, 1] (log)" in result.stdout
 
 
 @pytest.mark.backends("jax", "torch")

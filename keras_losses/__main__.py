@@ -1,0 +1,46 @@
+"""`python -m keras_losses`: the table of every loss `get` serves, in Markdown.
+
+Rendered from `describe(name)`, i.e. from what each class declares; the
+README's loss table is this output (a test compares them).
+"""
+
+import sys
+
+from keras_losses import registry
+
+HEADER = ("name", "class", "formula (per example)", "acts on", "range", "defaults", "tuned over", "paper")
+
+
+def _cell(text):
+    return str(text).replace("|", "\\|")
+
+
+def _defaults(defaults):
+    return ", ".join(f"{arg}={value!r}" for arg, value in defaults.items()) or "—"
+
+
+def _tuned(tunable):
+    ranges = [f"{arg} ∈ [{r['low']:g}, {r['high']:g}]" + (" (log)" if r["sampling"] == "log" else "")
+              for arg, r in tunable.items()]
+    return ", ".join(ranges) or "—"
+
+
+def table_rows():
+    """One Markdown row per name of `registry.all_names()`."""
+    rows = []
+    for name in registry.all_names():
+        info = registry.describe(name)
+        cells = (f"`{name}`", f"`{info['class'].removeprefix('keras_losses.')}`", info["formula"],
+                 info["acts_on"], info["range"], _defaults(info["defaults"]), _tuned(info["tunable"]), info["paper"])
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return rows
+
+
+def table():
+    """The whole Markdown table, header included."""
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    return "\n".join(lines + table_rows())
+
+
+if __name__ == "__main__":
+    sys.stdout.write(table() + "\n")

@@ -1,0 +1,102 @@
+"""Each loss's facts are declared once, on its class, and everything reads them from there."""
+
+import inspect
+import pathlib
+
+import pytest
+
+import keras_losses
+from keras_losses import base
+
+ROOT = pathlib.Path(__file__).parents[2]
+SOURCES = [p for package in ("keras_losses", "zoo", "tuning") for p in (ROOT / package).rglob("*.py")]
+
+
+@pytest.mark.parametrize("name", keras_losses.names())
+def test_signature_lists_the_function_arguments_then_keras_ones(name):
+    cls = type(keras_losses.get(name))
+    function_args = list(inspect.signature(cls.function).parameters)[2:]
+    signature = inspect.signature(cls)
+    assert list(signature.parameters) == function_args + ["reduction", "name", "dtype"]
+    for arg in function_args:
+        assert signature.parameters[arg].default == inspect.signature(cls.function).parameters[arg].default
+
+
+@pytest.mark.parametrize("name", keras_losses.names())
+def test_docstring_holds_the_declared_facts_and_every_argument(name):
+    cls = type(keras_losses.get(name))
+    doc = cls.__doc__
+    info = keras_losses.describe(name)
+    assert f"`loss = {info['formula']}`" in doc
+    assert info["range"] in doc and info["paper"] in doc and info["acts_on"] in doc
+    args = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    documented = [line.split(":")[0].strip() for line in args.splitlines() if not line.startswith("     ")]
+    assert documented == list(inspect.signature(cls).parameters)
+
+
+@pytest.mark.parametrize("name", keras_losses.names())
+def test_formula_is_written_once_in_the_code(name):
+    """As a string literal (its first 50 characters: long ones may be split) or quoted in a docstring."""
+    formula = keras_losses.describe(name)["formula"]
+    literal = '"' + formula[:50] + ('"' if len(formula) <= 50 else "")
+    hits = [(str(p.relative_to(ROOT)), text.count(literal) + text.count(f"`{formula}`"))
+            for p in SOURCES for text in [p.read_text(encoding="utf-8")]]
+    assert [hit for hit in hits if hit[1]] == [(str(keras_losses.get(name).function.__module__.replace(".", "/"))
+                                                 + ".py", 1)]
+
+
+def test_positional_and_keyword_arguments_bind_like_the_signature():
+    assert keras_losses.Focal(True, 1.0).get_config() == keras_losses.Focal(from_logits=True, gamma=1.0).get_config()
+    with pytest.raises(TypeError, match="multiple values for from_logits"):
+        keras_losses.Focal(True, from_logits=False)
+    with pytest.raises(TypeError, match="at most 5 positional"):
+        keras_losses.Focal(True, 1.0, "sum", "f", "float32", 1)
+    with pytest.raises(TypeError, match="unexpected argument.*gama.*accepts: from_logits, gamma"):
+        keras_losses.Focal(gama=1.0)
+
+
+def test_tunable_ranges_come_from_the_classes():
+    info = keras_losses.describe("sce")
+    assert info["tunable"] == {"alpha": {"low": 0.01, "high": 1.0, "sampling": "log"},
+                               "beta": {"low": 0.1, "high": 2.0, "sampling": "log"}}
+    assert keras_losses.describe("l1")["tunable"] == {}
+    assert keras_losses.describe("kl_divergence")["tunable"] == {}
+    for name in keras_losses.names():
+        tunable = keras_losses.describe(name)["tunable"]
+        assert set(tunable) <= set(keras_losses.describe(name)["defaults"]), name
+
+
+def _loss_function(y_true, y_pred, from_logits=False, gamma=1.0):
+    return y_pred
+
+
+def _declare(doc, **facts):
+    class Probe(base.ClassificationLoss):
+        function = staticmethod(_loss_function)
+
+    Probe.__doc__ = doc
+    facts = {"formula": "f", "acts_on": base.SOFTMAX, "value_range": "[0, 1]", "paper": "p", "canonical": False,
+             **facts}
+    return base.register("probe", **facts)(Probe)
+
+
+def test_register_refuses_an_undocumented_argument():
+    with pytest.raises(TypeError, match=r"Probe's `Args:` section: undocumented \['gamma'\]"):
+        _declare("Probe.\n\nExample:\n\n>>> 1\n1\n")
+
+
+def test_register_refuses_documenting_a_non_argument():
+    with pytest.raises(TypeError, match=r"not arguments \['gama'\]"):
+        _declare("Probe.\n\nArgs:\n    gamma: g.\n    gama: typo.\n")
+
+
+def test_register_refuses_a_tunable_non_argument():
+    with pytest.raises(TypeError, match="tunable argument.*delta.*not in its function"):
+        _declare("Probe.\n\nArgs:\n    gamma: g.\n", tunable={"delta": base.Tunable(0.0, 1.0)})
+
+
+def test_non_canonical_classes_stay_out_of_names():
+    _declare("Probe.\n\nArgs:\n    gamma: g.\n")
+    assert "probe" not in keras_losses.names()
+    assert "per_example_logistic_inr" not in keras_losses.names()
+    assert keras_losses.PerExampleLogisticINR.canonical_name == "per_example_logistic_inr"
