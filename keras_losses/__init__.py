@@ -80,3 +80,17 @@ from keras_losses.registry import (
 from keras_losses.similarity import CauchySchwarz, Tanimoto, cauchy_schwarz, tanimoto
 
 compat.install(registry.classes_by_name())
+
+__all__ = [
+    # The registry and the building blocks.
+    "__version__", "get", "names", "keras_names", "all_names", "describe", "for_logits", "takes_from_logits",
+    "ALIASES", "ClassificationLoss", "LossInfo", "Tunable",
+    # The classes, in the order of `names()`, then the compatibility and Keras wrappers.
+    "L1", "L2", "Expectation", "RegularizedExpectation", "Chebyshev", "OvrHinge", "OvrSquaredHinge",
+    "OvrCubedHinge", "LogLoss", "SquaredLog", "Tanimoto", "CauchySchwarz", "Logistic", "LogisticINR", "Focal",
+    "Poly1", "GeneralizedCrossEntropy", "SymmetricCrossEntropy", "NCEPlusRCE", "PerExampleLogisticINR", "KerasLoss",
+    # The per-example functions, in the same order.
+    "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
+    "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic", "logistic_inr", "focal",
+    "poly1", "gce", "sce", "nce_rce", "per_example_logistic_inr", "keras_loss",
+]

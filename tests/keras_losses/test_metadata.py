@@ -100,3 +100,13 @@ def test_non_canonical_classes_stay_out_of_names():
     assert "probe" not in keras_losses.names()
     assert "per_example_logistic_inr" not in keras_losses.names()
     assert keras_losses.PerExampleLogisticINR.canonical_name == "per_example_logistic_inr"
+
+
+def test_package_exports_every_class_and_function_once():
+    exported = keras_losses.__all__
+    assert len(exported) == len(set(exported))
+    for name in keras_losses.names():
+        cls = type(keras_losses.get(name))
+        assert cls.__name__ in exported and cls.function.__name__ in exported, name
+        assert getattr(keras_losses, cls.function.__name__) is cls.function
+    assert all(hasattr(keras_losses, name) for name in exported)
