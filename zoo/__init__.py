@@ -47,6 +47,8 @@ _SUBMODULES = {"datasets", "models", "noise", "registry"}
 # Add one line per module, e.g. `_SUBMODULES.add("compare")`.
 _SUBMODULES.add("serving")  # a subpackage: load, export, the predict command, input files
 _SUBMODULES.update({"compare", "experiment", "fused", "report", "results", "presets", "distributed"})
+_SUBMODULES.update({"training", "batches", "fused_model", "fused_fit", "vectorized"})  # the engines
+_SUBMODULES.update({"statistics", "tables", "plots", "paired"})  # what zoo.report puts together
 # --- End of extension point. ---
 
 

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["zoo.training", "zoo.batches", "zoo.vectorized", "zoo.fused", "zoo.experiment", "zoo.presets", "zoo.noise",
-           "zoo.models", "zoo.datasets", "zoo.paired", "zoo.lock",
+           "zoo.models", "zoo.datasets", "zoo.paired", "zoo.statistics", "zoo.tables", "zoo.lock",
            "zoo.serving.input_files"]
 
 

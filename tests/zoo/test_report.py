@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from zoo import experiment, report, results
+from zoo import experiment, report, results, tables
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -57,7 +57,7 @@ def test_tables_mark_best_and_ties(out):
     assert "| `gamma` | 0.810 ± 0.010 |" in clean  # More than one std below: no tie mark.
     noisy = _section(text, "#### Label noise 0.4 (symmetric)")
     assert "| `alpha` | **0.700 ± 0.100** |" in noisy
-    assert f"| `beta` | 0.670 ± 0.104 {report.TIE} |" in noisy
+    assert f"| `beta` | 0.670 ± 0.104 {tables.TIE} |" in noisy
     assert f"| `gamma` | 0.310 ± 0.010 |" in noisy
     assert "no detectable paired difference" in text and "not a finding" in text
     assert "no detectable paired difference from 1 other loss(es)" in text
@@ -94,7 +94,7 @@ def test_diverged_runs_are_flagged_and_left_out(tmp_path):
     text = open(report.render(str(tmp_path)), encoding="utf-8").read()
     clean = _section(text, "#### Clean")
     # Mean of the two finite seeds; with two seeds (t quantile 12.7) the gap to alpha is not detectable.
-    assert f"| `beta` | 0.810 ± 0.014 {report.TIE} (1 diverged) |" in clean
+    assert f"| `beta` | 0.810 ± 0.014 {tables.TIE} (1 diverged) |" in clean
     assert "| `gamma` | diverged (epoch 1) |" in clean
     assert "Diverged runs: 4." in text
     summary = report.summary_text(results.read_all(str(tmp_path)))
@@ -135,7 +135,7 @@ def test_summary_text_marks_best_and_ties(out):
 def test_single_seed_claims_no_tie(tmp_path):
     results.append(str(tmp_path / "results.jsonl"), [_record("alpha", 0.0, 0, 0.9), _record("beta", 0.0, 0, 0.9)])
     text = open(report.render(str(tmp_path)), encoding="utf-8").read()
-    assert report.TIE + " |" not in text and "single seed: no spread to judge" in text
+    assert tables.TIE + " |" not in text and "single seed: no spread to judge" in text
     assert "one seed" not in report.summary_text(results.read_all(str(tmp_path)))
 
 
