@@ -8,7 +8,10 @@ them, and report back. The role comes from three environment variables:
     KERASTUNER_ORACLE_IP    address the chief listens on / workers connect to
     KERASTUNER_ORACLE_PORT  its port
 
-`configure()` sets them from flags and validates them. Plain keras-tuner's
+`configure()` sets them from flags and validates them (`zoo.distributed`);
+`quiet_keras_tuner()` is the span of a distributed search (keras-tuner 1.4.8 prints
+conditional hyperparameters' values on every gRPC call; silenced only
+inside it, see `zoo.keras_tuner_compat`). Plain keras-tuner's
 chief waits for every trial handed out, so a worker that dies mid-trial
 would keep the chief waiting forever (its trial stays in
 `oracle.ongoing_trials` and its id in `oracle.tuner_ids`). `expiring()`
@@ -21,6 +24,7 @@ replaces keras-tuner's chief loop: it expires trials every `poll` seconds,
 shows progress, and returns as soon as the search is over.
 """
 
+import contextlib
 import time
 from typing import Callable, Optional
 
@@ -28,38 +32,19 @@ from keras_tuner import synchronized
 from keras_tuner.engine import trial as trial_module
 
 from zoo import distributed as zoo_distributed
-from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, free_port, role  # noqa: F401 (shared)
+from zoo import keras_tuner_compat
+from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, configure, free_port, role  # noqa: F401 (shared)
 
 Status = trial_module.TrialStatus
 
 
-def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
-              oracle_port: Optional[int] = None) -> str:
-    """`zoo.distributed.configure` (sets and validates the environment), then
-    silences keras-tuner's stray prints of conditional hyperparameters."""
-    chosen = zoo_distributed.configure(tuner_id, oracle_ip, oracle_port)
-    if chosen != "single":
-        quiet_hyperparameter_protos()
-    return chosen
+def quiet_keras_tuner(role: str):
+    """The span of this process's part of a search of `role` (`configure()`'s answer).
 
-
-def quiet_hyperparameter_protos() -> None:
-    """Silences keras-tuner 1.4.8's stray `print` in `Parent.to_proto` (every gRPC call prints values)."""
-    import contextlib
-    import io
-
-    from keras_tuner.src.engine import conditions
-
-    original = conditions.Parent.to_proto
-    if getattr(original, "_quiet", False):
-        return
-
-    def to_proto(self):
-        with contextlib.redirect_stdout(io.StringIO()):
-            return original(self)
-
-    to_proto._quiet = True
-    conditions.Parent.to_proto = to_proto
+    Distributed (chief or worker), keras-tuner's stray prints of conditional
+    hyperparameters are silenced inside it, and only there.
+    """
+    return keras_tuner_compat.quiet_condition_prints() if role != "single" else contextlib.nullcontext()
 
 
 class ExpiringOracleMixin:
@@ -97,14 +82,14 @@ class ExpiringOracleMixin:
                 self._requeues[trial.trial_id] = requeues + 1
                 trial.status = Status.INVALID
                 trial.message = f"Expired: worker {worker} sent no news for {self.trial_timeout:g} s; requeued."
-                self._retry_queue.append(trial.trial_id)
+                keras_tuner_compat.retry_queue(self).append(trial.trial_id)
             else:
                 trial.status = Status.FAILED
                 trial.message = f"Expired: worker {worker} sent no news for {self.trial_timeout:g} s; failed."
                 self.end_order.append(trial.trial_id)
             self.expired.append(trial.trial_id)
             expired.append(trial.trial_id)
-            self._save_trial(trial)
+            keras_tuner_compat.save_trial(self, trial)
         if expired:
             self.save()
         return expired
@@ -112,7 +97,7 @@ class ExpiringOracleMixin:
     def _draining(self, worker) -> bool:
         """All trials are handed out, none waits for retry, but other workers still run some."""
         return bool(
-            self.max_trials and len(self.trials) >= self.max_trials and not self._retry_queue
+            self.max_trials and len(self.trials) >= self.max_trials and not keras_tuner_compat.retry_queue(self)
             and any(other != worker for other in self.ongoing_trials)
         )
 
@@ -133,7 +118,7 @@ class ExpiringOracleMixin:
     @synchronized
     def update_trial(self, trial_id, metrics, step=0):
         trial = self.trials[trial_id]
-        if trial.status != Status.RUNNING and trial_id not in self._retry_queue:
+        if trial.status != Status.RUNNING and trial_id not in keras_tuner_compat.retry_queue(self):
             return trial  # A late report of an expired trial that has finished (or failed) since.
         self._expiry_state()[trial_id] = self.clock()
         return super().update_trial(trial_id, metrics, step=step)
@@ -141,9 +126,10 @@ class ExpiringOracleMixin:
     @synchronized
     def end_trial(self, trial):
         self._expiry_state()
-        if trial.trial_id in self._retry_queue:
+        retry_queue = keras_tuner_compat.retry_queue(self)
+        if trial.trial_id in retry_queue:
             # The expired trial's worker came back before anyone reran it: keep its result.
-            self._retry_queue.remove(trial.trial_id)
+            retry_queue.remove(trial.trial_id)
         elif trial.trial_id in self.expired and not any(
                 t.trial_id == trial.trial_id for t in self.ongoing_trials.values()):
             return None  # A late report of a trial already finished, failed or rerun.

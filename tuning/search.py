@@ -255,7 +255,8 @@ def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     # Names and groups ("all") resolved; bad names fail before anything runs.
     config = dict(config, losses=list(validate_losses(list(config["losses"]))))
     if role != "single":  # The chief hands each trial to one worker: no lock.
-        return _search(config, role)
+        with distributed.quiet_keras_tuner(role):
+            return _search(config, role)
     lock.acquire(config["out"])  # One single-process search per directory (LockedError names the holder).
     try:
         return _search(config, role)

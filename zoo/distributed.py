@@ -195,12 +195,11 @@ def serve(oracle: keras_tuner.Oracle, poll: float = 0.5, on_poll: Optional[Calla
     from concurrent import futures
 
     import grpc
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute import oracle_chief
+
+    from zoo import keras_tuner_compat
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(oracle)
-    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    servicer = keras_tuner_compat.add_oracle_service(oracle, server)
     address = f"{os.environ[ORACLE_IP]}:{os.environ[ORACLE_PORT]}"
     try:
         bound = server.add_insecure_port(address)
@@ -213,7 +212,7 @@ def serve(oracle: keras_tuner.Oracle, poll: float = 0.5, on_poll: Optional[Calla
         while True:
             if on_poll is not None:
                 on_poll()
-            if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
+            if keras_tuner_compat.chief_may_exit(oracle, servicer):
                 break
             time.sleep(poll)
     finally:

@@ -9,9 +9,10 @@ import time
 
 import keras_tuner
 import pytest
-from keras_tuner.src.tuners.randomsearch import RandomSearchOracle
+from keras_tuner.oracles import RandomSearchOracle
 
 from tuning import distributed, search
+from zoo import keras_tuner_compat
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -29,7 +30,7 @@ def _oracle(tmp_path, max_trials=3, timeout=10.0):
         objective=keras_tuner.Objective("val_accuracy", "max"), max_trials=max_trials, seed=1)
     oracle.clock = _Clock()
     oracle.verbose = 0
-    oracle._set_project_dir(str(tmp_path), "p")
+    keras_tuner_compat.set_project_dir(oracle, str(tmp_path), "p")
     hp = keras_tuner.HyperParameters()
     hp.Float("x", 0.0, 1.0)
     oracle.update_space(hp)
@@ -73,7 +74,7 @@ def test_trial_that_keeps_expiring_fails_instead_of_looping(tmp_path):
         if worker == "a":
             assert oracle.create_trial("b").trial_id == trial.trial_id
     assert oracle.trials[trial.trial_id].status == "FAILED"
-    assert not oracle.ongoing_trials and not oracle._retry_queue
+    assert not oracle.ongoing_trials and not keras_tuner_compat.retry_queue(oracle)
 
 
 def test_late_result_of_an_expired_trial_not_yet_rerun_is_kept(tmp_path):
@@ -82,7 +83,7 @@ def test_late_result_of_an_expired_trial_not_yet_rerun_is_kept(tmp_path):
     oracle.clock.now = 11.0
     oracle.expire_stale_trials()
     _finish(oracle, trial, 0.7)
-    assert oracle.trials[trial.trial_id].status == "COMPLETED" and not oracle._retry_queue
+    assert oracle.trials[trial.trial_id].status == "COMPLETED" and not keras_tuner_compat.retry_queue(oracle)
 
 
 def _wait(condition, timeout, what, processes=()):

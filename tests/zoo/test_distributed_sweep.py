@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from zoo import distributed, experiment, report, results
+from zoo import distributed, experiment, keras_tuner_compat, report, results
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT = 240  # Seconds for the whole sweep (typically ~40 s on 2 cores).
@@ -78,7 +78,7 @@ def test_oracle_hands_out_pending_settings_once(tmp_path):
     settings = experiment.grid(_config())
     hp = distributed.search_space(settings, "abc")
     oracle = distributed.SettingsOracle([1, 4], hp)
-    oracle._set_project_dir(str(tmp_path), "sweep")
+    keras_tuner_compat.set_project_dir(oracle, str(tmp_path), "sweep")
     first = oracle.create_trial("w0")
     second = oracle.create_trial("w1")
     assert (first.hyperparameters.get("setting"), second.hyperparameters.get("setting")) == (1, 4)
