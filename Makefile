@@ -2,13 +2,14 @@
 #   make demo   create .venv, install, run the loss comparison on digits
 #   make test   create .venv, install, run the test suite on TensorFlow, then
 #               the loss library's tests again on JAX and on PyTorch
+# make lint checks formatting and lint (ruff); make format applies them.
 # One backend's loss tests alone: make test-jax, make test-torch.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-jax test-torch bench clean
+.PHONY: demo test lint format test-jax test-torch bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,15 @@ $(STAMP): setup.cfg pyproject.toml
 
 demo: $(STAMP)
 	$(PY) -m zoo.compare
+
+# Formatting and lint (ruff, configured in pyproject.toml); CI runs it before the tests.
+lint: $(STAMP)
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
 
 # The loss library's tests on the other backends (tests/conftest.py reads
 # KERAS_BACKEND; zoo and tuning are TensorFlow-only).
