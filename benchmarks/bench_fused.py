@@ -55,8 +55,10 @@ def _fused_mode(groups, settings, data, spec, options):
     from zoo import fused
 
     first = data[settings[0]]
-    trainers = [fused.FusedTrainer(group, FLAGS.model, options, first.input_shape, first.num_classes,
-                                   len(first.y_train), spec) for group in groups]
+    trainers = [
+        fused.FusedTrainer(group, FLAGS.model, options, first.input_shape, first.num_classes, len(first.y_train), spec)
+        for group in groups
+    ]
     finals = {}
     for setting in settings:
         d = data[setting]
@@ -70,13 +72,20 @@ def _fused_mode(groups, settings, data, spec, options):
 def _vectorized_mode(losses, settings, data, spec, options, timings):
     from zoo import vectorized
 
-    variants = [vectorized.Variant(s[0], data[s].x_train, data[s].y_train,
-                                   {"val": (data[s].x_val, data[s].y_val), "test": (data[s].x_test, data[s].y_test)})
-                for s in settings]
+    variants = [
+        vectorized.Variant(
+            s[0],
+            data[s].x_train,
+            data[s].y_train,
+            {"val": (data[s].x_val, data[s].y_val), "test": (data[s].x_test, data[s].y_test)},
+        )
+        for s in settings
+    ]
     members = [(loss, i) for loss in losses for i in range(len(settings))]
     first = data[settings[0]]
-    trainer = vectorized.VectorizedTrainer(members, variants, FLAGS.model, options, first.input_shape,
-                                           first.num_classes, spec)
+    trainer = vectorized.VectorizedTrainer(
+        members, variants, FLAGS.model, options, first.input_shape, first.num_classes, spec
+    )
     start = time.perf_counter()
     histories = trainer.run(on_epoch=lambda epoch: timings.setdefault("first_epoch", time.perf_counter() - start))
     return {(settings[i], loss): h["test_accuracy"][-1] for (loss, i), h in zip(members, histories)}
@@ -95,16 +104,30 @@ def _keras_fit(runs, data):
         model = zoo.build(FLAGS.model, depth=FLAGS.depth, input_shape=d.input_shape, num_classes=d.num_classes)
         model.compile(optimizer="adam", loss=keras_losses.for_logits(loss), metrics=["accuracy"])
         per_epoch_test = keras.callbacks.LambdaCallback(
-            on_epoch_end=lambda epoch, logs: model.evaluate(d.x_test, d.y_test, batch_size=512, verbose=0))
-        model.fit(d.x_train, d.y_train, epochs=FLAGS.epochs, batch_size=FLAGS.batch_size,
-                  validation_data=(d.x_val, d.y_val), callbacks=[per_epoch_test], verbose=0)
+            on_epoch_end=lambda epoch, logs, model=model, d=d: model.evaluate(
+                d.x_test, d.y_test, batch_size=512, verbose=0
+            )
+        )
+        model.fit(
+            d.x_train,
+            d.y_train,
+            epochs=FLAGS.epochs,
+            batch_size=FLAGS.batch_size,
+            validation_data=(d.x_val, d.y_val),
+            callbacks=[per_epoch_test],
+            verbose=0,
+        )
 
 
 def _demo_seconds():
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "zoo.compare", f"--out={out}", "--noprogress"], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "zoo.compare", f"--out={out}", "--noprogress"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - start
 
 
@@ -135,20 +158,26 @@ def main(argv):
         start = time.perf_counter()
         finals[mode] = run()
         seconds[mode] = time.perf_counter() - start
-    sample = [(s, loss) for s in settings for loss in losses][:: max(1, runs // FLAGS.fit_sample)][:FLAGS.fit_sample]
+    sample = [(s, loss) for s in settings for loss in losses][:: max(1, runs // FLAGS.fit_sample)][: FLAGS.fit_sample]
     start = time.perf_counter()
     _keras_fit(sample, data)
     seconds["keras_fit"] = (time.perf_counter() - start) * runs / len(sample)
 
-    print(f"{FLAGS.dataset}, {FLAGS.model} depth {FLAGS.depth}, {len(losses)} losses x {len(settings)} settings "
-          f"(seeds {FLAGS.seeds}; label noise {FLAGS.label_noise}), {FLAGS.epochs} epochs of batch {FLAGS.batch_size}")
+    print(
+        f"{FLAGS.dataset}, {FLAGS.model} depth {FLAGS.depth}, {len(losses)} losses x {len(settings)} settings "
+        f"(seeds {FLAGS.seeds}; label noise {FLAGS.label_noise}), {FLAGS.epochs} epochs of batch {FLAGS.batch_size}"
+    )
     print(f"{'mode':<12}{'runs':>6}{'seconds':>10}{'s/run':>8}{'vs vectorized':>15}")
     for mode in ("vectorized", "fused", "separate", "keras_fit"):
         note = f"  (extrapolated from {len(sample)} runs)" if mode == "keras_fit" else ""
-        print(f"{mode:<12}{runs:>6}{seconds[mode]:>10.1f}{seconds[mode] / runs:>8.3f}"
-              f"{seconds[mode] / seconds['vectorized']:>14.2f}x{note}")
-    print(f"vectorized: first epoch (trace included) {timings['first_epoch']:.1f} s, the other "
-          f"{FLAGS.epochs - 1} epochs {seconds['vectorized'] - timings['first_epoch']:.1f} s")
+        print(
+            f"{mode:<12}{runs:>6}{seconds[mode]:>10.1f}{seconds[mode] / runs:>8.3f}"
+            f"{seconds[mode] / seconds['vectorized']:>14.2f}x{note}"
+        )
+    print(
+        f"vectorized: first epoch (trace included) {timings['first_epoch']:.1f} s, the other "
+        f"{FLAGS.epochs - 1} epochs {seconds['vectorized'] - timings['first_epoch']:.1f} s"
+    )
     gap = max(abs(finals["vectorized"][key] - finals["separate"][key]) for key in finals["separate"])
     print(f"max |vectorized - separate| final test accuracy over {runs} runs: {gap:.4f}")
     if FLAGS.demo:

@@ -51,8 +51,12 @@ FLAGS = flags.FLAGS
 flags.DEFINE_integer("rounds", 9, "Interleaved timing rounds per measurement.")
 flags.DEFINE_integer("batch", 4096, "Batch size of the loss-only measurement.")
 flags.DEFINE_integer("classes", 1000, "Classes of the loss-only measurement.")
-flags.DEFINE_enum("backend", os.environ.get("KERAS_BACKEND", "tensorflow"), BACKENDS,
-                  "Keras backend to measure on (default: $KERAS_BACKEND, else tensorflow).")
+flags.DEFINE_enum(
+    "backend",
+    os.environ.get("KERAS_BACKEND", "tensorflow"),
+    BACKENDS,
+    "Keras backend to measure on (default: $KERAS_BACKEND, else tensorflow).",
+)
 
 BASELINE = "keras CategoricalCrossentropy"
 BACKEND = keras.backend.backend()
@@ -80,6 +84,7 @@ def mlp(x):
 
 
 # --- TensorFlow: tf.function, XLA on or off. ---
+
 
 def tensorflow_loss_only_step(loss, y, logits, compiled):
     import tensorflow as tf
@@ -114,6 +119,7 @@ def tensorflow_train_step(loss, x, y):
 
 # --- JAX: eager or jax.jit; training as Keras's JAX trainer does it (stateless, jitted). ---
 
+
 def jax_loss_only_step(loss, y, logits, compiled):
     import jax
 
@@ -142,9 +148,11 @@ def jax_train_step(loss, x, y):
         trainable, optimizer_variables = optimizer.stateless_apply(optimizer_variables, grads, trainable)
         return value, (trainable, non_trainable, optimizer_variables)
 
-    state = [[v.value for v in model.trainable_variables],
-             [v.value for v in model.non_trainable_variables],
-             [v.value for v in optimizer.variables]]
+    state = [
+        [v.value for v in model.trainable_variables],
+        [v.value for v in model.non_trainable_variables],
+        [v.value for v in optimizer.variables],
+    ]
 
     def run():
         nonlocal state
@@ -156,6 +164,7 @@ def jax_train_step(loss, x, y):
 
 
 # --- PyTorch: eager, as Keras's torch trainer runs by default. ---
+
 
 def torch_loss_only_step(loss, y, logits, compiled):
     import torch
@@ -190,16 +199,18 @@ def torch_train_step(loss, x, y):
     return step
 
 
-LOSS_ONLY_STEP = {"tensorflow": tensorflow_loss_only_step, "jax": jax_loss_only_step,
-                  "torch": torch_loss_only_step}[BACKEND]
-TRAIN_STEP = {"tensorflow": tensorflow_train_step, "jax": jax_train_step,
-              "torch": torch_train_step}[BACKEND]
+LOSS_ONLY_STEP = {"tensorflow": tensorflow_loss_only_step, "jax": jax_loss_only_step, "torch": torch_loss_only_step}[
+    BACKEND
+]
+TRAIN_STEP = {"tensorflow": tensorflow_train_step, "jax": jax_train_step, "torch": torch_train_step}[BACKEND]
 
 
 def main(_):
     if FLAGS.backend != BACKEND:
-        raise app.UsageError(f"--backend={FLAGS.backend} but Keras runs on {BACKEND} "
-                             "(KERAS_BACKEND or ~/.keras/keras.json); pass --backend first-hand.")
+        raise app.UsageError(
+            f"--backend={FLAGS.backend} but Keras runs on {BACKEND} "
+            "(KERAS_BACKEND or ~/.keras/keras.json); pass --backend first-hand."
+        )
     if BACKEND == "tensorflow":
         import tensorflow as tf
 

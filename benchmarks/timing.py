@@ -28,8 +28,7 @@ def medians_and_ratios(samples, baseline):
     divided by the baseline's time in the same round (drift cancels)."""
     medians = {name: statistics.median(times) for name, times in samples.items()}
     ratios = {
-        name: statistics.median(t / b for t, b in zip(times, samples[baseline]))
-        for name, times in samples.items()
+        name: statistics.median(t / b for t, b in zip(times, samples[baseline])) for name, times in samples.items()
     }
     return medians, ratios
 

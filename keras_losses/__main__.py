@@ -20,8 +20,10 @@ def _defaults(defaults):
 
 
 def _tuned(tunable):
-    ranges = [f"{arg} ∈ [{r['low']:g}, {r['high']:g}]" + (" (log)" if r["sampling"] == "log" else "")
-              for arg, r in tunable.items()]
+    ranges = [
+        f"{arg} ∈ [{r['low']:g}, {r['high']:g}]" + (" (log)" if r["sampling"] == "log" else "")
+        for arg, r in tunable.items()
+    ]
     return ", ".join(ranges) or "—"
 
 
@@ -30,8 +32,16 @@ def table_rows():
     rows = []
     for name in registry.all_names():
         info = registry.describe(name)
-        cells = (f"`{name}`", f"`{info['class'].removeprefix('keras_losses.')}`", info["formula"],
-                 info["acts_on"], info["range"], _defaults(info["defaults"]), _tuned(info["tunable"]), info["paper"])
+        cells = (
+            f"`{name}`",
+            f"`{info['class'].removeprefix('keras_losses.')}`",
+            info["formula"],
+            info["acts_on"],
+            info["range"],
+            _defaults(info["defaults"]),
+            _tuned(info["tunable"]),
+            info["paper"],
+        )
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return rows
 

@@ -30,18 +30,13 @@ def _rank(x):
 def _is_sparse(y_true, y_pred):
     if _rank(y_true) == _rank(y_pred) - 1:
         return True
-    return (
-        _rank(y_true) == _rank(y_pred)
-        and y_true.shape[-1] == 1
-        and y_pred.shape[-1] not in (1, None)
-    )
+    return _rank(y_true) == _rank(y_pred) and y_true.shape[-1] == 1 and y_pred.shape[-1] not in (1, None)
 
 
 def _check_one_hot_shape(y_true, y_pred):
     """Raise ValueError naming both shapes when they cannot match."""
     mismatch = _rank(y_true) != _rank(y_pred) or any(
-        a is not None and b is not None and a != b
-        for a, b in zip(y_true.shape, y_pred.shape)
+        a is not None and b is not None and a != b for a, b in zip(y_true.shape, y_pred.shape)
     )
     if mismatch:
         raise ValueError(
@@ -108,10 +103,7 @@ def targets_and_outputs(y_true, y_pred):
     y_pred = ops.cast(ops.convert_to_tensor(y_pred), FLOAT)
     y_true = ops.convert_to_tensor(y_true)
     if _rank(y_pred) < 1:
-        raise ValueError(
-            "keras_losses: y_pred must have a class axis, got shape "
-            f"{tuple(y_pred.shape)}."
-        )
+        raise ValueError(f"keras_losses: y_pred must have a class axis, got shape {tuple(y_pred.shape)}.")
     if _is_sparse(y_true, y_pred):
         num_classes = y_pred.shape[-1]
         if num_classes is None:
@@ -141,8 +133,7 @@ def apply_class_weights(per_example, y, class_weights):
     num_classes = y.shape[-1]
     if num_classes is not None and len(class_weights) != num_classes:
         raise ValueError(
-            f"keras_losses: class_weights has {len(class_weights)} entries but "
-            f"y_pred has {num_classes} classes."
+            f"keras_losses: class_weights has {len(class_weights)} entries but y_pred has {num_classes} classes."
         )
     weights = ops.convert_to_tensor(class_weights, dtype=FLOAT)
     return per_example * ops.sum(y * weights, axis=-1)

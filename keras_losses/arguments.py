@@ -47,13 +47,9 @@ def _class_weights(name, value):
     try:
         weights = [float(w) for w in list(value)]
     except (TypeError, ValueError):
-        raise ValueError(
-            f"keras_losses: `{name}` must be a sequence of K numbers, got {value!r}."
-        ) from None
+        raise ValueError(f"keras_losses: `{name}` must be a sequence of K numbers, got {value!r}.") from None
     if not weights or min(weights) < 0:
-        raise ValueError(
-            f"keras_losses: `{name}` must be non-empty and >= 0, got {weights}."
-        )
+        raise ValueError(f"keras_losses: `{name}` must be non-empty and >= 0, got {weights}.")
     return weights
 
 

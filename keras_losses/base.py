@@ -24,7 +24,7 @@ import dataclasses
 import inspect
 import re
 import textwrap
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 import keras
 
@@ -42,9 +42,9 @@ SIGMOID = "sigmoid probabilities"
 SHARED_ARGUMENTS = {
     "from_logits": "whether `y_pred` holds logits (`True`) or probabilities (`False`, the default).",
     "class_weights": "optional sequence of K non-negative numbers; each example's loss is scaled by "
-                     "the weight of its class, `Σ_k w_k·y_k`.",
-    "reduction": "how per-example values are reduced: `\"sum_over_batch_size\"` (the default, the "
-                 "batch mean), `\"sum\"`, `\"mean\"`, `\"mean_with_sample_weight\"` or `None`.",
+    "the weight of its class, `Σ_k w_k·y_k`.",
+    "reduction": 'how per-example values are reduced: `"sum_over_batch_size"` (the default, the '
+    'batch mean), `"sum"`, `"mean"`, `"mean_with_sample_weight"` or `None`.',
     "name": "the loss's name in logs (default: its canonical name).",
     "dtype": "the dtype the loss computes in (default float32, whatever the model's policy).",
 }
@@ -106,7 +106,7 @@ class ClassificationLoss(keras.losses.Loss):
 
     function = None
     canonical_name = None
-    info: Optional[LossInfo] = None
+    info: LossInfo | None = None
 
     def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         accepted = function_parameters(self.function)
@@ -156,8 +156,10 @@ def _with_explicit_init(cls):
 
     def __init__(self, *args, **kwargs):
         if len(args) > len(signature.parameters) - 1:
-            raise TypeError(f"{type(self).__name__} takes at most {len(signature.parameters) - 1} "
-                            f"positional arguments, got {len(args)}.")
+            raise TypeError(
+                f"{type(self).__name__} takes at most {len(signature.parameters) - 1} "
+                f"positional arguments, got {len(args)}."
+            )
         named = dict(zip(list(signature.parameters)[1:], args))
         repeated = sorted(set(named) & set(kwargs))
         if repeated:
@@ -188,8 +190,9 @@ def _split_args_section(body):
 
 
 def _shared_entry(argument):
-    return textwrap.wrap(f"{argument}: {SHARED_ARGUMENTS[argument]}", 100,
-                         initial_indent="    ", subsequent_indent="        ")
+    return textwrap.wrap(
+        f"{argument}: {SHARED_ARGUMENTS[argument]}", 100, initial_indent="    ", subsequent_indent="        "
+    )
 
 
 def _complete_docstring(cls, info):
@@ -209,8 +212,10 @@ def _complete_docstring(cls, info):
     if missing or stray:
         raise TypeError(f"{cls.__name__}'s `Args:` section: undocumented {missing}, not arguments {stray}.")
     args = [line for arg in arguments for line in (own.get(arg) or _shared_entry(arg))]
-    facts = (f"Formula (per example): `loss = {info.formula}`\n"
-             f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper}.")
+    facts = (
+        f"Formula (per example): `loss = {info.formula}`\n"
+        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper}."
+    )
     parts = [summary, facts, before.strip("\n"), "Args:\n" + "\n".join(args), after.strip("\n")]
     cls.__doc__ = "\n\n".join(part for part in parts if part) + "\n"
 
@@ -234,13 +239,21 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
         canonical: `False` for a class kept only so that old saved models load;
             it is serializable but not among `names()`.
     """
+
     def decorate(cls):
         defaults = function_parameters(cls.function)
         unknown = sorted(set(tunable or {}) - set(defaults))
         if unknown:
             raise TypeError(f"{cls.__name__}: tunable argument(s) {', '.join(unknown)} not in its function.")
-        info = LossInfo(name=name, cls=cls, formula=formula, acts_on=acts_on, value_range=value_range,
-                        paper=paper, tunable=dict(tunable or {}))
+        info = LossInfo(
+            name=name,
+            cls=cls,
+            formula=formula,
+            acts_on=acts_on,
+            value_range=value_range,
+            paper=paper,
+            tunable=dict(tunable or {}),
+        )
         cls.canonical_name = name
         cls.info = info
         _with_explicit_init(cls)

@@ -64,7 +64,9 @@ def install(classes_by_name):
     if not is_tested_keras():
         warnings.warn(
             f"keras_losses {_own_version()} is tested with Keras {_tested_range()}; Keras {keras.__version__} "
-            "is installed: string names are verified at import, the rest is untested.", stacklevel=3)
+            "is installed: string names are verified at import, the rest is untested.",
+            stacklevel=3,
+        )
     table = _string_table()
     for name, cls in classes_by_name.items():
         existing = table.get(name)

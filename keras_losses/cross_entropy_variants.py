@@ -40,8 +40,14 @@ def poly1(y_true, y_pred, from_logits=False, epsilon=1.0):
     return cross_entropy(y, log_p) + epsilon * (1.0 - ops.sum(y * p, axis=-1))
 
 
-@register("focal", formula="−Σ y·(1 − p)^γ·log p", acts_on=SOFTMAX, value_range="[0, ∞)",
-          paper="Lin et al. (2017)", tunable={"gamma": Tunable(0.0, 5.0)})
+@register(
+    "focal",
+    formula="−Σ y·(1 − p)^γ·log p",
+    acts_on=SOFTMAX,
+    value_range="[0, ∞)",
+    paper="Lin et al. (2017)",
+    tunable={"gamma": Tunable(0.0, 5.0)},
+)
 class Focal(ClassificationLoss):
     """Softmax focal loss: log loss that down-weights easy examples.
 
@@ -60,8 +66,14 @@ class Focal(ClassificationLoss):
     function = staticmethod(focal)
 
 
-@register("poly1", formula="−Σ y·log p + ε·(1 − p_t)", acts_on=SOFTMAX, value_range="[0, ∞) for ε ≥ −1",
-          paper="Leng et al. (2022)", tunable={"epsilon": Tunable(-1.0, 3.0)})
+@register(
+    "poly1",
+    formula="−Σ y·log p + ε·(1 − p_t)",
+    acts_on=SOFTMAX,
+    value_range="[0, ∞) for ε ≥ −1",
+    paper="Leng et al. (2022)",
+    tunable={"epsilon": Tunable(-1.0, 3.0)},
+)
 class Poly1(ClassificationLoss):
     """Poly-1 loss (PolyLoss): log loss plus ε times the first polynomial term.
 

@@ -104,8 +104,7 @@ class Expectation(ClassificationLoss):
     function = staticmethod(expectation)
 
 
-@register("regularized_expectation", formula="Σ (y − p)²", acts_on=SOFTMAX, value_range="[0, 2]",
-          paper=JANOCHA)
+@register("regularized_expectation", formula="Σ (y − p)²", acts_on=SOFTMAX, value_range="[0, 2]", paper=JANOCHA)
 class RegularizedExpectation(ClassificationLoss):
     """Regularised expectation loss: squared L2 distance on probabilities.
 

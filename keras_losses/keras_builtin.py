@@ -29,10 +29,7 @@ def _check_keras_loss(loss, from_logits):
             f"losses supported here: {', '.join(KERAS_CLASSIFICATION_LOSSES)}."
         )
     if from_logits and KERAS_CLASSIFICATION_LOSSES[loss][0] == RAW:
-        raise ValueError(
-            f"keras_losses: {loss!r} acts on the raw outputs and takes no "
-            "from_logits argument."
-        )
+        raise ValueError(f"keras_losses: {loss!r} acts on the raw outputs and takes no from_logits argument.")
 
 
 def keras_loss(y_true, y_pred, loss="categorical_crossentropy", from_logits=False):

@@ -31,8 +31,14 @@ def squared_log(y_true, y_pred, from_logits=False):
     return ops.sum(ops.square(y * log_p), axis=-1)
 
 
-@register("log_loss", formula="−Σ y·log p", acts_on=SOFTMAX, value_range="[0, ∞)",
-          paper=JANOCHA, tunable={"label_smoothing": Tunable(0.0, 0.3)})
+@register(
+    "log_loss",
+    formula="−Σ y·log p",
+    acts_on=SOFTMAX,
+    value_range="[0, ∞)",
+    paper=JANOCHA,
+    tunable={"label_smoothing": Tunable(0.0, 0.3)},
+)
 class LogLoss(ClassificationLoss):
     """Log loss (categorical cross-entropy), the habitual default.
 

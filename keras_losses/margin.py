@@ -50,8 +50,7 @@ class OvrHinge(ClassificationLoss):
     function = staticmethod(ovr_hinge)
 
 
-@register("ovr_squared_hinge", formula="Σ max(0, ½ − ŷ·o)²", acts_on=RAW, value_range="[0, ∞)",
-          paper=JANOCHA)
+@register("ovr_squared_hinge", formula="Σ max(0, ½ − ŷ·o)²", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
 class OvrSquaredHinge(ClassificationLoss):
     """One-vs-rest squared hinge loss with margin ½ on raw outputs.
 
@@ -69,8 +68,7 @@ class OvrSquaredHinge(ClassificationLoss):
     function = staticmethod(ovr_squared_hinge)
 
 
-@register("ovr_cubed_hinge", formula="Σ max(0, ½ − ŷ·o)³", acts_on=RAW, value_range="[0, ∞)",
-          paper=JANOCHA)
+@register("ovr_cubed_hinge", formula="Σ max(0, ½ − ŷ·o)³", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
 class OvrCubedHinge(ClassificationLoss):
     """One-vs-rest cubed hinge loss with margin ½ on raw outputs.
 

@@ -40,8 +40,14 @@ def nce_rce(y_true, y_pred, from_logits=False, alpha=1.0, beta=1.0):
     return alpha * normalized + beta * _reverse_cross_entropy(y, p)
 
 
-@register("gce", formula="(1 − p_t^q) / q", acts_on=SOFTMAX, value_range="[0, 1/q]",
-          paper="Zhang & Sabuncu (2018)", tunable={"q": Tunable(0.1, 1.0)})
+@register(
+    "gce",
+    formula="(1 − p_t^q) / q",
+    acts_on=SOFTMAX,
+    value_range="[0, 1/q]",
+    paper="Zhang & Sabuncu (2018)",
+    tunable={"q": Tunable(0.1, 1.0)},
+)
 class GeneralizedCrossEntropy(ClassificationLoss):
     """Generalised cross-entropy: between log loss and the expectation loss.
 
@@ -64,9 +70,14 @@ class GeneralizedCrossEntropy(ClassificationLoss):
     function = staticmethod(gce)
 
 
-@register("sce", formula="α·(−Σ y·log p) + β·(−Σ p·log clip(y, 1e−4, 1))", acts_on=SOFTMAX,
-          value_range="[0, ∞)", paper="Wang et al. (2019)",
-          tunable={"alpha": Tunable(0.01, 1.0, "log"), "beta": Tunable(0.1, 2.0, "log")})
+@register(
+    "sce",
+    formula="α·(−Σ y·log p) + β·(−Σ p·log clip(y, 1e−4, 1))",
+    acts_on=SOFTMAX,
+    value_range="[0, ∞)",
+    paper="Wang et al. (2019)",
+    tunable={"alpha": Tunable(0.01, 1.0, "log"), "beta": Tunable(0.1, 2.0, "log")},
+)
 class SymmetricCrossEntropy(ClassificationLoss):
     """Symmetric cross-entropy: log loss plus the reverse cross-entropy (RCE).
 
@@ -89,9 +100,14 @@ class SymmetricCrossEntropy(ClassificationLoss):
     function = staticmethod(sce)
 
 
-@register("nce_rce", formula="α·(−log p_t)/Σ_j(−log p_j) + β·(−Σ p·log clip(y, 1e−4, 1))", acts_on=SOFTMAX,
-          value_range="[0, α + 9.22·β]", paper="Ma et al. (2020)",
-          tunable={"alpha": Tunable(0.1, 10.0, "log"), "beta": Tunable(0.1, 10.0, "log")})
+@register(
+    "nce_rce",
+    formula="α·(−log p_t)/Σ_j(−log p_j) + β·(−Σ p·log clip(y, 1e−4, 1))",
+    acts_on=SOFTMAX,
+    value_range="[0, α + 9.22·β]",
+    paper="Ma et al. (2020)",
+    tunable={"alpha": Tunable(0.1, 10.0, "log"), "beta": Tunable(0.1, 10.0, "log")},
+)
 class NCEPlusRCE(ClassificationLoss):
     """Active–passive loss NCE + RCE: normalised cross-entropy plus reverse cross-entropy.
 

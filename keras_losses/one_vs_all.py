@@ -48,9 +48,7 @@ def in_negative_class_weights(y, s, beta):
     return masked_softmax(beta * mean_scores, negative, axis=0), inverse_counts
 
 
-def logistic_inr(
-    y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None
-):
+def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None):
     """Per-example values of the batch-level `LogisticINR` (formula there)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
@@ -81,8 +79,7 @@ def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class
     return apply_class_weights(per_example, y, class_weights)
 
 
-@register("logistic", formula="−log s_t − Σ_{k≠t} log(1 − s_k)", acts_on=SIGMOID, value_range="[0, ∞)",
-          paper=LI)
+@register("logistic", formula="−log s_t − Σ_{k≠t} log(1 − s_k)", acts_on=SIGMOID, value_range="[0, ∞)", paper=LI)
 class Logistic(ClassificationLoss):
     """One-vs-all logistic loss (LGL): K independent sigmoid classifiers.
 
@@ -104,8 +101,11 @@ class Logistic(ClassificationLoss):
 @register(
     "logistic_inr",
     formula="batch-level L⁺ + L⁻: per example (B/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)], "
-            "w_{·,k} = softmax over present classes c ≠ k of β·mean_{i∈B_c} s_{i,k}",
-    acts_on=SIGMOID, value_range="[0, ∞)", paper=LI, tunable={"beta": Tunable(0.0, 5.0)},
+    "w_{·,k} = softmax over present classes c ≠ k of β·mean_{i∈B_c} s_{i,k}",
+    acts_on=SIGMOID,
+    value_range="[0, ∞)",
+    paper=LI,
+    tunable={"beta": Tunable(0.0, 5.0)},
 )
 class LogisticINR(ClassificationLoss):
     """Logistic loss with in-negative-class reweighting (LGL-INR), batch-level.
@@ -165,7 +165,10 @@ class LogisticINR(ClassificationLoss):
 @register(
     "per_example_logistic_inr",
     formula="−log s_t − Σ_{k≠t} w_k·log(1 − s_k), w_k = (1 − s_k)^(−γ) / Σ_{j≠t} (1 − s_j)^(−γ)",
-    acts_on=SIGMOID, value_range="[0, ∞)", paper="keras_losses 0.1.0's reading of Li et al.", canonical=False,
+    acts_on=SIGMOID,
+    value_range="[0, ∞)",
+    paper="keras_losses 0.1.0's reading of Li et al.",
+    canonical=False,
 )
 class PerExampleLogisticINR(ClassificationLoss):
     """keras_losses 0.1.0's per-example reading of LGL-INR (not the paper's loss).

@@ -15,8 +15,15 @@ from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLo
 
 # The modules that define losses, in the order of `names()` (LOSSES.md's);
 # within a module, the order of definition.
-LOSS_MODULES = ("distance", "margin", "likelihood", "similarity", "one_vs_all", "cross_entropy_variants",
-                "noise_robust")
+LOSS_MODULES = (
+    "distance",
+    "margin",
+    "likelihood",
+    "similarity",
+    "one_vs_all",
+    "cross_entropy_variants",
+    "noise_robust",
+)
 
 
 def _catalog_in_order():

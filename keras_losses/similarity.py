@@ -37,8 +37,7 @@ def cauchy_schwarz(y_true, y_pred, from_logits=False):
     return log_norm_p + log_norm_y - log_overlap
 
 
-@register("tanimoto", formula="−Σ p·y / (Σ p² + Σ y² − Σ p·y)", acts_on=SOFTMAX, value_range="[−1, 0]",
-          paper=JANOCHA)
+@register("tanimoto", formula="−Σ p·y / (Σ p² + Σ y² − Σ p·y)", acts_on=SOFTMAX, value_range="[−1, 0]", paper=JANOCHA)
 class Tanimoto(ClassificationLoss):
     """Negative Tanimoto coefficient between target and probabilities.
 
@@ -56,8 +55,7 @@ class Tanimoto(ClassificationLoss):
     function = staticmethod(tanimoto)
 
 
-@register("cauchy_schwarz", formula="−log( Σ p·y / (‖p‖₂·‖y‖₂) )", acts_on=SOFTMAX, value_range="[0, ∞)",
-          paper=JANOCHA)
+@register("cauchy_schwarz", formula="−log( Σ p·y / (‖p‖₂·‖y‖₂) )", acts_on=SOFTMAX, value_range="[0, ∞)", paper=JANOCHA)
 class CauchySchwarz(ClassificationLoss):
     """Cauchy–Schwarz divergence between target and probabilities (the paper's "D_CS").
 

@@ -36,8 +36,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         marker = item.get_closest_marker("backends")
         if marker is not None and BACKEND not in marker.args:
-            item.add_marker(pytest.mark.skip(
-                reason=f"needs the {' or '.join(marker.args)} backend; running on {BACKEND}"))
+            item.add_marker(
+                pytest.mark.skip(reason=f"needs the {' or '.join(marker.args)} backend; running on {BACKEND}")
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -41,17 +41,25 @@ def test_extras():
     assert "keras-losses[jax,torch]" in _requirements(extras["test"])
 
 
-@pytest.mark.parametrize("package, blocked, missing", [
-    ("zoo", ["tensorflow"], "tensorflow"),
-    ("zoo", ["sklearn", "matplotlib"], "sklearn, matplotlib"),
-    ("tuning", ["keras_tuner"], "keras_tuner"),
-    ("tuning", ["tensorflow"], "tensorflow"),
-])
+@pytest.mark.parametrize(
+    "package, blocked, missing",
+    [
+        ("zoo", ["tensorflow"], "tensorflow"),
+        ("zoo", ["sklearn", "matplotlib"], "sklearn, matplotlib"),
+        ("tuning", ["keras_tuner"], "keras_tuner"),
+        ("tuning", ["tensorflow"], "tensorflow"),
+    ],
+)
 def test_import_without_the_extra_names_it_in_one_line(package, blocked, missing):
-    script = (f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
-              f"try:\n    import {package}\nexcept ImportError as error:\n"
-              "    print(repr(str(error)), sorted(m for m in ('keras', 'tensorflow') if sys.modules.get(m) is not None))\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            cwd=REPO, timeout=120, check=True)
-    assert result.stdout.strip() == repr(
-        f"{package} needs {missing}, not installed: pip install keras-losses[{package}]") + " []"
+    script = (
+        f"import sys\nfor name in {blocked!r}:\n    sys.modules[name] = None\n"
+        f"try:\n    import {package}\nexcept ImportError as error:\n"
+        "    print(repr(str(error)), sorted(m for m in ('keras', 'tensorflow') if sys.modules.get(m) is not None))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120, check=True
+    )
+    assert (
+        result.stdout.strip()
+        == repr(f"{package} needs {missing}, not installed: pip install keras-losses[{package}]") + " []"
+    )

@@ -48,7 +48,9 @@ CHANGED_ON_PURPOSE = {
     ("keras_losses_0.1.0", "logistic_inr"): ("keras_losses>PerExampleLogisticINR", None),
     # Compiled by name: the name resolves to today's logistic_inr.
     ("keras_losses_0.1.0", "logistic_inr.by_name"): (
-        "keras_losses>LogisticINR", ("from_logits", "class_weights", "reduction")),
+        "keras_losses>LogisticINR",
+        ("from_logits", "class_weights", "reduction"),
+    ),
 }
 
 CASES = [(d, stem) for d in VERSION_DIRS for stem in sorted(_manifest(d)["fixtures"])]
@@ -56,15 +58,17 @@ CASES = [(d, stem) for d in VERSION_DIRS for stem in sorted(_manifest(d)["fixtur
 
 def test_fixtures_exist_and_are_small():
     assert VERSION_DIRS, "no tests/fixtures/keras_losses_<version> directory"
-    total = sum(os.path.getsize(os.path.join(root, f))
-                for root, _, files in os.walk(FIXTURES) for f in files)
+    total = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(FIXTURES) for f in files)
     assert total < 1024 * 1024, f"fixtures take {total} bytes; keep them under 1 MB"
 
 
 def test_every_current_loss_has_a_fixture():
     """A new loss gets fixtures in the release that adds it (aliases count for renames)."""
-    saved = {keras_losses.registry.ALIASES.get(record["loss"], record["loss"])
-             for d in VERSION_DIRS for record in _manifest(d)["fixtures"].values()}
+    saved = {
+        keras_losses.registry.ALIASES.get(record["loss"], record["loss"])
+        for d in VERSION_DIRS
+        for record in _manifest(d)["fixtures"].values()
+    }
     assert set(keras_losses.all_names()) - saved == set()
 
 
@@ -84,8 +88,7 @@ def test_fixture_loads_with_predictions_and_loss_intact(version_dir, stem):
         loss = keras.losses.get(model.loss)
     else:
         loss = model.loss
-    registered_name, kept_keys = CHANGED_ON_PURPOSE.get(
-        (version_dir, stem), (record["registered_name"], None))
+    registered_name, kept_keys = CHANGED_ON_PURPOSE.get((version_dir, stem), (record["registered_name"], None))
     assert type(loss) is keras.saving.get_registered_object(registered_name)
     saved = {key: record["config"][key] for key in kept_keys or record["config"]}
     config = loss.get_config()

@@ -27,8 +27,12 @@ except ImportError as error:
 zoo.require("tuning", ("keras_tuner",))
 
 __all__ = ["LOSS_PARAMETERS", "LossHyperModel", "ObjectiveError", "validate_losses"]
-_HOME = {"LOSS_PARAMETERS": "hypermodel", "LossHyperModel": "hypermodel", "validate_losses": "hypermodel",
-         "ObjectiveError": "objective"}
+_HOME = {
+    "LOSS_PARAMETERS": "hypermodel",
+    "LossHyperModel": "hypermodel",
+    "validate_losses": "hypermodel",
+    "ObjectiveError": "objective",
+}
 
 
 def __getattr__(name):

@@ -26,7 +26,7 @@ shows progress, and returns as soon as the search is over.
 
 import contextlib
 import time
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from keras_tuner import synchronized
 from keras_tuner.engine import trial as trial_module
@@ -38,13 +38,13 @@ from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, configure, free_po
 Status = trial_module.TrialStatus
 
 
-def quiet_keras_tuner(role: str):
-    """The span of this process's part of a search of `role` (`configure()`'s answer).
+def quiet_keras_tuner(process_role: str):
+    """The span of this process's part of a search as `process_role` (`configure()`'s answer).
 
     Distributed (chief or worker), keras-tuner's stray prints of conditional
     hyperparameters are silenced inside it, and only there.
     """
-    return keras_tuner_compat.quiet_condition_prints() if role != "single" else contextlib.nullcontext()
+    return keras_tuner_compat.quiet_condition_prints() if process_role != "single" else contextlib.nullcontext()
 
 
 class ExpiringOracleMixin:
@@ -55,7 +55,7 @@ class ExpiringOracleMixin:
     after construction (`expiring()` gives defaults).
     """
 
-    trial_timeout: Optional[float] = None
+    trial_timeout: float | None = None
     max_requeues: int = 1
     idle_wait: float = 0.5
     clock: Callable[[], float] = time.monotonic
@@ -97,7 +97,9 @@ class ExpiringOracleMixin:
     def _draining(self, worker) -> bool:
         """All trials are handed out, none waits for retry, but other workers still run some."""
         return bool(
-            self.max_trials and len(self.trials) >= self.max_trials and not keras_tuner_compat.retry_queue(self)
+            self.max_trials
+            and len(self.trials) >= self.max_trials
+            and not keras_tuner_compat.retry_queue(self)
             and any(other != worker for other in self.ongoing_trials)
         )
 
@@ -131,19 +133,26 @@ class ExpiringOracleMixin:
             # The expired trial's worker came back before anyone reran it: keep its result.
             retry_queue.remove(trial.trial_id)
         elif trial.trial_id in self.expired and not any(
-                t.trial_id == trial.trial_id for t in self.ongoing_trials.values()):
+            t.trial_id == trial.trial_id for t in self.ongoing_trials.values()
+        ):
             return None  # A late report of a trial already finished, failed or rerun.
         return super().end_trial(trial)
 
 
-def expiring(oracle_class, trial_timeout: Optional[float] = None, max_requeues: int = 1, idle_wait: float = 0.5):
+def expiring(oracle_class, trial_timeout: float | None = None, max_requeues: int = 1, idle_wait: float = 0.5):
     """Returns a subclass of `oracle_class` with `ExpiringOracleMixin` and these defaults."""
-    return type(f"Expiring{oracle_class.__name__}", (ExpiringOracleMixin, oracle_class), {
-        "trial_timeout": trial_timeout, "max_requeues": max_requeues, "idle_wait": idle_wait,
-    })
+    return type(
+        f"Expiring{oracle_class.__name__}",
+        (ExpiringOracleMixin, oracle_class),
+        {
+            "trial_timeout": trial_timeout,
+            "max_requeues": max_requeues,
+            "idle_wait": idle_wait,
+        },
+    )
 
 
-def serve(oracle, poll: float = 0.5, on_poll: Optional[Callable[[], None]] = None, grace: float = 5.0) -> None:
+def serve(oracle, poll: float = 0.5, on_poll: Callable[[], None] | None = None, grace: float = 5.0) -> None:
     """The chief loop of `zoo.distributed.serve`, expiring stale trials every `poll` seconds.
 
     Returns once a worker was told to stop and no trial is running or

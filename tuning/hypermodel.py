@@ -15,7 +15,8 @@ are ranked on a metric whose meaning does not change with the loss.
 """
 
 import contextlib
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from collections.abc import Sequence
+from typing import Any
 
 import keras
 import keras_tuner
@@ -24,10 +25,10 @@ import keras_losses
 import zoo
 from tuning import objective as objective_module
 
-Value = Union[Any, Sequence[Any]]
+Value = Any | Sequence[Any]
 
 
-def loss_parameters() -> Dict[str, Dict[str, Tuple[float, float, str, float]]]:
+def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
     """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
 
     Each becomes the float hyperparameter "<loss>_<argument>", active only
@@ -38,8 +39,9 @@ def loss_parameters() -> Dict[str, Dict[str, Tuple[float, float, str, float]]]:
     for name in keras_losses.names():
         info = keras_losses.describe(name)
         if info["tunable"]:
-            parameters[name] = {arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg])
-                                for arg, r in info["tunable"].items()}
+            parameters[name] = {
+                arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg]) for arg, r in info["tunable"].items()
+            }
     return parameters
 
 
@@ -49,7 +51,7 @@ WIDTH_ARGUMENT = zoo.models.WIDTH_ARGUMENT  # The zoo builder argument that `wid
 DROPOUT_FAMILIES = ("mlp", "cnn")
 
 
-def validate_losses(losses: Optional[Sequence[str]]) -> Tuple[str, ...]:
+def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
     """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
 
     Names and group words are resolved as the sweep resolves them
@@ -68,7 +70,7 @@ def validate_losses(losses: Optional[Sequence[str]]) -> Tuple[str, ...]:
     return experiment.resolve_losses(losses)
 
 
-def _as_choices(name: str, value: Value) -> Tuple[Any, ...]:
+def _as_choices(name: str, value: Value) -> tuple[Any, ...]:
     """A fixed value becomes a 1-tuple, a list/tuple of values stays a tuple."""
     values = tuple(value) if isinstance(value, (list, tuple)) else (value,)
     if not values:
@@ -78,7 +80,7 @@ def _as_choices(name: str, value: Value) -> Tuple[Any, ...]:
     return values
 
 
-def _hp_value(hp, name: str, values: Tuple[Any, ...]):
+def _hp_value(hp, name: str, values: tuple[Any, ...]):
     """`hp.Fixed` for one value, `hp.Choice` for several."""
     if len(values) == 1:
         return hp.Fixed(name, values[0])
@@ -103,9 +105,23 @@ class LossHyperModel(keras_tuner.HyperModel):
         tune_loss_parameters: False fixes every loss parameter at its default.
     """
 
-    def __init__(self, input_shape=None, num_classes=None, *, data=None, losses=None, models="mlp",
-                 depth=2, width=None, dropout=0.0, learning_rate=1e-3, objective_metric="accuracy",
-                 tune_loss_parameters=True, name=None, tunable=True):
+    def __init__(
+        self,
+        input_shape=None,
+        num_classes=None,
+        *,
+        data=None,
+        losses=None,
+        models="mlp",
+        depth=2,
+        width=None,
+        dropout=0.0,
+        learning_rate=1e-3,
+        objective_metric="accuracy",
+        tune_loss_parameters=True,
+        name=None,
+        tunable=True,
+    ):
         super().__init__(name=name, tunable=tunable)
         if data is not None:
             input_shape, num_classes = data.input_shape, data.num_classes
@@ -165,8 +181,11 @@ class LossHyperModel(keras_tuner.HyperModel):
         dropout_families = [f for f in self.models if f in DROPOUT_FAMILIES]
         if dropout_families:
             # Active only for the chosen families that have dropout.
-            scope = (hp.conditional_scope("model", dropout_families)
-                     if len(dropout_families) < len(self.models) else contextlib.nullcontext())
+            scope = (
+                hp.conditional_scope("model", dropout_families)
+                if len(dropout_families) < len(self.models)
+                else contextlib.nullcontext()
+            )
             with scope:
                 dropout = _hp_value(hp, "dropout", self.dropouts)
             if family in DROPOUT_FAMILIES and dropout:

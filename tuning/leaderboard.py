@@ -9,7 +9,8 @@
 import json
 import math
 import os
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from zoo import results
 
@@ -17,14 +18,14 @@ HIDDEN_PREFIX = "tuner/"  # Hyperband's bookkeeping values, not hyperparameters.
 MODEL_KEYS = ("model", "depth", "width", "dropout", "learning_rate")
 
 
-def _finite(value) -> Optional[float]:
+def _finite(value) -> float | None:
     if value is None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
 
 
-def trial_record(trial, objective) -> Dict[str, Any]:
+def trial_record(trial, objective) -> dict[str, Any]:
     """A plain record of one keras-tuner `Trial`: status, score, metrics at the best step, values."""
     values = {k: v for k, v in trial.hyperparameters.values.items() if not k.startswith(HIDDEN_PREFIX)}
     metrics = {}
@@ -46,11 +47,11 @@ def trial_record(trial, objective) -> Dict[str, Any]:
     }
 
 
-def build(trials: Iterable, objective) -> Dict[str, Any]:
+def build(trials: Iterable, objective) -> dict[str, Any]:
     """The leaderboard data: every trial, and the best completed trial per loss, best first."""
     records = sorted((trial_record(t, objective) for t in trials), key=lambda r: r["trial_id"])
     maximize = objective.direction == "max"
-    best: Dict[str, Dict[str, Any]] = {}
+    best: dict[str, dict[str, Any]] = {}
     for record in records:
         if record["status"] != "COMPLETED" or record["score"] is None:
             continue
@@ -73,11 +74,11 @@ def _format(value) -> str:
     return "" if value is None else str(value)
 
 
-def markdown(board: Dict[str, Any]) -> str:
+def markdown(board: dict[str, Any]) -> str:
     """The Markdown leaderboard: best trial per loss, sorted by the objective."""
     objective = board["objective"]
     lines = [
-        f"# Loss search leaderboard",
+        "# Loss search leaderboard",
         "",
         f"Best trial per loss, ranked by `{objective}` ({board['direction']}imize); "
         f"{board['completed']} of {len(board['trials'])} trials completed.",
@@ -88,24 +89,34 @@ def markdown(board: Dict[str, Any]) -> str:
     for rank, record in enumerate(board["best_per_loss"], 1):
         hp = record["hyperparameters"]
         prefix = f"{record['loss']}_"
-        loss_parameters = ", ".join(f"{k[len(prefix):]}={_format(v)}" for k, v in hp.items() if k.startswith(prefix))
+        loss_parameters = ", ".join(f"{k[len(prefix) :]}={_format(v)}" for k, v in hp.items() if k.startswith(prefix))
         cells = [str(rank), f"`{record['loss']}`", _format(record["score"]), loss_parameters or "-"]
         cells += [_format(hp.get(key)) or "default" for key in MODEL_KEYS]
         cells.append(record["trial_id"])
         lines.append("| " + " | ".join(cells) + " |")
     best = board.get("best_model")
     if best:
-        lines += ["", f"Best configuration (trial {best['trial_id']}, `{best['loss']}`) retrained with early "
-                      f"stopping on `{objective}`: " + ", ".join(f"test {k} {_format(v)}" for k, v in
-                                                              sorted(best.get("test", {}).items())) + "."]
+        lines += [
+            "",
+            f"Best configuration (trial {best['trial_id']}, `{best['loss']}`) retrained with early "
+            f"stopping on `{objective}`: "
+            + ", ".join(f"test {k} {_format(v)}" for k, v in sorted(best.get("test", {}).items()))
+            + ".",
+        ]
         if best.get("test_by_seed"):
-            lines += ["", f"Retrained at seeds {', '.join(best['test_by_seed'])}: " + ", ".join(
-                f"test {k} {best['test_mean'][k]:.4f} ± {best['test_std'][k]:.4f} (mean ± std)"
-                for k in sorted(best["test_mean"])) + "."]
+            lines += [
+                "",
+                f"Retrained at seeds {', '.join(best['test_by_seed'])}: "
+                + ", ".join(
+                    f"test {k} {best['test_mean'][k]:.4f} ± {best['test_std'][k]:.4f} (mean ± std)"
+                    for k in sorted(best["test_mean"])
+                )
+                + ".",
+            ]
     return "\n".join(lines) + "\n"
 
 
-def plot(board: Dict[str, Any], path: str) -> None:
+def plot(board: dict[str, Any], path: str) -> None:
     """Horizontal bar plot of the best score per loss (best at the top)."""
     import matplotlib
 
@@ -126,19 +137,19 @@ def plot(board: Dict[str, Any], path: str) -> None:
     plt.close(fig)
 
 
-def render(board: Dict[str, Any], out: str) -> None:
+def render(board: dict[str, Any], out: str) -> None:
     """Writes `leaderboard.md` and `best_per_loss.png` from the board data."""
     results.write_atomic(os.path.join(out, "leaderboard.md"), markdown(board))
     plot(board, os.path.join(out, "best_per_loss.png"))
 
 
-def write(board: Dict[str, Any], out: str) -> None:
+def write(board: dict[str, Any], out: str) -> None:
     """Writes `leaderboard.json` (the data), then renders the reports from it."""
     results.write_atomic(os.path.join(out, "leaderboard.json"), json.dumps(board, indent=1))
     render(board, out)
 
 
-def load(out: str) -> Optional[Dict[str, Any]]:
+def load(out: str) -> dict[str, Any] | None:
     """The board stored in `out`, or None."""
     path = os.path.join(out, "leaderboard.json")
     if not os.path.exists(path):
@@ -147,6 +158,6 @@ def load(out: str) -> Optional[Dict[str, Any]]:
         return json.load(f)
 
 
-def best_per_loss_scores(board: Dict[str, Any]) -> List[tuple]:
+def best_per_loss_scores(board: dict[str, Any]) -> list[tuple]:
     """(loss, score) pairs, best first."""
     return [(r["loss"], r["score"]) for r in board["best_per_loss"]]

@@ -15,7 +15,7 @@ tuning.objective.ObjectiveError: Objective 'val_loss' ranks trials by their own 
 `tracked(num_classes)` lists the names a search can be ranked on.
 """
 
-from typing import Callable, Dict, List, Tuple
+from collections.abc import Callable
 
 import keras_tuner
 
@@ -50,14 +50,14 @@ def _nll(num_classes: int):
 
 
 # name -> (direction, factory(num_classes), available(num_classes)).
-FIXED_METRICS: Dict[str, Tuple[str, Callable, Callable[[int], bool]]] = {
+FIXED_METRICS: dict[str, tuple[str, Callable, Callable[[int], bool]]] = {
     "accuracy": ("max", _accuracy, lambda k: True),
     "top3_accuracy": ("max", _top3_accuracy, lambda k: k > 3),
     "nll": ("min", _nll, lambda k: True),
 }
 
 
-def metric_names(num_classes: int) -> List[str]:
+def metric_names(num_classes: int) -> list[str]:
     """Names of the fixed metrics compiled into every trial for `num_classes` classes."""
     return [name for name, (_, _, available) in FIXED_METRICS.items() if available(num_classes)]
 
@@ -67,14 +67,14 @@ def metrics(num_classes: int) -> list:
     return [FIXED_METRICS[name][1](num_classes) for name in metric_names(num_classes)]
 
 
-def tracked(num_classes: int) -> List[str]:
+def tracked(num_classes: int) -> list[str]:
     """Every objective name a search can be ranked on (validation names first)."""
     names = metric_names(num_classes)
     return [VALIDATION_PREFIX + name for name in names] + names
 
 
 def _is_loss_value(name: str) -> bool:
-    base = name[len(VALIDATION_PREFIX):] if name.startswith(VALIDATION_PREFIX) else name
+    base = name[len(VALIDATION_PREFIX) :] if name.startswith(VALIDATION_PREFIX) else name
     return base == "loss" or base.endswith("_loss")
 
 
@@ -98,5 +98,5 @@ def resolve(objective: str, num_classes: int) -> keras_tuner.Objective:
         raise ObjectiveError(
             f"Objective {objective!r} is not a metric tracked in every trial.{hint} Tracked: {', '.join(known)}."
         )
-    base = objective[len(VALIDATION_PREFIX):] if objective.startswith(VALIDATION_PREFIX) else objective
+    base = objective[len(VALIDATION_PREFIX) :] if objective.startswith(VALIDATION_PREFIX) else objective
     return keras_tuner.Objective(objective, direction=FIXED_METRICS[base][0])

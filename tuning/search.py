@@ -24,7 +24,8 @@ import os
 import sys
 import time
 import warnings
-from typing import Any, Dict, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines before it loads (zoo.quiet).
     from zoo import quiet
@@ -32,7 +33,7 @@ if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines
     quiet.configure()
 
 import numpy as np
-from absl import app, flags, logging
+from absl import flags, logging
 
 from tuning import distributed, leaderboard
 from zoo import cli, results
@@ -43,38 +44,92 @@ SPEC_FILE = "search_spec.json"
 TRIALS_FILE = "trials.jsonl"
 PROJECT = "tuner"
 
-flags.DEFINE_string("dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).", flag_values=FLAGS)
-flags.DEFINE_list("losses", ["all"], "Comma-separated losses to search over (names of keras_losses.all_names()), "
-                  "or 'all'.", flag_values=FLAGS)
-flags.DEFINE_list("models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.", flag_values=FLAGS)
+flags.DEFINE_string(
+    "dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).", flag_values=FLAGS
+)
+flags.DEFINE_list(
+    "losses",
+    ["all"],
+    "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all'.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_list(
+    "models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.", flag_values=FLAGS
+)
 flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.", flag_values=FLAGS)
-flags.DEFINE_list("widths", [], "Comma-separated widths (mlp units, cnn filters, resnet width); empty: "
-                  "each family's default.", flag_values=FLAGS)
-flags.DEFINE_list("dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.", flag_values=FLAGS)
-flags.DEFINE_list("learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.", flag_values=FLAGS)
-flags.DEFINE_bool("tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).", flag_values=FLAGS)
+flags.DEFINE_list(
+    "widths",
+    [],
+    "Comma-separated widths (mlp units, cnn filters, resnet width); empty: each family's default.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_list(
+    "dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.", flag_values=FLAGS
+)
+flags.DEFINE_list(
+    "learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.", flag_values=FLAGS
+)
+flags.DEFINE_bool(
+    "tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).", flag_values=FLAGS
+)
 flags.DEFINE_enum("tuner", "random", TUNERS, "Search algorithm.", flag_values=FLAGS)
-flags.DEFINE_integer("max_trials", 20, "Trials in total (a resumed search counts the finished ones).", flag_values=FLAGS)
+flags.DEFINE_integer(
+    "max_trials", 20, "Trials in total (a resumed search counts the finished ones).", flag_values=FLAGS
+)
 flags.DEFINE_integer("epochs", 10, "Epochs per trial (Hyperband: the most epochs of a trial).", flag_values=FLAGS)
-flags.DEFINE_string("objective", "val_accuracy", "Fixed metric the trials are ranked on (val_accuracy, "
-                    "val_top3_accuracy, val_nll, ...); never the trial's own loss.", flag_values=FLAGS)
+flags.DEFINE_string(
+    "objective",
+    "val_accuracy",
+    "Fixed metric the trials are ranked on (val_accuracy, "
+    "val_top3_accuracy, val_nll, ...); never the trial's own loss.",
+    flag_values=FLAGS,
+)
 flags.DEFINE_integer("batch_size", 128, "Batch size.", flag_values=FLAGS)
 flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
 flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
-flags.DEFINE_bool("retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.", flag_values=FLAGS)
-flags.DEFINE_integer("retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).", flag_values=FLAGS)
-flags.DEFINE_list("retrain_seeds", [], "Seeds of the initial weights for retraining the best configuration "
-                  "(each retrained and tested; the first is saved). Empty: --seed only.", flag_values=FLAGS)
+flags.DEFINE_bool(
+    "retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.", flag_values=FLAGS
+)
+flags.DEFINE_integer(
+    "retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).", flag_values=FLAGS
+)
+flags.DEFINE_list(
+    "retrain_seeds",
+    [],
+    "Seeds of the initial weights for retraining the best configuration "
+    "(each retrained and tested; the first is saved). Empty: --seed only.",
+    flag_values=FLAGS,
+)
 flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS)
-flags.DEFINE_integer("threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS)
-flags.DEFINE_string("tuner_id", None, "Distributed: 'chief' or a worker id such as 'tuner0' "
-                    "(default: $KERASTUNER_TUNER_ID; unset: not distributed).", flag_values=FLAGS)
-flags.DEFINE_string("oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).", flag_values=FLAGS)
-flags.DEFINE_integer("oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
-flags.DEFINE_float("trial_timeout", 1800.0, "Distributed: seconds without news after which the chief expires "
-                   "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).", flag_values=FLAGS)
-flags.DEFINE_bool("tensorboard", False, "Write per-trial TensorBoard logs and HParams to OUT/tb (keras-tuner's "
-                  "own TensorBoard support): `tensorboard --logdir OUT/tb`.", flag_values=FLAGS)
+flags.DEFINE_integer(
+    "threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "tuner_id",
+    None,
+    "Distributed: 'chief' or a worker id such as 'tuner0' (default: $KERASTUNER_TUNER_ID; unset: not distributed).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).", flag_values=FLAGS
+)
+flags.DEFINE_integer(
+    "oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).", flag_values=FLAGS
+)
+flags.DEFINE_float(
+    "trial_timeout",
+    1800.0,
+    "Distributed: seconds without news after which the chief expires "
+    "a worker's trial and requeues it (0: wait forever, keras-tuner's behaviour).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_bool(
+    "tensorboard",
+    False,
+    "Write per-trial TensorBoard logs and HParams to OUT/tb (keras-tuner's "
+    "own TensorBoard support): `tensorboard --logdir OUT/tb`.",
+    flag_values=FLAGS,
+)
 flags.DEFINE_bool("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", flag_values=FLAGS)
 flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
@@ -89,7 +144,7 @@ class SearchSpecError(ValueError):
 class _TrialHooks:
     """Tuner mixin: trial records (`trials.jsonl`), progress callbacks, chief loop."""
 
-    trial_log: Optional[str] = None
+    trial_log: str | None = None
     on_trial_done = None
     on_chief_poll = None
 
@@ -100,8 +155,11 @@ class _TrialHooks:
     def on_trial_end(self, trial):
         super().on_trial_end(trial)
         record = leaderboard.trial_record(self.oracle.get_trial(trial.trial_id), self.oracle.objective)
-        record.update(tuner_id=self.tuner_id, elapsed_s=round(time.time() - getattr(self, "_started", time.time()), 2),
-                      time=time.time())
+        record.update(
+            tuner_id=self.tuner_id,
+            elapsed_s=round(time.time() - getattr(self, "_started", time.time()), 2),
+            time=time.time(),
+        )
         if self.trial_log:
             results.append(self.trial_log, [record])  # flushed and fsynced, like the sweep's records
         if self.on_trial_done is not None:
@@ -131,8 +189,16 @@ def _tuner_classes():
     return LossTuner, LossHyperband
 
 
-def make_tuner(kind: str, hypermodel, *, out: str, max_trials: int, epochs: int, seed: int = 0,
-               trial_timeout: Optional[float] = None):
+def make_tuner(
+    kind: str,
+    hypermodel,
+    *,
+    out: str,
+    max_trials: int,
+    epochs: int,
+    seed: int = 0,
+    trial_timeout: float | None = None,
+):
     """The keras-tuner tuner `kind` (random, bayesian, hyperband) over `hypermodel`, resuming `out`.
 
     Its oracle ranks on `hypermodel.objective` and expires trials silent for
@@ -142,8 +208,11 @@ def make_tuner(kind: str, hypermodel, *, out: str, max_trials: int, epochs: int,
 
     if kind not in TUNERS:
         raise ValueError(f"Unknown tuner {kind!r}; choose one of {', '.join(TUNERS)}.")
-    base = {"random": oracles.RandomSearchOracle, "bayesian": oracles.BayesianOptimizationOracle,
-            "hyperband": oracles.HyperbandOracle}[kind]
+    base = {
+        "random": oracles.RandomSearchOracle,
+        "bayesian": oracles.BayesianOptimizationOracle,
+        "hyperband": oracles.HyperbandOracle,
+    }[kind]
     oracle_class = distributed.expiring(base, trial_timeout=trial_timeout or None)
     common = dict(objective=hypermodel.objective, seed=seed + 1)
     if kind == "hyperband":
@@ -159,21 +228,37 @@ def make_tuner(kind: str, hypermodel, *, out: str, max_trials: int, epochs: int,
 # ---------------------------------------------------------------- search spec
 
 
-def search_spec(config: Dict[str, Any]) -> Dict[str, Any]:
+def search_spec(config: dict[str, Any]) -> dict[str, Any]:
     """The part of a configuration that defines the search space and the ranking (not the budget)."""
-    keys = ("dataset", "losses", "models", "depths", "widths", "dropouts", "learning_rates",
-            "tune_loss_parameters", "tuner", "objective", "epochs", "batch_size", "seed")
+    keys = (
+        "dataset",
+        "losses",
+        "models",
+        "depths",
+        "widths",
+        "dropouts",
+        "learning_rates",
+        "tune_loss_parameters",
+        "tuner",
+        "objective",
+        "epochs",
+        "batch_size",
+        "seed",
+    )
     return {key: config[key] for key in keys}
 
 
-def check_spec(out: str, spec: Dict[str, Any]) -> None:
+def check_spec(out: str, spec: dict[str, Any]) -> None:
     """Stores `spec` in `out`, or raises SearchSpecError if `out` holds a search with another one."""
     path = os.path.join(out, SPEC_FILE)
     if os.path.exists(path):
         with open(path) as f:
             stored = json.load(f)
-        differences = [f"{key}: stored {stored.get(key)!r}, now {spec.get(key)!r}"
-                       for key in sorted(set(stored) | set(spec)) if stored.get(key) != spec.get(key)]
+        differences = [
+            f"{key}: stored {stored.get(key)!r}, now {spec.get(key)!r}"
+            for key in sorted(set(stored) | set(spec))
+            if stored.get(key) != spec.get(key)
+        ]
         if differences:
             raise SearchSpecError(
                 f"{out} holds a different search ({'; '.join(differences)}); use another --out or the same flags."
@@ -187,19 +272,21 @@ def check_spec(out: str, spec: Dict[str, Any]) -> None:
 # ---------------------------------------------------------------- running
 
 
-def _progress(total: Optional[int], done: int, enabled: bool):
+def _progress(total: int | None, done: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=done, unit="trial", desc="search", disable=not enabled,
-                dynamic_ncols=True, file=sys.stderr)
+    return tqdm(
+        total=total, initial=done, unit="trial", desc="search", disable=not enabled, dynamic_ncols=True, file=sys.stderr
+    )
 
 
 def _finished(oracle) -> int:
     return sum(str(t.status) in ("COMPLETED", "FAILED") for t in oracle.trials.values())
 
 
-def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: int,
-                 seeds: Sequence[int] = (0,)) -> Dict[str, Any]:
+def retrain_best(
+    tuner, hypermodel, data, out: str, *, epochs: int, patience: int, seeds: Sequence[int] = (0,)
+) -> dict[str, Any]:
     """Retrains the best trial's configuration once per seed (early stopping on the objective).
 
     Each seed sets the initial weights (and the order of the batches); every
@@ -217,8 +304,9 @@ def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: in
     for index, seed in enumerate(seeds):
         keras.utils.set_random_seed(int(seed))
         model = hypermodel.build(best_trial.hyperparameters)
-        stop = keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction, patience=patience,
-                                             restore_best_weights=True)
+        stop = keras.callbacks.EarlyStopping(
+            monitor=objective.name, mode=objective.direction, patience=patience, restore_best_weights=True
+        )
         history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
         test = model.evaluate(data.test, return_dict=True, verbose=0)
         by_seed[str(seed)] = {k: float(v) for k, v in test.items() if k != "loss"}
@@ -230,8 +318,11 @@ def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: in
     record = leaderboard.trial_record(best_trial, objective)
     first = str(seeds[0])
     result = {
-        "trial_id": best_trial.trial_id, "loss": record["loss"], "hyperparameters": record["hyperparameters"],
-        "epochs_trained": epochs_trained[first], "test": by_seed[first],
+        "trial_id": best_trial.trial_id,
+        "loss": record["loss"],
+        "hyperparameters": record["hyperparameters"],
+        "epochs_trained": epochs_trained[first],
+        "test": by_seed[first],
         "retrain_seeds": [int(seed) for seed in seeds],
     }
     if len(seeds) > 1:
@@ -242,7 +333,7 @@ def retrain_best(tuner, hypermodel, data, out: str, *, epochs: int, patience: in
     return result
 
 
-def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def run(config: dict[str, Any]) -> dict[str, Any] | None:
     """Runs (or resumes) the search of `config` (the flags as a dict); returns the leaderboard.
 
     Workers of a distributed search return None; the chief and a single
@@ -264,7 +355,7 @@ def run(config: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         lock.release(config["out"])
 
 
-def _callbacks(config: Dict[str, Any]) -> List:
+def _callbacks(config: dict[str, Any]) -> list:
     """keras-tuner's own TensorBoard support with `--tensorboard`: per trial logs and HParams under OUT/tb."""
     if not config.get("tensorboard"):
         return []
@@ -275,7 +366,7 @@ def _callbacks(config: Dict[str, Any]) -> List:
     return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], tensorboard.LOG_DIR))]
 
 
-def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
+def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
     from tuning.hypermodel import LossHyperModel
 
     out = config["out"]
@@ -291,25 +382,43 @@ def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
 
     data = zoo.datasets.load(config["dataset"], batch_size=config["batch_size"], seed=config["seed"])
     hypermodel = LossHyperModel(
-        data=data, losses=config["losses"], models=config["models"], depth=config["depths"],
-        width=config["widths"] or None, dropout=config["dropouts"], learning_rate=config["learning_rates"],
-        objective_metric=config["objective"], tune_loss_parameters=config["tune_loss_parameters"],
+        data=data,
+        losses=config["losses"],
+        models=config["models"],
+        depth=config["depths"],
+        width=config["widths"] or None,
+        dropout=config["dropouts"],
+        learning_rate=config["learning_rates"],
+        objective_metric=config["objective"],
+        tune_loss_parameters=config["tune_loss_parameters"],
     )
     check_spec(out, search_spec(config))
     keras.utils.set_random_seed(config["seed"])
-    tuner = make_tuner(config["tuner"], hypermodel, out=out, max_trials=config["max_trials"],
-                       epochs=config["epochs"], seed=config["seed"], trial_timeout=config.get("trial_timeout"))
+    tuner = make_tuner(
+        config["tuner"],
+        hypermodel,
+        out=out,
+        max_trials=config["max_trials"],
+        epochs=config["epochs"],
+        seed=config["seed"],
+        trial_timeout=config.get("trial_timeout"),
+    )
     tuner.trial_log = os.path.join(out, TRIALS_FILE)
 
     show = config.get("progress", True)
     if role == "worker":
+
         def report(record):
-            print(f"[{record['tuner_id']}] trial {record['trial_id']} {record['status'].lower()} in "
-                  f"{record['elapsed_s']:.1f}s: {record['objective']}={record['score']}", flush=True)
+            print(
+                f"[{record['tuner_id']}] trial {record['trial_id']} {record['status'].lower()} in "
+                f"{record['elapsed_s']:.1f}s: {record['objective']}={record['score']}",
+                flush=True,
+            )
 
         tuner.on_trial_done = report
-        tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0,
-                     callbacks=_callbacks(config))
+        tuner.search(
+            data.train, validation_data=data.val, epochs=config["epochs"], verbose=0, callbacks=_callbacks(config)
+        )
         return None
 
     bar = _progress(config["max_trials"], _finished(tuner.oracle), show and role in ("single", "chief"))
@@ -322,8 +431,7 @@ def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
         bar.refresh()
 
     tuner.on_trial_done, tuner.on_chief_poll = advance, advance
-    tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0,
-                     callbacks=_callbacks(config))
+    tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0, callbacks=_callbacks(config))
     advance()
     bar.close()
 
@@ -334,40 +442,57 @@ def _search(config: Dict[str, Any], role: str) -> Optional[Dict[str, Any]]:
         previous = leaderboard.load(out) or {}
         kept = previous.get("best_model")
         seeds = config.get("retrain_seeds") or [config["seed"]]
-        if (kept and kept["trial_id"] == board["best_per_loss"][0]["trial_id"]
-                and kept.get("retrain_seeds", [config["seed"]]) == list(seeds)
-                and os.path.exists(os.path.join(out, "best.keras"))):
+        if (
+            kept
+            and kept["trial_id"] == board["best_per_loss"][0]["trial_id"]
+            and kept.get("retrain_seeds", [config["seed"]]) == list(seeds)
+            and os.path.exists(os.path.join(out, "best.keras"))
+        ):
             board["best_model"] = kept  # Resumed search, same winner: nothing to redo.
         else:
-            board["best_model"] = retrain_best(tuner, hypermodel, data, out, epochs=config["retrain_epochs"],
-                                               patience=config["patience"],
-                                               seeds=seeds)
+            board["best_model"] = retrain_best(
+                tuner, hypermodel, data, out, epochs=config["retrain_epochs"], patience=config["patience"], seeds=seeds
+            )
     leaderboard.write(board, out)
     return board
 
 
-def _parse_numbers(name: str, values: Sequence[str], kind) -> List:
+def _parse_numbers(name: str, values: Sequence[str], kind) -> list:
     try:
         return [kind(v) for v in values]
     except ValueError:
         raise ValueError(f"--{name} must be comma-separated {kind.__name__}s, got {','.join(values)!r}.") from None
 
 
-def config_from_flags() -> Dict[str, Any]:
+def config_from_flags() -> dict[str, Any]:
     """The flags as the configuration dict of `run()`."""
     return {
-        "dataset": FLAGS.dataset, "losses": FLAGS.losses, "models": FLAGS.models,
+        "dataset": FLAGS.dataset,
+        "losses": FLAGS.losses,
+        "models": FLAGS.models,
         "depths": _parse_numbers("depths", FLAGS.depths, int),
         "widths": _parse_numbers("widths", FLAGS.widths, int),
         "dropouts": _parse_numbers("dropouts", FLAGS.dropouts, float),
         "learning_rates": _parse_numbers("learning_rates", FLAGS.learning_rates, float),
-        "tune_loss_parameters": FLAGS.tune_loss_parameters, "tuner": FLAGS.tuner,
-        "max_trials": FLAGS.max_trials, "epochs": FLAGS.epochs, "objective": FLAGS.objective,
-        "batch_size": FLAGS.batch_size, "seed": FLAGS.seed, "out": FLAGS.out, "retrain": FLAGS.retrain,
+        "tune_loss_parameters": FLAGS.tune_loss_parameters,
+        "tuner": FLAGS.tuner,
+        "max_trials": FLAGS.max_trials,
+        "epochs": FLAGS.epochs,
+        "objective": FLAGS.objective,
+        "batch_size": FLAGS.batch_size,
+        "seed": FLAGS.seed,
+        "out": FLAGS.out,
+        "retrain": FLAGS.retrain,
         "retrain_epochs": FLAGS.retrain_epochs,
-        "retrain_seeds": _parse_numbers("retrain_seeds", FLAGS.retrain_seeds, int), "patience": FLAGS.patience, "threads": FLAGS.threads,
-        "tuner_id": FLAGS.tuner_id, "oracle_ip": FLAGS.oracle_ip, "oracle_port": FLAGS.oracle_port,
-        "trial_timeout": FLAGS.trial_timeout, "progress": FLAGS.progress, "tensorboard": FLAGS.tensorboard,
+        "retrain_seeds": _parse_numbers("retrain_seeds", FLAGS.retrain_seeds, int),
+        "patience": FLAGS.patience,
+        "threads": FLAGS.threads,
+        "tuner_id": FLAGS.tuner_id,
+        "oracle_ip": FLAGS.oracle_ip,
+        "oracle_port": FLAGS.oracle_port,
+        "trial_timeout": FLAGS.trial_timeout,
+        "progress": FLAGS.progress,
+        "tensorboard": FLAGS.tensorboard,
     }
 
 
@@ -387,8 +512,10 @@ def main(argv):
         return 2
     if board is not None:
         print(leaderboard.markdown(board))
-        print(f"Wrote {FLAGS.out}/leaderboard.md, leaderboard.json, best_per_loss.png"
-              + (", best.keras, best_savedmodel/" if FLAGS.retrain else ""))
+        print(
+            f"Wrote {FLAGS.out}/leaderboard.md, leaderboard.json, best_per_loss.png"
+            + (", best.keras, best_savedmodel/" if FLAGS.retrain else "")
+        )
     return 0
 
 

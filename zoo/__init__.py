@@ -14,8 +14,17 @@ import importlib.util
 # What `pip install keras-losses[zoo]` brings (setup.cfg), by import name. Only
 # looked up, not imported, so that `import zoo` stays cheap; without them it
 # fails at once with one line instead of deep inside a run.
-_REQUIRES = ("tensorflow", "tensorflow_datasets", "tensorboard", "sklearn", "scipy",
-             "matplotlib", "tqdm", "PIL", "absl")
+_REQUIRES = (
+    "tensorflow",
+    "tensorflow_datasets",
+    "tensorboard",
+    "sklearn",
+    "scipy",
+    "matplotlib",
+    "tqdm",
+    "PIL",
+    "absl",
+)
 
 
 def _installed(name):
@@ -32,8 +41,7 @@ def require(package, names):
     """
     missing = [name for name in names if not _installed(name)]
     if missing:
-        error = ImportError(f"{package} needs {', '.join(missing)}, not installed: "
-                            f"pip install keras-losses[{package}]")
+        error = ImportError(f"{package} needs {', '.join(missing)}, not installed: pip install keras-losses[{package}]")
         error.missing = missing
         raise error
 

@@ -14,7 +14,7 @@ the same batches itself, member by member, inside its train step.
 """
 
 import math
-from typing import List, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ def steps_per_epoch(train_size: int, batch_size: int) -> int:
     return max(1, math.ceil(train_size / batch_size))
 
 
-def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> List[np.ndarray]:
+def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> list[np.ndarray]:
     """The example indices of every batch of every epoch: a fresh permutation per epoch.
 
     Drawn with NumPy from `seed` alone, so equal arguments give equal batches
@@ -34,7 +34,7 @@ def batch_order(num_examples: int, batch_size: int, epochs: int, seed: int) -> L
     batches = []
     for _ in range(epochs):
         order = rng.permutation(num_examples)
-        batches.extend(order[start:start + batch_size] for start in range(0, num_examples, batch_size))
+        batches.extend(order[start : start + batch_size] for start in range(0, num_examples, batch_size))
     return batches
 
 
@@ -47,8 +47,9 @@ def one_hot(y, num_classes: int) -> np.ndarray:
     return np.eye(num_classes, dtype=np.float32)[np.asarray(y, np.int64)]
 
 
-def train_dataset(x: np.ndarray, y: np.ndarray, outputs: Sequence[str], batch_size: int, epochs: int,
-                  seed: int, num_classes: int):
+def train_dataset(
+    x: np.ndarray, y: np.ndarray, outputs: Sequence[str], batch_size: int, epochs: int, seed: int, num_classes: int
+):
     """All `epochs` of `(x, {output: one_hot(y)})` batches in `batch_order`, as one tf.data pipeline.
 
     Every output of a multi-output model gets the same labels. Fit it with

@@ -15,66 +15,145 @@ sweep runs through keras-tuner's distributed mode (`zoo.distributed`).
 
 import os
 import sys
-from typing import List, Sequence
+from collections.abc import Sequence
 
 from absl import app, flags
 
 from zoo import cli, experiment, presets
 
-
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
-flags.DEFINE_string("dataset", "digits", "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
-                    "mnist, cifar10, ..., tfds:NAME, npz:PATH). Default digits, bundled, offline "
-                    "(mnist with --preset=janocha2017).", flag_values=FLAGS)
-flags.DEFINE_string("losses", "default", "Comma-separated loss names, or groups: 'default' (the 19 "
-                    "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
-                    "classification losses), 'all' (both).", flag_values=FLAGS)
+flags.DEFINE_string(
+    "dataset",
+    "digits",
+    "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
+    "mnist, cifar10, ..., tfds:NAME, npz:PATH). Default digits, bundled, offline "
+    "(mnist with --preset=janocha2017).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "losses",
+    "default",
+    "Comma-separated loss names, or groups: 'default' (the 19 "
+    "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
+    "classification losses), 'all' (both).",
+    flag_values=FLAGS,
+)
 flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)
 flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).", flag_values=FLAGS)
-flags.DEFINE_integer("width", None, "Model width: MLP units, CNN filters (of the first block), ResNet width; "
-                     "default: each family's own (mlp 128, cnn 32, resnet 16).", flag_values=FLAGS)
-flags.DEFINE_integer("epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).", flag_values=FLAGS)
+flags.DEFINE_integer(
+    "width",
+    None,
+    "Model width: MLP units, CNN filters (of the first block), ResNet width; "
+    "default: each family's own (mlp 128, cnn 32, resnet 16).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_integer(
+    "epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).", flag_values=FLAGS
+)
 flags.DEFINE_integer("batch_size", 64, "Training batch size.", flag_values=FLAGS)
 flags.DEFINE_float("learning_rate", 1e-3, "Learning rate.", flag_values=FLAGS)
 flags.DEFINE_string("optimizer", "adam", "Keras optimizer name (adam, sgd, rmsprop, adamw, ...).", flag_values=FLAGS)
-flags.DEFINE_string("seeds", "0,1,2", "Comma-separated seeds (initial weights, batch order, validation split, "
-                    "noise); results are reported as mean ± std over them.", flag_values=FLAGS)
-flags.DEFINE_string("label_noise", "0,0.4", "Comma-separated rates of flipped training labels, in [0, 1).", flag_values=FLAGS)
-flags.DEFINE_string("noise_type", "symmetric", "Label noise kind: symmetric (to any other class) or pair "
-                    "(class k to k+1).", flag_values=FLAGS)
-flags.DEFINE_string("input_noise", "0", "Comma-separated sigmas of Gaussian noise added to the standardised "
-                    "training inputs.", flag_values=FLAGS)
-flags.DEFINE_boolean("cross_noise", True, "Run every combination of label noise and input noise; with "
-                     "--nocross_noise vary them one at a time.", flag_values=FLAGS)
+flags.DEFINE_string(
+    "seeds",
+    "0,1,2",
+    "Comma-separated seeds (initial weights, batch order, validation split, "
+    "noise); results are reported as mean ± std over them.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "label_noise", "0,0.4", "Comma-separated rates of flipped training labels, in [0, 1).", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "noise_type",
+    "symmetric",
+    "Label noise kind: symmetric (to any other class) or pair (class k to k+1).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "input_noise",
+    "0",
+    "Comma-separated sigmas of Gaussian noise added to the standardised training inputs.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_boolean(
+    "cross_noise",
+    True,
+    "Run every combination of label noise and input noise; with --nocross_noise vary them one at a time.",
+    flag_values=FLAGS,
+)
 flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.", flag_values=FLAGS)
-flags.DEFINE_string("reference", "log_loss", "The loss the report compares every other loss with (paired by "
-                    "seed).", flag_values=FLAGS)
-flags.DEFINE_boolean("tensorboard", False, "Also write every finished run to OUT/tb for `tensorboard --logdir "
-                     "OUT/tb` (scalars per epoch, HParams).", flag_values=FLAGS)
-flags.DEFINE_string("preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS)
+flags.DEFINE_string(
+    "reference", "log_loss", "The loss the report compares every other loss with (paired by seed).", flag_values=FLAGS
+)
+flags.DEFINE_boolean(
+    "tensorboard",
+    False,
+    "Also write every finished run to OUT/tb for `tensorboard --logdir OUT/tb` (scalars per epoch, HParams).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS
+)
 flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
-flags.DEFINE_boolean("verbose", False, "Show TensorFlow's start-up and download messages (hidden by default).",
-                     flag_values=FLAGS)
+flags.DEFINE_boolean(
+    "verbose", False, "Show TensorFlow's start-up and download messages (hidden by default).", flag_values=FLAGS
+)
 flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
-flags.DEFINE_string("engine", "auto", "How runs train: 'vectorized' (every run of a model and depth as one "
-                    "stacked network), 'fused' (the losses of one setting side by side), 'separate' (one Keras "
-                    "model per run, the plain baseline), or 'auto' (vectorized for mlp, fused for "
-                    "convolutional families). Results are the same up to float rounding.", flag_values=FLAGS)
-flags.DEFINE_boolean("jit_compile", False, "Compile the training step with XLA: a one-off compile (seconds) "
-                     "for faster steps, worth it for long runs.", flag_values=FLAGS)
-flags.DEFINE_integer("max_members", 0, "Vectorized engine: at most this many runs per stacked network "
-                     "(0: as many as fit a memory estimate).", flag_values=FLAGS)
-flags.DEFINE_string("tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).", flag_values=FLAGS)
-flags.DEFINE_string("oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).", flag_values=FLAGS)
-flags.DEFINE_integer("oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).", flag_values=FLAGS)
+flags.DEFINE_string(
+    "engine",
+    "auto",
+    "How runs train: 'vectorized' (every run of a model and depth as one "
+    "stacked network), 'fused' (the losses of one setting side by side), 'separate' (one Keras "
+    "model per run, the plain baseline), or 'auto' (vectorized for mlp, fused for "
+    "convolutional families). Results are the same up to float rounding.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_boolean(
+    "jit_compile",
+    False,
+    "Compile the training step with XLA: a one-off compile (seconds) for faster steps, worth it for long runs.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_integer(
+    "max_members",
+    0,
+    "Vectorized engine: at most this many runs per stacked network (0: as many as fit a memory estimate).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).", flag_values=FLAGS
+)
+flags.DEFINE_integer(
+    "oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).", flag_values=FLAGS
+)
 
-SWEEP_FLAGS = ("dataset", "losses", "models", "depths", "width", "epochs", "batch_size", "learning_rate", "optimizer",
-               "seeds", "label_noise", "noise_type", "input_noise", "cross_noise", "data_dir", "engine",
-               "max_members", "jit_compile")
+SWEEP_FLAGS = (
+    "dataset",
+    "losses",
+    "models",
+    "depths",
+    "width",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "optimizer",
+    "seeds",
+    "label_noise",
+    "noise_type",
+    "input_noise",
+    "cross_noise",
+    "data_dir",
+    "engine",
+    "max_members",
+    "jit_compile",
+)
 
 
-def _items(text: str, flag: str) -> List[str]:
+def _items(text: str, flag: str) -> list[str]:
     items = [item.strip() for item in str(text).split(",") if item.strip()]
     if not items:
         raise ValueError(f"--{flag} is empty.")
@@ -112,8 +191,9 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
         raise ValueError(f"--noise_type must be one of {', '.join(noise.KINDS)}, got {values['noise_type']!r}.")
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
-        raise ValueError(datasets.DATASETS.unknown_message(values["dataset"],
-                                                           known=datasets.names() + ["tfds:NAME", "npz:PATH"]))
+        raise ValueError(
+            datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + ["tfds:NAME", "npz:PATH"])
+        )
     for flag in ("epochs", "batch_size"):
         if int(values[flag]) < 1:
             raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
@@ -126,16 +206,23 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
     if int(values["max_members"]) < 0:
         raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
     return experiment.SweepConfig(
-        dataset=values["dataset"], losses=experiment.resolve_losses(_items(values["losses"], "losses")), models=models,
+        dataset=values["dataset"],
+        losses=experiment.resolve_losses(_items(values["losses"], "losses")),
+        models=models,
         depths=_numbers(values["depths"], "depths", int, low=1),
-        width=None if values["width"] is None else int(values["width"]), seeds=_numbers(values["seeds"], "seeds", int, low=0),
+        width=None if values["width"] is None else int(values["width"]),
+        seeds=_numbers(values["seeds"], "seeds", int, low=0),
         label_noise=_numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True),
         noise_type=values["noise_type"],
         input_noise=_numbers(values["input_noise"], "input_noise", float, low=0.0),
-        cross_noise=bool(values["cross_noise"]), epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
-        optimizer=values["optimizer"], learning_rate=float(values["learning_rate"]),
+        cross_noise=bool(values["cross_noise"]),
+        epochs=int(values["epochs"]),
+        batch_size=int(values["batch_size"]),
+        optimizer=values["optimizer"],
+        learning_rate=float(values["learning_rate"]),
         data_dir=os.path.expanduser(values["data_dir"]) if values["data_dir"] else None,
-        engine=values["engine"], max_members=int(values["max_members"]),
+        engine=values["engine"],
+        max_members=int(values["max_members"]),
         jit_compile=bool(values["jit_compile"]),
     )
 
@@ -166,8 +253,7 @@ def check_models(config: experiment.SweepConfig) -> None:
 
     for model in config.models:
         for depth in config.depths:
-            zoo.build(model, input_shape=(8, 8, 1), num_classes=2,
-                      **zoo.models.options(model, depth, config.width))
+            zoo.build(model, input_shape=(8, 8, 1), num_classes=2, **zoo.models.options(model, depth, config.width))
 
 
 def main(argv):
@@ -185,8 +271,11 @@ def main(argv):
         print(f"error: {error}", file=sys.stderr)
         return 2
     settings = experiment.grid(config)
-    print(f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
-          f"-> {FLAGS.out}", file=sys.stderr)
+    print(
+        f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
+        f"-> {FLAGS.out}",
+        file=sys.stderr,
+    )
     if role == "single":
         try:
             lock.acquire(FLAGS.out)

@@ -30,7 +30,7 @@ import functools
 import io
 import logging
 import os
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -61,7 +61,7 @@ class Data:
     """
 
     name: str
-    input_shape: Tuple[int, ...]
+    input_shape: tuple[int, ...]
     num_classes: int
     train: tf.data.Dataset
     val: tf.data.Dataset
@@ -73,7 +73,7 @@ class Data:
     x_test: np.ndarray
     y_test: np.ndarray
     y_train_clean: np.ndarray
-    info: Dict[str, Any]
+    info: dict[str, Any]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,9 +92,19 @@ def names():
     return [name for name in DATASETS.names() if name not in PREFIXES]
 
 
-def load(name: str = "digits", *, batch_size: int = 128, validation_split: float = 0.2, seed: int = 0,
-         data_dir: Optional[str] = None, label_noise: float = 0.0, noise_type: str = "symmetric",
-         input_noise: float = 0.0, shuffle_buffer: int = 10000, **options) -> Data:
+def load(
+    name: str = "digits",
+    *,
+    batch_size: int = 128,
+    validation_split: float = 0.2,
+    seed: int = 0,
+    data_dir: str | None = None,
+    label_noise: float = 0.0,
+    noise_type: str = "symmetric",
+    input_noise: float = 0.0,
+    shuffle_buffer: int = 10000,
+    **options,
+) -> Data:
     """Loads dataset `name` as normalised, split, optionally noisy `Data`.
 
     Args:
@@ -127,8 +137,7 @@ def load(name: str = "digits", *, batch_size: int = 128, validation_split: float
 
     info = {
         "sizes": {"train": len(y_train), "val": len(y_val), "test": len(source.y_test)},
-        "label_noise": {"rate": label_noise, "type": noise_type, "realised_fraction": flipped,
-                        "splits": ["train"]},
+        "label_noise": {"rate": label_noise, "type": noise_type, "realised_fraction": flipped, "splits": ["train"]},
         "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
         "normalisation": {"mean": mean.ravel().tolist(), "std": std.ravel().tolist()},
         "seed": seed,
@@ -136,12 +145,20 @@ def load(name: str = "digits", *, batch_size: int = 128, validation_split: float
         "options": dict(options),
     }
     return Data(
-        name=name, input_shape=tuple(x_train.shape[1:]), num_classes=source.num_classes,
+        name=name,
+        input_shape=tuple(x_train.shape[1:]),
+        num_classes=source.num_classes,
         train=_pipeline(x_train, y_train, batch_size, shuffle_buffer, seed),
         val=_pipeline(x_val, y_val, batch_size),
         test=_pipeline(x_test, source.y_test, batch_size),
-        x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val,
-        x_test=x_test.astype(np.float32), y_test=source.y_test, y_train_clean=y_clean, info=info,
+        x_train=x_train,
+        y_train=y_train,
+        x_val=x_val,
+        y_val=y_val,
+        x_test=x_test.astype(np.float32),
+        y_test=source.y_test,
+        y_train_clean=y_clean,
+        info=info,
     )
 
 
@@ -157,7 +174,7 @@ def _check_labels(y: np.ndarray, num_classes: int, where: str) -> None:
         raise ValueError(f"{where} labels must be in [0, {num_classes}), got range [{y.min()}, {y.max()}].")
 
 
-def _stratify(y: np.ndarray, fraction: float) -> Optional[np.ndarray]:
+def _stratify(y: np.ndarray, fraction: float) -> np.ndarray | None:
     """`y` when a stratified split of `fraction` is possible, else None."""
     counts = np.bincount(y)
     counts = counts[counts > 0]
@@ -170,11 +187,12 @@ def _split(x, y, fraction, seed):
     """Stratified `(x_a, x_b, y_a, y_b)` with a `fraction` held out; empty b for 0."""
     if fraction == 0:
         return x, x[:0], y, y[:0]
-    return model_selection.train_test_split(x, y, test_size=fraction, random_state=seed,
-                                            stratify=_stratify(y, fraction))
+    return model_selection.train_test_split(
+        x, y, test_size=fraction, random_state=seed, stratify=_stratify(y, fraction)
+    )
 
 
-def _channel_stats(x: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+def _channel_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-channel (last axis) mean and std, constant channels get std 1."""
     axes = tuple(range(x.ndim - 1))
     mean = x.mean(axis=axes, keepdims=True, dtype=np.float64)
@@ -192,11 +210,12 @@ def _pipeline(x, y, batch_size, shuffle_buffer=0, seed=None) -> tf.data.Dataset:
 def _holdout_test(x, y, num_classes) -> _Source:
     """A `_Source` whose fixed test split is `TEST_FRACTION` of `x, y` (seed `TEST_SEED`)."""
     x_train, x_test, y_train, y_test = model_selection.train_test_split(
-        x, y, test_size=TEST_FRACTION, random_state=TEST_SEED, stratify=_stratify(y, TEST_FRACTION))
+        x, y, test_size=TEST_FRACTION, random_state=TEST_SEED, stratify=_stratify(y, TEST_FRACTION)
+    )
     return _Source(x_train, y_train, x_test, y_test, num_classes)
 
 
-def _no_arg(name: str, arg: Optional[str]) -> None:
+def _no_arg(name: str, arg: str | None) -> None:
     if arg is not None:
         raise ValueError(f"Dataset {name!r} takes no ':' argument, got {name}:{arg}.")
 
@@ -239,8 +258,7 @@ def _toy(name, default_classes, fixed_classes=False):
         @functools.wraps(generate)
         def builder(arg=None, data_dir=None, num_classes=None, n_samples=1000, noise=None):
             del data_dir
-            count = _class_count(name, arg, num_classes, default_classes,
-                                 (default_classes,) if fixed_classes else None)
+            count = _class_count(name, arg, num_classes, default_classes, (default_classes,) if fixed_classes else None)
             kwargs = {} if noise is None else {"noise": noise}
             x, y = generate(count, n_samples, np.random.default_rng(TEST_SEED), **kwargs)
             return _holdout_test(x.astype(np.float32), y.astype(np.int32), count)
@@ -267,8 +285,7 @@ def _circles(num_classes, n_samples, rng, noise=0.1):
 @_toy("blobs", 3)
 def _blobs(num_classes, n_samples, rng, noise=1.0):
     """Isotropic Gaussian blobs, one per class; `noise` is their std."""
-    return sk_datasets.make_blobs(n_samples, centers=num_classes, cluster_std=noise,
-                                  random_state=rng.integers(2**31))
+    return sk_datasets.make_blobs(n_samples, centers=num_classes, cluster_std=noise, random_state=rng.integers(2**31))
 
 
 @_toy("spirals", 2)
@@ -324,7 +341,7 @@ def _npz_labels(y: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- TFDS
 
 
-def _tfds_source(tfds_name: str, data_dir: Optional[str] = None) -> _Source:
+def _tfds_source(tfds_name: str, data_dir: str | None = None) -> _Source:
     """Reads a TFDS image classification set into numpy, scaled to [0, 1].
 
     Downloads it if it is not prepared in `data_dir`; raises
@@ -343,8 +360,10 @@ def _tfds_source(tfds_name: str, data_dir: Optional[str] = None) -> _Source:
         if silent:
             tfds.disable_progress_bar()
         try:
-            with _few_download_retries(), contextlib.redirect_stdout(io.StringIO()) if silent \
-                    else contextlib.nullcontext():
+            with (
+                _few_download_retries(),
+                contextlib.redirect_stdout(io.StringIO()) if silent else contextlib.nullcontext(),
+            ):
                 builder.download_and_prepare()
         except Exception as error:  # Network failures surface as many error types.
             raise DatasetUnavailableError(_unavailable_message(tfds_name, data_dir, error)) from error
@@ -364,6 +383,7 @@ def _few_download_retries(retries: int = 2):
     """Fail fast offline: TFDS retries each URL 10 times with back-off (~3.5
     minutes without network); online, two retries are plenty."""
     from tensorflow_datasets.core.download import downloader
+
     saved = getattr(downloader, "MAX_RETRIES", None)
     downloader.MAX_RETRIES = retries
     try:
@@ -373,7 +393,7 @@ def _few_download_retries(retries: int = 2):
             downloader.MAX_RETRIES = saved
 
 
-def _to_numpy(ds: tf.data.Dataset) -> Tuple[np.ndarray, np.ndarray]:
+def _to_numpy(ds: tf.data.Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Stacks an `(image, label)` dataset into float32 images in [0, 1] and int32 labels.
 
     Batches in chunks rather than `batch_size=-1`, which needs known split
@@ -386,7 +406,7 @@ def _to_numpy(ds: tf.data.Dataset) -> Tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def _unavailable_message(tfds_name: str, data_dir: Optional[str], error: Exception) -> str:
+def _unavailable_message(tfds_name: str, data_dir: str | None, error: Exception) -> str:
     shown_dir = data_dir or "~/tensorflow_datasets"
     return (
         f"Dataset {tfds_name!r} is not available offline: it is not prepared in {shown_dir} and "

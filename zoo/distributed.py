@@ -27,7 +27,7 @@ import ipaddress
 import os
 import socket
 import time
-from typing import Callable, List, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 import keras_tuner
 
@@ -39,16 +39,16 @@ OBJECTIVE = keras_tuner.Objective("mean_best_val_accuracy", direction="max")
 IDLE_WAIT = 0.5  # Seconds a worker waits after an IDLE answer before asking again.
 
 
-def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
-              oracle_port: Optional[int] = None) -> str:
+def configure(tuner_id: str | None = None, oracle_ip: str | None = None, oracle_port: int | None = None) -> str:
     """Sets the keras-tuner environment from the flags (None keeps the environment); returns the role.
 
     The role is "single" (not distributed), "chief" or "worker". Raises
     ValueError (one line) for an incomplete or malformed set-up.
     """
     given = {TUNER_ID: tuner_id, ORACLE_IP: oracle_ip, ORACLE_PORT: oracle_port}
-    values = {name: str(value) if value not in (None, "") else os.environ.get(name, "")
-              for name, value in given.items()}
+    values = {
+        name: str(value) if value not in (None, "") else os.environ.get(name, "") for name, value in given.items()
+    }
     present = [name for name, value in values.items() if value]
     if not present:
         return "single"
@@ -56,8 +56,10 @@ def configure(tuner_id: Optional[str] = None, oracle_ip: Optional[str] = None,
         flag_names = {TUNER_ID: "--tuner_id", ORACLE_IP: "--oracle_ip", ORACLE_PORT: "--oracle_port"}
         missing = ", ".join(flag_names[name] for name in values if name not in present)
         missing_env = ", ".join(name for name in values if name not in present)
-        raise ValueError(f"Distributed mode needs --tuner_id, --oracle_ip and --oracle_port together; "
-                         f"missing {missing} (or {missing_env}).")
+        raise ValueError(
+            f"Distributed mode needs --tuner_id, --oracle_ip and --oracle_port together; "
+            f"missing {missing} (or {missing_env})."
+        )
     port = values[ORACLE_PORT]
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"--oracle_port must be an integer in 1..65535, got {port!r}.")
@@ -78,7 +80,7 @@ def free_port() -> int:
 
 
 def role() -> str:
-    """"chief", "worker" or "single", from the environment (as keras-tuner decides it)."""
+    """ "chief", "worker" or "single", from the environment (as keras-tuner decides it)."""
     if not os.environ.get(ORACLE_IP):
         return "single"
     return "chief" if "chief" in os.environ.get(TUNER_ID, "") else "worker"
@@ -117,8 +119,14 @@ class SettingsOracle(keras_tuner.Oracle):
     """
 
     def __init__(self, pending: Sequence[int], hyperparameters: keras_tuner.HyperParameters):
-        super().__init__(objective=OBJECTIVE, max_trials=max(len(pending), 1), hyperparameters=hyperparameters,
-                         allow_new_entries=False, tune_new_entries=False, max_consecutive_failed_trials=10 ** 6)
+        super().__init__(
+            objective=OBJECTIVE,
+            max_trials=max(len(pending), 1),
+            hyperparameters=hyperparameters,
+            allow_new_entries=False,
+            tune_new_entries=False,
+            max_consecutive_failed_trials=10**6,
+        )
         self.pending = list(pending)
 
     def populate_space(self, trial_id):
@@ -132,8 +140,14 @@ class SettingsOracle(keras_tuner.Oracle):
 class SweepTuner(keras_tuner.Tuner):
     """A tuner whose trial is one setting of the sweep, all its pending losses trained together."""
 
-    def __init__(self, runner: experiment.Runner, settings: Sequence[experiment.Setting], grid_id: str,
-                 progress: bool = True, **kwargs):
+    def __init__(
+        self,
+        runner: experiment.Runner,
+        settings: Sequence[experiment.Setting],
+        grid_id: str,
+        progress: bool = True,
+        **kwargs,
+    ):
         self.runner, self.settings, self.grid_id, self.progress = runner, list(settings), grid_id, progress
         super().__init__(**kwargs)
         self.trials_run = 0
@@ -151,21 +165,30 @@ class SweepTuner(keras_tuner.Tuner):
         if trial.hyperparameters.get(HP_GRID) != self.grid_id:
             raise keras_tuner.errors.FatalError(
                 f"This worker's sweep (grid {self.grid_id}) differs from the chief's "
-                f"({trial.hyperparameters.get(HP_GRID)}): start every process with the same sweep flags.")
+                f"({trial.hyperparameters.get(HP_GRID)}): start every process with the same sweep flags."
+            )
         index = trial.hyperparameters.get(HP_SETTING)
         setting = self.settings[index]
         losses = self.runner.pending(setting)
-        with tqdm(total=setting.epochs * len(losses), unit="run-epoch", disable=not self.progress,
-                  dynamic_ncols=True, desc=f"{self.runner.worker}: setting {index + 1}/{len(self.settings)}") as bar:
+        with tqdm(
+            total=setting.epochs * len(losses),
+            unit="run-epoch",
+            disable=not self.progress,
+            dynamic_ncols=True,
+            desc=f"{self.runner.worker}: setting {index + 1}/{len(self.settings)}",
+        ) as bar:
             self.runner.run_setting(setting, losses, on_epoch=bar.update)
         self.trials_run += 1
         keys = {experiment.run_key(setting, loss) for loss in self.runner.config.losses}
-        values = [r["best_val_accuracy"] for r in results.read_all(self.runner.out_dir)
-                  if r["key"] in keys and r.get("best_val_accuracy") is not None]
+        values = [
+            r["best_val_accuracy"]
+            for r in results.read_all(self.runner.out_dir)
+            if r["key"] in keys and r.get("best_val_accuracy") is not None
+        ]
         return {OBJECTIVE.name: float(sum(values) / len(values)) if values else 0.0}
 
 
-def pending_settings(config: experiment.SweepConfig, out_dir: str) -> List[int]:
+def pending_settings(config: experiment.SweepConfig, out_dir: str) -> list[int]:
     """Indices of the settings of `config` with at least one unfinished run."""
     runner = experiment.Runner(config, out_dir)
     done = results.done_keys(out_dir)
@@ -180,12 +203,21 @@ def make_tuner(config: experiment.SweepConfig, out_dir: str, progress: bool = Tr
     pending = pending_settings(config, out_dir) if role() == "chief" else []
     oracle = SettingsOracle(pending, search_space(settings, grid_id))
     runner = experiment.Runner(config, out_dir, results.worker_file(tuner_id), worker=tuner_id)
-    return SweepTuner(runner, settings, grid_id, progress, oracle=oracle, overwrite=True,
-                      directory=os.path.join(out_dir, "keras_tuner", tuner_id), project_name=f"sweep_{grid_id}")
+    return SweepTuner(
+        runner,
+        settings,
+        grid_id,
+        progress,
+        oracle=oracle,
+        overwrite=True,
+        directory=os.path.join(out_dir, "keras_tuner", tuner_id),
+        project_name=f"sweep_{grid_id}",
+    )
 
 
-def serve(oracle: keras_tuner.Oracle, poll: float = 0.5, on_poll: Optional[Callable[[], None]] = None,
-          grace: float = 1.0) -> None:
+def serve(
+    oracle: keras_tuner.Oracle, poll: float = 0.5, on_poll: Callable[[], None] | None = None, grace: float = 1.0
+) -> None:
     """The chief: serves `oracle` over gRPC until every worker was told to stop and no trial runs.
 
     Replaces keras-tuner's chief loop, which polls every 20 s once stopping:

@@ -23,15 +23,27 @@ import gc
 import os
 import platform
 import time
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from zoo import results
 
 # The result record fields that identify a setting (in key order), then the loss.
-SETTING_FIELDS = ("dataset", "model", "depth", "width", "label_noise", "noise_type", "input_noise", "seed",
-                  "epochs", "batch_size", "optimizer", "learning_rate")
+SETTING_FIELDS = (
+    "dataset",
+    "model",
+    "depth",
+    "width",
+    "label_noise",
+    "noise_type",
+    "input_noise",
+    "seed",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "learning_rate",
+)
 # A setting's fields that define one experimental condition, with the seed left out.
 CONDITION_FIELDS = tuple(f for f in SETTING_FIELDS if f != "seed")
 # Fields added after 0.1.0: left out of run keys at their default (None), so older keys stay valid.
@@ -57,21 +69,21 @@ class SweepConfig:
     """
 
     dataset: str = "digits"
-    losses: Tuple[str, ...] = ()
-    models: Tuple[str, ...] = ("mlp",)
-    depths: Tuple[int, ...] = (1, 2, 3)
-    width: Optional[int] = None
-    seeds: Tuple[int, ...] = (0, 1, 2)
-    label_noise: Tuple[float, ...] = (0.0, 0.4)
+    losses: tuple[str, ...] = ()
+    models: tuple[str, ...] = ("mlp",)
+    depths: tuple[int, ...] = (1, 2, 3)
+    width: int | None = None
+    seeds: tuple[int, ...] = (0, 1, 2)
+    label_noise: tuple[float, ...] = (0.0, 0.4)
     noise_type: str = "symmetric"
-    input_noise: Tuple[float, ...] = (0.0,)
+    input_noise: tuple[float, ...] = (0.0,)
     cross_noise: bool = True
     epochs: int = 25
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 1e-3
     validation_split: float = 0.2
-    data_dir: Optional[str] = None
+    data_dir: str | None = None
     engine: str = "auto"
     max_members: int = 0
     jit_compile: bool = False
@@ -92,22 +104,26 @@ class Setting:
     batch_size: int
     optimizer: str
     learning_rate: float
-    width: Optional[int] = None  # Last, with a default: added in 0.2.0.
+    width: int | None = None  # Last, with a default: added in 0.2.0.
 
-    def fields(self) -> Dict:
+    def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
         return {name: getattr(self, name) for name in SETTING_FIELDS}
 
 
-def loss_groups() -> Dict[str, List[str]]:
+def loss_groups() -> dict[str, list[str]]:
     """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all."""
     import keras_losses
 
-    return {"default": keras_losses.names() + ["categorical_crossentropy"], "canonical": keras_losses.names(),
-            "keras": keras_losses.keras_names(), "all": keras_losses.all_names()}
+    return {
+        "default": keras_losses.names() + ["categorical_crossentropy"],
+        "canonical": keras_losses.names(),
+        "keras": keras_losses.keras_names(),
+        "all": keras_losses.all_names(),
+    }
 
 
-def resolve_losses(items: Sequence[str]) -> Tuple[str, ...]:
+def resolve_losses(items: Sequence[str]) -> tuple[str, ...]:
     """Loss names and group words (`loss_groups`) -> distinct loss names, in order.
 
     Raises keras_losses' ValueError, which names close matches, for an unknown name.
@@ -126,20 +142,34 @@ def resolve_losses(items: Sequence[str]) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(losses))
 
 
-def grid(config: SweepConfig) -> List[Setting]:
+def grid(config: SweepConfig) -> list[Setting]:
     """All settings of `config`, ordered so that settings of one model and depth are adjacent.
 
     (Adjacent settings reuse one compiled fused model.)
     """
     return [
-        Setting(config.dataset, model, depth, label_noise, config.noise_type, input_noise, seed,
-                config.epochs, config.batch_size, config.optimizer, config.learning_rate, width=config.width)
-        for model in config.models for depth in config.depths
-        for label_noise, input_noise in noise_conditions(config) for seed in config.seeds
+        Setting(
+            config.dataset,
+            model,
+            depth,
+            label_noise,
+            config.noise_type,
+            input_noise,
+            seed,
+            config.epochs,
+            config.batch_size,
+            config.optimizer,
+            config.learning_rate,
+            width=config.width,
+        )
+        for model in config.models
+        for depth in config.depths
+        for label_noise, input_noise in noise_conditions(config)
+        for seed in config.seeds
     ]
 
 
-def noise_conditions(config: SweepConfig) -> List[Tuple[float, float]]:
+def noise_conditions(config: SweepConfig) -> list[tuple[float, float]]:
     """The `(label_noise, input_noise)` pairs of the grid (see `SweepConfig.cross_noise`)."""
     if config.cross_noise:
         return [(rate, sigma) for rate in config.label_noise for sigma in config.input_noise]
@@ -161,12 +191,12 @@ def run_key(setting, loss: str) -> str:
     return "/".join(f"{name}={_format(value)}" for name, value in {**fields, "loss": loss}.items())
 
 
-def condition(record: Dict) -> Tuple:
+def condition(record: dict) -> tuple:
     """A record's experimental condition: its setting without the seed."""
     return tuple(record.get(field) for field in CONDITION_FIELDS)
 
 
-def epochs_to_fraction(curve: Sequence[float], fraction: float = SPEED_FRACTION) -> Optional[int]:
+def epochs_to_fraction(curve: Sequence[float], fraction: float = SPEED_FRACTION) -> int | None:
     """The first epoch (1-based) whose value reaches `fraction` of the curve's best; None if empty."""
     values = np.asarray(curve, dtype=float)
     if values.size == 0 or np.all(np.isnan(values)):
@@ -174,27 +204,37 @@ def epochs_to_fraction(curve: Sequence[float], fraction: float = SPEED_FRACTION)
     return int(np.argmax(values >= fraction * np.nanmax(values))) + 1
 
 
-def versions() -> Dict[str, str]:
+def versions() -> dict[str, str]:
     """Versions of the libraries that a result depends on."""
     import keras
     import tensorflow as tf
 
     import keras_losses
 
-    return {"keras_losses": keras_losses.__version__, "keras": keras.__version__,
-            "tensorflow": tf.__version__, "python": platform.python_version()}
+    return {
+        "keras_losses": keras_losses.__version__,
+        "keras": keras.__version__,
+        "tensorflow": tf.__version__,
+        "python": platform.python_version(),
+    }
 
 
-def make_records(setting: Setting, histories: Dict[str, Dict[str, List[float]]], data_info: Dict,
-                 wall_seconds: float, worker: str, engine: str = "fused",
-                 trained_together: Optional[int] = None) -> List[Dict]:
+def make_records(
+    setting: Setting,
+    histories: dict[str, dict[str, list[float]]],
+    data_info: dict,
+    wall_seconds: float,
+    worker: str,
+    engine: str = "fused",
+    trained_together: int | None = None,
+) -> list[dict]:
     """One result record per loss of a finished training of `setting`.
 
     `wall_seconds` is the setting's share of the training time; each record
     also carries its own share, `wall_seconds / number of losses`.
     `trained_together` is how many runs trained in one network (`fused_with`).
     """
-    finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    finished = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     common = {
         **setting.fields(),
         "realised_flip_fraction": data_info["label_noise"]["realised_fraction"],
@@ -210,21 +250,32 @@ def make_records(setting: Setting, histories: Dict[str, Dict[str, List[float]]],
     records = []
     for loss, history in histories.items():
         diverged = diverged_at_epoch(history["loss"])
-        curves = {name: cut_at_divergence(history.get(key, []), diverged) for name, key in
-                  (("train_loss", "loss"), ("train_accuracy", "accuracy"), ("val_accuracy", "val_accuracy"),
-                   ("test_accuracy", "test_accuracy"))}
+        curves = {
+            name: cut_at_divergence(history.get(key, []), diverged)
+            for name, key in (
+                ("train_loss", "loss"),
+                ("train_accuracy", "accuracy"),
+                ("val_accuracy", "val_accuracy"),
+                ("test_accuracy", "test_accuracy"),
+            )
+        }
         val = [v for v in curves["val_accuracy"] if v is not None]
         test = curves["test_accuracy"]
-        records.append({
-            "key": run_key(setting, loss), "loss": loss, **common, **curves,
-            "diverged_at_epoch": diverged,
-            "final_test_accuracy": test[-1] if test and diverged is None else None,
-            "best_val_accuracy": max(val) if val else None,
-        })
+        records.append(
+            {
+                "key": run_key(setting, loss),
+                "loss": loss,
+                **common,
+                **curves,
+                "diverged_at_epoch": diverged,
+                "final_test_accuracy": test[-1] if test and diverged is None else None,
+                "best_val_accuracy": max(val) if val else None,
+            }
+        )
     return records
 
 
-def diverged_at_epoch(train_loss: Sequence[float]) -> Optional[int]:
+def diverged_at_epoch(train_loss: Sequence[float]) -> int | None:
     """The first epoch (1-based) whose train loss is NaN or infinite; None if the run never diverged.
 
     >>> diverged_at_epoch([0.9, 0.5, float("nan"), float("nan")]), diverged_at_epoch([0.9, 0.5])
@@ -236,10 +287,12 @@ def diverged_at_epoch(train_loss: Sequence[float]) -> Optional[int]:
     return None
 
 
-def cut_at_divergence(curve: Sequence[float], diverged: Optional[int]) -> List[Optional[float]]:
+def cut_at_divergence(curve: Sequence[float], diverged: int | None) -> list[float | None]:
     """`curve` with every value from epoch `diverged` on replaced by None (JSON null, never NaN)."""
-    return [None if diverged is not None and epoch >= diverged else float(value)
-            for epoch, value in enumerate(curve, start=1)]
+    return [
+        None if diverged is not None and epoch >= diverged else float(value)
+        for epoch, value in enumerate(curve, start=1)
+    ]
 
 
 ENGINES = ("auto", "vectorized", "fused", "separate")
@@ -260,15 +313,23 @@ def engine_for(engine: str, model: str) -> str:
     return engine
 
 
-def group_key(setting: Setting) -> Tuple:
+def group_key(setting: Setting) -> tuple:
     """Settings with equal keys can train in one vectorized group (same model, depth and training)."""
-    return (setting.dataset, setting.model, setting.depth, setting.width, setting.epochs, setting.batch_size,
-            setting.optimizer, setting.learning_rate)
+    return (
+        setting.dataset,
+        setting.model,
+        setting.depth,
+        setting.width,
+        setting.epochs,
+        setting.batch_size,
+        setting.optimizer,
+        setting.learning_rate,
+    )
 
 
-def groups(todo: Sequence[Tuple[Setting, List[str]]]) -> List[List[Tuple[Setting, List[str]]]]:
+def groups(todo: Sequence[tuple[Setting, list[str]]]) -> list[list[tuple[Setting, list[str]]]]:
     """`(setting, losses)` pairs grouped by `group_key`, in first-seen order."""
-    by_key: Dict[Tuple, List] = {}
+    by_key: dict[tuple, list] = {}
     for setting, losses in todo:
         by_key.setdefault(group_key(setting), []).append((setting, losses))
     return list(by_key.values())
@@ -295,14 +356,21 @@ class Runner:
         tensorboard: also write each finished run to `out_dir/tb` for TensorBoard (`zoo.tensorboard`).
     """
 
-    def __init__(self, config: SweepConfig, out_dir: str, results_file: str = results.DEFAULT_FILE,
-                 worker: str = "local", on_train: Optional[Callable] = None, tensorboard: bool = False):
+    def __init__(
+        self,
+        config: SweepConfig,
+        out_dir: str,
+        results_file: str = results.DEFAULT_FILE,
+        worker: str = "local",
+        on_train: Callable | None = None,
+        tensorboard: bool = False,
+    ):
         self.config, self.out_dir, self.worker, self.on_train = config, out_dir, worker, on_train
         self.tensorboard = tensorboard
         self.path = results.path_in(out_dir, results_file)
         self._trainer_key, self._trainer = None, None
 
-    def pending(self, setting: Setting, done: Optional[set] = None) -> List[str]:
+    def pending(self, setting: Setting, done: set | None = None) -> list[str]:
         """The losses of `setting` without a record yet (in `config.losses` order)."""
         done = results.done_keys(self.out_dir) if done is None else done
         return [loss for loss in self.config.losses if run_key(setting, loss) not in done]
@@ -311,33 +379,55 @@ class Runner:
         """The setting's data: `zoo.datasets.load` with its seed and noise."""
         from zoo import datasets
 
-        return datasets.load(setting.dataset, batch_size=setting.batch_size,
-                             validation_split=self.config.validation_split, seed=setting.seed,
-                             data_dir=self.config.data_dir, label_noise=setting.label_noise,
-                             noise_type=setting.noise_type, input_noise=setting.input_noise)
+        return datasets.load(
+            setting.dataset,
+            batch_size=setting.batch_size,
+            validation_split=self.config.validation_split,
+            seed=setting.seed,
+            data_dir=self.config.data_dir,
+            label_noise=setting.label_noise,
+            noise_type=setting.noise_type,
+            input_noise=setting.input_noise,
+        )
 
-    def _trainer_for(self, setting: Setting, losses: List[str], data):
+    def _trainer_for(self, setting: Setting, losses: list[str], data):
         """A fused trainer for these losses and shapes, reused while they stay the same."""
         from zoo import fused
 
         spec = self._spec(setting)
-        key = (tuple(losses), setting.model, setting.depth, data.input_shape, data.num_classes,
-               len(data.y_train), dataclasses.replace(spec, seed=0))
+        key = (
+            tuple(losses),
+            setting.model,
+            setting.depth,
+            data.input_shape,
+            data.num_classes,
+            len(data.y_train),
+            dataclasses.replace(spec, seed=0),
+        )
         if key != self._trainer_key:
             self._trainer = None  # Free the old model first.
             options = model_options(setting)
-            self._trainer = fused.FusedTrainer(losses, setting.model, options, data.input_shape,
-                                               data.num_classes, len(data.y_train), spec)
+            self._trainer = fused.FusedTrainer(
+                losses, setting.model, options, data.input_shape, data.num_classes, len(data.y_train), spec
+            )
             self._trainer_key = key
         return self._trainer
 
     def _spec(self, setting: Setting):
         return dataclasses.replace(train_spec(setting), jit_compile=self.config.jit_compile)
 
-    def _write(self, setting: Setting, histories: Dict, data_info: Dict, wall_seconds: float, engine: str,
-               trained_together: int) -> List[Dict]:
-        records = make_records(setting, histories, data_info, wall_seconds, self.worker, engine=engine,
-                               trained_together=trained_together)
+    def _write(
+        self,
+        setting: Setting,
+        histories: dict,
+        data_info: dict,
+        wall_seconds: float,
+        engine: str,
+        trained_together: int,
+    ) -> list[dict]:
+        records = make_records(
+            setting, histories, data_info, wall_seconds, self.worker, engine=engine, trained_together=trained_together
+        )
         results.append(self.path, records)
         if self.tensorboard:
             from zoo import tensorboard
@@ -345,53 +435,75 @@ class Runner:
             tensorboard.write_runs(records, os.path.join(self.out_dir, tensorboard.LOG_DIR))
         return records
 
-    def _run_fused(self, setting: Setting, losses: List[str], on_epoch, engine: str) -> List[Dict]:
+    def _run_fused(self, setting: Setting, losses: list[str], on_epoch, engine: str) -> list[dict]:
         """Trains `losses` of `setting` side by side in one Keras model (`engine` "fused"), or one ("separate")."""
         start = time.perf_counter()
         data = self.load(setting)
         trainer = self._trainer_for(setting, losses, data)
         splits = {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}
-        result = trainer.run((data.x_train, data.y_train), splits, seed=setting.seed,
-                             on_epoch=None if on_epoch is None else lambda epoch: on_epoch(len(losses)))
+        result = trainer.run(
+            (data.x_train, data.y_train),
+            splits,
+            seed=setting.seed,
+            on_epoch=None if on_epoch is None else lambda epoch: on_epoch(len(losses)),
+        )
         return self._write(setting, result.histories, data.info, time.perf_counter() - start, engine, len(losses))
 
-    def _run_vectorized(self, group: Sequence[Tuple[Setting, List[str]]], on_epoch) -> List[Dict]:
+    def _run_vectorized(self, group: Sequence[tuple[Setting, list[str]]], on_epoch) -> list[dict]:
         """Trains every run of `group` (one `group_key`) stacked, chunk by chunk; records per chunk."""
         from zoo import vectorized
 
         variants, infos = [], []
         for setting, _ in group:
             data = self.load(setting)  # Only its arrays are kept: its tf.data pipelines hold copies.
-            variants.append(vectorized.Variant(setting.seed, data.x_train, data.y_train,
-                                               {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}))
+            variants.append(
+                vectorized.Variant(
+                    setting.seed,
+                    data.x_train,
+                    data.y_train,
+                    {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)},
+                )
+            )
             infos.append(data.info)
             input_shape, num_classes = data.input_shape, data.num_classes
             del data
         # Loss-major order: members of one loss are adjacent and share one loss call.
-        members = [(loss, index) for loss in self.config.losses
-                   for index, (_, losses) in enumerate(group) if loss in losses]
+        members = [
+            (loss, index) for loss in self.config.losses for index, (_, losses) in enumerate(group) if loss in losses
+        ]
         first = group[0][0]
         options = model_options(first)
         limit = self.config.max_members or vectorized.max_members_for(
-            first.model, options, input_shape, num_classes, first.batch_size)
+            first.model, options, input_shape, num_classes, first.batch_size
+        )
         records = []
         for start_index in range(0, len(members), limit):
-            chunk = members[start_index:start_index + limit]
+            chunk = members[start_index : start_index + limit]
+            chunk_size = len(chunk)
             if self.on_train is not None:
                 for index in sorted({v for _, v in chunk}):
                     self.on_train(group[index][0], [loss for loss, v in chunk if v == index])
-            histories, wall = vectorized.train(chunk, variants, first.model, options, input_shape,
-                                               num_classes, self._spec(first),
-                                               on_epoch=None if on_epoch is None else lambda _: on_epoch(len(chunk)))
+            histories, wall = vectorized.train(
+                chunk,
+                variants,
+                first.model,
+                options,
+                input_shape,
+                num_classes,
+                self._spec(first),
+                on_epoch=None if on_epoch is None else lambda _, n=chunk_size: on_epoch(n),
+            )
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}
-                records += self._write(group[index][0], mine, infos[index], wall * len(mine) / len(chunk),
-                                       "vectorized", len(chunk))
+                records += self._write(
+                    group[index][0], mine, infos[index], wall * len(mine) / len(chunk), "vectorized", len(chunk)
+                )
             gc.collect()  # The chunk's stacked network and its traced graphs hold large constants.
         return records
 
-    def run_group(self, group: Sequence[Tuple[Setting, List[str]]],
-                  on_epoch: Optional[Callable[[int], None]] = None) -> List[Dict]:
+    def run_group(
+        self, group: Sequence[tuple[Setting, list[str]]], on_epoch: Callable[[int], None] | None = None
+    ) -> list[dict]:
         """Trains `(setting, losses)` pairs of one `group_key` with the configured engine; returns records.
 
         `on_epoch(runs)` is called after each epoch with the number of runs that epoch trained.
@@ -411,8 +523,9 @@ class Runner:
                 records += self._run_fused(setting, batch, on_epoch, engine)
         return records
 
-    def run_setting(self, setting: Setting, losses: Optional[List[str]] = None,
-                    on_epoch: Optional[Callable[[int], None]] = None) -> List[Dict]:
+    def run_setting(
+        self, setting: Setting, losses: list[str] | None = None, on_epoch: Callable[[int], None] | None = None
+    ) -> list[dict]:
         """Trains the pending (or given) losses of `setting` and appends their records."""
         losses = self.pending(setting) if losses is None else list(losses)
         return self.run_group([(setting, losses)], on_epoch)
@@ -425,17 +538,20 @@ class Runner:
         todo = [(setting, self.pending(setting, done)) for setting in settings]
         todo = [(setting, losses) for setting, losses in todo if losses]
         total = sum(setting.epochs * len(losses) for setting, losses in todo)
-        with tqdm(total=total, unit="run-epoch", disable=not progress, dynamic_ncols=True,
-                  desc=f"{len(todo)} settings") as bar:
+        with tqdm(
+            total=total, unit="run-epoch", disable=not progress, dynamic_ncols=True, desc=f"{len(todo)} settings"
+        ) as bar:
             for index, group in enumerate(groups(todo)):
                 first = group[0][0]
-                bar.set_postfix_str(f"{first.model} d{first.depth}: {len(group)} settings, "
-                                    f"{engine_for(self.config.engine, first.model)} (group {index + 1})")
+                bar.set_postfix_str(
+                    f"{first.model} d{first.depth}: {len(group)} settings, "
+                    f"{engine_for(self.config.engine, first.model)} (group {index + 1})"
+                )
                 self.run_group(group, on_epoch=bar.update)
         return len(todo)
 
 
-def model_options(setting: Setting) -> Dict:
+def model_options(setting: Setting) -> dict:
     """The `zoo.build` options of a setting's model (depth, and width when set)."""
     from zoo import models
 
@@ -446,5 +562,10 @@ def train_spec(setting: Setting):
     """The `zoo.training.TrainSpec` of a setting."""
     from zoo import training
 
-    return training.TrainSpec(epochs=setting.epochs, batch_size=setting.batch_size, optimizer=setting.optimizer,
-                              learning_rate=setting.learning_rate, seed=setting.seed)
+    return training.TrainSpec(
+        epochs=setting.epochs,
+        batch_size=setting.batch_size,
+        optimizer=setting.optimizer,
+        learning_rate=setting.learning_rate,
+        seed=setting.seed,
+    )

@@ -35,7 +35,7 @@ call and evaluates after it; this module holds the trainer.
 
 import dataclasses
 import time
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Callable, Mapping, Sequence
 
 import keras
 import numpy as np
@@ -46,7 +46,7 @@ from zoo.fused_fit import EpochEnd, epoch_train_function
 from zoo.fused_model import build_fused, build_metrics, build_subnets, compile_fused, output_name
 from zoo.training import TrainSpec, check_labels, seeded_model
 
-Arrays = Tuple[np.ndarray, np.ndarray]
+Arrays = tuple[np.ndarray, np.ndarray]
 
 
 @dataclasses.dataclass
@@ -58,9 +58,9 @@ class FusedResult:
     for every evaluated split (evaluated after each epoch).
     """
 
-    histories: Dict[str, Dict[str, List[float]]]
+    histories: dict[str, dict[str, list[float]]]
     wall_seconds: float
-    model: Optional[keras.Model] = None  # The fused model (trained), when kept.
+    model: keras.Model | None = None  # The fused model (trained), when kept.
 
 
 class FusedTrainer:
@@ -80,15 +80,24 @@ class FusedTrainer:
         spec: the training hyperparameters; its `seed` is only a default for `run`.
     """
 
-    def __init__(self, losses: Sequence[str], model: str, model_options: Mapping, input_shape,
-                 num_classes: int, train_size: int, spec: TrainSpec):
+    def __init__(
+        self,
+        losses: Sequence[str],
+        model: str,
+        model_options: Mapping,
+        input_shape,
+        num_classes: int,
+        train_size: int,
+        spec: TrainSpec,
+    ):
         self.losses = list(losses)
         if len(set(self.losses)) != len(self.losses):
             raise ValueError(f"Losses must be distinct, got {self.losses}.")
         self.model_name, self.model_options = model, dict(model_options)
         self.input_shape, self.num_classes, self.spec = tuple(input_shape), int(num_classes), spec
-        self.subnets = build_subnets(self.losses, model, self.model_options, self.input_shape,
-                                     self.num_classes, spec.seed)
+        self.subnets = build_subnets(
+            self.losses, model, self.model_options, self.input_shape, self.num_classes, spec.seed
+        )
         self.model = build_fused(self.subnets, self.input_shape)
         self.train_size = int(train_size)
         self.steps = batches.steps_per_epoch(self.train_size, spec.batch_size)
@@ -102,15 +111,21 @@ class FusedTrainer:
 
     def reset(self, seed: int) -> None:
         """Sets every sub-network to `seed`'s initial weights and the optimizer to its initial state."""
-        weights = seeded_model(self.model_name, self.model_options, self.input_shape, self.num_classes,
-                               seed).get_weights()
+        weights = seeded_model(
+            self.model_name, self.model_options, self.input_shape, self.num_classes, seed
+        ).get_weights()
         for subnet in self.subnets.values():
             subnet.set_weights(weights)
         for variable, value in zip(self.model.optimizer.variables, self._fresh_optimizer):
             variable.assign(value)
 
-    def run(self, train_data: Arrays, eval_data: Mapping[str, Arrays], seed: Optional[int] = None,
-            on_epoch: Optional[Callable[[int], None]] = None) -> FusedResult:
+    def run(
+        self,
+        train_data: Arrays,
+        eval_data: Mapping[str, Arrays],
+        seed: int | None = None,
+        on_epoch: Callable[[int], None] | None = None,
+    ) -> FusedResult:
         """Trains from `seed`'s initial weights on `train_data`, evaluating `eval_data` after each epoch.
 
         Args:
@@ -129,8 +144,9 @@ class FusedTrainer:
         check_labels(y, self.num_classes)
         outputs = [output_name(loss) for loss in self.losses]
         data = batches.train_dataset(x, y, outputs, self.spec.batch_size, self.spec.epochs, seed, self.num_classes)
-        self.model.fit(data, epochs=self.spec.epochs,
-                       steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0)
+        self.model.fit(
+            data, epochs=self.spec.epochs, steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0
+        )
         return FusedResult(callback.histories, time.perf_counter() - start, self.model)
 
 
@@ -139,9 +155,18 @@ def _num_classes(train_data: Arrays, eval_data: Mapping[str, Arrays]) -> int:
     return int(max(np.max(y, initial=0) for y in labels)) + 1
 
 
-def train(losses: Sequence[str], model: str, model_options: Mapping, train_data: Arrays,
-          eval_data: Mapping[str, Arrays], spec: TrainSpec, *, input_shape=None, num_classes=None,
-          on_epoch: Optional[Callable[[int], None]] = None) -> FusedResult:
+def train(
+    losses: Sequence[str],
+    model: str,
+    model_options: Mapping,
+    train_data: Arrays,
+    eval_data: Mapping[str, Arrays],
+    spec: TrainSpec,
+    *,
+    input_shape=None,
+    num_classes=None,
+    on_epoch: Callable[[int], None] | None = None,
+) -> FusedResult:
     """Trains one sub-network per loss, all fused into one model, and returns the histories.
 
     A one-off `FusedTrainer(...).run(...)`; `input_shape` and `num_classes`

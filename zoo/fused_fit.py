@@ -7,7 +7,7 @@ train loss and accuracy from Keras's logs and evaluates every split
 (validation, test) for every output, into per-loss histories.
 """
 
-from typing import Callable, Dict
+from collections.abc import Callable
 
 import keras
 import numpy as np
@@ -77,15 +77,15 @@ class EpochEnd(keras.callbacks.Callback):
         if self.on_epoch is not None:
             self.on_epoch(epoch)
 
-    def _accuracies(self, x, y) -> Dict[str, float]:
+    def _accuracies(self, x, y) -> dict[str, float]:
         if len(y) == 0:
             return {loss: float("nan") for loss in self.losses}
         correct = {loss: 0 for loss in self.losses}
         for start in range(0, len(y), EVAL_BATCH):
-            outputs = self._forward(tf.constant(x[start:start + EVAL_BATCH], tf.float32))
+            outputs = self._forward(tf.constant(x[start : start + EVAL_BATCH], tf.float32))
             if not isinstance(outputs, dict):
                 outputs = {output_name(self.losses[0]): outputs}
             for loss in self.losses:
                 predicted = np.argmax(outputs[output_name(loss)].numpy(), axis=-1)
-                correct[loss] += int(np.sum(predicted == y[start:start + EVAL_BATCH]))
+                correct[loss] += int(np.sum(predicted == y[start : start + EVAL_BATCH]))
         return {loss: correct[loss] / len(y) for loss in self.losses}

@@ -8,7 +8,7 @@ plain sum) and accuracy metric; `build_metrics` creates the compiled state
 eagerly. `zoo.fused` trains the result.
 """
 
-from typing import Dict, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import keras
 import numpy as np
@@ -24,8 +24,9 @@ def output_name(loss: str) -> str:
     return loss
 
 
-def build_subnets(losses: Sequence[str], model: str, model_options: Mapping, input_shape, num_classes: int,
-                  seed: int) -> Dict[str, keras.Model]:
+def build_subnets(
+    losses: Sequence[str], model: str, model_options: Mapping, input_shape, num_classes: int, seed: int
+) -> dict[str, keras.Model]:
     """One `zoo.build` sub-network per loss, all with the same initial weights for `seed`."""
     weights = seeded_model(model, model_options, input_shape, num_classes, seed).get_weights()
     subnets = {}

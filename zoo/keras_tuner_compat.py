@@ -37,8 +37,7 @@ PRIVATE_NAMES = (
     ("keras_tuner.src.engine.conditions", "Parent"),
 )
 # Private (and undocumented) oracle state, by attribute name: checked on a fresh oracle by the test.
-ORACLE_ATTRIBUTES = ("_retry_queue", "_save_trial", "_set_project_dir", "ongoing_trials", "tuner_ids",
-                     "end_order")
+ORACLE_ATTRIBUTES = ("_retry_queue", "_save_trial", "_set_project_dir", "ongoing_trials", "tuner_ids", "end_order")
 
 
 class IncompatibleKerasTunerError(ImportError):
@@ -66,15 +65,18 @@ def private(module, attribute):
     except (ImportError, AttributeError):
         raise IncompatibleKerasTunerError(
             f"keras-tuner {keras_tuner.__version__} has no {module}.{attribute}, which distributed search "
-            f"relies on; tested keras-tuner range: {_tested_range()}.") from None
+            f"relies on; tested keras-tuner range: {_tested_range()}."
+        ) from None
 
 
 def warn_if_untested():
     """One warning line when the installed keras-tuner is outside `TESTED_KERAS_TUNER` (run at import)."""
     if not is_tested_keras_tuner():
-        warnings.warn(f"zoo's distributed runs are tested with keras-tuner {_tested_range()}; keras-tuner "
-                      f"{keras_tuner.__version__} is installed: its private APIs are checked as they are used.",
-                      stacklevel=2)
+        warnings.warn(
+            f"zoo's distributed runs are tested with keras-tuner {_tested_range()}; keras-tuner "
+            f"{keras_tuner.__version__} is installed: its private APIs are checked as they are used.",
+            stacklevel=2,
+        )
 
 
 warn_if_untested()

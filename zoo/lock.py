@@ -17,7 +17,7 @@ import datetime
 import json
 import os
 import socket
-from typing import Dict, Iterator, Optional
+from collections.abc import Iterator
 
 LOCK_FILE = ".lock"
 
@@ -30,7 +30,7 @@ def _path(out_dir: str) -> str:
     return os.path.join(out_dir, LOCK_FILE)
 
 
-def holder(out_dir: str) -> Optional[Dict]:
+def holder(out_dir: str) -> dict | None:
     """The lock's content (`host`, `pid`, `started`), or None when unlocked or unreadable."""
     try:
         with open(_path(out_dir), encoding="utf-8") as handle:
@@ -49,7 +49,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stale(lock: Optional[Dict]) -> bool:
+def _stale(lock: dict | None) -> bool:
     """Whether a lock can be taken over: unreadable, or its process on this host is gone."""
     if lock is None:
         return True
@@ -59,8 +59,11 @@ def _stale(lock: Optional[Dict]) -> bool:
 def acquire(out_dir: str) -> None:
     """Takes `out_dir`'s lock; raises LockedError naming the holder if a live process has it."""
     os.makedirs(out_dir, exist_ok=True)
-    me = {"host": socket.gethostname(), "pid": os.getpid(),
-          "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    me = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
     for _ in range(2):
         try:
             descriptor = os.open(_path(out_dir), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -69,7 +72,8 @@ def acquire(out_dir: str) -> None:
             if not _stale(lock):
                 raise LockedError(
                     f"{out_dir} is in use by process {lock['pid']} on {lock['host']} (since {lock['started']}); "
-                    f"wait for it, stop it, or choose another --out (lock file: {_path(out_dir)}).") from None
+                    f"wait for it, stop it, or choose another --out (lock file: {_path(out_dir)})."
+                ) from None
             with contextlib.suppress(FileNotFoundError):
                 os.remove(_path(out_dir))  # Stale: its process is gone.
             continue

@@ -16,7 +16,7 @@ models also work under a `mixed_float16` policy.
 """
 
 import math
-from typing import Sequence, Tuple
+from collections.abc import Sequence
 
 import keras
 from keras import layers
@@ -74,7 +74,7 @@ def _head(inputs, x, num_classes: int, output: str, name: str) -> keras.Model:
     return keras.Model(inputs, x, name=name)
 
 
-def _as_image(inputs, input_shape: Tuple[int, ...]):
+def _as_image(inputs, input_shape: tuple[int, ...]):
     """Returns `inputs` as a (height, width, channels) tensor.
 
     Flat inputs whose size is a perfect square become (s, s, 1) images and
@@ -98,8 +98,14 @@ def _conv_bn_act(x, filters, name, *, strides=1, batch_norm=True, activation="re
     """Conv 3x3 ("same") -> optional BatchNorm -> optional activation."""
     regularizer = keras.regularizers.L2(weight_decay) if weight_decay else None
     x = layers.Conv2D(
-        filters, 3, strides=strides, padding="same", use_bias=not batch_norm,
-        kernel_initializer="he_normal", kernel_regularizer=regularizer, name=f"{name}_conv",
+        filters,
+        3,
+        strides=strides,
+        padding="same",
+        use_bias=not batch_norm,
+        kernel_initializer="he_normal",
+        kernel_regularizer=regularizer,
+        name=f"{name}_conv",
     )(x)
     if batch_norm:
         x = layers.BatchNormalization(name=f"{name}_bn")(x)
@@ -112,8 +118,9 @@ def _conv_bn_act(x, filters, name, *, strides=1, batch_norm=True, activation="re
 
 
 @MODELS.register("mlp")
-def mlp(input_shape, num_classes, depth=3, width=128, activation="relu", dropout=0.0,
-        batch_norm=False, output="logits") -> keras.Model:
+def mlp(
+    input_shape, num_classes, depth=3, width=128, activation="relu", dropout=0.0, batch_norm=False, output="logits"
+) -> keras.Model:
     """Multilayer perceptron with `depth` hidden Dense layers of `width` units.
 
     Layers are named `dense_i`, `bn_i`, `act_i`, `dropout_i` (i = 1..depth),
@@ -137,8 +144,9 @@ def mlp(input_shape, num_classes, depth=3, width=128, activation="relu", dropout
 
 
 @MODELS.register("cnn")
-def cnn(input_shape, num_classes, depth=2, filters=32, activation="relu", dropout=0.0,
-        batch_norm=False, output="logits") -> keras.Model:
+def cnn(
+    input_shape, num_classes, depth=2, filters=32, activation="relu", dropout=0.0, batch_norm=False, output="logits"
+) -> keras.Model:
     """VGG-style CNN: `depth` blocks of conv-conv-maxpool, filters doubling per block.
 
     Block `b` has layers `block{b}_conv{1,2}_conv` (+ `_bn`, `_act`),
@@ -153,8 +161,7 @@ def cnn(input_shape, num_classes, depth=2, filters=32, activation="relu", dropou
     for block in range(1, depth + 1):
         block_filters = filters * 2 ** (block - 1)
         for conv in (1, 2):
-            x = _conv_bn_act(x, block_filters, f"block{block}_conv{conv}",
-                             batch_norm=batch_norm, activation=activation)
+            x = _conv_bn_act(x, block_filters, f"block{block}_conv{conv}", batch_norm=batch_norm, activation=activation)
         if min(x.shape[1], x.shape[2]) > 1:
             x = layers.MaxPooling2D(2, padding="same", name=f"block{block}_pool")(x)
         if dropout:
@@ -176,8 +183,15 @@ def _shortcut(x, filters, strides, name, kind, weight_decay):
         return x
     if kind == "projection":
         regularizer = keras.regularizers.L2(weight_decay) if weight_decay else None
-        x = layers.Conv2D(filters, 1, strides=strides, use_bias=False, kernel_initializer="he_normal",
-                          kernel_regularizer=regularizer, name=f"{name}_proj_conv")(x)
+        x = layers.Conv2D(
+            filters,
+            1,
+            strides=strides,
+            use_bias=False,
+            kernel_initializer="he_normal",
+            kernel_regularizer=regularizer,
+            name=f"{name}_proj_conv",
+        )(x)
         return layers.BatchNormalization(name=f"{name}_proj_bn")(x)
     # Option A of He et al.: subsample, then zero-pad the channels (built-in layers only,
     # so saved models load without custom objects).
@@ -200,8 +214,9 @@ def _basic_block(x, filters, strides, name, shortcut, weight_decay):
 
 
 @MODELS.register("resnet")
-def resnet(input_shape, num_classes, depth=20, width=16, shortcut="projection", weight_decay=0.0,
-           output="logits") -> keras.Model:
+def resnet(
+    input_shape, num_classes, depth=20, width=16, shortcut="projection", weight_decay=0.0, output="logits"
+) -> keras.Model:
     """CIFAR ResNet of He et al. 2016 (section 4.2) with `depth = 6n + 2` layers.
 
     A 3x3 conv stem, then 3 stages of `n` basic blocks with 16, 32, 64
@@ -213,8 +228,7 @@ def resnet(input_shape, num_classes, depth=20, width=16, shortcut="projection", 
     _check_common(num_classes, output)
     if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
         raise ValueError(
-            f"resnet depth must be 6n+2 with n >= 1 (e.g. {', '.join(map(str, _resnet_depths()))}), "
-            f"got {depth!r}."
+            f"resnet depth must be 6n+2 with n >= 1 (e.g. {', '.join(map(str, _resnet_depths()))}), got {depth!r}."
         )
     if shortcut not in ("projection", "padding"):
         raise ValueError(f"shortcut must be 'projection' or 'padding', got {shortcut!r}.")

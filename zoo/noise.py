@@ -8,7 +8,6 @@ True
 """
 
 import warnings
-from typing import Tuple
 
 import numpy as np
 
@@ -19,7 +18,7 @@ def _rng(seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def flip_labels(y, num_classes: int, rate: float, kind: str = "symmetric", seed=0) -> Tuple[np.ndarray, float]:
+def flip_labels(y, num_classes: int, rate: float, kind: str = "symmetric", seed=0) -> tuple[np.ndarray, float]:
     """Flips integer labels with probability `rate`.
 
     Args:

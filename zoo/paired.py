@@ -18,7 +18,7 @@ one seed nothing can be judged.
 
 import dataclasses
 import math
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -61,8 +61,7 @@ def t_quantile(probability: float, dof: int) -> float:
     return float(stats.t.ppf(probability, dof))
 
 
-def difference(values: Mapping[int, float], reference: Mapping[int, float],
-               seed: int = 0) -> Optional[Difference]:
+def difference(values: Mapping[int, float], reference: Mapping[int, float], seed: int = 0) -> Difference | None:
     """The paired difference `values − reference` over their common seeds (None if none).
 
     Seeds missing from either side (a diverged or unfinished run) are left out.
@@ -85,4 +84,3 @@ def difference(values: Mapping[int, float], reference: Mapping[int, float],
 
 def _finite(value) -> bool:
     return value is not None and math.isfinite(value)
-

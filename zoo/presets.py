@@ -11,19 +11,29 @@ Traceback (most recent call last):
 ValueError: Unknown preset 'janoha2017'. Did you mean: 'janocha2017'? Known: janocha2017
 """
 
-from typing import Dict
-
 from zoo.registry import Registry
 
 PRESETS = Registry("preset")
 
 # The twelve losses of Janocha & Czarnecki (2017), in the paper's order (LOSSES.md).
-JANOCHA_LOSSES = ("l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
-                  "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz")
+JANOCHA_LOSSES = (
+    "l1",
+    "l2",
+    "expectation",
+    "regularized_expectation",
+    "chebyshev",
+    "ovr_hinge",
+    "ovr_squared_hinge",
+    "ovr_cubed_hinge",
+    "log_loss",
+    "squared_log",
+    "tanimoto",
+    "cauchy_schwarz",
+)
 
 
 @PRESETS.register("janocha2017")
-def janocha2017() -> Dict:
+def janocha2017() -> dict:
     """Janocha & Czarnecki (2017): twelve losses, MLPs of depth 1..5, clean, label-noisy and input-noisy data.
 
     For `mnist` (default) and `cifar10` (`--dataset=cifar10`). Label noise and
@@ -49,7 +59,7 @@ def janocha2017() -> Dict:
     }
 
 
-def get(name: str) -> Dict:
+def get(name: str) -> dict:
     """The flag values of preset `name`; ValueError naming close matches if unknown."""
     return PRESETS.get(name)
 

@@ -15,13 +15,13 @@ import contextlib
 import logging
 import os
 import sys
-from typing import Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
 
 NOISY_LOGGERS = ("absl", "tensorflow", "urllib3", "h5py", "tensorflow_datasets")
 VERBOSE_FLAGS = ("--verbose", "--verbose=true", "--verbose=True", "--verbose=1")
 
 
-def wants_verbose(argv: Optional[Sequence[str]] = None) -> bool:
+def wants_verbose(argv: Sequence[str] | None = None) -> bool:
     """Whether `--verbose` is on the command line (read before the flags are parsed)."""
     return any(arg in VERBOSE_FLAGS for arg in (sys.argv if argv is None else argv)[1:])
 
@@ -54,7 +54,7 @@ def quiet_python_logging() -> None:
         pass
 
 
-def configure(argv: Optional[Sequence[str]] = None) -> bool:
+def configure(argv: Sequence[str] | None = None) -> bool:
     """Silences TensorFlow's start-up unless `--verbose` or a user-set `TF_CPP_MIN_LOG_LEVEL`; returns verbose.
 
     Call it first thing in a CLI module, before TensorFlow is imported.

@@ -14,8 +14,8 @@ Traceback (most recent call last):
 ValueError: Unknown model 'mpl'. Did you mean: 'mlp'? Known: mlp
 """
 
-from typing import Any, Callable, Dict, List, Optional
-
+from collections.abc import Callable
+from typing import Any
 
 
 class Registry:
@@ -27,7 +27,7 @@ class Registry:
 
     def __init__(self, kind: str):
         self.kind = kind
-        self._builders: Dict[str, Callable[..., Any]] = {}
+        self._builders: dict[str, Callable[..., Any]] = {}
 
     def register(self, name: str) -> Callable[[Callable], Callable]:
         """Returns a decorator registering a builder under `name`."""
@@ -51,11 +51,11 @@ class Registry:
         """Calls the builder registered as `name` with `config`."""
         return self.lookup(name)(**config)
 
-    def names(self) -> List[str]:
+    def names(self) -> list[str]:
         """The registered names, sorted."""
         return sorted(self._builders)
 
-    def unknown_message(self, name: Any, known: Optional[List[str]] = None) -> str:
+    def unknown_message(self, name: Any, known: list[str] | None = None) -> str:
         """The error message for an unknown `name`, listing close matches among `known`."""
         known = self.names() if known is None else known
         from keras_losses.registry import did_you_mean  # Here, not at import: it loads Keras.

@@ -21,7 +21,7 @@ summary from `zoo.tables`, the PNG plots from `zoo.plots`.
 
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from zoo import plots, results, statistics, tables
 from zoo.statistics import REFERENCE
@@ -47,13 +47,18 @@ def render(out_dir: str, reference: str = REFERENCE) -> str:
 def main(argv: Sequence[str]) -> int:
     """`python -m zoo.report OUT [--reference=NAME]`: re-render OUT/report.md from OUT/results*.jsonl."""
     if len(argv) != 2:
-        print("usage: python -m zoo.report OUT_DIR [--reference=LOSS]  (re-renders OUT_DIR/report.md from its "
-              "results*.jsonl)", file=sys.stderr)
+        print(
+            "usage: python -m zoo.report OUT_DIR [--reference=LOSS]  (re-renders OUT_DIR/report.md from its "
+            "results*.jsonl)",
+            file=sys.stderr,
+        )
         return 2
     out_dir = argv[1]
     if not results.files(out_dir):
-        print(f"error: no results*.jsonl in {out_dir!r}; run `python -m zoo.compare --out={out_dir}` first.",
-              file=sys.stderr)
+        print(
+            f"error: no results*.jsonl in {out_dir!r}; run `python -m zoo.compare --out={out_dir}` first.",
+            file=sys.stderr,
+        )
         return 2
     path = render(out_dir, FLAGS.reference)
     print(summary_text(results.read_all(out_dir), FLAGS.reference))
@@ -65,8 +70,9 @@ def _define_flags():
     from absl import flags
 
     values = flags.FlagValues()  # private: see zoo/cli.py
-    flags.DEFINE_string("reference", REFERENCE, "The loss every other loss is compared with, paired by seed.",
-                        flag_values=values)
+    flags.DEFINE_string(
+        "reference", REFERENCE, "The loss every other loss is compared with, paired by seed.", flag_values=values
+    )
     return values
 
 

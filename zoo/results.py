@@ -24,7 +24,7 @@ import json
 import os
 import tempfile
 import warnings
-from typing import Dict, Iterable, List
+from collections.abc import Iterable
 
 DEFAULT_FILE = "results.jsonl"
 PATTERN = "results*.jsonl"
@@ -56,7 +56,7 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
-def append(path: str, records: Iterable[Dict]) -> None:
+def append(path: str, records: Iterable[dict]) -> None:
     """Appends `records` to `path`, one JSON line each, flushed and fsynced per line.
 
     A truncated last line left by a killed writer is first closed with a
@@ -74,7 +74,7 @@ def append(path: str, records: Iterable[Dict]) -> None:
             os.fsync(handle.fileno())
 
 
-def read(path: str) -> List[Dict]:
+def read(path: str) -> list[dict]:
     """The records of one file; unparsable lines (e.g. cut by a kill) are skipped with a warning."""
     if not os.path.exists(path):
         return []
@@ -93,17 +93,16 @@ def read(path: str) -> List[Dict]:
             else:
                 bad += 1
     if bad:
-        warnings.warn(f"{path}: skipped {bad} incomplete or corrupt line(s); those runs will be redone.",
-                      stacklevel=2)
+        warnings.warn(f"{path}: skipped {bad} incomplete or corrupt line(s); those runs will be redone.", stacklevel=2)
     return records
 
 
-def files(out_dir: str) -> List[str]:
+def files(out_dir: str) -> list[str]:
     """The results files in `out_dir` (`results*.jsonl`), sorted."""
     return sorted(glob.glob(os.path.join(out_dir, PATTERN)))
 
 
-def read_all(out_dir: str) -> List[Dict]:
+def read_all(out_dir: str) -> list[dict]:
     """The records of every results file in `out_dir`, one per run key (the first one seen)."""
     merged, seen = [], set()
     for path in files(out_dir):

@@ -17,7 +17,7 @@ render these numbers; `zoo.report` puts them together.
 
 import collections
 import math
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -26,19 +26,19 @@ from zoo import experiment, paired
 STUDY_FIELDS = ("dataset", "epochs", "batch_size", "optimizer", "learning_rate")
 REFERENCE = "log_loss"  # The default reference loss of the paired comparison.
 
-Stats = Tuple[float, float, int]  # mean, std over seeds, number of seeds
-PerSeed = Dict[Tuple[object, str], Dict[int, float]]  # (column, loss) -> {seed: value}
+Stats = tuple[float, float, int]  # mean, std over seeds, number of seeds
+PerSeed = dict[tuple[object, str], dict[int, float]]  # (column, loss) -> {seed: value}
 
 
 # ---------------------------------------------------------------- record views
 
 
-def reportable(records: Iterable[Dict]) -> List[Dict]:
+def reportable(records: Iterable[dict]) -> list[dict]:
     """The records of finished runs: with a final test accuracy, or diverged."""
     return [r for r in records if r.get("final_test_accuracy") is not None or r.get("diverged_at_epoch")]
 
 
-def studies(records: Sequence[Dict]) -> Dict[Tuple, List[Dict]]:
+def studies(records: Sequence[dict]) -> dict[tuple, list[dict]]:
     """Records grouped by dataset and training hyperparameters (`STUDY_FIELDS`)."""
     grouped = collections.defaultdict(list)
     for record in records:
@@ -46,47 +46,47 @@ def studies(records: Sequence[Dict]) -> Dict[Tuple, List[Dict]]:
     return dict(grouped)
 
 
-def loss_order(records: Sequence[Dict]) -> List[str]:
+def loss_order(records: Sequence[dict]) -> list[str]:
     """The losses in order of first appearance."""
     return list(dict.fromkeys(r["loss"] for r in records))
 
 
-def field_values(records: Iterable[Dict], field: str) -> List:
+def field_values(records: Iterable[dict], field: str) -> list:
     """The distinct values of `field` among `records`, sorted."""
     return sorted({r[field] for r in records})
 
 
-def condition(record: Dict) -> Tuple:
+def condition(record: dict) -> tuple:
     """The record's noise condition, `(label_noise, noise_type, input_noise)`."""
     return record["label_noise"], record["noise_type"], record["input_noise"]
 
 
-def model_depth(record: Dict) -> Tuple:
+def model_depth(record: dict) -> tuple:
     """The record's `(model, depth)`."""
     return record["model"], record["depth"]
 
 
-def noise_conditions(records: Iterable[Dict]) -> List[Tuple]:
+def noise_conditions(records: Iterable[dict]) -> list[tuple]:
     """The distinct noise conditions (`condition`), sorted."""
     return sorted({condition(r) for r in records})
 
 
-def model_depths(records: Iterable[Dict]) -> List[Tuple]:
+def model_depths(records: Iterable[dict]) -> list[tuple]:
     """The distinct `(model, depth)` pairs, sorted."""
     return sorted({model_depth(r) for r in records})
 
 
-def final_accuracy(record: Dict) -> Optional[float]:
+def final_accuracy(record: dict) -> float | None:
     """A value function: the run's final test accuracy (None for a diverged run)."""
     return record.get("final_test_accuracy")
 
 
-def speed(record: Dict) -> Optional[int]:
+def speed(record: dict) -> int | None:
     """Learning speed: epochs to reach 95% of the run's best validation accuracy."""
     return experiment.epochs_to_fraction(record.get("val_accuracy") or [])
 
 
-def clean_drop(records: Sequence[Dict]) -> Callable[[Dict], Optional[float]]:
+def clean_drop(records: Sequence[dict]) -> Callable[[dict], float | None]:
     """A value function: the record's test accuracy drop from the same run without any noise (same seed)."""
     clean = {}
     for r in records:
@@ -102,12 +102,12 @@ def clean_drop(records: Sequence[Dict]) -> Callable[[Dict], Optional[float]]:
     return drop
 
 
-
 # ---------------------------------------------------------------- per-seed statistics
 
 
-def per_seed(records: Iterable[Dict], column: Callable[[Dict], object],
-             value: Callable[[Dict], Optional[float]]) -> PerSeed:
+def per_seed(
+    records: Iterable[dict], column: Callable[[dict], object], value: Callable[[dict], float | None]
+) -> PerSeed:
     """`{(column, loss): {seed: value}}`, averaging the records of one seed (e.g. over depths).
 
     `value(record)` may return None to leave a record out (a diverged run).
@@ -120,19 +120,20 @@ def per_seed(records: Iterable[Dict], column: Callable[[Dict], object],
     return {key: {seed: float(np.mean(values)) for seed, values in seeds.items()} for key, seeds in grouped.items()}
 
 
-def stats_of(values: Dict[int, float]) -> Stats:
+def stats_of(values: dict[int, float]) -> Stats:
     """`(mean, std, seeds)` over seeds; the std is the sample std (ddof=1), 0 for one seed."""
     means = np.array(list(values.values()))
     return float(np.mean(means)), float(np.std(means, ddof=1)) if len(means) > 1 else 0.0, len(means)
 
 
-def seed_stats(records: Iterable[Dict], column: Callable[[Dict], object],
-               value: Callable[[Dict], Optional[float]]) -> Dict[Tuple[object, str], Stats]:
+def seed_stats(
+    records: Iterable[dict], column: Callable[[dict], object], value: Callable[[dict], float | None]
+) -> dict[tuple[object, str], Stats]:
     """`{(column, loss): (mean, std, seeds)}`: values averaged per seed first, then over seeds."""
     return {key: stats_of(values) for key, values in per_seed(records, column, value).items()}
 
 
-def best_and_ties(column: Dict[str, Dict[int, float]], higher_is_better: bool = True) -> Tuple[Optional[str], set]:
+def best_and_ties(column: dict[str, dict[int, float]], higher_is_better: bool = True) -> tuple[str | None, set]:
     """The best loss of one column (by mean) and the losses with no detectable paired difference from it.
 
     `column` is `{loss: {seed: value}}`; a tie needs >= 2 common seeds (`zoo.paired`).
@@ -149,7 +150,7 @@ def best_and_ties(column: Dict[str, Dict[int, float]], higher_is_better: bool = 
     return best, ties
 
 
-def divergences(records: Iterable[Dict], column: Callable[[Dict], object]) -> Dict[Tuple[object, str], List[int]]:
+def divergences(records: Iterable[dict], column: Callable[[dict], object]) -> dict[tuple[object, str], list[int]]:
     """`{(column, loss): [epoch at which each diverged run diverged]}`."""
     found = collections.defaultdict(list)
     for record in records:
@@ -158,7 +159,7 @@ def divergences(records: Iterable[Dict], column: Callable[[Dict], object]) -> Di
     return dict(found)
 
 
-def mean_rank_order(values: PerSeed, losses: Sequence[str]) -> List[str]:
+def mean_rank_order(values: PerSeed, losses: Sequence[str]) -> list[str]:
     """`losses` ordered by their mean rank (1 = best mean) over the columns of `values`."""
     columns = sorted({c for c, _ in values}, key=repr)
     ranks = collections.defaultdict(list)
@@ -167,4 +168,3 @@ def mean_rank_order(values: PerSeed, losses: Sequence[str]) -> List[str]:
         for rank, loss in enumerate(sorted(means, key=lambda l: -means[l]), start=1):
             ranks[loss].append(rank)
     return sorted(losses, key=lambda loss: (np.mean(ranks[loss]) if ranks[loss] else math.inf, loss))
-

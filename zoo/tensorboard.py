@@ -9,11 +9,15 @@ the same events, and diverged epochs (null in the records) are skipped.
 """
 
 import os
-from typing import Dict, Iterable
+from collections.abc import Iterable
 
 LOG_DIR = "tb"
-SCALARS = {"train_loss": "train_loss", "train_accuracy": "train_accuracy", "val_accuracy": "val_accuracy",
-           "test_accuracy": "test_accuracy"}
+SCALARS = {
+    "train_loss": "train_loss",
+    "train_accuracy": "train_accuracy",
+    "val_accuracy": "val_accuracy",
+    "test_accuracy": "test_accuracy",
+}
 HPARAMS = ("loss", "model", "depth", "width", "label_noise", "noise_type", "input_noise", "seed")
 FINAL_METRICS = ("final_test_accuracy", "best_val_accuracy")
 
@@ -23,7 +27,7 @@ def run_dir(log_dir: str, key: str) -> str:
     return os.path.join(log_dir, key.replace("/", ","))
 
 
-def write_runs(records: Iterable[Dict], log_dir: str) -> None:
+def write_runs(records: Iterable[dict], log_dir: str) -> None:
     """Writes each record's per-epoch scalars and its HParams summary under `log_dir`."""
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
@@ -31,8 +35,7 @@ def write_runs(records: Iterable[Dict], log_dir: str) -> None:
     for record in records:
         writer = tf.summary.create_file_writer(run_dir(log_dir, record["key"]))
         with writer.as_default():
-            hp.hparams({name: record[name] for name in HPARAMS if record.get(name) is not None},
-                       trial_id=record["key"])
+            hp.hparams({name: record[name] for name in HPARAMS if record.get(name) is not None}, trial_id=record["key"])
             for field, tag in SCALARS.items():
                 for epoch, value in enumerate(record.get(field) or [], start=1):
                     if value is not None:

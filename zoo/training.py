@@ -10,7 +10,7 @@ means the same initial weights and the same batches whatever the engine.
 
 import dataclasses
 import random
-from typing import Mapping
+from collections.abc import Mapping
 
 import keras
 import numpy as np
@@ -68,4 +68,3 @@ def check_labels(y: np.ndarray, num_classes: int) -> None:
     """Raises ValueError unless every training label is in `[0, num_classes)`."""
     if len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):
         raise ValueError(f"Training labels must be in [0, {num_classes}), got [{np.min(y)}, {np.max(y)}].")
-

@@ -40,7 +40,7 @@ member, since its value depends on the make-up of each member's batch.
 import dataclasses
 import os
 import time
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import tensorflow as tf
@@ -49,7 +49,7 @@ import keras_losses
 import zoo
 from zoo import batches, training
 
-Arrays = Tuple[np.ndarray, np.ndarray]
+Arrays = tuple[np.ndarray, np.ndarray]
 EVAL_BYTES = 256 * 2**20  # Inputs gathered per evaluation chunk, all members together.
 
 
@@ -67,7 +67,7 @@ class Variant:
     eval_data: Mapping[str, Arrays]
 
 
-def _unique(arrays: Sequence[np.ndarray]) -> Tuple[List[np.ndarray], List[int]]:
+def _unique(arrays: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
     """Distinct arrays (by identity, then content) and each input's index among them."""
     distinct, index = [], []
     for array in arrays:
@@ -90,8 +90,7 @@ def gather_members(table: tf.Tensor, rows: tf.Tensor, indices: tf.Tensor) -> tf.
 def initial_weights(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
     """`(trainable, non_trainable)` numpy values of `seed`'s initial model (`training.seeded_model`)."""
     template = training.seeded_model(model, model_options, input_shape, num_classes, seed)
-    return ([v.numpy() for v in template.trainable_variables],
-            [v.numpy() for v in template.non_trainable_variables])
+    return ([v.numpy() for v in template.trainable_variables], [v.numpy() for v in template.non_trainable_variables])
 
 
 class VectorizedTrainer:
@@ -107,8 +106,16 @@ class VectorizedTrainer:
             (XLA for the train step); its `seed` is unused (each variant has its own).
     """
 
-    def __init__(self, members: Sequence[Tuple[str, int]], variants: Sequence[Variant], model: str,
-                 model_options: Mapping, input_shape, num_classes: int, spec: training.TrainSpec):
+    def __init__(
+        self,
+        members: Sequence[tuple[str, int]],
+        variants: Sequence[Variant],
+        model: str,
+        model_options: Mapping,
+        input_shape,
+        num_classes: int,
+        spec: training.TrainSpec,
+    ):
         self.members, self.variants, self.spec = list(members), list(variants), spec
         self.input_shape, self.num_classes = tuple(input_shape), int(num_classes)
         sizes = {len(v.y_train) for v in self.variants}
@@ -119,31 +126,45 @@ class VectorizedTrainer:
             training.check_labels(variant.y_train, self.num_classes)
         self.model = zoo.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
         seeds = sorted({v.seed for v in self.variants})
-        start = {seed: initial_weights(model, model_options, self.input_shape, self.num_classes, seed)
-                 for seed in seeds}
+        start = {
+            seed: initial_weights(model, model_options, self.input_shape, self.num_classes, seed) for seed in seeds
+        }
         member_seeds = [self.variants[v].seed for _, v in self.members]
-        self.trainable = [tf.Variable(np.stack([start[s][0][j] for s in member_seeds]), name=f"stacked_{j}")
-                          for j in range(len(self.model.trainable_variables))]
-        self.non_trainable = [tf.Variable(np.stack([start[s][1][j] for s in member_seeds]), trainable=False)
-                              for j in range(len(self.model.non_trainable_variables))]
+        self.trainable = [
+            tf.Variable(np.stack([start[s][0][j] for s in member_seeds]), name=f"stacked_{j}")
+            for j in range(len(self.model.trainable_variables))
+        ]
+        self.non_trainable = [
+            tf.Variable(np.stack([start[s][1][j] for s in member_seeds]), trainable=False)
+            for j in range(len(self.model.non_trainable_variables))
+        ]
         self._evaluation = None  # Built on first use (see `_evaluation_table`).
         self.optimizer = training.make_optimizer(spec.optimizer, spec.learning_rate)
         self.optimizer.build(self.trainable)
         self._loss_calls = _loss_calls([loss for loss, _ in self.members])
         self._inputs, self._input_rows = self._table([v.x_train for v in self.variants], np.float32)
         self._labels, self._label_rows = self._table(
-            [batches.one_hot(v.y_train, self.num_classes) for v in self.variants], np.float32)
+            [batches.one_hot(v.y_train, self.num_classes) for v in self.variants], np.float32
+        )
         # Each seed's batches, as `zoo.fused` reads them (`zoo.batches`: same seed, same batches).
-        self._batches = {seed: batches.batch_order(self.train_size, spec.batch_size, spec.epochs, seed)
-                         for seed in seeds}
+        self._batches = {
+            seed: batches.batch_order(self.train_size, spec.batch_size, spec.epochs, seed) for seed in seeds
+        }
         # One trace each, whatever the batch or chunk size (the last batch of an epoch is smaller).
         members = len(self.members)
         self._train_steps = tf.function(
-            self._train_steps_eager, jit_compile=spec.jit_compile,
-            input_signature=[tf.TensorSpec((None, members, None), tf.int32)])
-        self._predict = tf.function(self._predict_eager, input_signature=[
-            tf.TensorSpec((None, None, *self.input_shape), tf.float32), tf.TensorSpec((members,), tf.int32),
-            tf.TensorSpec((members, None), tf.int32)])
+            self._train_steps_eager,
+            jit_compile=spec.jit_compile,
+            input_signature=[tf.TensorSpec((None, members, None), tf.int32)],
+        )
+        self._predict = tf.function(
+            self._predict_eager,
+            input_signature=[
+                tf.TensorSpec((None, None, *self.input_shape), tf.float32),
+                tf.TensorSpec((members,), tf.int32),
+                tf.TensorSpec((members, None), tf.int32),
+            ],
+        )
 
     def _table(self, arrays, dtype):
         """Distinct arrays stacked into one tensor, and each member's row in it."""
@@ -167,8 +188,10 @@ class VectorizedTrainer:
             if batch_level:
                 values += [tf.reduce_mean(loss(y[m], logits[m])) for m in range(start, stop)]
                 continue
-            per_example = loss(tf.reshape(y[start:stop], (-1, self.num_classes)),
-                               tf.reshape(logits[start:stop], (-1, self.num_classes)))
+            per_example = loss(
+                tf.reshape(y[start:stop], (-1, self.num_classes)),
+                tf.reshape(logits[start:stop], (-1, self.num_classes)),
+            )
             values += tf.unstack(tf.reduce_mean(tf.reshape(per_example, (stop - start, -1)), axis=1))
         return tf.stack(values)
 
@@ -180,8 +203,9 @@ class VectorizedTrainer:
             return step + 1, loss_sum + losses, hits + correct
 
         zeros = tf.zeros(len(self.members))
-        _, loss_sum, hits = tf.while_loop(lambda step, *_: step < tf.shape(steps)[0], body,
-                                          [tf.constant(0), zeros, zeros])
+        _, loss_sum, hits = tf.while_loop(
+            lambda step, *_: step < tf.shape(steps)[0], body, [tf.constant(0), zeros, zeros]
+        )
         return loss_sum, hits
 
     def _train_batch(self, indices):
@@ -202,17 +226,18 @@ class VectorizedTrainer:
         logits, _ = self._forward(gather_members(table, rows, indices), training=False)
         return tf.argmax(logits, axis=-1, output_type=tf.int32)
 
-    def _epoch_batches(self, epoch: int) -> List[np.ndarray]:
+    def _epoch_batches(self, epoch: int) -> list[np.ndarray]:
         """`epoch`'s batches as `(T, M, B)` index arrays: the full batches, then the smaller last one."""
         steps = batches.steps_per_epoch(self.train_size, self.spec.batch_size)
         seeds = [self.variants[v].seed for _, v in self.members]
-        stacked = [np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32)
-                   for step in range(steps)]
+        stacked = [
+            np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32) for step in range(steps)
+        ]
         full = [b for b in stacked if b.shape[1] == self.spec.batch_size]
         rest = [b for b in stacked if b.shape[1] != self.spec.batch_size]
         return [np.stack(part) for part in (full, rest) if part]
 
-    def _train_epoch(self, epoch: int) -> Tuple[np.ndarray, np.ndarray]:
+    def _train_epoch(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         """Trains one epoch; returns each member's train loss (batch-size-weighted mean) and accuracy."""
         loss_sum = np.zeros(len(self.members))
         hits = np.zeros(len(self.members))
@@ -233,16 +258,25 @@ class VectorizedTrainer:
         for variant in self.variants:
             if [len(variant.eval_data[split][1]) for split in splits] != sizes:
                 raise ValueError(f"Every variant of a group needs evaluation splits {splits} of sizes {sizes}.")
-        joined = [np.concatenate([v.eval_data[s][0] for s in splits]).astype(np.float32, copy=False)
-                  if sum(sizes) else np.zeros((0, *self.input_shape), np.float32) for v in self.variants]
+        joined = [
+            np.concatenate([v.eval_data[s][0] for s in splits]).astype(np.float32, copy=False)
+            if sum(sizes)
+            else np.zeros((0, *self.input_shape), np.float32)
+            for v in self.variants
+        ]
         distinct, index = _unique(joined)
         rows = np.array([index[v] for _, v in self.members], np.int32)
-        labels = np.stack([np.concatenate([self.variants[v].eval_data[s][1] for s in splits] or [[]])
-                           for _, v in self.members]) if self.members else np.zeros((0, 0))
+        labels = (
+            np.stack(
+                [np.concatenate([self.variants[v].eval_data[s][1] for s in splits] or [[]]) for _, v in self.members]
+            )
+            if self.members
+            else np.zeros((0, 0))
+        )
         bounds = dict(zip(splits, zip(np.cumsum([0] + sizes[:-1]), np.cumsum(sizes))))
         return tf.constant(np.stack(distinct)), tf.constant(rows), labels, bounds
 
-    def evaluate(self) -> Dict[str, np.ndarray]:
+    def evaluate(self) -> dict[str, np.ndarray]:
         """Each member's accuracy on each of its evaluation splits (e.g. its own validation split)."""
         if self._evaluation is None:
             self._evaluation = self._evaluation_table()
@@ -255,10 +289,12 @@ class VectorizedTrainer:
             stop = min(size, start + chunk)
             indices = np.broadcast_to(np.arange(start, stop, dtype=np.int32), (len(self.members), stop - start))
             hits[:, start:stop] = self._predict(table, rows, tf.constant(indices)).numpy() == labels[:, start:stop]
-        return {split: hits[:, int(a):int(b)].mean(axis=1) if b > a else np.full(len(self.members), np.nan)
-                for split, (a, b) in bounds.items()}
+        return {
+            split: hits[:, int(a) : int(b)].mean(axis=1) if b > a else np.full(len(self.members), np.nan)
+            for split, (a, b) in bounds.items()
+        }
 
-    def run(self, on_epoch: Optional[Callable[[int], None]] = None) -> List[Dict[str, List[float]]]:
+    def run(self, on_epoch: Callable[[int], None] | None = None) -> list[dict[str, list[float]]]:
         """Trains `spec.epochs` epochs; one history per member, with the keys `zoo.fused` records.
 
         `loss`/`accuracy` are the train loss and accuracy per epoch (means
@@ -280,7 +316,7 @@ class VectorizedTrainer:
                 on_epoch(epoch)
         return histories
 
-    def member_weights(self, member: int) -> List[np.ndarray]:
+    def member_weights(self, member: int) -> list[np.ndarray]:
         """Member `member`'s trainable weights, in `model.trainable_variables` order."""
         return [variable[member].numpy() for variable in self.trainable]
 
@@ -323,9 +359,16 @@ def max_members_for(model: str, model_options: Mapping, input_shape, num_classes
     return max(1, memory_budget() // member_bytes(built, batch_size))
 
 
-def train(members: Sequence[Tuple[str, int]], variants: Sequence[Variant], model: str, model_options: Mapping,
-          input_shape, num_classes: int, spec: training.TrainSpec,
-          on_epoch: Optional[Callable[[int], None]] = None) -> Tuple[List[Dict], float]:
+def train(
+    members: Sequence[tuple[str, int]],
+    variants: Sequence[Variant],
+    model: str,
+    model_options: Mapping,
+    input_shape,
+    num_classes: int,
+    spec: training.TrainSpec,
+    on_epoch: Callable[[int], None] | None = None,
+) -> tuple[list[dict], float]:
     """Builds a `VectorizedTrainer` and runs it; returns `(histories, wall seconds)`."""
     start = time.perf_counter()
     trainer = VectorizedTrainer(members, variants, model, model_options, input_shape, num_classes, spec)

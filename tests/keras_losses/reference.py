@@ -128,8 +128,7 @@ def logistic_inr_total(t, o, beta=1.0):
     present = [c for c in range(num_classes) if np.any(t == c)]
     positive = sum(-np.log(s[t == c, c]).mean() for c in present)
     negative = sum(
-        weights[c, k] * -np.log(1 - s[t == c, k]).mean()
-        for k in range(num_classes) for c in present if c != k
+        weights[c, k] * -np.log(1 - s[t == c, k]).mean() for k in range(num_classes) for c in present if c != k
     )
     return positive + negative
 

@@ -5,8 +5,16 @@ import importlib
 
 import pytest
 
-MODULES = ["distance", "margin", "likelihood", "similarity", "one_vs_all", "cross_entropy_variants",
-           "noise_robust", "keras_builtin"]
+MODULES = [
+    "distance",
+    "margin",
+    "likelihood",
+    "similarity",
+    "one_vs_all",
+    "cross_entropy_variants",
+    "noise_robust",
+    "keras_builtin",
+]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -54,16 +54,17 @@ def test_detached_weights_are_constants_for_the_gradient():
         s = reference.sigmoid(o)
         present = np.unique(labels)
         positive = sum(-np.log(s[labels == c, c]).mean() for c in present)
-        negative = sum(frozen[c, k] * -np.log(1 - s[labels == c, k]).mean()
-                       for c in present for k in range(o.shape[1]) if k != c)
+        negative = sum(
+            frozen[c, k] * -np.log(1 - s[labels == c, k]).mean() for c in present for k in range(o.shape[1]) if k != c
+        )
         return positive + negative
 
     detached = gradient(labels, logits, beta=2.0, detach_weights=True)
-    np.testing.assert_allclose(detached, numeric_gradient(total_with_frozen_weights, logits),
-                               rtol=2e-3, atol=1e-5)
+    np.testing.assert_allclose(detached, numeric_gradient(total_with_frozen_weights, logits), rtol=2e-3, atol=1e-5)
     assert not np.allclose(detached, gradient(labels, logits, beta=2.0), atol=1e-4)
     assert mean_loss(labels, logits, beta=2.0, detach_weights=True) == pytest.approx(
-        mean_loss(labels, logits, beta=2.0))
+        mean_loss(labels, logits, beta=2.0)
+    )
 
 
 def test_beta_zero_weighs_the_negative_classes_of_each_output_equally():
@@ -91,8 +92,7 @@ def test_harder_negative_class_weighs_more():
     harder = logits.copy()
     harder[1, 2] += 1.0
     # With β > 0 the hard negative's rise costs more than with equal weights.
-    rise = {beta: mean_loss(labels, harder, beta=beta) - mean_loss(labels, logits, beta=beta)
-            for beta in (0.0, 3.0)}
+    rise = {beta: mean_loss(labels, harder, beta=beta) - mean_loss(labels, logits, beta=beta) for beta in (0.0, 3.0)}
     assert rise[3.0] > rise[0.0] > 0
     assert base > 0
 
@@ -100,8 +100,7 @@ def test_harder_negative_class_weighs_more():
 def test_absent_classes_take_no_weight_and_give_finite_values():
     labels = np.array([1, 1, 3, 3, 3])  # classes 0, 2 and 4 absent
     logits = np.random.default_rng(24).normal(0, 2, size=(5, 5))
-    per_example = np.asarray(keras_losses.for_logits("logistic_inr", reduction=None)(
-        labels, logits.astype("float32")))
+    per_example = np.asarray(keras_losses.for_logits("logistic_inr", reduction=None)(labels, logits.astype("float32")))
     np.testing.assert_allclose(per_example, reference.logistic_inr(np.eye(5)[labels], logits), rtol=1e-5)
     weights = reference.inr_weights(labels, reference.sigmoid(logits), 1.0)
     assert np.all(weights[[0, 2, 4]] == 0)
@@ -128,8 +127,7 @@ def test_value_depends_on_the_batch_make_up():
 def test_sample_weight_scales_each_examples_share_of_the_total():
     labels, one_hot, logits = batch(seed=27, batch_size=12)
     sample_weight = np.random.default_rng(27).uniform(0, 2, size=12).astype("float32")
-    got = float(keras_losses.for_logits("logistic_inr")(labels, logits.astype("float32"),
-                                                          sample_weight=sample_weight))
+    got = float(keras_losses.for_logits("logistic_inr")(labels, logits.astype("float32"), sample_weight=sample_weight))
     shares = reference.logistic_inr(one_hot, logits) / len(labels)
     np.testing.assert_allclose(got, (shares * sample_weight).sum(), rtol=1e-5)
 
@@ -148,8 +146,9 @@ def test_configs_saved_with_gamma_load_as_the_0_1_0_variant():
     loaded = keras_losses.LogisticINR.from_config(config)
     assert type(loaded) is keras_losses.PerExampleLogisticINR
     assert loaded.get_config()["gamma"] == 1.5
-    assert type(keras_losses.LogisticINR.from_config(keras_losses.LogisticINR().get_config())) \
-        is keras_losses.LogisticINR
+    assert (
+        type(keras_losses.LogisticINR.from_config(keras_losses.LogisticINR().get_config())) is keras_losses.LogisticINR
+    )
 
 
 def test_unknown_argument_names_the_accepted_ones():

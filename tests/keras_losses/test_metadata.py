@@ -39,10 +39,14 @@ def test_formula_is_written_once_in_the_code(name):
     """As a string literal (its first 50 characters: long ones may be split) or quoted in a docstring."""
     formula = keras_losses.describe(name)["formula"]
     literal = '"' + formula[:50] + ('"' if len(formula) <= 50 else "")
-    hits = [(str(p.relative_to(ROOT)), text.count(literal) + text.count(f"`{formula}`"))
-            for p in SOURCES for text in [p.read_text(encoding="utf-8")]]
-    assert [hit for hit in hits if hit[1]] == [(str(keras_losses.get(name).function.__module__.replace(".", "/"))
-                                                 + ".py", 1)]
+    hits = [
+        (str(p.relative_to(ROOT)), text.count(literal) + text.count(f"`{formula}`"))
+        for p in SOURCES
+        for text in [p.read_text(encoding="utf-8")]
+    ]
+    assert [hit for hit in hits if hit[1]] == [
+        (str(keras_losses.get(name).function.__module__.replace(".", "/")) + ".py", 1)
+    ]
 
 
 def test_positional_and_keyword_arguments_bind_like_the_signature():
@@ -57,8 +61,10 @@ def test_positional_and_keyword_arguments_bind_like_the_signature():
 
 def test_tunable_ranges_come_from_the_classes():
     info = keras_losses.describe("sce")
-    assert info["tunable"] == {"alpha": {"low": 0.01, "high": 1.0, "sampling": "log"},
-                               "beta": {"low": 0.1, "high": 2.0, "sampling": "log"}}
+    assert info["tunable"] == {
+        "alpha": {"low": 0.01, "high": 1.0, "sampling": "log"},
+        "beta": {"low": 0.1, "high": 2.0, "sampling": "log"},
+    }
     assert keras_losses.describe("l1")["tunable"] == {}
     assert keras_losses.describe("kl_divergence")["tunable"] == {}
     for name in keras_losses.names():
@@ -75,8 +81,14 @@ def _declare(doc, **facts):
         function = staticmethod(_loss_function)
 
     Probe.__doc__ = doc
-    facts = {"formula": "f", "acts_on": base.SOFTMAX, "value_range": "[0, 1]", "paper": "p", "canonical": False,
-             **facts}
+    facts = {
+        "formula": "f",
+        "acts_on": base.SOFTMAX,
+        "value_range": "[0, 1]",
+        "paper": "p",
+        "canonical": False,
+        **facts,
+    }
     return base.register("probe", **facts)(Probe)
 
 

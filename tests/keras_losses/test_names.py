@@ -12,17 +12,36 @@ import keras_losses
 from keras_losses import compat
 
 SPEC_NAMES = [
-    "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
-    "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
-    "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
+    "l1",
+    "l2",
+    "expectation",
+    "regularized_expectation",
+    "chebyshev",
+    "ovr_hinge",
+    "ovr_squared_hinge",
+    "ovr_cubed_hinge",
+    "log_loss",
+    "squared_log",
+    "tanimoto",
+    "cauchy_schwarz",
+    "logistic",
+    "logistic_inr",
+    "focal",
+    "poly1",
+    "gce",
+    "sce",
+    "nce_rce",
 ]
 
 
 def test_names_are_the_spec_names():
     assert keras_losses.names() == SPEC_NAMES
     assert keras_losses.keras_names() == [
-        "categorical_crossentropy", "kl_divergence", "poisson",
-        "categorical_hinge", "categorical_focal_crossentropy",
+        "categorical_crossentropy",
+        "kl_divergence",
+        "poisson",
+        "categorical_hinge",
+        "categorical_focal_crossentropy",
     ]
 
 
@@ -34,8 +53,7 @@ def test_describe(name):
     assert info["formula"] and info["paper"] and info["range"]
     assert ("from_logits" in info["defaults"]) == (info["acts_on"] != "raw outputs")
     assert info["defaults"] == {
-        k: v for k, v in keras_losses.get(name).get_config().items()
-        if k not in ("name", "reduction", "dtype")
+        k: v for k, v in keras_losses.get(name).get_config().items() if k not in ("name", "reduction", "dtype")
     }
 
 

@@ -37,9 +37,7 @@ def test_finite_value_and_gradient_at_extreme_logits(name):
 def test_finite_value_and_gradient_with_exact_zero_and_one_probabilities(name):
     # Correct, wrong, and uniform-with-zeros predictions.
     labels = np.array([0, 1, 2])
-    probabilities = np.array(
-        [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, 0.5, 0.0]], dtype="float32"
-    )
+    probabilities = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, 0.5, 0.0]], dtype="float32")
     value, gradient = value_and_gradient(keras_losses.get(name), labels, probabilities)
     assert np.isfinite(value)
     assert np.all(np.isfinite(gradient))

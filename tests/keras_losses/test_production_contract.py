@@ -89,8 +89,14 @@ def saved(tmp_path_factory):
         }
     (directory / "stems.json").write_text(json.dumps(list(SPECS)))
     env = {**os.environ, "PYTHONPATH": REPO, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run([sys.executable, "-c", LOADER, str(directory)], cwd=directory, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", LOADER, str(directory)],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((directory / "report.json").read_text())
     return directory, expected, report
@@ -122,8 +128,7 @@ def test_saved_model_loads_intact_and_trains_on(saved, stem):
     reference, loaded = expected[stem], report[stem]
     steps = CONTINUE_EPOCHS * int(np.ceil(len(training_data()[0]) / BATCH))
 
-    np.testing.assert_array_equal(np.load(directory / f"{stem}.loaded_predictions.npy"),
-                                  reference["predictions"])
+    np.testing.assert_array_equal(np.load(directory / f"{stem}.loaded_predictions.npy"), reference["predictions"])
     record = reference["record"]
     if record["compiled_by"] == "name":
         assert loaded["model_loss"] == record["loss"]

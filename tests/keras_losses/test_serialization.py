@@ -100,9 +100,7 @@ LOAD = COMMON + textwrap.dedent(
 
 
 def _run(script, directory):
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(directory)], capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run([sys.executable, "-c", script, str(directory)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -19,9 +19,7 @@ def separable_data(seed=0, per_class=60, num_classes=4):
 def test_training_reduces_error(name):
     x, y = separable_data()
     keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [keras.Input((2,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(4)]
-    )
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(4)])
     model.compile(
         optimizer=keras.optimizers.Adam(0.03),
         loss=keras_losses.for_logits(name),

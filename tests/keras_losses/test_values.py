@@ -50,9 +50,23 @@ def test_soft_labels_match_reference():
     rng = np.random.default_rng(3)
     soft = rng.dirichlet(np.ones(5), size=8)
     logits = rng.normal(size=(8, 5))
-    for name in ["l1", "l2", "expectation", "regularized_expectation", "chebyshev",
-                 "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic",
-                 "poly1", "sce", "nce_rce", "focal", "gce"]:
+    for name in [
+        "l1",
+        "l2",
+        "expectation",
+        "regularized_expectation",
+        "chebyshev",
+        "log_loss",
+        "squared_log",
+        "tanimoto",
+        "cauchy_schwarz",
+        "logistic",
+        "poly1",
+        "sce",
+        "nce_rce",
+        "focal",
+        "gce",
+    ]:
         got = np.asarray(keras_losses.for_logits(name, reduction=None)(soft, logits.astype("float32")))
         want = reference.REFERENCES[name](soft, logits)
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5, err_msg=name)

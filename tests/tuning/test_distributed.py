@@ -27,7 +27,8 @@ class _Clock:
 
 def _oracle(tmp_path, max_trials=3, timeout=10.0):
     oracle = distributed.expiring(RandomSearchOracle, trial_timeout=timeout, idle_wait=0.0)(
-        objective=keras_tuner.Objective("val_accuracy", "max"), max_trials=max_trials, seed=1)
+        objective=keras_tuner.Objective("val_accuracy", "max"), max_trials=max_trials, seed=1
+    )
     oracle.clock = _Clock()
     oracle.verbose = 0
     keras_tuner_compat.set_project_dir(oracle, str(tmp_path), "p")
@@ -134,10 +135,33 @@ search.cli.run(search.main, search.FLAGS, "tuning.search")
 
 def test_chief_and_two_workers_survive_a_worker_killed_mid_trial(tmp_path, processes):
     out, port, max_trials = str(tmp_path / "search"), distributed.free_port(), 6
-    flags = ["--losses", "log_loss,focal,ovr_hinge,l2", "--depths", "1", "--widths", "8", "--epochs", "1",
-             "--max_trials", str(max_trials), "--batch_size", "256", "--out", out, "--retrain_epochs", "1",
-             "--noprogress", "--threads", "1", "--oracle_ip", "127.0.0.1", "--oracle_port", str(port),
-             "--trial_timeout", "15"]
+    flags = [
+        "--losses",
+        "log_loss,focal,ovr_hinge,l2",
+        "--depths",
+        "1",
+        "--widths",
+        "8",
+        "--epochs",
+        "1",
+        "--max_trials",
+        str(max_trials),
+        "--batch_size",
+        "256",
+        "--out",
+        out,
+        "--retrain_epochs",
+        "1",
+        "--noprogress",
+        "--threads",
+        "1",
+        "--oracle_ip",
+        "127.0.0.1",
+        "--oracle_port",
+        str(port),
+        "--trial_timeout",
+        "15",
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
     env.update(TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
 

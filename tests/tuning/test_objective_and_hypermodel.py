@@ -64,8 +64,9 @@ def test_loss_parameters_are_conditional_on_the_loss():
         assert parameter.conditions[0].name == "loss"
 
 
-@pytest.mark.parametrize("loss,parameter,value", [("focal", "gamma", 0.5), ("sce", "alpha", 0.3),
-                                                  ("log_loss", "label_smoothing", 0.2)])
+@pytest.mark.parametrize(
+    "loss,parameter,value", [("focal", "gamma", 0.5), ("sce", "alpha", 0.3), ("log_loss", "label_smoothing", 0.2)]
+)
 def test_chosen_loss_is_compiled_with_its_parameters_for_logits(loss, parameter, value):
     hp = keras_tuner.HyperParameters()
     hp.values.update({"loss": loss, f"{loss}_{parameter}": value})

@@ -26,11 +26,27 @@ def _not_distributed():
 
 def _config(out, **overrides):
     config = {
-        "dataset": "digits", "losses": ["log_loss", "focal", "ovr_squared_hinge"], "models": ["mlp"],
-        "depths": [1], "widths": [8], "dropouts": [0.0], "learning_rates": [0.01],
-        "tune_loss_parameters": True, "tuner": "random", "max_trials": 2, "epochs": 1,
-        "objective": "val_accuracy", "batch_size": 256, "seed": 0, "out": str(out), "retrain": False,
-        "retrain_epochs": 2, "patience": 1, "threads": 0, "trial_timeout": 0, "progress": False,
+        "dataset": "digits",
+        "losses": ["log_loss", "focal", "ovr_squared_hinge"],
+        "models": ["mlp"],
+        "depths": [1],
+        "widths": [8],
+        "dropouts": [0.0],
+        "learning_rates": [0.01],
+        "tune_loss_parameters": True,
+        "tuner": "random",
+        "max_trials": 2,
+        "epochs": 1,
+        "objective": "val_accuracy",
+        "batch_size": 256,
+        "seed": 0,
+        "out": str(out),
+        "retrain": False,
+        "retrain_epochs": 2,
+        "patience": 1,
+        "threads": 0,
+        "trial_timeout": 0,
+        "progress": False,
     }
     config.update(overrides)
     return config
@@ -107,8 +123,14 @@ def test_incompatible_search_directory_is_refused_before_searching(tmp_path):
 
 
 def _cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "tuning.search", *args], cwd=ROOT, env=ENV, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "tuning.search", *args],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_cli_unknown_loss_is_one_line_before_anything_runs(tmp_path):
@@ -123,6 +145,7 @@ def test_cli_unknown_loss_is_one_line_before_anything_runs(tmp_path):
 @pytest.fixture
 def main_in_process(capsys):
     """Runs `tuning.search.main` with flags in this process; returns (exit code, stderr)."""
+
     def run(*args):
         search.FLAGS.unparse_flags()
         search.FLAGS(["tuning.search", *args])
@@ -133,15 +156,26 @@ def main_in_process(capsys):
     search.FLAGS.unparse_flags()
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--losses", "log_loss,focal", "--objective", "val_loss"], "Objective 'val_loss' ranks trials by their own loss"),
-    (["--losses", "log_loss,focal", "--objective", "val_acuracy"], "Did you mean: 'val_accuracy'"),
-    (["--losses", "log_loss", "--tuner_id", "chief"], "missing --oracle_ip, --oracle_port (or KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT)"),
-    (["--losses", "log_loss", "--tuner_id", "tuner0", "--oracle_ip", "127.0.0.1", "--oracle_port", "70000"],
-     "--oracle_port must be an integer in 1..65535"),
-    (["--losses", "log_loss", "--depths", "1,two"], "--depths must be comma-separated ints"),
-    (["--losses", "log_loss", "--models", "resnet", "--depths", "3"], "resnet"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ["--losses", "log_loss,focal", "--objective", "val_loss"],
+            "Objective 'val_loss' ranks trials by their own loss",
+        ),
+        (["--losses", "log_loss,focal", "--objective", "val_acuracy"], "Did you mean: 'val_accuracy'"),
+        (
+            ["--losses", "log_loss", "--tuner_id", "chief"],
+            "missing --oracle_ip, --oracle_port (or KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT)",
+        ),
+        (
+            ["--losses", "log_loss", "--tuner_id", "tuner0", "--oracle_ip", "127.0.0.1", "--oracle_port", "70000"],
+            "--oracle_port must be an integer in 1..65535",
+        ),
+        (["--losses", "log_loss", "--depths", "1,two"], "--depths must be comma-separated ints"),
+        (["--losses", "log_loss", "--models", "resnet", "--depths", "3"], "resnet"),
+    ],
+)
 def test_main_bad_input_is_one_line_error(tmp_path, main_in_process, args, message):
     code, stderr = main_in_process(*args, "--out", str(tmp_path / "out"))
     assert code == 2
@@ -176,5 +210,7 @@ def test_tensorboard_logs_per_trial_with_hparams(tmp_path):
         for event in tf.compat.v1.train.summary_iterator(path):
             plugins |= {value.metadata.plugin_data.plugin_name for value in event.summary.value}
     assert "hparams" in plugins
-    assert len({os.path.dirname(p) for p in glob.glob(str(tmp_path / "tb" / "*" / "**" / "events.out.*"),
-                                                        recursive=True)}) >= 2
+    assert (
+        len({os.path.dirname(p) for p in glob.glob(str(tmp_path / "tb" / "*" / "**" / "events.out.*"), recursive=True)})
+        >= 2
+    )

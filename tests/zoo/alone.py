@@ -14,8 +14,11 @@ def train_alone(loss, x, y, spec, model="mlp", options=None, num_classes=4, eval
     """
     training.seed_initializers(spec.seed)
     net = zoo.build(model, input_shape=x.shape[1:], num_classes=num_classes, **(options or {}))
-    net.compile(optimizer=training.make_optimizer(spec.optimizer, spec.learning_rate),
-                loss=keras_losses.for_logits(loss), jit_compile=spec.jit_compile)
+    net.compile(
+        optimizer=training.make_optimizer(spec.optimizer, spec.learning_rate),
+        loss=keras_losses.for_logits(loss),
+        jit_compile=spec.jit_compile,
+    )
     steps = batches.steps_per_epoch(len(y), spec.batch_size)
     order = batches.batch_order(len(y), spec.batch_size, spec.epochs, spec.seed)
     accuracies = {split: [] for split in (eval_data or {})}

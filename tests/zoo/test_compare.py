@@ -30,8 +30,9 @@ LOSSES = ("log_loss", "l2", "tanimoto")
 
 
 def _config(**overrides):
-    values = dict(dataset="blobs", losses=LOSSES, depths=(1, 2), seeds=(0, 1), label_noise=(0.0, 0.3),
-                  epochs=2, batch_size=64)
+    values = dict(
+        dataset="blobs", losses=LOSSES, depths=(1, 2), seeds=(0, 1), label_noise=(0.0, 0.3), epochs=2, batch_size=64
+    )
     return experiment.SweepConfig(**{**values, **overrides})
 
 
@@ -62,8 +63,14 @@ def _env():
 
 
 def _cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "zoo.compare", *args], cwd=ROOT, env=_env(),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "zoo.compare", *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -135,11 +142,26 @@ def test_more_losses_later_trains_only_the_new_ones(swept, tmp_path):
 
 def test_killed_cli_resumes_without_redoing(tmp_path):
     out = tmp_path / "out"
-    args = ["--dataset=blobs", "--losses=log_loss,l2", "--depths=1", "--seeds=0,1,2,3,4,5,6,7",
-            "--label_noise=0", "--epochs=2", "--batch_size=32", "--max_members=2", f"--out={out}", "--noprogress"]
+    args = [
+        "--dataset=blobs",
+        "--losses=log_loss,l2",
+        "--depths=1",
+        "--seeds=0,1,2,3,4,5,6,7",
+        "--label_noise=0",
+        "--epochs=2",
+        "--batch_size=32",
+        "--max_members=2",
+        f"--out={out}",
+        "--noprogress",
+    ]
     path = out / results.DEFAULT_FILE
-    process = subprocess.Popen([sys.executable, "-m", "zoo.compare", *args], cwd=ROOT, env=_env(),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zoo.compare", *args],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while not (path.exists() and len(_lines(path)) >= 2):
@@ -174,16 +196,19 @@ def test_unknown_loss_fails_before_anything_runs(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("flag,message", [
-    ("--models=mpl", "Did you mean: 'mlp'"),
-    ("--depths=0,1", "--depths: 0 is out of range"),
-    ("--label_noise=1.5", "--label_noise: 1.5 is out of range"),
-    ("--seeds=zero", "--seeds: 'zero' is not an integer"),
-    ("--noise_type=pairs", "--noise_type must be one of symmetric, pair"),
-    ("--optimizer=adma", "Unknown optimizer 'adma'"),
-    ("--dataset=digitz", "Did you mean: 'digits'"),
-    ("--epochs=0", "--epochs must be >= 1"),
-])
+@pytest.mark.parametrize(
+    "flag,message",
+    [
+        ("--models=mpl", "Did you mean: 'mlp'"),
+        ("--depths=0,1", "--depths: 0 is out of range"),
+        ("--label_noise=1.5", "--label_noise: 1.5 is out of range"),
+        ("--seeds=zero", "--seeds: 'zero' is not an integer"),
+        ("--noise_type=pairs", "--noise_type must be one of symmetric, pair"),
+        ("--optimizer=adma", "Unknown optimizer 'adma'"),
+        ("--dataset=digitz", "Did you mean: 'digits'"),
+        ("--epochs=0", "--epochs must be >= 1"),
+    ],
+)
 def test_bad_flag_values_are_one_line_errors(flag, message):
     values = compare.flag_values()
     name, _, value = flag[2:].partition("=")

@@ -90,8 +90,12 @@ def test_label_noise_only_on_train(digits):
     fraction = noisy.info["label_noise"]["realised_fraction"]
     assert fraction == pytest.approx(changed.mean()) and abs(fraction - 0.4) < 0.05
     np.testing.assert_array_equal(noisy.y_train[changed], (digits.y_train[changed] + 1) % 10)
-    assert noisy.info["label_noise"] == {"rate": 0.4, "type": "pair", "realised_fraction": fraction,
-                                         "splits": ["train"]}
+    assert noisy.info["label_noise"] == {
+        "rate": 0.4,
+        "type": "pair",
+        "realised_fraction": fraction,
+        "splits": ["train"],
+    }
     train_labels = np.concatenate([y for _, y in noisy.train.as_numpy_iterator()])
     np.testing.assert_array_equal(np.sort(train_labels), np.sort(noisy.y_train))
 
@@ -104,8 +108,9 @@ def test_input_noise_only_on_train(digits):
     assert noisy.info["input_noise"]["sigma"] == 0.5
 
 
-@pytest.mark.parametrize("name, classes", [("moons", 2), ("circles", 2), ("blobs", 3), ("spirals", 2),
-                                           ("spirals:3", 3), ("blobs:5", 5)])
+@pytest.mark.parametrize(
+    "name, classes", [("moons", 2), ("circles", 2), ("blobs", 3), ("spirals", 2), ("spirals:3", 3), ("blobs:5", 5)]
+)
 def test_toy_sets(name, classes):
     data = datasets.load(name)
     assert data.input_shape == (2,) and data.num_classes == classes
@@ -150,11 +155,13 @@ def _write_npz(path, **arrays):
 
 def test_npz(tmp_path):
     rng = np.random.default_rng(0)
-    name = _write_npz(tmp_path / "d.npz",
-                      x_train=rng.integers(0, 256, (40, 6, 6), dtype=np.uint8),
-                      y_train=(np.arange(40) % 4).reshape(-1, 1),
-                      x_test=rng.integers(0, 256, (12, 6, 6), dtype=np.uint8),
-                      y_test=np.arange(12) % 4)
+    name = _write_npz(
+        tmp_path / "d.npz",
+        x_train=rng.integers(0, 256, (40, 6, 6), dtype=np.uint8),
+        y_train=(np.arange(40) % 4).reshape(-1, 1),
+        x_test=rng.integers(0, 256, (12, 6, 6), dtype=np.uint8),
+        y_test=np.arange(12) % 4,
+    )
     data = datasets.load(name, validation_split=0.25)
     assert data.input_shape == (6, 6, 1) and data.num_classes == 4
     assert data.info["sizes"] == {"train": 30, "val": 10, "test": 12}

@@ -12,13 +12,29 @@ from zoo import distributed, experiment, keras_tuner_compat, report, results
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT = 240  # Seconds for the whole sweep (typically ~40 s on 2 cores).
-SWEEP = ["--dataset=blobs", "--losses=log_loss,l2", "--models=mlp", "--depths=1,2,3", "--seeds=0,1",
-         "--label_noise=0", "--epochs=1", "--batch_size=32", "--noprogress"]
+SWEEP = [
+    "--dataset=blobs",
+    "--losses=log_loss,l2",
+    "--models=mlp",
+    "--depths=1,2,3",
+    "--seeds=0,1",
+    "--label_noise=0",
+    "--epochs=1",
+    "--batch_size=32",
+    "--noprogress",
+]
 
 
 def _config():
-    return experiment.SweepConfig(dataset="blobs", losses=("log_loss", "l2"), depths=(1, 2, 3), seeds=(0, 1),
-                                  label_noise=(0.0,), epochs=1, batch_size=32)
+    return experiment.SweepConfig(
+        dataset="blobs",
+        losses=("log_loss", "l2"),
+        depths=(1, 2, 3),
+        seeds=(0, 1),
+        label_noise=(0.0,),
+        epochs=1,
+        batch_size=32,
+    )
 
 
 def _start(out, port, tuner_id, log_dir):
@@ -26,8 +42,16 @@ def _start(out, port, tuner_id, log_dir):
     for name in (distributed.TUNER_ID, distributed.ORACLE_IP, distributed.ORACLE_PORT):
         env.pop(name, None)  # The flags must set them.
     log = open(os.path.join(log_dir, f"{tuner_id}.log"), "wb")
-    command = [sys.executable, "-m", "zoo.compare", *SWEEP, f"--out={out}", f"--tuner_id={tuner_id}",
-               "--oracle_ip=127.0.0.1", f"--oracle_port={port}"]
+    command = [
+        sys.executable,
+        "-m",
+        "zoo.compare",
+        *SWEEP,
+        f"--out={out}",
+        f"--tuner_id={tuner_id}",
+        "--oracle_ip=127.0.0.1",
+        f"--oracle_port={port}",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -52,7 +76,7 @@ def test_chief_and_two_workers_run_every_setting_once(tmp_path, processes):
     assert set(per_file) == {"results-worker0.jsonl", "results-worker1.jsonl"}
     for name, records in per_file.items():
         assert records, f"{name}: this worker completed no setting"
-        assert {r["worker"] for r in records} == {name[len("results-"):-len(".jsonl")]}
+        assert {r["worker"] for r in records} == {name[len("results-") : -len(".jsonl")]}
     counts = collections.Counter(r["key"] for records in per_file.values() for r in records)
     assert set(counts) == expected
     assert set(counts.values()) == {1}, "a run was done twice"

@@ -5,9 +5,22 @@ import importlib
 
 import pytest
 
-MODULES = ["zoo.training", "zoo.batches", "zoo.vectorized", "zoo.fused", "zoo.experiment", "zoo.presets", "zoo.noise",
-           "zoo.models", "zoo.datasets", "zoo.paired", "zoo.statistics", "zoo.tables", "zoo.lock",
-           "zoo.serving.input_files"]
+MODULES = [
+    "zoo.training",
+    "zoo.batches",
+    "zoo.vectorized",
+    "zoo.fused",
+    "zoo.experiment",
+    "zoo.presets",
+    "zoo.noise",
+    "zoo.models",
+    "zoo.datasets",
+    "zoo.paired",
+    "zoo.statistics",
+    "zoo.tables",
+    "zoo.lock",
+    "zoo.serving.input_files",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,16 +1,11 @@
 """Fused training trains every sub-network exactly as it would train alone."""
 
-import math
-
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-import keras_losses
 import zoo
-from zoo import fused, fused_model, training
 from tests.zoo.alone import train_alone
+from zoo import fused, fused_model, training
 
 LOSSES = ["log_loss", "l2", "ovr_squared_hinge", "tanimoto"]
 MODEL_OPTIONS = {"depth": 2, "width": 16}
@@ -38,8 +33,7 @@ def test_fused_equals_separate(toy, optimizer, learning_rate):
         alone = _separately(loss, x, y, spec)
         together = result.model.get_layer(f"{fused_model.output_name(loss)}_net")
         moved = False
-        for w_alone, w_together, w_initial in zip(alone.get_weights(), together.get_weights(),
-                                                  initial.get_weights()):
+        for w_alone, w_together, w_initial in zip(alone.get_weights(), together.get_weights(), initial.get_weights()):
             np.testing.assert_allclose(w_together, w_alone, rtol=1e-5, atol=1e-6, err_msg=loss)
             moved |= not np.allclose(w_alone, w_initial)
         assert moved, f"{loss}: training did not change the weights, the comparison proves nothing"
@@ -54,8 +48,15 @@ def test_reused_trainer_restarts_exactly(toy):
     first = trainer.run((x, y), splits, seed=7).histories
     trainer.run((x[::-1], y[::-1]), splits, seed=1)  # Something else in between.
     again = trainer.run((x, y), splits, seed=7).histories
-    fresh = fused.train(LOSSES[:2], "mlp", MODEL_OPTIONS, (x, y), splits,
-                        training.TrainSpec(epochs=2, batch_size=16, seed=7), num_classes=4).histories
+    fresh = fused.train(
+        LOSSES[:2],
+        "mlp",
+        MODEL_OPTIONS,
+        (x, y),
+        splits,
+        training.TrainSpec(epochs=2, batch_size=16, seed=7),
+        num_classes=4,
+    ).histories
     for loss in LOSSES[:2]:
         for metric in ("loss", "accuracy", "val_accuracy"):
             np.testing.assert_allclose(again[loss][metric], first[loss][metric], rtol=1e-5)

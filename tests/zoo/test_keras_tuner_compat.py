@@ -22,7 +22,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def test_installed_keras_tuner_is_in_the_tested_range():
     assert compat.is_tested_keras_tuner(), (
         f"keras-tuner {keras_tuner.__version__} is outside the tested range {compat.TESTED_KERAS_TUNER}: "
-        "re-check every private name in zoo/keras_tuner_compat.py, then move the range and setup.cfg's pin.")
+        "re-check every private name in zoo/keras_tuner_compat.py, then move the range and setup.cfg's pin."
+    )
 
 
 @pytest.mark.parametrize("module, attribute", compat.PRIVATE_NAMES)
@@ -50,8 +51,10 @@ def test_oracle_state_accessors(tmp_path):
 
 
 def test_a_missing_private_name_fails_loudly_naming_it_and_the_range():
-    with pytest.raises(compat.IncompatibleKerasTunerError,
-                       match=r"no keras_tuner\.src\.protos\.no_such_name.*tested keras-tuner range: >=1\.4\.8,<1\.5"):
+    with pytest.raises(
+        compat.IncompatibleKerasTunerError,
+        match=r"no keras_tuner\.src\.protos\.no_such_name.*tested keras-tuner range: >=1\.4\.8,<1\.5",
+    ):
         compat.private("keras_tuner.src.protos", "no_such_name")
     with pytest.raises(compat.IncompatibleKerasTunerError, match="no keras_tuner.src.no_such_module.x"):
         compat.private("keras_tuner.src.no_such_module", "x")
@@ -153,16 +156,27 @@ def test_distributed_search_silences_only_inside_its_span(monkeypatch):
 def _private_keras_tuner_imports(path):
     tree = ast.parse(open(path).read(), filename=path)
     for node in ast.walk(tree):
-        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
-            [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+        names = (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else ([alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+        )
         for name in names:
             if name.startswith("keras_tuner.src"):
                 yield node.lineno, name
 
 
 def test_no_other_module_imports_keras_tuner_src():
-    paths = [os.path.join(root, name) for package in ("zoo", "tuning", "tests", "benchmarks")
-             for root, _, names in os.walk(os.path.join(REPO, package)) for name in names if name.endswith(".py")]
-    found = [f"{os.path.relpath(path, REPO)}:{line} {name}" for path in paths
-             for line, name in _private_keras_tuner_imports(path)]
+    paths = [
+        os.path.join(root, name)
+        for package in ("zoo", "tuning", "tests", "benchmarks")
+        for root, _, names in os.walk(os.path.join(REPO, package))
+        for name in names
+        if name.endswith(".py")
+    ]
+    found = [
+        f"{os.path.relpath(path, REPO)}:{line} {name}"
+        for path in paths
+        for line, name in _private_keras_tuner_imports(path)
+    ]
     assert not found, f"keras-tuner's private API belongs in zoo/keras_tuner_compat.py: {found}"

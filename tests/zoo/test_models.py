@@ -28,11 +28,22 @@ def test_mlp_depths(depth):
 
 
 def test_mlp_layer_names_with_options():
-    model = zoo.build("mlp", depth=2, input_shape=(2,), num_classes=3, dropout=0.1, batch_norm=True,
-                      output="probabilities")
+    model = zoo.build(
+        "mlp", depth=2, input_shape=(2,), num_classes=3, dropout=0.1, batch_norm=True, output="probabilities"
+    )
     assert _layer_names(model) == [
-        "inputs", "flatten", "dense_1", "bn_1", "act_1", "dropout_1",
-        "dense_2", "bn_2", "act_2", "dropout_2", "logits", "probabilities",
+        "inputs",
+        "flatten",
+        "dense_1",
+        "bn_1",
+        "act_1",
+        "dropout_1",
+        "dense_2",
+        "bn_2",
+        "act_2",
+        "dropout_2",
+        "logits",
+        "probabilities",
     ]
 
 
@@ -109,12 +120,15 @@ def test_head_is_float32_under_mixed_precision():
         keras.mixed_precision.set_global_policy("float32")
 
 
-@pytest.mark.parametrize("name, depth, message", [
-    ("mlp", 0, "mlp depth must be an integer >= 1, got 0"),
-    ("cnn", -1, "cnn depth must be an integer >= 1, got -1"),
-    ("resnet", 10, r"resnet depth must be 6n\+2 .*8, 14, 20, 26, 32.*got 10"),
-    ("resnet", 2, "got 2"),
-])
+@pytest.mark.parametrize(
+    "name, depth, message",
+    [
+        ("mlp", 0, "mlp depth must be an integer >= 1, got 0"),
+        ("cnn", -1, "cnn depth must be an integer >= 1, got -1"),
+        ("resnet", 10, r"resnet depth must be 6n\+2 .*8, 14, 20, 26, 32.*got 10"),
+        ("resnet", 2, "got 2"),
+    ],
+)
 def test_bad_depth(name, depth, message):
     with pytest.raises(ValueError, match=message):
         zoo.build(name, depth=depth, input_shape=(32, 32, 3), num_classes=10)

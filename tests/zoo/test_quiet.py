@@ -13,8 +13,14 @@ def _env(**extra):
 
 
 def _compare(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "zoo.compare", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env=env or _env())
+    return subprocess.run(
+        [sys.executable, "-m", "zoo.compare", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env or _env(),
+    )
 
 
 def test_offline_dataset_error_is_the_first_and_only_line(tmp_path):
@@ -27,16 +33,23 @@ def test_offline_dataset_error_is_the_first_and_only_line(tmp_path):
 
 
 def test_a_sweep_prints_no_tensorflow_start_up_lines(tmp_path):
-    completed = _compare("--dataset=blobs", "--losses=l2", "--depths=1", "--seeds=0", "--label_noise=0",
-                         "--epochs=1", "--noprogress", f"--out={tmp_path}")
+    completed = _compare(
+        "--dataset=blobs",
+        "--losses=l2",
+        "--depths=1",
+        "--seeds=0",
+        "--label_noise=0",
+        "--epochs=1",
+        "--noprogress",
+        f"--out={tmp_path}",
+    )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stderr.splitlines()[0].startswith("1 settings x 1 losses")
     assert "I0000" not in completed.stderr and "cuda" not in completed.stderr.lower()
 
 
 def test_verbose_brings_the_messages_back(tmp_path):
-    completed = _compare("--dataset=mnist", f"--data_dir={tmp_path / 'tfds'}", f"--out={tmp_path / 'out'}",
-                         "--verbose")
+    completed = _compare("--dataset=mnist", f"--data_dir={tmp_path / 'tfds'}", f"--out={tmp_path / 'out'}", "--verbose")
     assert completed.returncode == 2
     lines = completed.stderr.splitlines()
     assert len(lines) > 1 and "Retrying" in completed.stderr  # TFDS's own retry messages are back.
@@ -44,10 +57,16 @@ def test_verbose_brings_the_messages_back(tmp_path):
 
 
 def test_tuning_search_offline_dataset_error_is_one_line(tmp_path):
-    completed = subprocess.run([sys.executable, "-m", "tuning.search", "--dataset=mnist", f"--out={tmp_path}"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=300,
-                               env=_env(HOME=str(tmp_path)))  # No prepared TFDS data under this home.
+    completed = subprocess.run(
+        [sys.executable, "-m", "tuning.search", "--dataset=mnist", f"--out={tmp_path}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(HOME=str(tmp_path)),
+    )  # No prepared TFDS data under this home.
     assert completed.returncode == 2
     lines = [line for line in completed.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: Dataset 'mnist' is not available offline"), \
-        completed.stderr[-3000:]
+    assert len(lines) == 1 and lines[0].startswith("error: Dataset 'mnist' is not available offline"), completed.stderr[
+        -3000:
+    ]

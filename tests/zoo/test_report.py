@@ -27,17 +27,28 @@ def _record(loss, label_noise, seed, accuracy, depth=2, diverged=None):
     curve = [round(v * accuracy, 4) for v in CURVE]
     if loss == "beta":
         curve = [accuracy * 0.96] * 4  # Learns fastest: at 95% of its best after one epoch.
-    return {"key": experiment.run_key(setting, loss), "loss": loss, **setting.fields(),
-            "train_loss": [1.0, 0.5, 0.3, 0.2], "train_accuracy": curve, "val_accuracy": curve,
-            "test_accuracy": curve[:-1] + [accuracy], "final_test_accuracy": accuracy,
-            "best_val_accuracy": max(curve), "realised_flip_fraction": 0.38 if label_noise else 0.0,
-            "wall_seconds": 1.0, "fused_with": 3, "diverged_at_epoch": diverged}
+    return {
+        "key": experiment.run_key(setting, loss),
+        "loss": loss,
+        **setting.fields(),
+        "train_loss": [1.0, 0.5, 0.3, 0.2],
+        "train_accuracy": curve,
+        "val_accuracy": curve,
+        "test_accuracy": curve[:-1] + [accuracy],
+        "final_test_accuracy": accuracy,
+        "best_val_accuracy": max(curve),
+        "realised_flip_fraction": 0.38 if label_noise else 0.0,
+        "wall_seconds": 1.0,
+        "fused_with": 3,
+        "diverged_at_epoch": diverged,
+    }
 
 
 @pytest.fixture
 def out(tmp_path):
-    records = [_record(loss, noise, seed, acc) for (loss, noise), accs in ACCURACY.items()
-               for seed, acc in enumerate(accs)]
+    records = [
+        _record(loss, noise, seed, acc) for (loss, noise), accs in ACCURACY.items() for seed, acc in enumerate(accs)
+    ]
     records += [_record("alpha", 0.0, seed, 0.95, depth=4) for seed in range(3)]
     half = len(records) // 2
     results.append(str(tmp_path / "results.jsonl"), records[:half])
@@ -58,7 +69,7 @@ def test_tables_mark_best_and_ties(out):
     noisy = _section(text, "#### Label noise 0.4 (symmetric)")
     assert "| `alpha` | **0.700 ± 0.100** |" in noisy
     assert f"| `beta` | 0.670 ± 0.104 {tables.TIE} |" in noisy
-    assert f"| `gamma` | 0.310 ± 0.010 |" in noisy
+    assert "| `gamma` | 0.310 ± 0.010 |" in noisy
     assert "no detectable paired difference" in text and "not a finding" in text
     assert "no detectable paired difference from 1 other loss(es)" in text
     assert "ahead of every other loss (paired 95 % interval)" in text
@@ -66,8 +77,11 @@ def test_tables_mark_best_and_ties(out):
 
 def test_paired_ties_are_not_one_std_ties(tmp_path):
     # delta is 0.02 below alpha at every seed: within one std (0.1) of it, yet consistently worse.
-    records = [_record(loss, 0.4, seed, acc) for loss, accs in
-               (("alpha", (0.60, 0.70, 0.80)), ("delta", (0.58, 0.68, 0.78))) for seed, acc in enumerate(accs)]
+    records = [
+        _record(loss, 0.4, seed, acc)
+        for loss, accs in (("alpha", (0.60, 0.70, 0.80)), ("delta", (0.58, 0.68, 0.78)))
+        for seed, acc in enumerate(accs)
+    ]
     results.append(str(tmp_path / "results.jsonl"), records)
     noisy = _section(open(report.render(str(tmp_path)), encoding="utf-8").read(), "#### Label noise 0.4")
     assert "| `delta` | 0.680 ± 0.100 |" in noisy  # No tie mark.
@@ -81,8 +95,9 @@ def test_paired_table_against_the_reference(out):
     # t-interval -0.03 ± 4.3027 * 0.04359 / sqrt(3) = [-0.138, +0.078].
     assert "| `beta` | **worse** -0.200 [-0.200, -0.200] | -0.030 [-0.138, +0.078] |" in table
     assert "`alpha` |" not in table  # The reference is not compared with itself.
-    assert "(The reference loss `log_loss` is not in this study" in open(
-        report.render(str(out)), encoding="utf-8").read()
+    assert (
+        "(The reference loss `log_loss` is not in this study" in open(report.render(str(out)), encoding="utf-8").read()
+    )
 
 
 def test_diverged_runs_are_flagged_and_left_out(tmp_path):
@@ -118,8 +133,12 @@ def test_learning_speed_and_robustness(out):
 def test_plots_exist_and_are_png(out):
     text = open(report.render(str(out)), encoding="utf-8").read()
     images = [line.split("](", 1)[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
-    assert {"accuracy_heatmap.png", "learning_curves.png", "accuracy_vs_label_noise.png",
-            "accuracy_vs_depth.png"} <= set(images)
+    assert {
+        "accuracy_heatmap.png",
+        "learning_curves.png",
+        "accuracy_vs_label_noise.png",
+        "accuracy_vs_depth.png",
+    } <= set(images)
     for name in images:
         data = (out / name).read_bytes()
         assert data.startswith(PNG) and len(data) > 5000, name
@@ -142,15 +161,17 @@ def test_single_seed_claims_no_tie(tmp_path):
 def test_report_cli_rerenders_without_training(out):
     report.render(str(out))
     os.remove(out / "accuracy_vs_depth.png")
-    completed = subprocess.run([sys.executable, "-m", "zoo.report", str(out)], cwd=ROOT, capture_output=True,
-                               text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "zoo.report", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert completed.returncode == 0, completed.stderr
     assert (out / "accuracy_vs_depth.png").read_bytes().startswith(PNG)
     assert "Report:" in completed.stdout
 
 
 def test_report_cli_without_results_is_an_error(tmp_path):
-    completed = subprocess.run([sys.executable, "-m", "zoo.report", str(tmp_path)], cwd=ROOT, capture_output=True,
-                               text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "zoo.report", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: no results*.jsonl") and "Traceback" not in completed.stderr

@@ -22,8 +22,15 @@ def _events(run_dir):
 
 
 def test_sweep_writes_each_run_for_tensorboard(tmp_path):
-    config = experiment.SweepConfig(dataset="blobs", losses=("log_loss", "l2"), depths=(1,), seeds=(0,),
-                                    label_noise=(0.0, 0.3), epochs=2, batch_size=64)
+    config = experiment.SweepConfig(
+        dataset="blobs",
+        losses=("log_loss", "l2"),
+        depths=(1,),
+        seeds=(0,),
+        label_noise=(0.0, 0.3),
+        epochs=2,
+        batch_size=64,
+    )
     experiment.Runner(config, str(tmp_path), tensorboard=True).run(experiment.grid(config), progress=False)
     records = results.read(results.path_in(str(tmp_path)))
     assert len(records) == 4
@@ -36,9 +43,19 @@ def test_sweep_writes_each_run_for_tensorboard(tmp_path):
 
 
 def test_diverged_epochs_are_skipped(tmp_path):
-    record = {"key": "dataset=blobs/loss=l2", "loss": "l2", "model": "mlp", "depth": 1, "seed": 0,
-              "train_loss": [0.5, None], "train_accuracy": [0.6, None], "val_accuracy": [0.5, None],
-              "test_accuracy": [0.55, None], "final_test_accuracy": None, "best_val_accuracy": 0.5}
+    record = {
+        "key": "dataset=blobs/loss=l2",
+        "loss": "l2",
+        "model": "mlp",
+        "depth": 1,
+        "seed": 0,
+        "train_loss": [0.5, None],
+        "train_accuracy": [0.6, None],
+        "val_accuracy": [0.5, None],
+        "test_accuracy": [0.55, None],
+        "final_test_accuracy": None,
+        "best_val_accuracy": 0.5,
+    }
     tensorboard.write_runs([record], str(tmp_path))
     scalars, _ = _events(tensorboard.run_dir(str(tmp_path), record["key"]))
     assert scalars["train_loss"] == {1: 0.5} and "final_test_accuracy" not in scalars

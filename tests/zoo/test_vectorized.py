@@ -25,31 +25,42 @@ def _variants(images=False):
     return variants
 
 
-CASES = [("mlp", {"depth": 2, "width": 16}, "sgd", 0.1), ("mlp", {"depth": 2, "width": 16}, "adam", 0.01),
-         ("cnn", {"depth": 1, "filters": 4}, "sgd", 0.1), ("cnn", {"depth": 1, "filters": 4}, "adam", 0.01),
-         # BatchNorm: per-member moving statistics (stacked non-trainable variables), used in evaluation.
-         ("mlp", {"depth": 2, "width": 16, "batch_norm": True}, "adam", 0.01)]
+CASES = [
+    ("mlp", {"depth": 2, "width": 16}, "sgd", 0.1),
+    ("mlp", {"depth": 2, "width": 16}, "adam", 0.01),
+    ("cnn", {"depth": 1, "filters": 4}, "sgd", 0.1),
+    ("cnn", {"depth": 1, "filters": 4}, "adam", 0.01),
+    # BatchNorm: per-member moving statistics (stacked non-trainable variables), used in evaluation.
+    ("mlp", {"depth": 2, "width": 16, "batch_norm": True}, "adam", 0.01),
+]
 
 
-@pytest.mark.parametrize("model,options,optimizer,learning_rate", CASES,
-                         ids=[f"{c[0]}-{c[2]}" + ("-bn" if c[1].get("batch_norm") else "") for c in CASES])
+@pytest.mark.parametrize(
+    "model,options,optimizer,learning_rate",
+    CASES,
+    ids=[f"{c[0]}-{c[2]}" + ("-bn" if c[1].get("batch_norm") else "") for c in CASES],
+)
 def test_every_member_trains_as_it_would_alone(model, options, optimizer, learning_rate):
     variants = _variants(images=model == "cnn")
     losses = ["log_loss", "logistic_inr", "ovr_squared_hinge"]
     members = [(loss, v) for loss in losses for v in range(len(variants))]
     spec = training.TrainSpec(epochs=2, batch_size=32, optimizer=optimizer, learning_rate=learning_rate)
-    trainer = vectorized.VectorizedTrainer(members, variants, model, options, variants[0].x_train.shape[1:], 4,
-                                           spec)
+    trainer = vectorized.VectorizedTrainer(members, variants, model, options, variants[0].x_train.shape[1:], 4, spec)
     histories = trainer.run()
     for m, (loss, v) in enumerate(members):
         variant = variants[v]
-        alone, accuracies = train_alone(loss, variant.x_train, variant.y_train,
-                                        training.TrainSpec(**{**spec.__dict__, "seed": variant.seed}),
-                                        model=model, options=options, eval_data=variant.eval_data)
+        alone, accuracies = train_alone(
+            loss,
+            variant.x_train,
+            variant.y_train,
+            training.TrainSpec(**{**spec.__dict__, "seed": variant.seed}),
+            model=model,
+            options=options,
+            eval_data=variant.eval_data,
+        )
         initial = vectorized.initial_weights(model, options, variant.x_train.shape[1:], 4, variant.seed)[0]
         moved = False
-        for got, want, start in zip(trainer.member_weights(m), [w.numpy() for w in alone.trainable_variables],
-                                    initial):
+        for got, want, start in zip(trainer.member_weights(m), [w.numpy() for w in alone.trainable_variables], initial):
             np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL, err_msg=f"{loss} variant {v}")
             moved |= not np.allclose(want, start)
         assert moved, f"{loss}: training did not move the weights, the comparison proves nothing"
@@ -60,8 +71,9 @@ def test_member_loss_is_the_keras_value_on_its_own_batch():
     rng = np.random.default_rng(0)
     variants = _variants()
     members = [("log_loss", 0), ("log_loss", 1), ("logistic_inr", 0), ("logistic_inr", 1), ("l2", 1)]
-    trainer = vectorized.VectorizedTrainer(members, variants, "mlp", {"depth": 1, "width": 8}, (6,), 4,
-                                           training.TrainSpec(epochs=1, batch_size=8))
+    trainer = vectorized.VectorizedTrainer(
+        members, variants, "mlp", {"depth": 1, "width": 8}, (6,), 4, training.TrainSpec(epochs=1, batch_size=8)
+    )
     labels = tf.one_hot(rng.integers(0, 4, size=(5, 8)), 4)
     logits = tf.constant(rng.normal(0, 2, size=(5, 8, 4)).astype(np.float32))
     got = trainer._member_losses(labels, logits).numpy()
@@ -71,8 +83,15 @@ def test_member_loss_is_the_keras_value_on_its_own_batch():
 
 
 def _sweep(tmp_path, name, **overrides):
-    values = dict(dataset="blobs", losses=("log_loss", "l2", "logistic_inr"), depths=(1,), seeds=(0, 1),
-                  label_noise=(0.0, 0.3), epochs=2, batch_size=64)
+    values = dict(
+        dataset="blobs",
+        losses=("log_loss", "l2", "logistic_inr"),
+        depths=(1,),
+        seeds=(0, 1),
+        label_noise=(0.0, 0.3),
+        epochs=2,
+        batch_size=64,
+    )
     config = experiment.SweepConfig(**{**values, **overrides})
     out = str(tmp_path / name)
     experiment.Runner(config, out).run(experiment.grid(config), progress=False)
@@ -99,8 +118,16 @@ def test_engines_write_the_same_records(tmp_path):
 
 def test_a_rerun_after_a_vectorized_sweep_trains_nothing(tmp_path):
     _sweep(tmp_path, "again", engine="vectorized")
-    config = experiment.SweepConfig(dataset="blobs", losses=("log_loss", "l2", "logistic_inr"), depths=(1,),
-                                    seeds=(0, 1), label_noise=(0.0, 0.3), epochs=2, batch_size=64, engine="fused")
+    config = experiment.SweepConfig(
+        dataset="blobs",
+        losses=("log_loss", "l2", "logistic_inr"),
+        depths=(1,),
+        seeds=(0, 1),
+        label_noise=(0.0, 0.3),
+        epochs=2,
+        batch_size=64,
+        engine="fused",
+    )
     assert experiment.Runner(config, str(tmp_path / "again")).run(experiment.grid(config), progress=False) == 0
 
 
@@ -116,8 +143,9 @@ def test_variants_of_different_sizes_are_refused():
     small, big = _variants()
     small = vectorized.Variant(0, small.x_train[:40], small.y_train[:40], small.eval_data)
     with pytest.raises(ValueError, match="same training-set size, got \\[40, 72\\]"):
-        vectorized.VectorizedTrainer([("l2", 0), ("l2", 1)], [small, big], "mlp", {"depth": 1}, (6,), 4,
-                                     training.TrainSpec(epochs=1))
+        vectorized.VectorizedTrainer(
+            [("l2", 0), ("l2", 1)], [small, big], "mlp", {"depth": 1}, (6,), 4, training.TrainSpec(epochs=1)
+        )
 
 
 def test_memory_estimate_limits_members(monkeypatch):
@@ -145,9 +173,15 @@ def test_dropout_masks_are_per_member():
     # Keras keeps a dropout layer's random state in a non-trainable variable: stacked, one per member,
     # started from each member's seed, so members of different seeds draw different masks.
     variants = _variants()
-    trainer = vectorized.VectorizedTrainer([("log_loss", 0), ("log_loss", 1)], variants, "mlp",
-                                           {"depth": 1, "width": 8, "dropout": 0.5}, (6,), 4,
-                                           training.TrainSpec(epochs=1, batch_size=24))
+    trainer = vectorized.VectorizedTrainer(
+        [("log_loss", 0), ("log_loss", 1)],
+        variants,
+        "mlp",
+        {"depth": 1, "width": 8, "dropout": 0.5},
+        (6,),
+        4,
+        training.TrainSpec(epochs=1, batch_size=24),
+    )
     before = [state.numpy().copy() for state in trainer.non_trainable]
     trainer.run()
     for start, state in zip(before, trainer.non_trainable):

@@ -31,11 +31,19 @@ import importlib
 
 # Public name -> the module of this package that defines it.
 _EXPORTS = {
-    "load": "model_files", "export": "model_files", "Predictor": "model_files",
-    "ModelLoadError": "model_files", "output_kind": "model_files", "to_probabilities": "model_files",
-    "serving_function": "model_files", "input_spec": "model_files", "unknown_losses": "model_files",
-    "SIGNATURE": "model_files", "OUTPUT_KINDS": "model_files",
-    "InputError": "input_files", "Inputs": "input_files",
+    "load": "model_files",
+    "export": "model_files",
+    "Predictor": "model_files",
+    "ModelLoadError": "model_files",
+    "output_kind": "model_files",
+    "to_probabilities": "model_files",
+    "serving_function": "model_files",
+    "input_spec": "model_files",
+    "unknown_losses": "model_files",
+    "SIGNATURE": "model_files",
+    "OUTPUT_KINDS": "model_files",
+    "InputError": "input_files",
+    "Inputs": "input_files",
 }
 _ALIASES = {"read_inputs": ("input_files", "read")}
 _SUBMODULES = {"model_files", "input_files", "predict"}

@@ -33,7 +33,7 @@ Every problem raises `InputError` with a one-line message naming the file.
 import dataclasses
 import glob
 import os
-from typing import List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -51,7 +51,7 @@ class InputError(ValueError):
 class Inputs:
     """A batch read from files: one name per example (for the report) and `x`."""
 
-    names: List[str]
+    names: list[str]
     x: np.ndarray
 
 
@@ -61,8 +61,14 @@ def one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def read(spec: str, input_shape: Sequence[Optional[int]], *, scale: Optional[float] = None,
-         mean: Optional[Sequence[float]] = None, std: Optional[Sequence[float]] = None) -> Inputs:
+def read(
+    spec: str,
+    input_shape: Sequence[int | None],
+    *,
+    scale: float | None = None,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+) -> Inputs:
     """Reads the inputs named by `spec` for a model with `input_shape` (no batch axis).
 
     Args:
@@ -75,8 +81,7 @@ def read(spec: str, input_shape: Sequence[Optional[int]], *, scale: Optional[flo
     paths = expand(spec)
     arrays = [p for p in paths if p.lower().endswith(ARRAY_EXTENSIONS)]
     if arrays and len(paths) > 1:
-        raise InputError(f"{spec}: give one .npy/.npz file or image files, not {len(paths)} files "
-                         "that include arrays.")
+        raise InputError(f"{spec}: give one .npy/.npz file or image files, not {len(paths)} files that include arrays.")
     if arrays:
         batch = read_array(paths[0])
         default_scale = 1.0
@@ -88,11 +93,10 @@ def read(spec: str, input_shape: Sequence[Optional[int]], *, scale: Optional[flo
     return Inputs(batch.names, x)
 
 
-def expand(spec: str) -> List[str]:
+def expand(spec: str) -> list[str]:
     """The files `spec` names: itself, a directory's image files, or a glob's matches."""
     if os.path.isdir(spec):
-        paths = sorted(os.path.join(spec, f) for f in os.listdir(spec)
-                       if f.lower().endswith(IMAGE_EXTENSIONS))
+        paths = sorted(os.path.join(spec, f) for f in os.listdir(spec) if f.lower().endswith(IMAGE_EXTENSIONS))
         if not paths:
             raise InputError(f"{spec}: directory holds no image files ({', '.join(IMAGE_EXTENSIONS)}).")
         return paths
@@ -111,8 +115,9 @@ def expand(spec: str) -> List[str]:
 
 def _check_extension(path: str) -> None:
     if not path.lower().endswith(ARRAY_EXTENSIONS + IMAGE_EXTENSIONS):
-        raise InputError(f"{path}: unsupported input type; give .npy, .npz or an image "
-                         f"({', '.join(IMAGE_EXTENSIONS)}).")
+        raise InputError(
+            f"{path}: unsupported input type; give .npy, .npz or an image ({', '.join(IMAGE_EXTENSIONS)})."
+        )
 
 
 def read_array(path: str) -> Inputs:
@@ -142,29 +147,33 @@ def _npz_array(path: str, loaded) -> np.ndarray:
     for key in NPZ_KEYS:
         if key in keys:
             return loaded[key]
-    raise InputError(f"{path}: cannot tell which array holds the inputs; name it one of "
-                     f"{', '.join(NPZ_KEYS)} (found: {', '.join(keys) or 'none'}).")
+    raise InputError(
+        f"{path}: cannot tell which array holds the inputs; name it one of "
+        f"{', '.join(NPZ_KEYS)} (found: {', '.join(keys) or 'none'})."
+    )
 
 
-def image_geometry(input_shape: Sequence[Optional[int]]) -> Tuple[int, int, Optional[int]]:
+def image_geometry(input_shape: Sequence[int | None]) -> tuple[int, int, int | None]:
     """`(height, width, channels)` of an image model input; channels None for (H, W)."""
     shape = tuple(input_shape)
     if len(shape) == 3 and shape[2] in IMAGE_MODES and None not in shape[:2]:
         return shape[0], shape[1], shape[2]
     if len(shape) == 2 and None not in shape:
         return shape[0], shape[1], None
-    raise InputError(f"the model's input shape {shape} is not an image (H, W, C) with C in "
-                     f"{sorted(IMAGE_MODES)}; give the inputs as a .npy/.npz array.")
+    raise InputError(
+        f"the model's input shape {shape} is not an image (H, W, C) with C in "
+        f"{sorted(IMAGE_MODES)}; give the inputs as a .npy/.npz array."
+    )
 
 
-def read_images(paths: Sequence[str], input_shape: Sequence[Optional[int]]) -> Inputs:
+def read_images(paths: Sequence[str], input_shape: Sequence[int | None]) -> Inputs:
     """Images converted to the model's channels and resized to its H x W (values 0..255)."""
     height, width, channels = image_geometry(input_shape)
     images = [_read_image(path, height, width, channels) for path in paths]
     return Inputs([os.path.basename(p) for p in paths], np.stack(images).astype(np.float32))
 
 
-def _read_image(path: str, height: int, width: int, channels: Optional[int]) -> np.ndarray:
+def _read_image(path: str, height: int, width: int, channels: int | None) -> np.ndarray:
     from PIL import Image
 
     try:
@@ -179,8 +188,9 @@ def _read_image(path: str, height: int, width: int, channels: Optional[int]) -> 
     return pixels.reshape(height, width, channels)
 
 
-def normalise(x: np.ndarray, scale: float, mean: Optional[Sequence[float]] = None,
-              std: Optional[Sequence[float]] = None) -> np.ndarray:
+def normalise(
+    x: np.ndarray, scale: float, mean: Sequence[float] | None = None, std: Sequence[float] | None = None
+) -> np.ndarray:
     """`(x * scale - mean) / std` with per-channel (last axis) or single mean and std."""
     x = x * np.float32(scale)
     if mean is not None:
@@ -201,14 +211,13 @@ def _per_channel(name: str, values: Sequence[float], x: np.ndarray) -> np.ndarra
     return values
 
 
-def check_shape(x: np.ndarray, input_shape: Sequence[Optional[int]], source: str) -> None:
+def check_shape(x: np.ndarray, input_shape: Sequence[int | None], source: str) -> None:
     """InputError unless `x` is a batch `(N, *input_shape)` (None matches any size)."""
     expected = tuple(input_shape)
     got = tuple(x.shape[1:])
     fits = len(got) == len(expected) and all(e is None or e == g for e, g in zip(expected, got))
     if not fits:
         wanted = "(N, " + ", ".join("?" if e is None else str(e) for e in expected) + ")"
-        raise InputError(f"{source}: inputs have shape {tuple(x.shape)} but the model expects "
-                         f"{wanted}.")
+        raise InputError(f"{source}: inputs have shape {tuple(x.shape)} but the model expects {wanted}.")
     if len(x) == 0:
         raise InputError(f"{source}: no inputs (empty batch).")

@@ -29,7 +29,8 @@ import os
 import shutil
 import tempfile
 import zipfile
-from typing import Any, Callable, Dict, Optional, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import keras
 import numpy as np
@@ -50,8 +51,8 @@ class ModelLoadError(ValueError):
 # ---------------------------------------------------------------- what the model outputs
 
 
-def output_kind(model: keras.Model, logits: Optional[bool] = None) -> str:
-    """"logits", "probabilities" (softmax) or "sigmoid", from `logits` or the last layer."""
+def output_kind(model: keras.Model, logits: bool | None = None) -> str:
+    """ "logits", "probabilities" (softmax) or "sigmoid", from `logits` or the last layer."""
     if logits is not None:
         return "logits" if logits else "probabilities"
     layer = model.layers[-1] if model.layers else None
@@ -79,7 +80,7 @@ def to_probabilities(outputs, kind: str):
     raise ValueError(f"Unknown output kind {kind!r}; known: {', '.join(OUTPUT_KINDS)}.")
 
 
-def serving_function(model: keras.Model, logits: Optional[bool] = None) -> Callable:
+def serving_function(model: keras.Model, logits: bool | None = None) -> Callable:
     """`fn(x) -> {"probabilities", "class"}` for `model` (the body of the signature)."""
     kind = output_kind(model, logits)
 
@@ -96,8 +97,7 @@ def serving_function(model: keras.Model, logits: Optional[bool] = None) -> Calla
 def input_spec(model: keras.Model) -> tf.TensorSpec:
     """The batch input signature of a single-input `model`."""
     if len(model.inputs or []) != 1:
-        raise ValueError(f"serving needs a built model with exactly one input, got "
-                         f"{len(model.inputs or [])} inputs.")
+        raise ValueError(f"serving needs a built model with exactly one input, got {len(model.inputs or [])} inputs.")
     tensor = model.inputs[0]
     return tf.TensorSpec((None,) + tuple(tensor.shape[1:]), tensor.dtype, name="inputs")
 
@@ -105,7 +105,7 @@ def input_spec(model: keras.Model) -> tf.TensorSpec:
 # ---------------------------------------------------------------- export
 
 
-def export(model: keras.Model, export_dir: str, logits: Optional[bool] = None) -> str:
+def export(model: keras.Model, export_dir: str, logits: bool | None = None) -> str:
     """Writes `model` as a TensorFlow SavedModel for serving; returns `export_dir`.
 
     The `serving_default` signature takes `inputs` (a float batch of the
@@ -120,8 +120,7 @@ def export(model: keras.Model, export_dir: str, logits: Optional[bool] = None) -
     _check_replaceable(export_dir)
     archive = keras.export.ExportArchive()
     archive.track(model)
-    archive.add_endpoint(name=SIGNATURE, fn=serving_function(model, logits),
-                         input_signature=[input_spec(model)])
+    archive.add_endpoint(name=SIGNATURE, fn=serving_function(model, logits), input_signature=[input_spec(model)])
     parent = os.path.dirname(export_dir)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(export_dir)}.", dir=parent)
@@ -175,8 +174,7 @@ def load(path: str, compile: bool = True) -> Any:
 
 def _load_saved_model(path: str):
     if not _is_saved_model(path):
-        raise ModelLoadError(f"{path}: a directory but not a TensorFlow SavedModel "
-                             "(no saved_model.pb).")
+        raise ModelLoadError(f"{path}: a directory but not a TensorFlow SavedModel (no saved_model.pb).")
     try:
         return tf.saved_model.load(path)
     except Exception as error:
@@ -197,11 +195,12 @@ def _load_keras_file(path: str, compile: bool):
         raise ModelLoadError(f"{path}: cannot load the Keras model ({one_line(error)}).") from None
 
 
-def _keras_config(path: str) -> Dict[str, Any]:
+def _keras_config(path: str) -> dict[str, Any]:
     """The `config.json` of a `.keras` archive, checking the archive is intact."""
     if not zipfile.is_zipfile(path):
-        raise ModelLoadError(f"{path}: not a .keras model (not a zip archive: truncated, corrupt, "
-                             "or another kind of file).")
+        raise ModelLoadError(
+            f"{path}: not a .keras model (not a zip archive: truncated, corrupt, or another kind of file)."
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             damaged = archive.testzip()
@@ -219,7 +218,7 @@ def _keras_config(path: str) -> Dict[str, Any]:
     return config
 
 
-def unknown_losses(compile_config: Dict[str, Any]) -> list:
+def unknown_losses(compile_config: dict[str, Any]) -> list:
     """The names of the losses in a compile config that cannot be resolved here."""
     return [name for name in _loss_names(compile_config.get("loss")) if not _resolves(name)]
 
@@ -260,10 +259,14 @@ def _unknown_loss_message(path: str, name: str) -> str:
     if package and package != "keras_losses":
         advice = f"import the package {package!r} that defines it before loading"
     else:
-        advice = ("install the keras_losses version that saved it (a renamed loss keeps its old "
-                  "name as an alias), or load with compile=False for inference only")
-    return (f"{path}: the model was compiled with loss {name!r}, which the installed "
-            f"keras_losses {keras_losses.__version__} does not know; {advice}.")
+        advice = (
+            "install the keras_losses version that saved it (a renamed loss keeps its old "
+            "name as an alias), or load with compile=False for inference only"
+        )
+    return (
+        f"{path}: the model was compiled with loss {name!r}, which the installed "
+        f"keras_losses {keras_losses.__version__} does not know; {advice}."
+    )
 
 
 # ---------------------------------------------------------------- one interface for both kinds
@@ -274,12 +277,12 @@ class Predictor:
     """A loaded model ready to predict: `predictor(x) -> probabilities (N, K)`."""
 
     path: str
-    input_shape: Tuple[Optional[int], ...]
+    input_shape: tuple[int | None, ...]
     dtype: tf.DType
-    call: Callable[[tf.Tensor], Dict[str, tf.Tensor]]
+    call: Callable[[tf.Tensor], dict[str, tf.Tensor]]
 
     @classmethod
-    def from_path(cls, path: str, logits: Optional[bool] = None) -> "Predictor":
+    def from_path(cls, path: str, logits: bool | None = None) -> "Predictor":
         """Loads a `.keras` file or SavedModel directory (see `load`)."""
         model = load(path)
         if isinstance(model, keras.Model):
@@ -295,13 +298,17 @@ class Predictor:
             raise ModelLoadError(f"{path}: the SavedModel has no {SIGNATURE!r} signature.")
         inputs = signature.structured_input_signature[1]
         if len(inputs) != 1:
-            raise ModelLoadError(f"{path}: the {SIGNATURE!r} signature takes {len(inputs)} inputs; "
-                                 "only single-input models are supported.")
-        (key, spec), = inputs.items()
+            raise ModelLoadError(
+                f"{path}: the {SIGNATURE!r} signature takes {len(inputs)} inputs; "
+                "only single-input models are supported."
+            )
+        ((key, spec),) = inputs.items()
         outputs = signature.structured_outputs
         if "probabilities" not in outputs and len(outputs) != 1:
-            raise ModelLoadError(f"{path}: the {SIGNATURE!r} signature has no 'probabilities' "
-                                 f"output and several outputs ({', '.join(outputs)}).")
+            raise ModelLoadError(
+                f"{path}: the {SIGNATURE!r} signature has no 'probabilities' "
+                f"output and several outputs ({', '.join(outputs)})."
+            )
 
         def call(x):
             result = signature(**{key: x})
@@ -321,12 +328,11 @@ class Predictor:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}.")
         starts = range(0, len(x), batch_size)
-        bar = tqdm(starts, desc="predict", unit="batch", leave=False,
-                   disable=not progress or len(starts) <= 1)
-        return np.concatenate([self(x[start:start + batch_size]) for start in bar])
+        bar = tqdm(starts, desc="predict", unit="batch", leave=False, disable=not progress or len(starts) <= 1)
+        return np.concatenate([self(x[start : start + batch_size]) for start in bar])
 
 
-def _guess_probabilities(scores, logits: Optional[bool]):
+def _guess_probabilities(scores, logits: bool | None):
     """Probabilities from the single output of a foreign SavedModel.
 
     `logits=None`: outputs that are already non-negative rows summing to 1 are

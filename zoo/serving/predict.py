@@ -19,7 +19,7 @@ import io
 import json
 import os
 import sys
-from typing import Dict, List, Optional, Sequence
+from collections.abc import Sequence
 
 from absl import flags
 
@@ -31,32 +31,60 @@ def define_flags(flag_values: flags.FlagValues = flags.FLAGS) -> None:
     """Defines the command's flags (on the global FLAGS unless given other FlagValues)."""
     fv = {"flag_values": flag_values}
     flags.DEFINE_string("model", None, "A .keras file or a TensorFlow SavedModel directory.", **fv)
-    flags.DEFINE_string("input", None, "A .npy/.npz array (npz key x, the only array, or x_test), "
-                        "or image files: one file, a directory, or a quoted glob.", **fv)
-    flags.DEFINE_string("output", "", "Write the predictions to this .csv or .json file (atomically); "
-                        "empty prints a table.", **fv)
-    flags.DEFINE_integer("top_k", 3, "How many most likely classes to report per input "
-                         "(at most the number of classes).", lower_bound=1, **fv)
+    flags.DEFINE_string(
+        "input",
+        None,
+        "A .npy/.npz array (npz key x, the only array, or x_test), "
+        "or image files: one file, a directory, or a quoted glob.",
+        **fv,
+    )
+    flags.DEFINE_string(
+        "output", "", "Write the predictions to this .csv or .json file (atomically); empty prints a table.", **fv
+    )
+    flags.DEFINE_integer(
+        "top_k",
+        3,
+        "How many most likely classes to report per input (at most the number of classes).",
+        lower_bound=1,
+        **fv,
+    )
     flags.DEFINE_integer("batch_size", 256, "Inputs per model call.", lower_bound=1, **fv)
     flags.DEFINE_boolean("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", **fv)
-    flags.DEFINE_float("scale", None, "Multiply raw input values by this (default: 1/255 for images, "
-                       "1 for arrays).", **fv)
-    flags.DEFINE_list("mean", None, "Subtract these per-channel values after scaling (one value or "
-                      "one per channel), e.g. the training data's mean.", **fv)
-    flags.DEFINE_list("std", None, "Divide by these per-channel values after subtracting the mean.",
-                      **fv)
-    flags.DEFINE_enum("model_outputs", "auto", list(MODEL_OUTPUTS),
-                      "What the model outputs: auto (read off its last layer), logits or "
-                      "probabilities.", **fv)
+    flags.DEFINE_float(
+        "scale", None, "Multiply raw input values by this (default: 1/255 for images, 1 for arrays).", **fv
+    )
+    flags.DEFINE_list(
+        "mean",
+        None,
+        "Subtract these per-channel values after scaling (one value or "
+        "one per channel), e.g. the training data's mean.",
+        **fv,
+    )
+    flags.DEFINE_list("std", None, "Divide by these per-channel values after subtracting the mean.", **fv)
+    flags.DEFINE_enum(
+        "model_outputs",
+        "auto",
+        list(MODEL_OUTPUTS),
+        "What the model outputs: auto (read off its last layer), logits or probabilities.",
+        **fv,
+    )
 
 
 class UsageError(ValueError):
     """A bad flag value."""
 
 
-def predict(model: str, input: str, *, top_k: int = 3, batch_size: int = 256,
-            scale: Optional[float] = None, mean: Optional[Sequence[float]] = None,
-            std: Optional[Sequence[float]] = None, model_outputs: str = "auto") -> List[Dict]:
+def predict(
+    model: str,
+    input: str,
+    *,
+    top_k: int = 3,
+    batch_size: int = 256,
+    scale: float | None = None,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+    model_outputs: str = "auto",
+) -> list[dict]:
     """Per input: `{"input", "class", "top_k": [{"class", "probability"}, ...]}`."""
     from zoo.serving import input_files, model_files  # TensorFlow loads only once the flags are fine.
 
@@ -66,42 +94,46 @@ def predict(model: str, input: str, *, top_k: int = 3, batch_size: int = 256,
     return records(batch.names, probabilities, top_k)
 
 
-def records(names: Sequence[str], probabilities, top_k: int) -> List[Dict]:
+def records(names: Sequence[str], probabilities, top_k: int) -> list[dict]:
     """The report rows: predicted class and the `top_k` classes by probability."""
     import numpy as np
 
     order = np.argsort(-probabilities, axis=-1, kind="stable")[:, :top_k]
     return [
-        {"input": name, "class": int(ranked[0]),
-         "top_k": [{"class": int(c), "probability": float(row[c])} for c in ranked]}
+        {
+            "input": name,
+            "class": int(ranked[0]),
+            "top_k": [{"class": int(c), "probability": float(row[c])} for c in ranked],
+        }
         for name, row, ranked in zip(names, probabilities, order)
     ]
 
 
-def to_csv(rows: List[Dict]) -> str:
+def to_csv(rows: list[dict]) -> str:
     """CSV text: input, class, then top{i}_class and top{i}_probability."""
     k = max((len(r["top_k"]) for r in rows), default=0)
-    header = ["input", "class"] + [f"top{i}_{f}" for i in range(1, k + 1)
-                                   for f in ("class", "probability")]
+    header = ["input", "class"] + [f"top{i}_{f}" for i in range(1, k + 1) for f in ("class", "probability")]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for r in rows:
-        writer.writerow([r["input"], r["class"]] + [v for t in r["top_k"]
-                                                    for v in (t["class"], f"{t['probability']:.6g}")])
+        writer.writerow(
+            [r["input"], r["class"]] + [v for t in r["top_k"] for v in (t["class"], f"{t['probability']:.6g}")]
+        )
     return buffer.getvalue()
 
 
-def to_json(rows: List[Dict]) -> str:
+def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, indent=1) + "\n"
 
 
-def to_table(rows: List[Dict]) -> str:
+def to_table(rows: list[dict]) -> str:
     """A plain-text table for the terminal."""
     lines = [("input", "class", "top-k (class: probability)")]
     for r in rows:
-        lines.append((r["input"], str(r["class"]),
-                      "  ".join(f"{t['class']}: {t['probability']:.3f}" for t in r["top_k"])))
+        lines.append(
+            (r["input"], str(r["class"]), "  ".join(f"{t['class']}: {t['probability']:.3f}" for t in r["top_k"]))
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(2)]
     return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in lines) + "\n"
 
@@ -119,8 +151,10 @@ def check_flags(fv: flags.FlagValues) -> None:
     if fv.output:
         extension = os.path.splitext(fv.output)[1].lower()
         if extension not in OUTPUT_FORMATS:
-            raise UsageError(f"--output={fv.output}: unsupported format {extension or '(none)'!r}; "
-                             f"use {' or '.join(OUTPUT_FORMATS)}.")
+            raise UsageError(
+                f"--output={fv.output}: unsupported format {extension or '(none)'!r}; "
+                f"use {' or '.join(OUTPUT_FORMATS)}."
+            )
         directory = os.path.dirname(os.path.abspath(fv.output))
         if not os.path.isdir(directory):
             raise UsageError(f"--output={fv.output}: directory {directory} does not exist.")
@@ -128,7 +162,7 @@ def check_flags(fv: flags.FlagValues) -> None:
             raise UsageError(f"--output={fv.output}: is a directory.")
 
 
-def _floats(name: str, values: Optional[List[str]]) -> Optional[List[float]]:
+def _floats(name: str, values: list[str] | None) -> list[float] | None:
     if values is None:
         return None
     try:
@@ -140,9 +174,16 @@ def _floats(name: str, values: Optional[List[str]]) -> Optional[List[float]]:
 def run(fv: flags.FlagValues) -> None:
     """Checks the flags, predicts, and prints or writes the report."""
     check_flags(fv)
-    rows = predict(fv.model, fv.input, top_k=fv.top_k, batch_size=fv.batch_size, scale=fv.scale,
-                   mean=_floats("mean", fv.mean), std=_floats("std", fv.std),
-                   model_outputs=fv.model_outputs)
+    rows = predict(
+        fv.model,
+        fv.input,
+        top_k=fv.top_k,
+        batch_size=fv.batch_size,
+        scale=fv.scale,
+        mean=_floats("mean", fv.mean),
+        std=_floats("std", fv.std),
+        model_outputs=fv.model_outputs,
+    )
     if fv.output:
         from zoo import results
 

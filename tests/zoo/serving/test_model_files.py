@@ -66,8 +66,7 @@ def _models(tmp_path):
     logits.save(tmp_path / "logits.keras")
     reloaded = serving.load(tmp_path / "logits.keras")
     mlp = zoo.build("mlp", depth=1, input_shape=(8, 8, 1), num_classes=10)
-    mlp_probs = zoo.build("mlp", depth=1, input_shape=(8, 8, 1), num_classes=10,
-                          output="probabilities")
+    mlp_probs = zoo.build("mlp", depth=1, input_shape=(8, 8, 1), num_classes=10, output="probabilities")
     raw = lambda m, x: np.asarray(m(x))  # noqa: E731
     sig = raw(sigmoid, x4)
     return {
@@ -89,16 +88,20 @@ def served(tmp_path_factory):
         assert serving.export(model, str(directory / name)) == str(directory / name)
         np.save(directory / f"{name}.x.npy", x)
     (directory / "exports.json").write_text(json.dumps(list(models)))
-    result = subprocess.run([sys.executable, "-c", SERVER, str(directory)], cwd=directory,
-                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER, str(directory)],
+        cwd=directory,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     with np.load(directory / "served.npz") as out:
         return models, dict(out)
 
 
-@pytest.mark.parametrize("name", ["logits", "softmax", "sigmoid", "reloaded", "zoo_mlp",
-                                  "zoo_mlp_probabilities"])
+@pytest.mark.parametrize("name", ["logits", "softmax", "sigmoid", "reloaded", "zoo_mlp", "zoo_mlp_probabilities"])
 def test_served_without_project_matches_keras(served, name):
     models, out = served
     model, x, expected = models[name]
@@ -110,15 +113,16 @@ def test_served_without_project_matches_keras(served, name):
     np.testing.assert_array_equal(classes, np.argmax(np.asarray(model(x)), axis=-1))
 
 
-@pytest.mark.parametrize("build,kind", [
-    (lambda: tiny_model(), "logits"),
-    (lambda: tiny_model("softmax"), "probabilities"),
-    (lambda: tiny_model("sigmoid"), "sigmoid"),
-    (lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Softmax()]),
-     "probabilities"),
-    (lambda: zoo.build("mlp", depth=1, input_shape=(4,), num_classes=3, output="probabilities"),
-     "probabilities"),
-])
+@pytest.mark.parametrize(
+    "build,kind",
+    [
+        (lambda: tiny_model(), "logits"),
+        (lambda: tiny_model("softmax"), "probabilities"),
+        (lambda: tiny_model("sigmoid"), "sigmoid"),
+        (lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Softmax()]), "probabilities"),
+        (lambda: zoo.build("mlp", depth=1, input_shape=(4,), num_classes=3, output="probabilities"), "probabilities"),
+    ],
+)
 def test_output_kind_is_read_off_the_last_layer(build, kind):
     assert serving.output_kind(build()) == kind
 
@@ -137,8 +141,7 @@ def test_export_replaces_a_saved_model_but_not_other_directories(tmp_path):
     target = str(tmp_path / "model")
     serving.export(first, target)
     serving.export(second, target)
-    np.testing.assert_allclose(serving.Predictor.from_path(target)(x),
-                               _softmax(np.asarray(second(x))), rtol=1e-5)
+    np.testing.assert_allclose(serving.Predictor.from_path(target)(x), _softmax(np.asarray(second(x))), rtol=1e-5)
     assert [p for p in os.listdir(tmp_path) if p.startswith(".")] == []  # no staging left
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "keep.txt").write_text("precious")

@@ -34,11 +34,19 @@ def test_unknown_name_is_an_attribute_error():
 
 def test_importing_the_package_and_the_command_does_not_load_tensorflow():
     """The command parses its flags and quiets TensorFlow before TensorFlow loads."""
-    code = ("import sys, zoo.serving, zoo.serving.predict, zoo.predict; "
-            "loaded = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
-            "assert not loaded, loaded")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": REPO})
+    code = (
+        "import sys, zoo.serving, zoo.serving.predict, zoo.predict; "
+        "loaded = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": REPO},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
@@ -59,13 +67,19 @@ def _imports_of_serving(path):
 
 
 def test_tuning_and_the_rest_of_zoo_use_only_the_public_names():
-    outside = [os.path.join(root, name)
-               for package in ("tuning", "zoo", "benchmarks")
-               for root, _, names in os.walk(os.path.join(REPO, package))
-               if os.sep + "serving" not in root[len(REPO):]
-               for name in names if name.endswith(".py")]
+    outside = [
+        os.path.join(root, name)
+        for package in ("tuning", "zoo", "benchmarks")
+        for root, _, names in os.walk(os.path.join(REPO, package))
+        if os.sep + "serving" not in root[len(REPO) :]
+        for name in names
+        if name.endswith(".py")
+    ]
     # zoo/predict.py is the old name of the command, kept as its entry point.
-    private = [f"{os.path.relpath(path, REPO)}:{line} {what}"
-               for path in outside if not path.endswith(os.path.join("zoo", "predict.py"))
-               for line, what in _imports_of_serving(path)]
+    private = [
+        f"{os.path.relpath(path, REPO)}:{line} {what}"
+        for path in outside
+        if not path.endswith(os.path.join("zoo", "predict.py"))
+        for line, what in _imports_of_serving(path)
+    ]
     assert not private, f"use the names in zoo.serving.__all__: {private}"

@@ -31,16 +31,21 @@ def files(tmp_path_factory):
     """A digits-shaped logits model saved as .keras and as a SavedModel, and inputs."""
     directory = tmp_path_factory.mktemp("predict")
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(SHAPE), keras.layers.Flatten(),
-                              keras.layers.Dense(CLASSES)])
+    model = keras.Sequential([keras.Input(SHAPE), keras.layers.Flatten(), keras.layers.Dense(CLASSES)])
     model.compile(optimizer="adam", loss=keras_losses.for_logits("tanimoto"))
     x = np.random.default_rng(0).uniform(size=(12,) + SHAPE).astype(np.float32)
     model.fit(x, np.arange(12) % CLASSES, epochs=1, verbose=0)
     model.save(directory / "model.keras")
     serving.export(model, str(directory / "exported"))
     np.save(directory / "x.npy", x)
-    return {"dir": directory, "model": model, "keras": str(directory / "model.keras"),
-            "saved": str(directory / "exported"), "x": x, "npy": str(directory / "x.npy")}
+    return {
+        "dir": directory,
+        "model": model,
+        "keras": str(directory / "model.keras"),
+        "saved": str(directory / "exported"),
+        "x": x,
+        "npy": str(directory / "x.npy"),
+    }
 
 
 def _probabilities(model, x):
@@ -91,8 +96,7 @@ def test_json_output(files, tmp_path):
     for record, p in zip(records, probabilities):
         assert record["class"] == int(np.argmax(p))
         assert [t["class"] for t in record["top_k"]] == list(np.argsort(-p)[:2])
-        np.testing.assert_allclose([t["probability"] for t in record["top_k"]],
-                                   np.sort(p)[::-1][:2], rtol=1e-5)
+        np.testing.assert_allclose([t["probability"] for t in record["top_k"]], np.sort(p)[::-1][:2], rtol=1e-5)
 
 
 def test_table_on_stdout(files, capsys):
@@ -123,8 +127,7 @@ def test_large_input_is_batched(files, tmp_path, capsys):
     x = np.random.default_rng(1).uniform(size=(300,) + SHAPE).astype(np.float32)
     np.save(tmp_path / "big.npy", x)
     out = tmp_path / "out.csv"
-    _cli(f"--model={files['saved']}", f"--input={tmp_path / 'big.npy'}", f"--output={out}",
-         "--batch_size=64")
+    _cli(f"--model={files['saved']}", f"--input={tmp_path / 'big.npy'}", f"--output={out}", "--batch_size=64")
     _check_rows(_read_csv(out), _probabilities(files["model"], x), 3)
     assert "Wrote 300 predictions" in capsys.readouterr().err
 
@@ -147,8 +150,7 @@ def test_images_from_a_directory_and_a_glob(files, tmp_path):
     assert [r["input"] for r in rows] == ["digit0.png", "digit1.png", "digit2.png", "gray.png"]
     _check_rows(rows, _probabilities(files["model"], x.astype(np.float32)), 3)
 
-    _cli(f"--model={files['keras']}", f"--input={images}/digit*.png", f"--output={out}",
-         "--mean=0.5", "--std=0.25")
+    _cli(f"--model={files['keras']}", f"--input={images}/digit*.png", f"--output={out}", "--mean=0.5", "--std=0.25")
     x = (pixels / 255.0 - 0.5) / 0.25
     _check_rows(_read_csv(out), _probabilities(files["model"], x[..., None].astype(np.float32)), 3)
 
@@ -162,8 +164,7 @@ def _bad_model(files, tmp_path, kind):
         "truncated": lambda: bad_files.truncated(source, tmp_path / "t.keras"),
         "corrupt": lambda: bad_files.corrupted(source, tmp_path / "c.keras"),
         "not_a_model": lambda: bad_files.not_a_model(tmp_path / "n.keras"),
-        "unknown_loss": lambda: bad_files.with_loss(source, tmp_path / "u.keras",
-                                                    "keras_losses>NoSuchLoss"),
+        "unknown_loss": lambda: bad_files.with_loss(source, tmp_path / "u.keras", "keras_losses>NoSuchLoss"),
     }[kind]()
 
 
@@ -179,11 +180,18 @@ def _expect_error(capsys, args, out, *fragments):
     return errors[0]
 
 
-@pytest.mark.parametrize("kind,fragment", [
-    ("truncated", "truncated"), ("corrupt", "corrupt"), ("not_a_model", "not a .keras model"),
-    ("unknown_loss", f"'keras_losses>NoSuchLoss', which the installed keras_losses "
-                     f"{keras_losses.__version__} does not know"),
-])
+@pytest.mark.parametrize(
+    "kind,fragment",
+    [
+        ("truncated", "truncated"),
+        ("corrupt", "corrupt"),
+        ("not_a_model", "not a .keras model"),
+        (
+            "unknown_loss",
+            f"'keras_losses>NoSuchLoss', which the installed keras_losses {keras_losses.__version__} does not know",
+        ),
+    ],
+)
 def test_bad_model_file(files, tmp_path, capsys, kind, fragment):
     model = _bad_model(files, tmp_path, kind)
     out = tmp_path / "out.csv"
@@ -195,19 +203,27 @@ def test_wrong_input_shape_keeps_the_old_output(files, tmp_path, capsys):
     np.save(tmp_path / "wrong.npy", np.zeros((4, 5), np.float32))
     out = tmp_path / "out.csv"
     out.write_text("previous results\n")
-    _expect_error(capsys, [f"--model={files['keras']}", f"--input={tmp_path / 'wrong.npy'}"], out,
-                  "shape (4, 5)", "expects (N, 8, 8, 1)")
+    _expect_error(
+        capsys,
+        [f"--model={files['keras']}", f"--input={tmp_path / 'wrong.npy'}"],
+        out,
+        "shape (4, 5)",
+        "expects (N, 8, 8, 1)",
+    )
     assert out.read_text() == "previous results\n"
     assert sorted(os.listdir(tmp_path)) == ["out.csv", "wrong.npy"]
 
 
-@pytest.mark.parametrize("make_input,fragment", [
-    (lambda d: bad_files.unreadable_image(d / "broken.png"), "unreadable image"),
-    (lambda d: d / "absent.npy", "no such file"),
-    (lambda d: bad_files.not_a_model(d / "text.npy"), "not a readable .npy/.npz"),
-    (lambda d: d / "nothing*.png", "matches no files"),
-    (lambda d: bad_files.not_a_model(d / "data.txt"), "unsupported input type"),
-])
+@pytest.mark.parametrize(
+    "make_input,fragment",
+    [
+        (lambda d: bad_files.unreadable_image(d / "broken.png"), "unreadable image"),
+        (lambda d: d / "absent.npy", "no such file"),
+        (lambda d: bad_files.not_a_model(d / "text.npy"), "not a readable .npy/.npz"),
+        (lambda d: d / "nothing*.png", "matches no files"),
+        (lambda d: bad_files.not_a_model(d / "data.txt"), "unsupported input type"),
+    ],
+)
 def test_bad_input_file(files, tmp_path, capsys, make_input, fragment):
     source = make_input(tmp_path)
     out = tmp_path / "out.json"
@@ -217,16 +233,24 @@ def test_bad_input_file(files, tmp_path, capsys, make_input, fragment):
 
 def test_ambiguous_npz(files, tmp_path, capsys):
     np.savez(tmp_path / "two.npz", a=files["x"], b=files["x"])
-    _expect_error(capsys, [f"--model={files['keras']}", f"--input={tmp_path / 'two.npz'}"],
-                  tmp_path / "out.csv", "cannot tell which array", "found: a, b")
+    _expect_error(
+        capsys,
+        [f"--model={files['keras']}", f"--input={tmp_path / 'two.npz'}"],
+        tmp_path / "out.csv",
+        "cannot tell which array",
+        "found: a, b",
+    )
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (["--input=x.npy"], "--model is required"),
-    (["--model=absent.keras", "--input=x.npy"], "no such file"),
-    (["--model={keras}", "--input={npy}", "--mean=a,b"], "comma-separated numbers"),
-    (["--model={keras}", "--input={npy}", "--std=1,2"], "std needs 1 value, got 2"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["--input=x.npy"], "--model is required"),
+        (["--model=absent.keras", "--input=x.npy"], "no such file"),
+        (["--model={keras}", "--input={npy}", "--mean=a,b"], "comma-separated numbers"),
+        (["--model={keras}", "--input={npy}", "--std=1,2"], "std needs 1 value, got 2"),
+    ],
+)
 def test_bad_flags(files, tmp_path, capsys, args, fragment):
     args = [a.format(**files) for a in args]
     _expect_error(capsys, args, tmp_path / "out.csv", fragment)
@@ -245,8 +269,9 @@ def test_bad_output_extension(files, tmp_path, capsys):
 
 def _run(*args, module="zoo.predict"):
     env = {**os.environ, "PYTHONPATH": REPO, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_command_line_end_to_end(files, tmp_path):
@@ -255,8 +280,7 @@ def test_command_line_end_to_end(files, tmp_path):
     assert ok.returncode == 0, ok.stderr[-2000:]
     _check_rows(_read_csv(out), _probabilities(files["model"], files["x"]), 3)
 
-    bad = bad_files.with_loss(files["dir"] / "model.keras", tmp_path / "u.keras",
-                              "keras_losses>NoSuchLoss")
+    bad = bad_files.with_loss(files["dir"] / "model.keras", tmp_path / "u.keras", "keras_losses>NoSuchLoss")
     failed = _run(f"--model={bad}", f"--input={files['npy']}", f"--output={tmp_path / 'no.csv'}")
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr
@@ -268,8 +292,13 @@ def test_command_line_end_to_end(files, tmp_path):
 def test_the_command_runs_under_both_module_names(files, tmp_path):
     """`python -m zoo.serving.predict` is the same command as the documented `python -m zoo.predict`."""
     out = tmp_path / "out.json"
-    ok = _run(f"--model={files['saved']}", f"--input={files['npy']}", f"--output={out}", "--top_k=1",
-              module="zoo.serving.predict")
+    ok = _run(
+        f"--model={files['saved']}",
+        f"--input={files['npy']}",
+        f"--output={out}",
+        "--top_k=1",
+        module="zoo.serving.predict",
+    )
     assert ok.returncode == 0, ok.stderr[-2000:]
     rows = json.loads(out.read_text())
     assert [row["class"] for row in rows] == list(np.argmax(_probabilities(files["model"], files["x"]), axis=-1))
