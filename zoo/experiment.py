@@ -234,7 +234,7 @@ def make_records(
     also carries its own share, `wall_seconds / number of losses`.
     `trained_together` is how many runs trained in one network (`fused_with`).
     """
-    finished = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     common = {
         **setting.fields(),
         "realised_flip_fraction": data_info["label_noise"]["realised_fraction"],

@@ -62,7 +62,7 @@ def acquire(out_dir: str) -> None:
     me = {
         "host": socket.gethostname(),
         "pid": os.getpid(),
-        "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     for _ in range(2):
         try:
