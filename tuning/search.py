@@ -104,18 +104,7 @@ flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, 
 flags.DEFINE_integer(
     "threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS
 )
-flags.DEFINE_string(
-    "tuner_id",
-    None,
-    "Distributed: 'chief' or a worker id such as 'tuner0' (default: $KERASTUNER_TUNER_ID; unset: not distributed).",
-    flag_values=FLAGS,
-)
-flags.DEFINE_string(
-    "oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).", flag_values=FLAGS
-)
-flags.DEFINE_integer(
-    "oracle_port", None, "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).", flag_values=FLAGS
-)
+cli.define_distributed_flags(FLAGS)
 flags.DEFINE_float(
     "trial_timeout",
     1800.0,

@@ -38,3 +38,25 @@ def parser(flag_values, program_name):
 def run(main, flag_values, program_name):
     """Run `main(argv) -> exit code` as a command with flags `flag_values`."""
     app.run(lambda argv: sys.exit(main(argv)), flags_parser=parser(flag_values, program_name))
+
+
+def define_distributed_flags(flag_values):
+    """`--tuner_id`, `--oracle_ip`, `--oracle_port`: the role in a distributed run (`zoo.distributed.configure`).
+
+    Each overrides its keras-tuner environment variable; all unset means a run on this machine alone.
+    """
+    flags.DEFINE_string(
+        "tuner_id",
+        None,
+        "Distributed: 'chief' or a worker id such as 'tuner0' (default: $KERASTUNER_TUNER_ID; unset: not distributed).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "oracle_ip", None, "Distributed: the chief's address (default: $KERASTUNER_ORACLE_IP).", flag_values=flag_values
+    )
+    flags.DEFINE_integer(
+        "oracle_port",
+        None,
+        "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).",
+        flag_values=flag_values,
+    )

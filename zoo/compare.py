@@ -121,15 +121,7 @@ flags.DEFINE_integer(
     "Vectorized engine: at most this many runs per stacked network (0: as many as fit a memory estimate).",
     flag_values=FLAGS,
 )
-flags.DEFINE_string(
-    "tuner_id", None, "Distributed mode: 'chief' or a worker id (sets KERASTUNER_TUNER_ID).", flag_values=FLAGS
-)
-flags.DEFINE_string(
-    "oracle_ip", None, "Distributed mode: the chief's address (sets KERASTUNER_ORACLE_IP).", flag_values=FLAGS
-)
-flags.DEFINE_integer(
-    "oracle_port", None, "Distributed mode: the chief's port (sets KERASTUNER_ORACLE_PORT).", flag_values=FLAGS
-)
+cli.define_distributed_flags(FLAGS)
 
 SWEEP_FLAGS = (
     "dataset",

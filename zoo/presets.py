@@ -15,21 +15,12 @@ from zoo.registry import Registry
 
 PRESETS = Registry("preset")
 
-# The twelve losses of Janocha & Czarnecki (2017), in the paper's order (LOSSES.md).
-JANOCHA_LOSSES = (
-    "l1",
-    "l2",
-    "expectation",
-    "regularized_expectation",
-    "chebyshev",
-    "ovr_hinge",
-    "ovr_squared_hinge",
-    "ovr_cubed_hinge",
-    "log_loss",
-    "squared_log",
-    "tanimoto",
-    "cauchy_schwarz",
-)
+
+def janocha_losses() -> tuple[str, ...]:
+    """The twelve losses of Janocha & Czarnecki (2017), in the paper's order: those whose class cites it."""
+    import keras_losses  # Here, not at import: Keras (and TensorFlow) load only once a preset is used.
+
+    return tuple(name for name in keras_losses.names() if keras_losses.describe(name)["paper"].startswith("Janocha"))
 
 
 @PRESETS.register("janocha2017")
@@ -44,7 +35,7 @@ def janocha2017() -> dict:
     """
     return {
         "dataset": "mnist",
-        "losses": ",".join(JANOCHA_LOSSES),
+        "losses": ",".join(janocha_losses()),
         "models": "mlp",
         "depths": "1,2,3,4,5",
         "seeds": "0,1,2",

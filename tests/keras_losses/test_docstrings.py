@@ -5,16 +5,9 @@ import importlib
 
 import pytest
 
-MODULES = [
-    "distance",
-    "margin",
-    "likelihood",
-    "similarity",
-    "one_vs_all",
-    "cross_entropy_variants",
-    "noise_robust",
-    "keras_builtin",
-]
+from keras_losses import registry
+
+MODULES = [*registry.LOSS_MODULES, "keras_builtin"]  # every module that defines losses
 
 
 @pytest.mark.parametrize("module", MODULES)
