@@ -47,6 +47,8 @@ SHARED_ARGUMENTS = {
     'batch mean), `"sum"`, `"mean"`, `"mean_with_sample_weight"` or `None`.',
     "name": "the loss's name in logs (default: its canonical name).",
     "dtype": "the dtype the loss computes in (default float32, whatever the model's policy).",
+    "y_true": "labels: integer class indices, shape `(B,)` or `(B, 1)`, or one-hot / soft targets, shape `(B, K)`.",
+    "y_pred": "the model's outputs, shape `(B, K)`: probabilities, logits or raw outputs (see what it acts on).",
 }
 KERAS_ARGUMENTS = ("reduction", "name", "dtype")
 
@@ -202,6 +204,7 @@ def _complete_docstring(cls, info):
     `Args:` of its own arguments and its runnable `Example:`; the facts
     declared in `register` are added here so they are written only once.
     The `Args:` section lists the arguments in the order of the signature.
+    The plain function's docstring gets the same facts and arguments.
     """
     doc = inspect.cleandoc(cls.__doc__ or "")
     summary, _, body = doc.partition("\n")
@@ -211,13 +214,21 @@ def _complete_docstring(cls, info):
     stray = [arg for arg in own if arg not in arguments]
     if missing or stray:
         raise TypeError(f"{cls.__name__}'s `Args:` section: undocumented {missing}, not arguments {stray}.")
-    args = [line for arg in arguments for line in (own.get(arg) or _shared_entry(arg))]
+
+    def args(names):
+        return "Args:\n" + "\n".join(line for arg in names for line in (own.get(arg) or _shared_entry(arg)))
+
     facts = (
         f"Formula (per example): `loss = {info.formula}`\n"
         f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper}."
     )
-    parts = [summary, facts, before.strip("\n"), "Args:\n" + "\n".join(args), after.strip("\n")]
+    parts = [summary, facts, before.strip("\n"), args(arguments), after.strip("\n")]
     cls.__doc__ = "\n\n".join(part for part in parts if part) + "\n"
+    # The plain function: the same facts and arguments, for `help(keras_losses.focal)`.
+    function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in KERAS_ARGUMENTS]
+    returns = "Returns:\n    The loss of each example, shape `(B,)` (no reduction, no sample weights)."
+    source = inspect.cleandoc(cls.function.__doc__ or f"Per-example values of `{cls.__name__}`.")
+    cls.function.__doc__ = "\n\n".join([source, summary, facts, args(function_args), returns]) + "\n"
 
 
 def serializable(cls):

@@ -25,7 +25,7 @@ def _power(x, exponent):
 
 
 def focal(y_true, y_pred, from_logits=False, gamma=2.0):
-    """Per-example value of `Focal` (formula there)."""
+    """Per-example values of `Focal`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, log_p = softmax_parts(o, from_logits)
     # The floor keeps the gradient of (1 − p)^γ finite at p = 1 for γ < 1.
@@ -34,7 +34,7 @@ def focal(y_true, y_pred, from_logits=False, gamma=2.0):
 
 
 def poly1(y_true, y_pred, from_logits=False, epsilon=1.0):
-    """Per-example value of `Poly1` (formula there)."""
+    """Per-example values of `Poly1`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, log_p = softmax_parts(o, from_logits)
     return cross_entropy(y, log_p) + epsilon * (1.0 - ops.sum(y * p, axis=-1))

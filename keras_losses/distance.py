@@ -16,33 +16,33 @@ JANOCHA = "Janocha & Czarnecki (2017)"
 
 
 def l1(y_true, y_pred):
-    """Per-example value of `L1` (formula there)."""
+    """Per-example values of `L1`."""
     y, o = targets_and_outputs(y_true, y_pred)
     return ops.sum(ops.abs(y - o), axis=-1)
 
 
 def l2(y_true, y_pred):
-    """Per-example value of `L2` (formula there)."""
+    """Per-example values of `L2`."""
     y, o = targets_and_outputs(y_true, y_pred)
     return ops.sum(ops.square(y - o), axis=-1)
 
 
 def expectation(y_true, y_pred, from_logits=False):
-    """Per-example value of `Expectation` (formula there)."""
+    """Per-example values of `Expectation`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, _ = softmax_parts(o, from_logits)
     return ops.sum(ops.abs(y - p), axis=-1)
 
 
 def regularized_expectation(y_true, y_pred, from_logits=False):
-    """Per-example value of `RegularizedExpectation` (formula there)."""
+    """Per-example values of `RegularizedExpectation`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, _ = softmax_parts(o, from_logits)
     return ops.sum(ops.square(y - p), axis=-1)
 
 
 def chebyshev(y_true, y_pred, from_logits=False):
-    """Per-example value of `Chebyshev` (formula there)."""
+    """Per-example values of `Chebyshev`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, _ = softmax_parts(o, from_logits)
     return ops.max(ops.abs(y - p), axis=-1)

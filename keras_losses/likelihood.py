@@ -13,7 +13,7 @@ from keras_losses.distance import JANOCHA
 
 
 def log_loss(y_true, y_pred, from_logits=False, label_smoothing=0.0, class_weights=None):
-    """Per-example value of `LogLoss` (formula there)."""
+    """Per-example values of `LogLoss`."""
     y, o = targets_and_outputs(y_true, y_pred)
     target = smooth_labels(y, label_smoothing)
     if from_logits:
@@ -25,7 +25,7 @@ def log_loss(y_true, y_pred, from_logits=False, label_smoothing=0.0, class_weigh
 
 
 def squared_log(y_true, y_pred, from_logits=False):
-    """Per-example value of `SquaredLog` (formula there)."""
+    """Per-example values of `SquaredLog`."""
     y, o = targets_and_outputs(y_true, y_pred)
     _, log_p = softmax_parts(o, from_logits)
     return ops.sum(ops.square(y * log_p), axis=-1)

@@ -20,17 +20,17 @@ def _ovr_hinge_power(y_true, y_pred, power):
 
 
 def ovr_hinge(y_true, y_pred):
-    """Per-example value of `OvrHinge` (formula there)."""
+    """Per-example values of `OvrHinge`."""
     return _ovr_hinge_power(y_true, y_pred, 1)
 
 
 def ovr_squared_hinge(y_true, y_pred):
-    """Per-example value of `OvrSquaredHinge` (formula there)."""
+    """Per-example values of `OvrSquaredHinge`."""
     return _ovr_hinge_power(y_true, y_pred, 2)
 
 
 def ovr_cubed_hinge(y_true, y_pred):
-    """Per-example value of `OvrCubedHinge` (formula there)."""
+    """Per-example values of `OvrCubedHinge`."""
     return _ovr_hinge_power(y_true, y_pred, 3)
 
 

@@ -19,21 +19,21 @@ def _reverse_cross_entropy(y, p):
 
 
 def gce(y_true, y_pred, from_logits=False, q=0.7):
-    """Per-example value of `GeneralizedCrossEntropy` (formula there)."""
+    """Per-example values of `GeneralizedCrossEntropy`."""
     y, o = targets_and_outputs(y_true, y_pred)
     _, log_p = softmax_parts(o, from_logits)
     return (1.0 - ops.sum(y * ops.exp(q * log_p), axis=-1)) / q
 
 
 def sce(y_true, y_pred, from_logits=False, alpha=0.1, beta=1.0):
-    """Per-example value of `SymmetricCrossEntropy` (formula there)."""
+    """Per-example values of `SymmetricCrossEntropy`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, log_p = softmax_parts(o, from_logits)
     return alpha * cross_entropy(y, log_p) + beta * _reverse_cross_entropy(y, p)
 
 
 def nce_rce(y_true, y_pred, from_logits=False, alpha=1.0, beta=1.0):
-    """Per-example value of `NCEPlusRCE` (formula there)."""
+    """Per-example values of `NCEPlusRCE`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, log_p = softmax_parts(o, from_logits)
     normalized = cross_entropy(y, log_p) / -ops.sum(log_p, axis=-1)

@@ -20,7 +20,7 @@ LI = "Li, Li, Pan & Zhu (AAAI 2020)"
 
 
 def logistic(y_true, y_pred, from_logits=False, class_weights=None):
-    """Per-example value of `Logistic` (formula there)."""
+    """Per-example values of `Logistic`."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     # y·log s + (1 − y)·log(1 − s) = log(1 − s) + y·(log s − log(1 − s))
@@ -49,7 +49,7 @@ def in_negative_class_weights(y, s, beta):
 
 
 def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None):
-    """Per-example values of the batch-level `LogisticINR` (formula there)."""
+    """Per-example values of `LogisticINR` (batch-level)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     s = ops.exp(log_s) if from_logits else ops.clip(o, 0.0, 1.0)
@@ -67,7 +67,7 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
 
 
 def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class_weights=None):
-    """Per-example value of `PerExampleLogisticINR` (keras_losses 0.1.0's variant; formula there)."""
+    """Per-example values of `PerExampleLogisticINR` (keras_losses 0.1.0's variant)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     negative = 1.0 - y

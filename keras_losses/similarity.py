@@ -13,7 +13,7 @@ from keras_losses.distance import JANOCHA
 
 
 def tanimoto(y_true, y_pred, from_logits=False):
-    """Per-example value of `Tanimoto` (formula there)."""
+    """Per-example values of `Tanimoto`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, _ = softmax_parts(o, from_logits)
     overlap = ops.sum(p * y, axis=-1)
@@ -22,7 +22,7 @@ def tanimoto(y_true, y_pred, from_logits=False):
 
 
 def cauchy_schwarz(y_true, y_pred, from_logits=False):
-    """Per-example value of `CauchySchwarz` (formula there)."""
+    """Per-example values of `CauchySchwarz`."""
     y, o = targets_and_outputs(y_true, y_pred)
     # With p = softmax(z) = exp(z − lse(z)) the normaliser lse(z) cancels:
     #   −log(Σ p·y) + log‖p‖ = −lse_{y>0}(z + log y) + ½·lse(2z),

@@ -122,3 +122,13 @@ def test_package_exports_every_class_and_function_once():
         assert cls.__name__ in exported and cls.function.__name__ in exported, name
         assert getattr(keras_losses, cls.function.__name__) is cls.function
     assert all(hasattr(keras_losses, name) for name in exported)
+
+
+@pytest.mark.parametrize("name", keras_losses.names())
+def test_function_docstring_has_the_facts_arguments_and_returns(name):
+    function = keras_losses.get(name).function
+    doc = function.__doc__
+    assert f"`loss = {keras_losses.describe(name)['formula']}`" in doc and "\nReturns:\n" in doc
+    args = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    documented = [line.split(":")[0].strip() for line in args.splitlines() if not line.startswith("     ")]
+    assert documented == list(inspect.signature(function).parameters)
