@@ -11,7 +11,9 @@ import pytest
 from zoo import lock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOLD = "import sys, time; from zoo import lock; lock.acquire(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+# Holds the lock until the test kills it (the `processes` fixture): it must not go stale while the
+# second sweep starts, which can take a minute on a loaded 2-core machine.
+HOLD = "import sys, time; from zoo import lock; lock.acquire(sys.argv[1]); print('held', flush=True); time.sleep(900)"
 
 
 def test_second_sweep_on_the_same_out_stops_at_once_naming_the_holder(tmp_path, processes):
@@ -36,7 +38,7 @@ def test_second_sweep_on_the_same_out_stops_at_once_naming_the_holder(tmp_path, 
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
     )
     assert second.returncode == 2
