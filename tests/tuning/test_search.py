@@ -122,7 +122,7 @@ def test_incompatible_search_directory_is_refused_before_searching(tmp_path):
     assert len(_trials(tmp_path)) == 1
 
 
-def _cli(*args, timeout=120):
+def _cli(*args, timeout=300):
     return subprocess.run(
         [sys.executable, "-m", "tuning.search", *args],
         cwd=ROOT,

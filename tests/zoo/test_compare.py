@@ -62,7 +62,7 @@ def _env():
     return env
 
 
-def _cli(*args, timeout=120):
+def _cli(*args, timeout=300):
     return subprocess.run(
         [sys.executable, "-m", "zoo.compare", *args],
         cwd=ROOT,

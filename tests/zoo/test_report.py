@@ -162,7 +162,7 @@ def test_report_cli_rerenders_without_training(out):
     report.render(str(out))
     os.remove(out / "accuracy_vs_depth.png")
     completed = subprocess.run(
-        [sys.executable, "-m", "zoo.report", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "zoo.report", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert completed.returncode == 0, completed.stderr
     assert (out / "accuracy_vs_depth.png").read_bytes().startswith(PNG)
@@ -171,7 +171,7 @@ def test_report_cli_rerenders_without_training(out):
 
 def test_report_cli_without_results_is_an_error(tmp_path):
     completed = subprocess.run(
-        [sys.executable, "-m", "zoo.report", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "zoo.report", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: no results*.jsonl") and "Traceback" not in completed.stderr

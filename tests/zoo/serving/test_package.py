@@ -44,7 +44,7 @@ def test_importing_the_package_and_the_command_does_not_load_tensorflow():
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": REPO},
     )
     assert result.returncode == 0, result.stderr[-2000:]
