@@ -155,9 +155,11 @@ def test_memory_estimate_limits_members(monkeypatch):
     assert 1 <= few < many
 
 
-def test_a_diverging_member_changes_no_other_member(tmp_path):
+@pytest.mark.parametrize("engine", ["vectorized", "fused"])
+def test_a_diverging_member_changes_no_other_member(tmp_path, engine):
     # SGD at learning rate 2 on blobs: l2's train loss becomes NaN, log loss and logistic train normally.
-    settings = dict(losses=("log_loss", "logistic", "l2"), optimizer="sgd", learning_rate=2.0, epochs=3)
+    # Fused: one model whose loss is the sum of the members' losses; each member's gradient is its own term's.
+    settings = dict(losses=("log_loss", "logistic", "l2"), optimizer="sgd", learning_rate=2.0, epochs=3, engine=engine)
     with_l2 = _sweep(tmp_path, "with", **settings)
     without = _sweep(tmp_path, "without", **{**settings, "losses": ("log_loss", "logistic")})
     diverged = [r for r in with_l2.values() if r["loss"] == "l2"]
