@@ -50,6 +50,20 @@ def _seeds():
         sys.modules["keras"].utils.set_random_seed(0)
 
 
+@pytest.fixture(autouse=True)
+def _environment():
+    """Restores the environment after every test.
+
+    Some code under test sets variables on purpose (`zoo.distributed.configure`
+    sets keras-tuner's KERASTUNER_*); left set, they would make every later
+    subprocess of the same pytest worker a distributed worker waiting for a chief.
+    """
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 @pytest.fixture
 def processes():
     """A list to append started subprocesses to; all are killed at teardown."""

@@ -86,7 +86,7 @@ def test_chief_and_two_workers_run_every_setting_once(tmp_path, processes):
 
 def test_configure_sets_environment_and_validates(monkeypatch):
     for name in (distributed.TUNER_ID, distributed.ORACLE_IP, distributed.ORACLE_PORT):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # Recorded, so the values configure() sets are undone afterwards.
     assert distributed.configure() == "single"
     with pytest.raises(ValueError, match="missing --oracle_ip, --oracle_port"):
         distributed.configure(tuner_id="worker0")
