@@ -359,18 +359,8 @@ def max_members_for(model: str, model_options: Mapping, input_shape, num_classes
     return max(1, memory_budget() // member_bytes(built, batch_size))
 
 
-def train(
-    members: Sequence[tuple[str, int]],
-    variants: Sequence[Variant],
-    model: str,
-    model_options: Mapping,
-    input_shape,
-    num_classes: int,
-    spec: training.TrainSpec,
-    on_epoch: Callable[[int], None] | None = None,
-) -> tuple[list[dict], float]:
-    """Builds a `VectorizedTrainer` and runs it; returns `(histories, wall seconds)`."""
+def train(*trainer_args, on_epoch: Callable[[int], None] | None = None) -> tuple[list[dict], float]:
+    """`VectorizedTrainer(*trainer_args).run(on_epoch)`, timed: returns `(histories, wall seconds)`."""
     start = time.perf_counter()
-    trainer = VectorizedTrainer(members, variants, model, model_options, input_shape, num_classes, spec)
-    histories = trainer.run(on_epoch)
+    histories = VectorizedTrainer(*trainer_args).run(on_epoch)
     return histories, time.perf_counter() - start
