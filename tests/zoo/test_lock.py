@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from tests.zoo import tiny_sweep
 from zoo import lock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,14 +27,8 @@ def test_second_sweep_on_the_same_out_stops_at_once_naming_the_holder(tmp_path, 
             sys.executable,
             "-m",
             "zoo.compare",
-            "--dataset=blobs",
-            "--losses=l2",
-            "--depths=1",
-            "--seeds=0",
-            "--label_noise=0",
-            "--epochs=1",
+            *tiny_sweep.FLAGS,
             f"--out={out}",
-            "--noprogress",
         ],
         cwd=ROOT,
         capture_output=True,

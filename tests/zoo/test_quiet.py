@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+from tests.zoo import tiny_sweep
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -33,16 +35,7 @@ def test_offline_dataset_error_is_the_first_and_only_line(tmp_path):
 
 
 def test_a_sweep_prints_no_tensorflow_start_up_lines(tmp_path):
-    completed = _compare(
-        "--dataset=blobs",
-        "--losses=l2",
-        "--depths=1",
-        "--seeds=0",
-        "--label_noise=0",
-        "--epochs=1",
-        "--noprogress",
-        f"--out={tmp_path}",
-    )
+    completed = _compare(*tiny_sweep.FLAGS, f"--out={tmp_path}")
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stderr.splitlines()[0].startswith("1 settings x 1 losses")
     assert "I0000" not in completed.stderr and "cuda" not in completed.stderr.lower()

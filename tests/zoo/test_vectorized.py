@@ -82,7 +82,7 @@ def test_member_loss_is_the_keras_value_on_its_own_batch():
         assert got[m] == pytest.approx(want, rel=1e-6), loss
 
 
-def _sweep(tmp_path, name, **overrides):
+def _config(**overrides):
     values = dict(
         dataset="blobs",
         losses=("log_loss", "l2", "logistic_inr"),
@@ -92,7 +92,11 @@ def _sweep(tmp_path, name, **overrides):
         epochs=2,
         batch_size=64,
     )
-    config = experiment.SweepConfig(**{**values, **overrides})
+    return experiment.SweepConfig(**{**values, **overrides})
+
+
+def _sweep(tmp_path, name, **overrides):
+    config = _config(**overrides)
     out = str(tmp_path / name)
     experiment.Runner(config, out).run(experiment.grid(config), progress=False)
     return {r["key"]: r for r in results.read(results.path_in(out))}
@@ -118,16 +122,7 @@ def test_engines_write_the_same_records(tmp_path):
 
 def test_a_rerun_after_a_vectorized_sweep_trains_nothing(tmp_path):
     _sweep(tmp_path, "again", engine="vectorized")
-    config = experiment.SweepConfig(
-        dataset="blobs",
-        losses=("log_loss", "l2", "logistic_inr"),
-        depths=(1,),
-        seeds=(0, 1),
-        label_noise=(0.0, 0.3),
-        epochs=2,
-        batch_size=64,
-        engine="fused",
-    )
+    config = _config(engine="fused")
     assert experiment.Runner(config, str(tmp_path / "again")).run(experiment.grid(config), progress=False) == 0
 
 
