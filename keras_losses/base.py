@@ -12,12 +12,13 @@ a loss is declared once, where it is defined:
         '''Summary. Description. Args: (its own arguments). Example: ...'''
         function = staticmethod(poly1)
 
-`register` reads the arguments and their defaults off the function's
-signature (so class and function cannot disagree), gives the class an
-`__init__` with that explicit signature, writes the formula, range, paper
-and the arguments every loss shares into its docstring, registers it for
-Keras serialization, and adds its `LossInfo` to `CATALOG`, from which the
-registry, `describe()`, tuning's search space and the README table read.
+The arguments and their defaults are read off the function's signature (so
+class and function cannot disagree): every subclass that sets `function`
+gets an `__init__` with that explicit signature. `register` writes the
+formula, range, paper and the arguments every loss shares into the class's
+and the function's docstrings, registers the class for Keras serialization,
+and adds its `LossInfo` to `CATALOG`, from which the registry, `describe()`,
+tuning's search space and the README table read.
 """
 
 import dataclasses
@@ -41,12 +42,13 @@ SIGMOID = "sigmoid probabilities"
 # arguments are documented in its class's `Args:` section).
 SHARED_ARGUMENTS = {
     "from_logits": "whether `y_pred` holds logits (`True`) or probabilities (`False`, the default).",
-    "class_weights": "optional sequence of K non-negative numbers; each example's loss is scaled by "
-    "the weight of its class, `Σ_k w_k·y_k`.",
+    "class_weights": "optional sequence of K non-negative numbers `c`; each example's loss is scaled by "
+    "the weight of its class, `Σ_k c_k·y_k`.",
     "reduction": 'how per-example values are reduced: `"sum_over_batch_size"` (the default, the '
     'batch mean), `"sum"`, `"mean"`, `"mean_with_sample_weight"` or `None`.',
     "name": "the loss's name in logs (default: its canonical name).",
-    "dtype": "the dtype the loss computes in (default float32, whatever the model's policy).",
+    "dtype": "the dtype of the returned value (default float32); the loss computes in float32 whatever "
+    "the model's policy.",
     "y_true": "labels: integer class indices, shape `(B,)` or `(B, 1)`, or one-hot / soft targets, shape `(B, K)`.",
     "y_pred": "the model's outputs, shape `(B, K)`: probabilities, logits or raw outputs (see what it acts on).",
 }
@@ -83,8 +85,15 @@ class LossInfo:
         return "from_logits" in self.defaults
 
 
-# Canonical name -> LossInfo, in registration (= import) order.
+# Canonical name -> LossInfo, in registration (= import) order; sealed once the registry is built.
 CATALOG = {}
+_sealed = False
+
+
+def seal_catalog():
+    """Called by `registry` once it has read `CATALOG`: later canonical registrations are refused."""
+    global _sealed
+    _sealed = True
 
 
 def function_parameters(function):
@@ -109,6 +118,11 @@ class ClassificationLoss(keras.losses.Loss):
     function = None
     canonical_name = None
     info: LossInfo | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "function" in vars(cls) and "__init__" not in vars(cls):
+            _with_explicit_init(cls)
 
     def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         accepted = function_parameters(self.function)
@@ -150,11 +164,12 @@ def init_signature(cls):
 
 
 def _with_explicit_init(cls):
-    """Gives `cls` an `__init__` whose signature lists its arguments (not `**kwargs`)."""
-    if "__init__" in vars(cls):  # A class that writes its own __init__ keeps it.
-        return
+    """Gives `cls` an `__init__` whose signature lists its arguments (not `**kwargs`).
+
+    Run for every subclass that sets `function` and writes no `__init__` of its
+    own; the arguments are passed on by keyword to the parent's `__init__`.
+    """
     signature = init_signature(cls)
-    unknown_message = ClassificationLoss.__init__
 
     def __init__(self, *args, **kwargs):
         if len(args) > len(signature.parameters) - 1:
@@ -166,7 +181,8 @@ def _with_explicit_init(cls):
         repeated = sorted(set(named) & set(kwargs))
         if repeated:
             raise TypeError(f"{type(self).__name__} got multiple values for {', '.join(repeated)}.")
-        unknown_message(self, **named, **kwargs)  # Checks unknown names with the list of accepted ones.
+        # The parent's __init__ (ClassificationLoss's at the root) checks names against `function`.
+        super(cls, self).__init__(**named, **kwargs)
 
     __init__.__signature__ = signature
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
@@ -206,7 +222,9 @@ def _complete_docstring(cls, info):
     The `Args:` section lists the arguments in the order of the signature.
     The plain function's docstring gets the same facts and arguments.
     """
-    doc = inspect.cleandoc(cls.__doc__ or "")
+    if cls.__doc__ is None:  # `python -OO` strips docstrings: nothing to complete or check.
+        return
+    doc = inspect.cleandoc(cls.__doc__)
     summary, _, body = doc.partition("\n")
     before, own, after = _split_args_section(body.strip("\n"))
     arguments = list(init_signature(cls).parameters)[1:]
@@ -220,15 +238,18 @@ def _complete_docstring(cls, info):
 
     facts = (
         f"Formula (per example): `loss = {info.formula}`\n"
-        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper}."
+        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper.rstrip('.')}."
     )
     parts = [summary, facts, before.strip("\n"), args(arguments), after.strip("\n")]
     cls.__doc__ = "\n\n".join(part for part in parts if part) + "\n"
-    # The plain function: the same facts and arguments, for `help(keras_losses.focal)`.
+    # The plain function: the same facts and arguments, for `help(keras_losses.focal)`; once, by its own class.
+    if "function" not in vars(cls) or getattr(cls.function, "_documented", False):
+        return
     function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in KERAS_ARGUMENTS]
     returns = "Returns:\n    The loss of each example, shape `(B,)` (no reduction, no sample weights)."
     source = inspect.cleandoc(cls.function.__doc__ or f"Per-example values of `{cls.__name__}`.")
     cls.function.__doc__ = "\n\n".join([source, summary, facts, args(function_args), returns]) + "\n"
+    cls.function._documented = True
 
 
 def serializable(cls):
@@ -252,6 +273,12 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
     """
 
     def decorate(cls):
+        if canonical and (_sealed or name in CATALOG):
+            raise RuntimeError(
+                f"keras_losses.register: cannot add {name!r} to the canonical names "
+                + ("(already registered)." if name in CATALOG else "after keras_losses was imported.")
+                + " For a loss of your own, subclass keras.losses.Loss (or ClassificationLoss without register)."
+            )
         defaults = function_parameters(cls.function)
         unknown = sorted(set(tunable or {}) - set(defaults))
         if unknown:
@@ -267,7 +294,6 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
         )
         cls.canonical_name = name
         cls.info = info
-        _with_explicit_init(cls)
         _complete_docstring(cls, info)
         if canonical:
             CATALOG[name] = info

@@ -49,7 +49,10 @@ def in_negative_class_weights(y, s, beta):
 
 
 def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None):
-    """Per-example values of `LogisticINR` (batch-level)."""
+    """Per-example values of `LogisticINR`: each example's share of the batch's `L⁺ + L⁻`, times B.
+
+    The values depend on the whole batch; their mean is the batch loss `L⁺ + L⁻`.
+    """
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     s = ops.exp(log_s) if from_logits else ops.clip(o, 0.0, 1.0)
@@ -100,7 +103,7 @@ class Logistic(ClassificationLoss):
 
 @register(
     "logistic_inr",
-    formula="batch-level L⁺ + L⁻: per example (B/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)], "
+    formula="(B/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)], "
     "w_{·,k} = softmax over present classes c ≠ k of β·mean_{i∈B_c} s_{i,k}",
     acts_on=SIGMOID,
     value_range="[0, ∞)",

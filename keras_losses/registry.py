@@ -10,7 +10,7 @@ import importlib
 
 import keras
 
-from keras_losses.base import CATALOG, LossInfo, Tunable  # noqa: F401 (LossInfo, Tunable: public types)
+from keras_losses.base import CATALOG, LossInfo, Tunable, seal_catalog  # noqa: F401 (LossInfo, Tunable: public types)
 from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss
 
 # The modules that define losses, in the order of `names()` (LOSSES.md's);
@@ -35,6 +35,7 @@ def _catalog_in_order():
 
 
 LOSSES = _catalog_in_order()  # canonical name -> LossInfo, as each class declares it
+seal_catalog()  # The names are fixed now (string names in `compile` are installed from them).
 
 # Old name -> canonical name. Renaming a loss means adding its old name here.
 ALIASES = {}

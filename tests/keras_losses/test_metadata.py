@@ -2,6 +2,8 @@
 
 import inspect
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -76,7 +78,7 @@ def _loss_function(y_true, y_pred, from_logits=False, gamma=1.0):
     return y_pred
 
 
-def _declare(doc, **facts):
+def _declare(doc, name="probe", **facts):
     class Probe(base.ClassificationLoss):
         function = staticmethod(_loss_function)
 
@@ -89,7 +91,7 @@ def _declare(doc, **facts):
         "canonical": False,
         **facts,
     }
-    return base.register("probe", **facts)(Probe)
+    return base.register(name, **facts)(Probe)
 
 
 def test_register_refuses_an_undocumented_argument():
@@ -109,7 +111,7 @@ def test_register_refuses_a_tunable_non_argument():
 
 def test_non_canonical_classes_stay_out_of_names():
     _declare("Probe.\n\nArgs:\n    gamma: g.\n")
-    assert "probe" not in keras_losses.names()
+    assert "probe" not in base.CATALOG and "probe" not in keras_losses.names()
     assert "per_example_logistic_inr" not in keras_losses.names()
     assert keras_losses.PerExampleLogisticINR.canonical_name == "per_example_logistic_inr"
 
@@ -132,3 +134,51 @@ def test_function_docstring_has_the_facts_arguments_and_returns(name):
     args = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
     documented = [line.split(":")[0].strip() for line in args.splitlines() if not line.startswith("     ")]
     assert documented == list(inspect.signature(function).parameters)
+
+
+def test_canonical_names_are_fixed_once_the_package_is_imported():
+    with pytest.raises(RuntimeError, match="cannot add 'focal' to the canonical names \\(already registered\\)"):
+        _declare("Probe.\n\nArgs:\n    gamma: g.\n", canonical=True, name="focal")
+    with pytest.raises(RuntimeError, match="cannot add 'probe' to the canonical names after keras_losses was imported"):
+        _declare("Probe.\n\nArgs:\n    gamma: g.\n", canonical=True)
+    assert "probe" not in base.CATALOG
+
+
+def test_a_registered_subclass_keeps_its_parents_checks():
+    @base.register("kl_probe", formula="f", acts_on=base.SOFTMAX, value_range="r", paper="p", canonical=False)
+    class KLProbe(keras_losses.KerasLoss):
+        """Probe.\n\nArgs:\n    loss: l.\n"""
+
+    with pytest.raises(ValueError, match="'not_a_loss' is not one of Keras's classification losses"):
+        KLProbe(loss="not_a_loss")
+    assert KLProbe(loss="kl_divergence").name == "kl_divergence"
+
+
+def test_a_subclass_with_its_own_function_gets_its_own_signature():
+    def scaled(y_true, y_pred, alpha=0.5):
+        return alpha * keras_losses.l2(y_true, y_pred)
+
+    class Scaled(keras_losses.L2):
+        function = staticmethod(scaled)
+
+    assert list(inspect.signature(Scaled).parameters) == ["alpha", "reduction", "name", "dtype"]
+    assert Scaled(0.25).get_config()["alpha"] == 0.25
+    assert float(Scaled(0.25)([1], [[0.0, 2.0]])) == pytest.approx(0.25 * float(keras_losses.L2()([1], [[0.0, 2.0]])))
+
+
+def test_registering_a_subclass_leaves_the_parents_function_docstring_alone():
+    before = keras_losses.focal.__doc__
+
+    @base.register("focal_probe", formula="f", acts_on=base.SOFTMAX, value_range="r", paper="p", canonical=False)
+    class FocalProbe(keras_losses.Focal):
+        """Probe.\n\nArgs:\n    gamma: g.\n"""
+
+    assert keras_losses.focal.__doc__ == before
+
+
+def test_import_works_with_docstrings_stripped():
+    """`python -OO` (slim production images) strips docstrings: nothing to complete, nothing to check."""
+    script = "import keras_losses; print(keras_losses.Focal.__doc__, len(keras_losses.names()))"
+    result = subprocess.run([sys.executable, "-OO", "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["None", "19"]
