@@ -21,6 +21,8 @@ BACKEND = os.environ["KERAS_BACKEND"]
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from tests.environment import restored_environment  # noqa: E402
+
 # TensorFlow-only test trees (paths relative to this file).
 collect_ignore = [] if BACKEND == "tensorflow" else ["zoo", "tuning"]
 
@@ -58,10 +60,8 @@ def _environment():
     sets keras-tuner's KERASTUNER_*); left set, they would make every later
     subprocess of the same pytest worker a distributed worker waiting for a chief.
     """
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+    with restored_environment():
+        yield
 
 
 @pytest.fixture

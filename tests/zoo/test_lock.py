@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 HOLD = "import sys, time; from zoo import lock; lock.acquire(sys.argv[1]); print('held', flush=True); time.sleep(900)"
 
 
-def test_second_sweep_on_the_same_out_stops_at_once_naming_the_holder(tmp_path, processes):
+def test_second_sweep_on_the_same_out_is_refused_naming_the_holder(tmp_path, processes):
     out = str(tmp_path / "out")
     holder = subprocess.Popen([sys.executable, "-c", HOLD, out], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     processes.append(holder)

@@ -27,8 +27,8 @@ OUTPUT_FORMATS = (".csv", ".json")
 MODEL_OUTPUTS = {"auto": None, "logits": True, "probabilities": False}
 
 
-def define_flags(flag_values: flags.FlagValues = flags.FLAGS) -> None:
-    """Defines the command's flags (on the global FLAGS unless given other FlagValues)."""
+def define_flags(flag_values: flags.FlagValues) -> None:
+    """Defines the command's flags on `flag_values` (private FlagValues: see `zoo.cli`)."""
     fv = {"flag_values": flag_values}
     flags.DEFINE_string("model", None, "A .keras file or a TensorFlow SavedModel directory.", **fv)
     flags.DEFINE_string(
