@@ -133,10 +133,10 @@ def _demo_seconds():
 
 def main(argv):
     del argv
-    from zoo import datasets, experiment, training
+    from zoo import datasets, sweep, training
 
     try:
-        losses = experiment.resolve_losses(FLAGS.losses.split(","))
+        losses = sweep.resolve_losses(FLAGS.losses.split(","))
         seeds = [int(s) for s in FLAGS.seeds.split(",")]
         rates = [float(r) for r in FLAGS.label_noise.split(",")]
     except ValueError as error:

@@ -55,10 +55,10 @@ def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
     """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
 
     Names and group words are resolved as the sweep resolves them
-    (`zoo.experiment.resolve_losses`); raises ValueError naming the close
+    (`zoo.sweep.resolve_losses`); raises ValueError naming the close
     matches of the first unknown name, and for an empty list or duplicates.
     """
-    from zoo import experiment
+    from zoo import sweep
 
     if losses is None:
         return tuple(keras_losses.all_names())
@@ -67,7 +67,7 @@ def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
         raise ValueError("losses must name at least one loss.")
     if len(set(losses)) != len(losses):
         raise ValueError(f"losses has duplicates: {losses}.")
-    return experiment.resolve_losses(losses)
+    return sweep.resolve_losses(losses)
 
 
 def _as_choices(name: str, value: Value) -> tuple[Any, ...]:

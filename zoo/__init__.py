@@ -55,6 +55,7 @@ _SUBMODULES = {"datasets", "models", "noise", "registry"}
 # Add one line per module, e.g. `_SUBMODULES.add("compare")`.
 _SUBMODULES.add("serving")  # a subpackage: load, export, the predict command, input files
 _SUBMODULES.update({"compare", "experiment", "fused", "report", "results", "presets", "distributed"})
+_SUBMODULES.update({"sweep", "run_records"})  # what zoo.experiment runs and writes: the grid, the records
 _SUBMODULES.update({"training", "batches", "fused_model", "fused_fit", "vectorized"})  # the engines
 _SUBMODULES.update({"statistics", "tables", "plots", "paired"})  # what zoo.report puts together
 # --- End of extension point. ---

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from absl import app, flags
 
-from zoo import cli, experiment, presets
+from zoo import cli, experiment, presets, sweep
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
@@ -167,7 +167,7 @@ def _numbers(text: str, flag: str, kind, low=None, high=None, high_open=False) -
     return tuple(dict.fromkeys(values))
 
 
-def sweep_config(values: dict) -> experiment.SweepConfig:
+def sweep_config(values: dict) -> sweep.SweepConfig:
     """A validated `SweepConfig` from flag values (strings as on the command line).
 
     Raises ValueError with a one-line message naming the bad value.
@@ -197,9 +197,9 @@ def sweep_config(values: dict) -> experiment.SweepConfig:
         raise ValueError(f"--width must be >= 1, got {values['width']}.")
     if int(values["max_members"]) < 0:
         raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
-    return experiment.SweepConfig(
+    return sweep.SweepConfig(
         dataset=values["dataset"],
-        losses=experiment.resolve_losses(_items(values["losses"], "losses")),
+        losses=sweep.resolve_losses(_items(values["losses"], "losses")),
         models=models,
         depths=_numbers(values["depths"], "depths", int, low=1),
         width=None if values["width"] is None else int(values["width"]),
@@ -227,7 +227,7 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
     return values
 
 
-def check_data(config: experiment.SweepConfig) -> None:
+def check_data(config: sweep.SweepConfig) -> None:
     """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
     from zoo import datasets
 
@@ -239,7 +239,7 @@ def check_data(config: experiment.SweepConfig) -> None:
         raise ValueError(f"Dataset {config.dataset!r} could not be read: {error}") from None
 
 
-def check_models(config: experiment.SweepConfig) -> None:
+def check_models(config: sweep.SweepConfig) -> None:
     """Builds each model family at each depth once (e.g. resnet needs 6n+2)."""
     import zoo
 
@@ -262,7 +262,7 @@ def main(argv):
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    settings = experiment.grid(config)
+    settings = sweep.grid(config)
     print(
         f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
         f"-> {FLAGS.out}",

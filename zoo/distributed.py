@@ -8,7 +8,7 @@ keras-tuner picks a process's role from three environment variables (the
     KERASTUNER_ORACLE_PORT  its port
 
 The chief holds a `SettingsOracle` whose only hyperparameter, `setting`, is an
-index into `experiment.grid(config)`; it hands out each setting that still
+index into `sweep.grid(config)`; it hands out each setting that still
 has unfinished runs exactly once (failed trials are not retried). Every
 worker asks for a trial, trains that setting's losses fused (`SweepTuner.run_trial`),
 appends the records to `OUT/results-<tuner_id>.jsonl` and asks again, until
@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 import keras_tuner
 
-from zoo import experiment, results
+from zoo import experiment, results, sweep
 
 TUNER_ID, ORACLE_IP, ORACLE_PORT = "KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT"
 HP_SETTING, HP_GRID = "setting", "grid"
@@ -86,13 +86,13 @@ def role() -> str:
     return "chief" if "chief" in os.environ.get(TUNER_ID, "") else "worker"
 
 
-def fingerprint(settings: Sequence[experiment.Setting], losses: Sequence[str]) -> str:
+def fingerprint(settings: Sequence[sweep.Setting], losses: Sequence[str]) -> str:
     """A short hash of the grid and the losses: all processes of one sweep must agree on it."""
-    text = "\n".join(experiment.run_key(setting, loss) for setting in settings for loss in losses)
+    text = "\n".join(sweep.run_key(setting, loss) for setting in settings for loss in losses)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def search_space(settings: Sequence[experiment.Setting], grid_id: str) -> keras_tuner.HyperParameters:
+def search_space(settings: Sequence[sweep.Setting], grid_id: str) -> keras_tuner.HyperParameters:
     """The hyperparameters of a sweep: the setting index and the grid's fingerprint."""
     hp = keras_tuner.HyperParameters()
     hp.Int(HP_SETTING, 0, max(len(settings) - 1, 0))
@@ -143,7 +143,7 @@ class SweepTuner(keras_tuner.Tuner):
     def __init__(
         self,
         runner: experiment.Runner,
-        settings: Sequence[experiment.Setting],
+        settings: Sequence[sweep.Setting],
         grid_id: str,
         progress: bool = True,
         **kwargs,
@@ -179,7 +179,7 @@ class SweepTuner(keras_tuner.Tuner):
         ) as bar:
             self.runner.run_setting(setting, losses, on_epoch=bar.update)
         self.trials_run += 1
-        keys = {experiment.run_key(setting, loss) for loss in self.runner.config.losses}
+        keys = {sweep.run_key(setting, loss) for loss in self.runner.config.losses}
         values = [
             r["best_val_accuracy"]
             for r in results.read_all(self.runner.out_dir)
@@ -188,16 +188,16 @@ class SweepTuner(keras_tuner.Tuner):
         return {OBJECTIVE.name: float(sum(values) / len(values)) if values else 0.0}
 
 
-def pending_settings(config: experiment.SweepConfig, out_dir: str) -> list[int]:
+def pending_settings(config: sweep.SweepConfig, out_dir: str) -> list[int]:
     """Indices of the settings of `config` with at least one unfinished run."""
     runner = experiment.Runner(config, out_dir)
     done = results.done_keys(out_dir)
-    return [i for i, setting in enumerate(experiment.grid(config)) if runner.pending(setting, done)]
+    return [i for i, setting in enumerate(sweep.grid(config)) if runner.pending(setting, done)]
 
 
-def make_tuner(config: experiment.SweepConfig, out_dir: str, progress: bool = True) -> SweepTuner:
+def make_tuner(config: sweep.SweepConfig, out_dir: str, progress: bool = True) -> SweepTuner:
     """This process's tuner (chief or worker, from the environment)."""
-    settings = experiment.grid(config)
+    settings = sweep.grid(config)
     grid_id = fingerprint(settings, config.losses)
     tuner_id = os.environ.get(TUNER_ID, "tuner0")
     pending = pending_settings(config, out_dir) if role() == "chief" else []
@@ -251,7 +251,7 @@ def serve(
         server.stop(grace)
 
 
-def run(config: experiment.SweepConfig, out_dir: str, progress: bool = True) -> int:
+def run(config: sweep.SweepConfig, out_dir: str, progress: bool = True) -> int:
     """Runs this process's part of a distributed sweep; returns the trials it trained (0 for the chief)."""
     tuner = make_tuner(config, out_dir, progress)
     if role() == "chief":

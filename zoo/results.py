@@ -8,7 +8,8 @@ is then simply redone). A results directory may hold several files
 `read_all` merges them, keeping the first record of each run key.
 `write_atomic` is the one whole-file writer of the project (reports,
 leaderboards, prediction files, search specs): readers see the old file or
-the new one, never half of it.
+the new one, never half of it. What a record holds is decided elsewhere
+(`zoo.run_records`); this module only stores and reads records.
 
 >>> import tempfile, os
 >>> out = tempfile.mkdtemp()

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from zoo import experiment, paired
+from zoo import paired, run_records
 
 STUDY_FIELDS = ("dataset", "epochs", "batch_size", "optimizer", "learning_rate")
 REFERENCE = "log_loss"  # The default reference loss of the paired comparison.
@@ -83,7 +83,7 @@ def final_accuracy(record: dict) -> float | None:
 
 def speed(record: dict) -> int | None:
     """Learning speed: epochs to reach 95% of the run's best validation accuracy."""
-    return experiment.epochs_to_fraction(record.get("val_accuracy") or [])
+    return run_records.epochs_to_fraction(record.get("val_accuracy") or [])
 
 
 def clean_drop(records: Sequence[dict]) -> Callable[[dict], float | None]:

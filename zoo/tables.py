@@ -17,7 +17,8 @@ paired differences, learning speed, robustness, links to its plots) and
 
 from collections.abc import Sequence
 
-from zoo import experiment, paired, statistics
+from zoo import paired, statistics
+from zoo.run_records import SPEED_FRACTION
 from zoo.statistics import PerSeed, Stats, best_and_ties, divergences, per_seed, stats_of
 
 TIE = "≈"
@@ -243,7 +244,7 @@ def study_section(
     lines += [
         "### Learning speed",
         "",
-        f"Epochs to reach {experiment.SPEED_FRACTION:.0%} of the run's own best validation accuracy (fewer is faster).",
+        f"Epochs to reach {SPEED_FRACTION:.0%} of the run's own best validation accuracy (fewer is faster).",
         "",
     ]
     lines += _per_condition_tables(study, losses, statistics.speed, False, 1)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from zoo import compare, datasets, experiment, results
+from zoo import compare, datasets, experiment, results, sweep
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FLAGS = compare.FLAGS
@@ -33,11 +33,11 @@ def _config(**overrides):
     values = dict(
         dataset="blobs", losses=LOSSES, depths=(1, 2), seeds=(0, 1), label_noise=(0.0, 0.3), epochs=2, batch_size=64
     )
-    return experiment.SweepConfig(**{**values, **overrides})
+    return sweep.SweepConfig(**{**values, **overrides})
 
 
 def _expected_keys(config):
-    return {experiment.run_key(s, loss) for s in experiment.grid(config) for loss in config.losses}
+    return {sweep.run_key(s, loss) for s in sweep.grid(config) for loss in config.losses}
 
 
 def _lines(path):
@@ -52,7 +52,7 @@ class Counter:
         self.runs = []
 
     def __call__(self, setting, losses):
-        self.runs.extend(experiment.run_key(setting, loss) for loss in losses)
+        self.runs.extend(sweep.run_key(setting, loss) for loss in losses)
 
 
 def _env():
@@ -78,7 +78,7 @@ def swept(tmp_path_factory):
     """A finished tiny sweep and the runs its hook saw."""
     out = str(tmp_path_factory.mktemp("sweep"))
     config, counter = _config(), Counter()
-    experiment.Runner(config, out, on_train=counter).run(experiment.grid(config), progress=False)
+    experiment.Runner(config, out, on_train=counter).run(sweep.grid(config), progress=False)
     return config, out, counter
 
 
@@ -117,7 +117,7 @@ def test_rerun_skips_finished_runs(swept, tmp_path):
 
     counter = Counter()
     with pytest.warns(UserWarning, match="incomplete or corrupt"):
-        trained = experiment.Runner(config, str(copy), on_train=counter).run(experiment.grid(config), progress=False)
+        trained = experiment.Runner(config, str(copy), on_train=counter).run(sweep.grid(config), progress=False)
     assert trained == 1  # Only the setting of the lost records ...
     assert set(counter.runs) == lost  # ... and only its lost losses.
     with pytest.warns(UserWarning):
@@ -127,7 +127,7 @@ def test_rerun_skips_finished_runs(swept, tmp_path):
 
     counter = Counter()
     with pytest.warns(UserWarning):
-        experiment.Runner(config, str(copy), on_train=counter).run(experiment.grid(config), progress=False)
+        experiment.Runner(config, str(copy), on_train=counter).run(sweep.grid(config), progress=False)
     assert counter.runs == []
 
 
@@ -136,7 +136,7 @@ def test_more_losses_later_trains_only_the_new_ones(swept, tmp_path):
     (tmp_path / results.DEFAULT_FILE).write_bytes(open(results.path_in(out), "rb").read())
     bigger = _config(losses=LOSSES + ("ovr_squared_hinge",), depths=(1,), seeds=(0,), label_noise=(0.0,))
     counter = Counter()
-    experiment.Runner(bigger, str(tmp_path), on_train=counter).run(experiment.grid(bigger), progress=False)
+    experiment.Runner(bigger, str(tmp_path), on_train=counter).run(sweep.grid(bigger), progress=False)
     assert [key.rsplit("=", 1)[1] for key in counter.runs] == ["ovr_squared_hinge"]
 
 
@@ -225,7 +225,7 @@ def test_defaults_are_the_demo():
 
     assert config.losses == tuple(keras_losses.names()) + ("categorical_crossentropy",)
     assert len(config.losses) == 20 and config.dataset == "digits"
-    assert len(experiment.grid(config)) == 3 * 2 * 3  # depths x label noise x seeds
+    assert len(sweep.grid(config)) == 3 * 2 * 3  # depths x label noise x seeds
 
 
 def test_preset_sets_the_grid_and_explicit_flags_win():
@@ -239,7 +239,7 @@ def test_preset_sets_the_grid_and_explicit_flags_win():
         "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz",
     )  # fmt: skip
     assert not config.cross_noise and max(config.label_noise) > 0 and max(config.input_noise) > 0
-    conditions = experiment.noise_conditions(config)
+    conditions = sweep.noise_conditions(config)
     assert all(not (label and sigma) for label, sigma in conditions)
 
 
@@ -255,15 +255,11 @@ def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
     assert not out.exists()
 
 
-def test_width_enters_run_keys_only_when_set(tmp_path):
-    plain = _config(depths=(1,), seeds=(0,), label_noise=(0.0,))
+def test_width_reaches_the_model_and_the_records(tmp_path):
     narrow = _config(depths=(1,), seeds=(0,), label_noise=(0.0,), width=8)
-    key = experiment.run_key(experiment.grid(plain)[0], "l2")
-    assert "width" not in key  # Keys written before widths existed stay valid.
-    assert experiment.run_key(experiment.grid(narrow)[0], "l2") == key.replace("/depth=1/", "/depth=1/width=8/")
-    assert experiment.model_options(experiment.grid(narrow)[0]) == {"depth": 1, "width": 8}
-    cnn = experiment.Setting("digits", "cnn", 2, 0.0, "symmetric", 0.0, 0, 1, 8, "adam", 1e-3, width=4)
+    assert experiment.model_options(sweep.grid(narrow)[0]) == {"depth": 1, "width": 8}
+    cnn = sweep.Setting("digits", "cnn", 2, 0.0, "symmetric", 0.0, 0, 1, 8, "adam", 1e-3, width=4)
     assert experiment.model_options(cnn) == {"depth": 2, "filters": 4}
-    experiment.Runner(narrow, str(tmp_path)).run(experiment.grid(narrow), progress=False)
+    experiment.Runner(narrow, str(tmp_path)).run(sweep.grid(narrow), progress=False)
     records = results.read(results.path_in(str(tmp_path)))
     assert {r["width"] for r in records} == {8} and all("/width=8/" in r["key"] for r in records)

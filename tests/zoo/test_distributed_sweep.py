@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from zoo import distributed, experiment, keras_tuner_compat, report, results
+from zoo import distributed, keras_tuner_compat, report, results, sweep
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT = 240  # Seconds for the whole sweep (typically ~40 s on 2 cores).
@@ -26,7 +26,7 @@ SWEEP = [
 
 
 def _config():
-    return experiment.SweepConfig(
+    return sweep.SweepConfig(
         dataset="blobs",
         losses=("log_loss", "l2"),
         depths=(1, 2, 3),
@@ -71,7 +71,7 @@ def test_chief_and_two_workers_run_every_setting_once(tmp_path, processes):
         assert _wait(process, deadline, tmp_path / f"{name}.log") == 0, (tmp_path / f"{name}.log").read_text()
 
     config = _config()
-    expected = {experiment.run_key(s, loss) for s in experiment.grid(config) for loss in config.losses}
+    expected = {sweep.run_key(s, loss) for s in sweep.grid(config) for loss in config.losses}
     per_file = {os.path.basename(p): results.read(p) for p in results.files(out)}
     assert set(per_file) == {"results-worker0.jsonl", "results-worker1.jsonl"}
     for name, records in per_file.items():
@@ -99,7 +99,7 @@ def test_configure_sets_environment_and_validates(monkeypatch):
 
 
 def test_oracle_hands_out_pending_settings_once(tmp_path):
-    settings = experiment.grid(_config())
+    settings = sweep.grid(_config())
     hp = distributed.search_space(settings, "abc")
     oracle = distributed.SettingsOracle([1, 4], hp)
     keras_tuner_compat.set_project_dir(oracle, str(tmp_path), "sweep")
@@ -111,7 +111,7 @@ def test_oracle_hands_out_pending_settings_once(tmp_path):
 
 
 def test_fingerprint_depends_on_grid_and_losses():
-    settings = experiment.grid(_config())
+    settings = sweep.grid(_config())
     assert distributed.fingerprint(settings, ["l2"]) == distributed.fingerprint(settings, ["l2"])
     assert distributed.fingerprint(settings, ["l2"]) != distributed.fingerprint(settings[1:], ["l2"])
     assert distributed.fingerprint(settings, ["l2"]) != distributed.fingerprint(settings, ["l1"])

@@ -10,6 +10,8 @@ MODULES = [
     "zoo.batches",
     "zoo.vectorized",
     "zoo.fused",
+    "zoo.sweep",
+    "zoo.run_records",
     "zoo.experiment",
     "zoo.presets",
     "zoo.noise",

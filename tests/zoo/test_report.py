@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from zoo import experiment, report, results, tables
+from zoo import report, results, sweep, tables
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -23,12 +23,12 @@ CURVE = [0.2, 0.5, 0.96, 1.0]
 
 
 def _record(loss, label_noise, seed, accuracy, depth=2, diverged=None):
-    setting = experiment.Setting("digits", "mlp", depth, label_noise, "symmetric", 0.0, seed, 4, 64, "adam", 1e-3)
+    setting = sweep.Setting("digits", "mlp", depth, label_noise, "symmetric", 0.0, seed, 4, 64, "adam", 1e-3)
     curve = [round(v * accuracy, 4) for v in CURVE]
     if loss == "beta":
         curve = [accuracy * 0.96] * 4  # Learns fastest: at 95% of its best after one epoch.
     return {
-        "key": experiment.run_key(setting, loss),
+        "key": sweep.run_key(setting, loss),
         "loss": loss,
         **setting.fields(),
         "train_loss": [1.0, 0.5, 0.3, 0.2],

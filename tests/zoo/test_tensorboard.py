@@ -6,7 +6,7 @@ import os
 import pytest
 import tensorflow as tf
 
-from zoo import experiment, results, tensorboard
+from zoo import experiment, results, sweep, tensorboard
 
 
 def _events(run_dir):
@@ -22,7 +22,7 @@ def _events(run_dir):
 
 
 def test_sweep_writes_each_run_for_tensorboard(tmp_path):
-    config = experiment.SweepConfig(
+    config = sweep.SweepConfig(
         dataset="blobs",
         losses=("log_loss", "l2"),
         depths=(1,),
@@ -31,7 +31,7 @@ def test_sweep_writes_each_run_for_tensorboard(tmp_path):
         epochs=2,
         batch_size=64,
     )
-    experiment.Runner(config, str(tmp_path), tensorboard=True).run(experiment.grid(config), progress=False)
+    experiment.Runner(config, str(tmp_path), tensorboard=True).run(sweep.grid(config), progress=False)
     records = results.read(results.path_in(str(tmp_path)))
     assert len(records) == 4
     for record in records:

@@ -6,7 +6,7 @@ import tensorflow as tf
 
 import keras_losses
 from tests.zoo.alone import train_alone
-from zoo import experiment, results, training, vectorized
+from zoo import experiment, results, sweep, training, vectorized
 
 # Tolerances: members and lone models run the same float32 ops, batched; kernels
 # may sum in another order, so weights agree to ~1e-6 after a few epochs, not bitwise.
@@ -92,13 +92,13 @@ def _config(**overrides):
         epochs=2,
         batch_size=64,
     )
-    return experiment.SweepConfig(**{**values, **overrides})
+    return sweep.SweepConfig(**{**values, **overrides})
 
 
 def _sweep(tmp_path, name, **overrides):
     config = _config(**overrides)
     out = str(tmp_path / name)
-    experiment.Runner(config, out).run(experiment.grid(config), progress=False)
+    experiment.Runner(config, out).run(sweep.grid(config), progress=False)
     return {r["key"]: r for r in results.read(results.path_in(out))}
 
 
@@ -123,15 +123,7 @@ def test_engines_write_the_same_records(tmp_path):
 def test_a_rerun_after_a_vectorized_sweep_trains_nothing(tmp_path):
     _sweep(tmp_path, "again", engine="vectorized")
     config = _config(engine="fused")
-    assert experiment.Runner(config, str(tmp_path / "again")).run(experiment.grid(config), progress=False) == 0
-
-
-def test_engine_choice():
-    assert experiment.engine_for("auto", "mlp") == "vectorized"
-    assert experiment.engine_for("auto", "cnn") == "fused"
-    assert experiment.engine_for("separate", "mlp") == "separate"
-    with pytest.raises(ValueError, match="Unknown engine 'fast'; expected one of auto, vectorized"):
-        experiment.engine_for("fast", "mlp")
+    assert experiment.Runner(config, str(tmp_path / "again")).run(sweep.grid(config), progress=False) == 0
 
 
 def test_variants_of_different_sizes_are_refused():
