@@ -53,7 +53,7 @@ _SUBMODULES = {"datasets", "models", "noise", "registry"}
 
 # --- Extension point: other zoo modules (compare, export, predict, ...). ---
 # Add one line per module, e.g. `_SUBMODULES.add("compare")`.
-_SUBMODULES.add("serving")  # a subpackage: load, export, the predict command, input files
+_SUBMODULES.update({"serving", "predict"})  # serving, a subpackage; zoo.predict, its command's entry point
 _SUBMODULES.update({"compare", "experiment", "fused", "report", "results", "presets", "distributed"})
 _SUBMODULES.update({"sweep", "run_records"})  # what zoo.experiment runs and writes: the grid, the records
 _SUBMODULES.update({"training", "batches", "fused_model", "fused_fit", "vectorized"})  # the engines

@@ -34,8 +34,6 @@ SETTING_FIELDS = (
     "optimizer",
     "learning_rate",
 )
-# A setting's fields that define one experimental condition, with the seed left out.
-CONDITION_FIELDS = tuple(f for f in SETTING_FIELDS if f != "seed")
 # Fields added after 0.1.0: left out of run keys at their default (None), so older keys stay valid.
 OPTIONAL_FIELDS = ("width",)
 
@@ -178,8 +176,3 @@ def run_key(setting, loss: str) -> str:
     fields = setting.fields() if isinstance(setting, Setting) else {f: setting.get(f) for f in SETTING_FIELDS}
     fields = {k: v for k, v in fields.items() if not (k in OPTIONAL_FIELDS and v is None)}
     return "/".join(f"{name}={_format(value)}" for name, value in {**fields, "loss": loss}.items())
-
-
-def condition(record: dict) -> tuple:
-    """A record's experimental condition: its setting without the seed."""
-    return tuple(record.get(field) for field in CONDITION_FIELDS)
