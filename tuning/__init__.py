@@ -7,8 +7,11 @@
   conditional parameters) and the model.
 - `tuning.objective`: the fixed metrics of every trial; `resolve()` refuses
   objectives that compare trials on their own loss values.
-- `tuning.search`: `python -m tuning.search` (and `run()`), leaderboard and
-  best model.
+- `tuning.search`: `python -m tuning.search` (and `run()`): the search loop,
+  leaderboard and best model.
+- `tuning.spec`, `tuning.tuners`, `tuning.retrain`: the search spec file, the
+  keras-tuner tuners, retraining the best configuration.
+- `tuning.leaderboard`: the leaderboard and its report.
 - `tuning.distributed`: chief/worker set-up and the oracle that expires the
   trials of dead workers.
 """

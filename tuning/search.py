@@ -19,10 +19,8 @@ Distributed: set `--tuner_id chief` (or `KERASTUNER_TUNER_ID=chief`) plus
 the workers, all with the same flags and `--out` (see `tuning.distributed`).
 """
 
-import json
 import os
 import sys
-import time
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -32,17 +30,13 @@ if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines
 
     quiet.configure()
 
-import numpy as np
 from absl import flags, logging
 
-from tuning import distributed, leaderboard
-from zoo import cli, results
+from tuning import distributed, leaderboard, retrain, spec, tuners
+from zoo import cli
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
-TUNERS = ("random", "bayesian", "hyperband")
-SPEC_FILE = "search_spec.json"
 TRIALS_FILE = "trials.jsonl"
-PROJECT = "tuner"
 
 flags.DEFINE_string(
     "dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).", flag_values=FLAGS
@@ -72,7 +66,7 @@ flags.DEFINE_list(
 flags.DEFINE_bool(
     "tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).", flag_values=FLAGS
 )
-flags.DEFINE_enum("tuner", "random", TUNERS, "Search algorithm.", flag_values=FLAGS)
+flags.DEFINE_enum("tuner", "random", tuners.TUNERS, "Search algorithm.", flag_values=FLAGS)
 flags.DEFINE_integer(
     "max_trials", 20, "Trials in total (a resumed search counts the finished ones).", flag_values=FLAGS
 )
@@ -123,144 +117,6 @@ flags.DEFINE_bool("verbose", False, "Show TensorFlow's start-up messages (hidden
 flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
 
-class SearchSpecError(ValueError):
-    """`--out` holds a search with another search space or data."""
-
-
-# ---------------------------------------------------------------- tuners
-
-
-class _TrialHooks:
-    """Tuner mixin: trial records (`trials.jsonl`), progress callbacks, chief loop."""
-
-    trial_log: str | None = None
-    on_trial_done = None
-    on_chief_poll = None
-
-    def run_trial(self, trial, *args, **kwargs):
-        self._started = time.time()
-        return super().run_trial(trial, *args, **kwargs)
-
-    def on_trial_end(self, trial):
-        super().on_trial_end(trial)
-        record = leaderboard.trial_record(self.oracle.get_trial(trial.trial_id), self.oracle.objective)
-        record.update(
-            tuner_id=self.tuner_id,
-            elapsed_s=round(time.time() - getattr(self, "_started", time.time()), 2),
-            time=time.time(),
-        )
-        if self.trial_log:
-            results.append(self.trial_log, [record])  # flushed and fsynced, like the sweep's records
-        if self.on_trial_done is not None:
-            self.on_trial_done(record)
-
-    def search(self, *args, **kwargs):
-        if distributed.role() == "chief":
-            self.oracle.verbose = 0
-            self.save()
-            distributed.serve(self.oracle, on_poll=self.on_chief_poll)
-            return
-        super().search(*args, **kwargs)
-
-
-def _tuner_classes():
-    import keras_tuner
-
-    class LossTuner(_TrialHooks, keras_tuner.Tuner):
-        """A keras-tuner Tuner for any oracle, with the trial hooks."""
-
-    class LossHyperband(_TrialHooks, keras_tuner.Hyperband):
-        """keras-tuner's Hyperband tuner (epoch budget, warm starts) around a given oracle."""
-
-        def __init__(self, oracle, hypermodel, **kwargs):
-            keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
-
-    return LossTuner, LossHyperband
-
-
-def make_tuner(
-    kind: str,
-    hypermodel,
-    *,
-    out: str,
-    max_trials: int,
-    epochs: int,
-    seed: int = 0,
-    trial_timeout: float | None = None,
-):
-    """The keras-tuner tuner `kind` (random, bayesian, hyperband) over `hypermodel`, resuming `out`.
-
-    Its oracle ranks on `hypermodel.objective` and expires trials silent for
-    `trial_timeout` seconds (distributed search, `tuning.distributed`).
-    """
-    from keras_tuner import oracles
-
-    if kind not in TUNERS:
-        raise ValueError(f"Unknown tuner {kind!r}; choose one of {', '.join(TUNERS)}.")
-    base = {
-        "random": oracles.RandomSearchOracle,
-        "bayesian": oracles.BayesianOptimizationOracle,
-        "hyperband": oracles.HyperbandOracle,
-    }[kind]
-    oracle_class = distributed.expiring(base, trial_timeout=trial_timeout or None)
-    common = dict(objective=hypermodel.objective, seed=seed + 1)
-    if kind == "hyperband":
-        oracle = oracle_class(max_epochs=max(epochs, 2), factor=3, **common)
-        oracle.max_trials = max_trials  # Also cap Hyperband by the trial budget.
-    else:
-        oracle = oracle_class(max_trials=max_trials, **common)
-    tuner_class, hyperband_class = _tuner_classes()
-    tuner_class = hyperband_class if kind == "hyperband" else tuner_class
-    return tuner_class(oracle=oracle, hypermodel=hypermodel, directory=out, project_name=PROJECT, overwrite=False)
-
-
-# ---------------------------------------------------------------- search spec
-
-
-def search_spec(config: dict[str, Any]) -> dict[str, Any]:
-    """The part of a configuration that defines the search space and the ranking (not the budget)."""
-    keys = (
-        "dataset",
-        "losses",
-        "models",
-        "depths",
-        "widths",
-        "dropouts",
-        "learning_rates",
-        "tune_loss_parameters",
-        "tuner",
-        "objective",
-        "epochs",
-        "batch_size",
-        "seed",
-    )
-    return {key: config[key] for key in keys}
-
-
-def check_spec(out: str, spec: dict[str, Any]) -> None:
-    """Stores `spec` in `out`, or raises SearchSpecError if `out` holds a search with another one."""
-    path = os.path.join(out, SPEC_FILE)
-    if os.path.exists(path):
-        with open(path) as f:
-            stored = json.load(f)
-        differences = [
-            f"{key}: stored {stored.get(key)!r}, now {spec.get(key)!r}"
-            for key in sorted(set(stored) | set(spec))
-            if stored.get(key) != spec.get(key)
-        ]
-        if differences:
-            raise SearchSpecError(
-                f"{out} holds a different search ({'; '.join(differences)}); use another --out or the same flags."
-            )
-        return
-    if os.path.exists(os.path.join(out, PROJECT)):
-        raise SearchSpecError(f"{out} holds a keras-tuner project without {SPEC_FILE}; use another --out.")
-    results.write_atomic(path, json.dumps(spec, indent=1))
-
-
-# ---------------------------------------------------------------- running
-
-
 def _progress(total: int | None, done: int, enabled: bool):
     from tqdm import tqdm
 
@@ -271,55 +127,6 @@ def _progress(total: int | None, done: int, enabled: bool):
 
 def _finished(oracle) -> int:
     return sum(str(t.status) in ("COMPLETED", "FAILED") for t in oracle.trials.values())
-
-
-def retrain_best(
-    tuner, hypermodel, data, out: str, *, epochs: int, patience: int, seeds: Sequence[int] = (0,)
-) -> dict[str, Any]:
-    """Retrains the best trial's configuration once per seed (early stopping on the objective).
-
-    Each seed sets the initial weights (and the order of the batches); every
-    retrained model is evaluated on the test split. The first seed's model is
-    saved (`best.keras`) and exported (`best_savedmodel/`). With several seeds
-    the record holds each seed's test metrics and their mean and standard deviation.
-    """
-    import keras
-
-    from zoo import serving
-
-    best_trial = tuner.oracle.get_best_trials(1)[0]
-    objective = tuner.oracle.objective
-    by_seed, epochs_trained = {}, {}
-    for index, seed in enumerate(seeds):
-        keras.utils.set_random_seed(int(seed))
-        model = hypermodel.build(best_trial.hyperparameters)
-        stop = keras.callbacks.EarlyStopping(
-            monitor=objective.name, mode=objective.direction, patience=patience, restore_best_weights=True
-        )
-        history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
-        test = model.evaluate(data.test, return_dict=True, verbose=0)
-        by_seed[str(seed)] = {k: float(v) for k, v in test.items() if k != "loss"}
-        epochs_trained[str(seed)] = len(history.history["loss"])
-        if index == 0:
-            model.save(os.path.join(out, "best.keras"))
-            # serving_default: inputs -> {"probabilities": softmax(logits), "class"}; needs no project code.
-            serving.export(model, os.path.join(out, "best_savedmodel"), logits=True)
-    record = leaderboard.trial_record(best_trial, objective)
-    first = str(seeds[0])
-    result = {
-        "trial_id": best_trial.trial_id,
-        "loss": record["loss"],
-        "hyperparameters": record["hyperparameters"],
-        "epochs_trained": epochs_trained[first],
-        "test": by_seed[first],
-        "retrain_seeds": [int(seed) for seed in seeds],
-    }
-    if len(seeds) > 1:
-        metrics = by_seed[first]
-        result["test_by_seed"] = by_seed
-        result["test_mean"] = {k: float(np.mean([m[k] for m in by_seed.values()])) for k in metrics}
-        result["test_std"] = {k: float(np.std([m[k] for m in by_seed.values()], ddof=1)) for k in metrics}
-    return result
 
 
 def run(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -381,9 +188,9 @@ def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
         objective_metric=config["objective"],
         tune_loss_parameters=config["tune_loss_parameters"],
     )
-    check_spec(out, search_spec(config))
+    spec.check_spec(out, spec.search_spec(config))
     keras.utils.set_random_seed(config["seed"])
-    tuner = make_tuner(
+    tuner = tuners.make_tuner(
         config["tuner"],
         hypermodel,
         out=out,
@@ -426,7 +233,7 @@ def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
 
     board = leaderboard.build(tuner.oracle.trials.values(), tuner.oracle.objective)
     if not board["best_per_loss"]:
-        raise RuntimeError("No trial completed; see the trial messages in " + os.path.join(out, PROJECT))
+        raise RuntimeError("No trial completed; see the trial messages in " + os.path.join(out, tuners.PROJECT))
     if config.get("retrain", True):
         previous = leaderboard.load(out) or {}
         kept = previous.get("best_model")
@@ -439,7 +246,7 @@ def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
         ):
             board["best_model"] = kept  # Resumed search, same winner: nothing to redo.
         else:
-            board["best_model"] = retrain_best(
+            board["best_model"] = retrain.retrain_best(
                 tuner, hypermodel, data, out, epochs=config["retrain_epochs"], patience=config["patience"], seeds=seeds
             )
     leaderboard.write(board, out)

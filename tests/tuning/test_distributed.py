@@ -11,7 +11,7 @@ import keras_tuner
 import pytest
 from keras_tuner.oracles import RandomSearchOracle
 
-from tuning import distributed, search
+from tuning import distributed, search, tuners
 from zoo import keras_tuner_compat
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -108,7 +108,7 @@ def _records(out):
 
 def _ongoing(out):
     try:
-        with open(os.path.join(out, search.PROJECT, "oracle.json")) as f:
+        with open(os.path.join(out, tuners.PROJECT, "oracle.json")) as f:
             return json.load(f)["ongoing_trials"]
     except (OSError, ValueError, KeyError):
         return {}
@@ -118,9 +118,9 @@ def _ongoing(out):
 # (sleeps for an hour) in its second one, so that it can be killed mid-trial.
 STALLING_WORKER = """
 import time
-from tuning import search
+from tuning import search, tuners
 
-original, calls = search._TrialHooks.run_trial, []
+original, calls = tuners._TrialHooks.run_trial, []
 
 def run_trial(self, trial, *args, **kwargs):
     calls.append(trial.trial_id)
@@ -128,7 +128,7 @@ def run_trial(self, trial, *args, **kwargs):
         time.sleep(3600)
     return original(self, trial, *args, **kwargs)
 
-search._TrialHooks.run_trial = run_trial
+tuners._TrialHooks.run_trial = run_trial
 search.cli.run(search.main, search.FLAGS, "tuning.search")
 """
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tuning import distributed, search
+from tuning import distributed, search, spec, tuners
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
@@ -115,9 +115,9 @@ def test_rerun_resumes_without_redoing_or_losing_trials(tmp_path):
 
 def test_incompatible_search_directory_is_refused_before_searching(tmp_path):
     search.run(_config(tmp_path, max_trials=1))
-    with pytest.raises(search.SearchSpecError, match="losses: stored"):
+    with pytest.raises(spec.SearchSpecError, match="losses: stored"):
         search.run(_config(tmp_path, losses=["log_loss", "tanimoto"]))
-    with pytest.raises(search.SearchSpecError, match="dataset: stored 'digits', now 'blobs'"):
+    with pytest.raises(spec.SearchSpecError, match="dataset: stored 'digits', now 'blobs'"):
         search.run(_config(tmp_path, dataset="blobs"))
     assert len(_trials(tmp_path)) == 1
 
@@ -180,7 +180,7 @@ def test_main_bad_input_is_one_line_error(tmp_path, main_in_process, args, messa
     code, stderr = main_in_process(*args, "--out", str(tmp_path / "out"))
     assert code == 2
     assert stderr.startswith("error: ") and stderr.count("\n") == 1 and message in stderr
-    assert not (tmp_path / "out" / search.PROJECT).exists()
+    assert not (tmp_path / "out" / tuners.PROJECT).exists()
     assert distributed.role() == "single"  # A refused set-up leaves the environment alone.
 
 
