@@ -6,10 +6,10 @@
 The slice is one depth of the demo sweep (6 settings x 20 losses = 120 runs).
 Modes, all on the same data and epochs, timed one after the other in this run:
 
-- `vectorized`: every run as one stacked network (`zoo.vectorized`, the
+- `vectorized`: every run as one stacked network (`zoo.engines.vectorized`, the
   default engine); its trace (first epoch) is also shown on its own.
 - `fused`: the losses of one setting side by side in one Keras model
-  (`zoo.fused`), the model reused across settings.
+  (`zoo.engines.fused`), the model reused across settings.
 - `separate`: one model per loss with the same optimized loop as `fused`,
   reused across settings: training one model at a time.
 - `keras_fit`: a new plain Keras model per run trained with `model.fit` and
@@ -52,7 +52,7 @@ def _finals(histories):
 
 def _fused_mode(groups, settings, data, spec, options):
     """`fused` (one group of every loss) or `separate` (a group per loss): {(setting, loss): test accuracy}."""
-    from zoo import fused
+    from zoo.engines import fused
 
     first = data[settings[0]]
     trainers = [
@@ -70,7 +70,7 @@ def _fused_mode(groups, settings, data, spec, options):
 
 
 def _vectorized_mode(losses, settings, data, spec, options, timings):
-    from zoo import vectorized
+    from zoo.engines import vectorized
 
     variants = [
         vectorized.Variant(
@@ -133,7 +133,9 @@ def _demo_seconds():
 
 def main(argv):
     del argv
-    from zoo import datasets, sweep, training
+    from zoo.data import datasets
+    from zoo.engines import training
+    from zoo.sweeps import sweep
 
     try:
         losses = sweep.resolve_losses(FLAGS.losses.split(","))

@@ -56,7 +56,7 @@ def _seeds():
 def _environment():
     """Restores the environment after every test.
 
-    Some code under test sets variables on purpose (`zoo.distributed.configure`
+    Some code under test sets variables on purpose (`zoo.sweeps.distributed.configure`
     sets keras-tuner's KERASTUNER_*); left set, they would make every later
     subprocess of the same pytest worker a distributed worker waiting for a chief.
     """

@@ -4,7 +4,9 @@ import os
 
 from tests.environment import restored_environment
 
-VARIABLE = "KERASTUNER_TUNER_ID"  # What zoo.distributed.configure sets; leaked, it turns subprocesses into workers.
+VARIABLE = (
+    "KERASTUNER_TUNER_ID"  # What zoo.sweeps.distributed.configure sets; leaked, it turns subprocesses into workers.
+)
 
 
 def test_variables_set_or_changed_inside_are_undone(monkeypatch):

@@ -8,10 +8,10 @@ them, and report back. The role comes from three environment variables:
     KERASTUNER_ORACLE_IP    address the chief listens on / workers connect to
     KERASTUNER_ORACLE_PORT  its port
 
-`configure()` sets them from flags and validates them (`zoo.distributed`);
+`configure()` sets them from flags and validates them (`zoo.sweeps.distributed`);
 `quiet_keras_tuner()` is the span of a distributed search (keras-tuner 1.4.8 prints
 conditional hyperparameters' values on every gRPC call; silenced only
-inside it, see `zoo.keras_tuner_compat`). Plain keras-tuner's
+inside it, see `zoo.common.keras_tuner_compat`). Plain keras-tuner's
 chief waits for every trial handed out, so a worker that dies mid-trial
 would keep the chief waiting forever (its trial stays in
 `oracle.ongoing_trials` and its id in `oracle.tuner_ids`). `expiring()`
@@ -31,9 +31,9 @@ from collections.abc import Callable
 from keras_tuner import synchronized
 from keras_tuner.engine import trial as trial_module
 
-from zoo import distributed as zoo_distributed
-from zoo import keras_tuner_compat
-from zoo.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, configure, free_port, role  # noqa: F401 (shared)
+from zoo.common import keras_tuner_compat
+from zoo.sweeps import distributed as zoo_distributed
+from zoo.sweeps.distributed import ORACLE_IP, ORACLE_PORT, TUNER_ID, configure, free_port, role  # noqa: F401 (shared)
 
 Status = trial_module.TrialStatus
 
@@ -153,7 +153,7 @@ def expiring(oracle_class, trial_timeout: float | None = None, max_requeues: int
 
 
 def serve(oracle, poll: float = 0.5, on_poll: Callable[[], None] | None = None, grace: float = 5.0) -> None:
-    """The chief loop of `zoo.distributed.serve`, expiring stale trials every `poll` seconds.
+    """The chief loop of `zoo.sweeps.distributed.serve`, expiring stale trials every `poll` seconds.
 
     Returns once a worker was told to stop and no trial is running or
     queued, so a dead worker cannot keep the chief forever when

@@ -55,10 +55,10 @@ def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
     """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
 
     Names and group words are resolved as the sweep resolves them
-    (`zoo.sweep.resolve_losses`); raises ValueError naming the close
+    (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
     matches of the first unknown name, and for an empty list or duplicates.
     """
-    from zoo import sweep
+    from zoo.sweeps import sweep
 
     if losses is None:
         return tuple(keras_losses.all_names())

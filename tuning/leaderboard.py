@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from zoo import results
+from zoo.sweeps import results
 
 HIDDEN_PREFIX = "tuner/"  # Hyperband's bookkeeping values, not hyperparameters.
 MODEL_KEYS = ("model", "depth", "width", "dropout", "learning_rate")

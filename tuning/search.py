@@ -25,15 +25,15 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines before it loads (zoo.quiet).
-    from zoo import quiet
+if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines before it loads (zoo.common.quiet).
+    from zoo.common import quiet
 
     quiet.configure()
 
 from absl import flags, logging
 
 from tuning import distributed, leaderboard, retrain, spec, tuners
-from zoo import cli
+from zoo.common import cli
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 TRIALS_FILE = "trials.jsonl"
@@ -136,7 +136,7 @@ def run(config: dict[str, Any]) -> dict[str, Any] | None:
     process write the leaderboard and the best model.
     """
     from tuning.hypermodel import validate_losses
-    from zoo import lock
+    from zoo.sweeps import lock
 
     role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
     # Names and groups ("all") resolved; bad names fail before anything runs.
@@ -157,7 +157,7 @@ def _callbacks(config: dict[str, Any]) -> list:
         return []
     import keras
 
-    from zoo import tensorboard
+    from zoo.report import tensorboard
 
     return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], tensorboard.LOG_DIR))]
 
@@ -297,7 +297,7 @@ def main(argv):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.set_verbosity(logging.INFO if FLAGS.verbose else logging.ERROR)
     warnings.filterwarnings("ignore", message=".*shuffle=True.*")
-    from zoo.datasets import DatasetUnavailableError
+    from zoo.data.datasets import DatasetUnavailableError
 
     try:
         if FLAGS.max_trials < 1 or FLAGS.epochs < 1 or FLAGS.batch_size < 1:

@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from tuning import tuners
-from zoo import results
+from zoo.sweeps import results
 
 SPEC_FILE = "search_spec.json"
 

@@ -13,7 +13,7 @@ oracle instead of training.
 import time
 
 from tuning import distributed, leaderboard
-from zoo import results
+from zoo.sweeps import results
 
 TUNERS = ("random", "bayesian", "hyperband")
 PROJECT = "tuner"

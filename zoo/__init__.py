@@ -10,6 +10,7 @@ so `import zoo` stays cheap.
 
 import importlib
 import importlib.util
+import pkgutil
 
 # What `pip install keras-losses[zoo]` brings (setup.cfg), by import name. Only
 # looked up, not imported, so that `import zoo` stays cheap; without them it
@@ -48,17 +49,10 @@ def require(package, names):
 
 require("zoo", _REQUIRES)
 
-# Lazily importable submodules, `zoo.<name>` / `from zoo import <name>`.
-_SUBMODULES = {"datasets", "models", "noise", "registry"}
-
-# --- Extension point: other zoo modules (compare, export, predict, ...). ---
-# Add one line per module, e.g. `_SUBMODULES.add("compare")`.
-_SUBMODULES.update({"serving", "predict"})  # serving, a subpackage; zoo.predict, its command's entry point
-_SUBMODULES.update({"compare", "experiment", "fused", "report", "results", "presets", "distributed"})
-_SUBMODULES.update({"sweep", "run_records"})  # what zoo.experiment runs and writes: the grid, the records
-_SUBMODULES.update({"training", "batches", "fused_model", "fused_fit", "vectorized"})  # the engines
-_SUBMODULES.update({"statistics", "tables", "plots", "paired"})  # what zoo.report puts together
-# --- End of extension point. ---
+# The sub-packages and commands, `zoo.<name>`, imported on first use; `zoo.datasets` is
+# `zoo.data.datasets`, the name users know from `zoo.datasets.load`.
+_SUBPACKAGES = {info.name for info in pkgutil.iter_modules(__path__)}
+_ALIASES = {"datasets": "zoo.data.datasets"}
 
 
 def export(model, export_dir, logits=None):
@@ -91,10 +85,12 @@ def names():
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
+    if name in _ALIASES:
+        return importlib.import_module(_ALIASES[name])
+    if name in _SUBPACKAGES:
         return importlib.import_module(f"zoo.{name}")
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBPACKAGES | set(_ALIASES))

@@ -8,9 +8,10 @@
 Every (loss, model, depth, seed, label noise, input noise) run appends one
 JSON record to OUT/results.jsonl when it finishes; a rerun with the same
 --out skips finished runs. Every run of one model and depth trains at once
-as one stacked network (`zoo.vectorized`; `--engine` chooses another way). The report (OUT/report.md and PNG plots) is
+as one stacked network (`zoo.engines.vectorized`; `--engine` chooses another
+way). The report (OUT/report.md and PNG plots) is
 rendered from the records. With --oracle_ip/--oracle_port/--tuner_id the
-sweep runs through keras-tuner's distributed mode (`zoo.distributed`).
+sweep runs through keras-tuner's distributed mode (`zoo.sweeps.distributed`).
 """
 
 import os
@@ -19,7 +20,8 @@ from collections.abc import Sequence
 
 from absl import app, flags
 
-from zoo import cli, experiment, presets, sweep
+from zoo.common import cli
+from zoo.sweeps import experiment, presets, sweep
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
@@ -173,7 +175,8 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
     Raises ValueError with a one-line message naming the bad value.
     """
     import zoo
-    from zoo import datasets, noise, training
+    from zoo.data import datasets, noise
+    from zoo.engines import training
 
     models = tuple(dict.fromkeys(_items(values["models"], "models")))
     for model in models:
@@ -229,7 +232,7 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
 
 def check_data(config: sweep.SweepConfig) -> None:
     """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
-    from zoo import datasets
+    from zoo.data import datasets
 
     try:
         datasets.load(config.dataset, data_dir=config.data_dir)
@@ -251,7 +254,8 @@ def check_models(config: sweep.SweepConfig) -> None:
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    from zoo import distributed, lock, report, results
+    from zoo import report
+    from zoo.sweeps import distributed, lock, results
 
     try:
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
@@ -290,7 +294,7 @@ def main(argv):
 
 def run():
     """Console entry point."""
-    from zoo import quiet
+    from zoo.common import quiet
 
     quiet.configure()  # Before TensorFlow loads: its start-up lines hidden unless --verbose.
     cli.run(main, FLAGS, "zoo.compare")

@@ -12,7 +12,7 @@ import pytest
 from keras_tuner.oracles import RandomSearchOracle
 
 from tuning import distributed, search, tuners
-from zoo import keras_tuner_compat
+from zoo.common import keras_tuner_compat
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -192,7 +192,7 @@ def test_cli_refuses_other_search_in_out(tmp_path):
 
 
 def test_a_second_search_on_the_same_out_is_refused(tmp_path):
-    from zoo import lock
+    from zoo.sweeps import lock
 
     with lock.exclusive(str(tmp_path)):
         with pytest.raises(lock.LockedError, match="in use by process"):

@@ -4,7 +4,8 @@ import numpy as np
 
 import keras_losses
 import zoo
-from zoo import batches, training
+from zoo.data import batches
+from zoo.engines import training
 
 
 def train_alone(loss, x, y, spec, model="mlp", options=None, num_classes=4, eval_data=None):

@@ -10,9 +10,11 @@ import time
 
 import pytest
 
-from zoo import compare, datasets, experiment, results, sweep
+from tests.paths import REPO as ROOT
+from zoo import compare
+from zoo.data import datasets
+from zoo.sweeps import experiment, results, sweep
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FLAGS = compare.FLAGS
 
 

@@ -17,7 +17,7 @@ of this project that runs after training, so it is kept apart from the
 experiments (its own folder and tests; `tuning` uses only the names in `__all__`),
 but it needs what the `zoo` extra installs (TensorFlow for SavedModels,
 Pillow for images, absl and tqdm for the command) and shares zoo's command-line
-helpers (`zoo.cli`, `zoo.quiet`) and atomic writer (`zoo.results`).
+helpers (`zoo.common.cli`, `zoo.common.quiet`) and atomic writer (`zoo.sweeps.results`).
 `keras_losses` stays light (Keras only, any backend), and a production service
 needs neither: a SavedModel from `export` loads with TensorFlow alone. A
 top-level package would add a fourth install surface for three modules.
@@ -27,7 +27,7 @@ The names are imported lazily, so `import zoo` stays cheap and
 lines) before TensorFlow loads.
 """
 
-import importlib
+from zoo.common import lazy
 
 # Public name -> the module of this package that defines it.
 _EXPORTS = {
@@ -45,22 +45,5 @@ _EXPORTS = {
     "InputError": "input_files",
     "Inputs": "input_files",
 }
-_ALIASES = {"read_inputs": ("input_files", "read")}
-_SUBMODULES = {"model_files", "input_files", "predict"}
 
-__all__ = sorted(set(_EXPORTS) | set(_ALIASES))
-
-
-def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    module, attribute = _ALIASES.get(name) or (_EXPORTS.get(name), name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
-    globals()[name] = value  # Looked up once.
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
+__getattr__, __dir__, __all__ = lazy.exports(__name__, _EXPORTS, aliases={"read_inputs": ("input_files", "read")})

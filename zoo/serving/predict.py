@@ -28,7 +28,7 @@ MODEL_OUTPUTS = {"auto": None, "logits": True, "probabilities": False}
 
 
 def define_flags(flag_values: flags.FlagValues) -> None:
-    """Defines the command's flags on `flag_values` (private FlagValues: see `zoo.cli`)."""
+    """Defines the command's flags on `flag_values` (private FlagValues: see `zoo.common.cli`)."""
     fv = {"flag_values": flag_values}
     flags.DEFINE_string("model", None, "A .keras file or a TensorFlow SavedModel directory.", **fv)
     flags.DEFINE_string(
@@ -185,7 +185,7 @@ def run(fv: flags.FlagValues) -> None:
         model_outputs=fv.model_outputs,
     )
     if fv.output:
-        from zoo import results
+        from zoo.sweeps import results
 
         results.write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
         print(f"Wrote {len(rows)} predictions to {fv.output}", file=sys.stderr)
@@ -216,10 +216,10 @@ def _fail(error: BaseException) -> None:
 
 def command() -> None:
     """Runs the command line (`python -m zoo.predict` and `python -m zoo.serving.predict`)."""
-    from zoo import quiet
+    from zoo.common import quiet
 
     quiet.configure()  # Before TensorFlow loads: its start-up lines hidden unless --verbose.
-    from zoo import cli
+    from zoo.common import cli
 
     cli.run(main, FLAGS, "zoo.predict")
 

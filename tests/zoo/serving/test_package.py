@@ -8,9 +8,8 @@ import sys
 import pytest
 
 import zoo
+from tests.paths import REPO
 from zoo import serving
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 @pytest.mark.parametrize("name", serving.__all__)

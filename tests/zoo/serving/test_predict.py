@@ -14,10 +14,10 @@ from PIL import Image
 
 import keras_losses
 from tests.fixtures import bad_files
+from tests.paths import REPO
 from zoo import serving
 from zoo.serving import predict
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SHAPE, CLASSES = (8, 8, 1), 10
 
 

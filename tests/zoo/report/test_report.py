@@ -1,0 +1,179 @@
+"""The report is rendered from a results file alone: tables, best and ties marked, plots."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.paths import REPO as ROOT
+from zoo import report
+from zoo.report import tables
+from zoo.sweeps import results, sweep
+
+PNG = b"\x89PNG\r\n\x1a\n"
+# Hand-made final test accuracies per (loss, label noise) and seed 0, 1, 2.
+ACCURACY = {
+    ("alpha", 0.0): (0.90, 0.91, 0.92),  # Best clean, clearly.
+    ("beta", 0.0): (0.70, 0.71, 0.72),
+    ("gamma", 0.0): (0.80, 0.81, 0.82),
+    ("alpha", 0.4): (0.60, 0.70, 0.80),  # Noisy: best mean 0.70; per seed beta is -0.05, +0.02, -0.06 ...
+    ("beta", 0.4): (0.55, 0.72, 0.74),  # ... from it: 95 % interval [-0.138, +0.078], no detectable difference ...
+    ("gamma", 0.4): (0.30, 0.31, 0.32),  # ... and gamma is clearly worse.
+}
+CURVE = [0.2, 0.5, 0.96, 1.0]
+
+
+def _record(loss, label_noise, seed, accuracy, depth=2, diverged=None):
+    setting = sweep.Setting("digits", "mlp", depth, label_noise, "symmetric", 0.0, seed, 4, 64, "adam", 1e-3)
+    curve = [round(v * accuracy, 4) for v in CURVE]
+    if loss == "beta":
+        curve = [accuracy * 0.96] * 4  # Learns fastest: at 95% of its best after one epoch.
+    return {
+        "key": sweep.run_key(setting, loss),
+        "loss": loss,
+        **setting.fields(),
+        "train_loss": [1.0, 0.5, 0.3, 0.2],
+        "train_accuracy": curve,
+        "val_accuracy": curve,
+        "test_accuracy": curve[:-1] + [accuracy],
+        "final_test_accuracy": accuracy,
+        "best_val_accuracy": max(curve),
+        "realised_flip_fraction": 0.38 if label_noise else 0.0,
+        "wall_seconds": 1.0,
+        "fused_with": 3,
+        "diverged_at_epoch": diverged,
+    }
+
+
+@pytest.fixture
+def out(tmp_path):
+    records = [
+        _record(loss, noise, seed, acc) for (loss, noise), accs in ACCURACY.items() for seed, acc in enumerate(accs)
+    ]
+    records += [_record("alpha", 0.0, seed, 0.95, depth=4) for seed in range(3)]
+    half = len(records) // 2
+    results.append(str(tmp_path / "results.jsonl"), records[:half])
+    results.append(str(tmp_path / "results-worker1.jsonl"), records[half:])  # Merged with the first.
+    return tmp_path
+
+
+def _section(text, title):
+    return text.split(title, 1)[1].split("\n#### ", 1)[0].split("\n### ", 1)[0]
+
+
+def test_tables_mark_best_and_ties(out):
+    text = open(report.render(str(out)), encoding="utf-8").read()
+    assert "## digits: 4 epochs, batch 64, adam" in text
+    clean = _section(text, "#### Clean")
+    assert "| `alpha` | **0.910 ± 0.010** |" in clean
+    assert "| `gamma` | 0.810 ± 0.010 |" in clean  # More than one std below: no tie mark.
+    noisy = _section(text, "#### Label noise 0.4 (symmetric)")
+    assert "| `alpha` | **0.700 ± 0.100** |" in noisy
+    assert f"| `beta` | 0.670 ± 0.104 {tables.TIE} |" in noisy
+    assert "| `gamma` | 0.310 ± 0.010 |" in noisy
+    assert "no detectable paired difference" in text and "not a finding" in text
+    assert "no detectable paired difference from 1 other loss(es)" in text
+    assert "ahead of every other loss (paired 95 % interval)" in text
+
+
+def test_paired_ties_are_not_one_std_ties(tmp_path):
+    # delta is 0.02 below alpha at every seed: within one std (0.1) of it, yet consistently worse.
+    records = [
+        _record(loss, 0.4, seed, acc)
+        for loss, accs in (("alpha", (0.60, 0.70, 0.80)), ("delta", (0.58, 0.68, 0.78)))
+        for seed, acc in enumerate(accs)
+    ]
+    results.append(str(tmp_path / "results.jsonl"), records)
+    noisy = _section(open(report.render(str(tmp_path)), encoding="utf-8").read(), "#### Label noise 0.4")
+    assert "| `delta` | 0.680 ± 0.100 |" in noisy  # No tie mark.
+
+
+def test_paired_table_against_the_reference(out):
+    text = open(report.render(str(out), reference="alpha"), encoding="utf-8").read()
+    table = _section(text.split("### Paired differences to `alpha`", 1)[1], "#### mlp d2")
+    assert "| loss | clean | label noise 0.4 (symmetric) |" in table
+    # Clean: beta is 0.20 below alpha at every seed; noisy: -0.05, +0.02, -0.06, mean -0.03,
+    # t-interval -0.03 ± 4.3027 * 0.04359 / sqrt(3) = [-0.138, +0.078].
+    assert "| `beta` | **worse** -0.200 [-0.200, -0.200] | -0.030 [-0.138, +0.078] |" in table
+    assert "`alpha` |" not in table  # The reference is not compared with itself.
+    assert (
+        "(The reference loss `log_loss` is not in this study" in open(report.render(str(out)), encoding="utf-8").read()
+    )
+
+
+def test_diverged_runs_are_flagged_and_left_out(tmp_path):
+    records = [_record("alpha", 0.0, seed, 0.9) for seed in range(3)]
+    records += [_record("beta", 0.0, 0, 0.8), _record("beta", 0.0, 1, 0.82)]
+    records += [{**_record("beta", 0.0, 2, 0.0, diverged=2), "final_test_accuracy": None}]
+    records += [{**_record("gamma", 0.0, seed, 0.0, diverged=1), "final_test_accuracy": None} for seed in range(3)]
+    results.append(str(tmp_path / "results.jsonl"), records)
+    text = open(report.render(str(tmp_path)), encoding="utf-8").read()
+    clean = _section(text, "#### Clean")
+    # Mean of the two finite seeds; with two seeds (t quantile 12.7) the gap to alpha is not detectable.
+    assert f"| `beta` | 0.810 ± 0.014 {tables.TIE} (1 diverged) |" in clean
+    assert "| `gamma` | diverged (epoch 1) |" in clean
+    assert "Diverged runs: 4." in text
+    summary = report.summary_text(results.read_all(str(tmp_path)))
+    assert "diverged (ep 1)" in summary
+
+
+def test_learning_speed_and_robustness(out):
+    text = open(report.render(str(out)), encoding="utf-8").read()
+    speed = _section(text.split("### Learning speed", 1)[1], "#### Clean")
+    assert "| `beta` | **1.0 ± 0.0** |" in speed  # Reached 95% of its best in epoch 1.
+    assert "| `alpha` | 3.0 ± 0.0 |" in speed
+    robustness = text.split("### Robustness", 1)[1]
+    assert "mlp d2 @0.4" in robustness
+    assert "mlp d4" not in robustness  # Depth 4 has no noisy runs: no empty column.
+    # Paired drop from clean per seed: beta 0.15, -0.01, -0.02; alpha 0.30, 0.21, 0.12; gamma 0.5 each.
+    assert "| `beta` | **0.040 ± 0.095** |" in robustness
+    assert "| `alpha` | 0.210 ± 0.090 |" in robustness
+    assert "| `gamma` | 0.500 ± 0.000 |" in robustness
+
+
+def test_plots_exist_and_are_png(out):
+    text = open(report.render(str(out)), encoding="utf-8").read()
+    images = [line.split("](", 1)[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
+    assert {
+        "accuracy_heatmap.png",
+        "learning_curves.png",
+        "accuracy_vs_label_noise.png",
+        "accuracy_vs_depth.png",
+    } <= set(images)
+    for name in images:
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG) and len(data) > 5000, name
+
+
+def test_summary_text_marks_best_and_ties(out):
+    text = report.summary_text(results.read_all(str(out)))
+    lines = {line.split()[0]: line for line in text.splitlines()[2:]}
+    assert lines["alpha"].rstrip().endswith("*")
+    assert "~" in lines["beta"]
+
+
+def test_single_seed_claims_no_tie(tmp_path):
+    results.append(str(tmp_path / "results.jsonl"), [_record("alpha", 0.0, 0, 0.9), _record("beta", 0.0, 0, 0.9)])
+    text = open(report.render(str(tmp_path)), encoding="utf-8").read()
+    assert tables.TIE + " |" not in text and "single seed: no spread to judge" in text
+    assert "one seed" not in report.summary_text(results.read_all(str(tmp_path)))
+
+
+def test_report_cli_rerenders_without_training(out):
+    report.render(str(out))
+    os.remove(out / "accuracy_vs_depth.png")
+    completed = subprocess.run(
+        [sys.executable, "-m", "zoo.report", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (out / "accuracy_vs_depth.png").read_bytes().startswith(PNG)
+    assert "Report:" in completed.stdout
+
+
+def test_report_cli_without_results_is_an_error(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "zoo.report", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: no results*.jsonl") and "Traceback" not in completed.stderr

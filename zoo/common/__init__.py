@@ -1,0 +1,13 @@
+"""What several parts of the zoo share.
+
+- `registry`: `Registry`, the name -> builder table behind models, datasets and presets
+  (close matches on an unknown name);
+- `cli`, `quiet`: the command lines' absl flag parsing and their quiet TensorFlow start-up;
+- `keras_tuner_compat`: every private keras-tuner API the project uses, checked against the tested versions;
+- `callables`: `load_callable("module:function" | "file.py:function")` for the command lines;
+- `lazy`: the lazy public names of the zoo's packages.
+"""
+
+from zoo.common import lazy
+
+__getattr__, __dir__, __all__ = lazy.exports(__name__, {"Registry": "registry"})

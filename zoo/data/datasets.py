@@ -1,0 +1,433 @@
+"""Datasets of the zoo: normalised train/val/test splits as arrays and tf.data.
+
+>>> from zoo import datasets
+>>> data = datasets.load("digits", seed=0)
+>>> data.input_shape, data.num_classes, data.x_train.shape[0] + data.x_val.shape[0] + data.x_test.shape[0]
+((8, 8, 1), 10, 1797)
+
+Names (`names()` lists the plain ones):
+
+- `digits` (default): scikit-learn's bundled 8x8 digits, offline.
+- `moons`, `circles`, `spirals`, `blobs`: 2-D toy sets generated in code;
+  the class count can be given as `spirals:3` or `num_classes=3`, and
+  `n_samples` and `noise` as keyword options.
+- `mnist`, `fashion_mnist`, `cifar10`, `cifar100`, `svhn_cropped`, or any
+  TFDS image classification set as `tfds:NAME`, read from `data_dir`.
+- `npz:PATH`: a `.npz` file with `x_train, y_train, x_test, y_test`.
+
+Every set has a fixed test split that does not depend on `seed` (the TFDS test
+split, or 25% stratified with seed 0) and is never used for choices; the
+validation split is carved from the training part with `seed`. Inputs are
+scaled to [0, 1] (images) and standardised per channel with the statistics of
+the training split. Label noise and input noise corrupt the training split
+only; the validation and test splits stay clean, as in the label-noise and
+input-noise experiments of the literature.
+"""
+
+import contextlib
+import dataclasses
+import functools
+import io
+import logging
+import os
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+from sklearn import datasets as sk_datasets
+from sklearn import model_selection
+
+from zoo.common.registry import Registry
+from zoo.data import noise
+
+DATASETS = Registry("dataset")
+TEST_FRACTION = 0.25  # For sets without a test split of their own.
+TEST_SEED = 0  # Fixed: the test split never depends on the `seed` argument.
+TFDS_NAMES = ("mnist", "fashion_mnist", "cifar10", "cifar100", "svhn_cropped")
+PREFIXES = ("tfds", "npz")  # Names that take an argument: `tfds:NAME`, `npz:PATH`.
+
+
+class DatasetUnavailableError(RuntimeError):
+    """A dataset is neither on disk nor downloadable (e.g. offline)."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Data:
+    """A loaded dataset: batched `tf.data` pipelines plus the numpy arrays.
+
+    `train` is reshuffled (seeded) each epoch; `val` and `test` keep their
+    order. `y_train` holds the (possibly noisy) training labels and
+    `y_train_clean` the original ones.
+    """
+
+    name: str
+    input_shape: tuple[int, ...]
+    num_classes: int
+    train: tf.data.Dataset
+    val: tf.data.Dataset
+    test: tf.data.Dataset
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    y_train_clean: np.ndarray
+    info: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    """What a dataset builder returns: inputs scaled to a fixed range, int labels."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    num_classes: int
+
+
+def names():
+    """The built-in dataset names (plus the `tfds:NAME` and `npz:PATH` forms)."""
+    return [name for name in DATASETS.names() if name not in PREFIXES]
+
+
+def load(
+    name: str = "digits",
+    *,
+    batch_size: int = 128,
+    validation_split: float = 0.2,
+    seed: int = 0,
+    data_dir: str | None = None,
+    label_noise: float = 0.0,
+    noise_type: str = "symmetric",
+    input_noise: float = 0.0,
+    shuffle_buffer: int = 10000,
+    **options,
+) -> Data:
+    """Loads dataset `name` as normalised, split, optionally noisy `Data`.
+
+    Args:
+        name: a name of `names()`, `tfds:NAME`, `npz:PATH`, or `spirals:3`-style.
+        batch_size: batch size of the tf.data pipelines.
+        validation_split: fraction of the training part held out for validation.
+        seed: seeds the validation split, the shuffling and the noise.
+        data_dir: TFDS data directory (`~/tensorflow_datasets` by default).
+        label_noise: rate of flipped training labels (see `noise.flip_labels`).
+        noise_type: "symmetric" or "pair".
+        input_noise: sigma of Gaussian noise added to the standardised training inputs.
+        shuffle_buffer: shuffle buffer size of `train`.
+        **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
+    """
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
+    key, _, arg = name.partition(":")
+    if key not in DATASETS:
+        raise ValueError(DATASETS.unknown_message(name, known=names() + ["tfds:NAME", "npz:PATH"]))
+    source = DATASETS.get(key, arg=arg or None, data_dir=data_dir, **options)
+    for split in ("train", "test"):
+        _check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
+
+    x_train, x_val, y_train, y_val = _split(source.x_train, source.y_train, validation_split, seed)
+    mean, std = _channel_stats(x_train)
+    x_train, x_val, x_test = ((x - mean) / std for x in (x_train, x_val, source.x_test))
+    y_clean = y_train
+    y_train, flipped = noise.flip_labels(y_clean, source.num_classes, label_noise, noise_type, seed=[seed, 1])
+    x_train = noise.add_gaussian_noise(x_train, input_noise, seed=[seed, 2])
+
+    info = {
+        "sizes": {"train": len(y_train), "val": len(y_val), "test": len(source.y_test)},
+        "label_noise": {"rate": label_noise, "type": noise_type, "realised_fraction": flipped, "splits": ["train"]},
+        "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
+        "normalisation": {"mean": mean.ravel().tolist(), "std": std.ravel().tolist()},
+        "seed": seed,
+        "validation_split": validation_split,
+        "options": dict(options),
+    }
+    return Data(
+        name=name,
+        input_shape=tuple(x_train.shape[1:]),
+        num_classes=source.num_classes,
+        train=_pipeline(x_train, y_train, batch_size, shuffle_buffer, seed),
+        val=_pipeline(x_val, y_val, batch_size),
+        test=_pipeline(x_test, source.y_test, batch_size),
+        x_train=x_train,
+        y_train=y_train,
+        x_val=x_val,
+        y_val=y_val,
+        x_test=x_test.astype(np.float32),
+        y_test=source.y_test,
+        y_train_clean=y_clean,
+        info=info,
+    )
+
+
+# ---------------------------------------------------------------- splitting and normalising
+
+
+def _check_labels(y: np.ndarray, num_classes: int, where: str) -> None:
+    if y.ndim != 1:
+        raise ValueError(f"{where} labels must be sparse integer class ids (1-D), got shape {y.shape}.")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{where} labels must be integers, got dtype {y.dtype}.")
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"{where} labels must be in [0, {num_classes}), got range [{y.min()}, {y.max()}].")
+
+
+def _stratify(y: np.ndarray, fraction: float) -> np.ndarray | None:
+    """`y` when a stratified split of `fraction` is possible, else None."""
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    held_out = int(np.ceil(fraction * len(y)))
+    ok = counts.min() >= 2 and len(counts) <= held_out <= len(y) - len(counts)
+    return y if ok else None
+
+
+def _split(x, y, fraction, seed):
+    """Stratified `(x_a, x_b, y_a, y_b)` with a `fraction` held out; empty b for 0."""
+    if fraction == 0:
+        return x, x[:0], y, y[:0]
+    return model_selection.train_test_split(
+        x, y, test_size=fraction, random_state=seed, stratify=_stratify(y, fraction)
+    )
+
+
+def _channel_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel (last axis) mean and std, constant channels get std 1."""
+    axes = tuple(range(x.ndim - 1))
+    mean = x.mean(axis=axes, keepdims=True, dtype=np.float64)
+    std = x.std(axis=axes, keepdims=True, dtype=np.float64)
+    return mean.astype(np.float32)[0], np.where(std > 0, std, 1.0).astype(np.float32)[0]
+
+
+def _pipeline(x, y, batch_size, shuffle_buffer=0, seed=None) -> tf.data.Dataset:
+    ds = tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y.astype(np.int32))).cache()
+    if shuffle_buffer:
+        ds = ds.shuffle(min(shuffle_buffer, max(len(y), 1)), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _holdout_test(x, y, num_classes) -> _Source:
+    """A `_Source` whose fixed test split is `TEST_FRACTION` of `x, y` (seed `TEST_SEED`)."""
+    x_train, x_test, y_train, y_test = model_selection.train_test_split(
+        x, y, test_size=TEST_FRACTION, random_state=TEST_SEED, stratify=_stratify(y, TEST_FRACTION)
+    )
+    return _Source(x_train, y_train, x_test, y_test, num_classes)
+
+
+def _no_arg(name: str, arg: str | None) -> None:
+    if arg is not None:
+        raise ValueError(f"Dataset {name!r} takes no ':' argument, got {name}:{arg}.")
+
+
+# ---------------------------------------------------------------- embedded sets
+
+
+@DATASETS.register("digits")
+def _digits(arg=None, data_dir=None) -> _Source:
+    """scikit-learn's 1797 8x8 digit images, scaled by 1/16, shape (8, 8, 1)."""
+    del data_dir  # Bundled with scikit-learn.
+    _no_arg("digits", arg)
+    digits = sk_datasets.load_digits()
+    x = (digits.images / 16.0).astype(np.float32)[..., None]
+    return _holdout_test(x, digits.target.astype(np.int32), 10)
+
+
+def _class_count(name, arg, num_classes, default, allowed=None) -> int:
+    """The class count of a toy set from `name:K` or `num_classes`."""
+    count = num_classes if num_classes is not None else default
+    if arg is not None:
+        try:
+            count = int(arg)
+        except ValueError:
+            raise ValueError(f"Expected a class count after '{name}:', got {arg!r}.") from None
+        if num_classes is not None and num_classes != count:
+            raise ValueError(f"{name}:{arg} conflicts with num_classes={num_classes}.")
+    if allowed is not None and count not in allowed:
+        raise ValueError(f"{name} has {allowed} classes, got {count}.")
+    if count < 2:
+        raise ValueError(f"{name} needs at least 2 classes, got {count}.")
+    return count
+
+
+def _toy(name, default_classes, fixed_classes=False):
+    """Registers a toy-set generator `fn(num_classes, n_samples, noise, rng)`."""
+
+    def decorator(generate):
+        @DATASETS.register(name)
+        @functools.wraps(generate)
+        def builder(arg=None, data_dir=None, num_classes=None, n_samples=1000, noise=None):
+            del data_dir
+            count = _class_count(name, arg, num_classes, default_classes, (default_classes,) if fixed_classes else None)
+            kwargs = {} if noise is None else {"noise": noise}
+            x, y = generate(count, n_samples, np.random.default_rng(TEST_SEED), **kwargs)
+            return _holdout_test(x.astype(np.float32), y.astype(np.int32), count)
+
+        return builder
+
+    return decorator
+
+
+@_toy("moons", 2, fixed_classes=True)
+def _moons(num_classes, n_samples, rng, noise=0.2):
+    """Two interleaving half circles (scikit-learn `make_moons`)."""
+    del num_classes
+    return sk_datasets.make_moons(n_samples, noise=noise, random_state=rng.integers(2**31))
+
+
+@_toy("circles", 2, fixed_classes=True)
+def _circles(num_classes, n_samples, rng, noise=0.1):
+    """A circle inside another (scikit-learn `make_circles`, factor 0.5)."""
+    del num_classes
+    return sk_datasets.make_circles(n_samples, noise=noise, factor=0.5, random_state=rng.integers(2**31))
+
+
+@_toy("blobs", 3)
+def _blobs(num_classes, n_samples, rng, noise=1.0):
+    """Isotropic Gaussian blobs, one per class; `noise` is their std."""
+    return sk_datasets.make_blobs(n_samples, centers=num_classes, cluster_std=noise, random_state=rng.integers(2**31))
+
+
+@_toy("spirals", 2)
+def _spirals(num_classes, n_samples, rng, noise=0.05, turns=1.25):
+    """`num_classes` interleaved arms of an Archimedean spiral of radius 1."""
+    y = np.arange(n_samples) % num_classes
+    radius = rng.uniform(0.05, 1.0, n_samples)
+    angle = 2 * np.pi * (turns * radius + y / num_classes)
+    x = radius[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    return x + rng.normal(0.0, noise, x.shape), y
+
+
+# ---------------------------------------------------------------- npz files
+
+
+@DATASETS.register("npz")
+def _npz(arg=None, data_dir=None, num_classes=None) -> _Source:
+    """A `.npz` in Keras layout (`x_train, y_train, x_test, y_test`).
+
+    The path is relative to `data_dir` when given. Labels may be (N,) or
+    (N, 1); (N, H, W) images get a channel axis; uint8 inputs are scaled by
+    1/255. `num_classes` defaults to the largest label + 1.
+    """
+    if not arg:
+        raise ValueError("Use 'npz:PATH' to name a .npz file.")
+    path = os.path.join(data_dir, arg) if data_dir else arg
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No such .npz file: {path}")
+    with np.load(path) as arrays:
+        missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in arrays]
+        if missing:
+            raise ValueError(f"{path} is missing the arrays {missing} (has {sorted(arrays.files)}).")
+        xs = [_npz_inputs(arrays[k]) for k in ("x_train", "x_test")]
+        ys = [_npz_labels(arrays[k]) for k in ("y_train", "y_test")]
+    if num_classes is None:
+        num_classes = int(max(y.max(initial=0) for y in ys)) + 1
+    return _Source(xs[0], ys[0], xs[1], ys[1], num_classes)
+
+
+def _npz_inputs(x: np.ndarray) -> np.ndarray:
+    scaled = x / 255.0 if x.dtype == np.uint8 else x
+    scaled = scaled.astype(np.float32)
+    return scaled[..., None] if scaled.ndim == 3 else scaled
+
+
+def _npz_labels(y: np.ndarray) -> np.ndarray:
+    y = y.reshape(-1) if y.ndim == 2 and y.shape[1] == 1 else y
+    if np.issubdtype(y.dtype, np.floating) and y.size and np.all(y == np.round(y)):
+        y = y.astype(np.int64)
+    return y
+
+
+# ---------------------------------------------------------------- TFDS
+
+
+def _tfds_source(tfds_name: str, data_dir: str | None = None) -> _Source:
+    """Reads a TFDS image classification set into numpy, scaled to [0, 1].
+
+    Downloads it if it is not prepared in `data_dir`; raises
+    `DatasetUnavailableError` when that fails (e.g. offline).
+    """
+    import tensorflow_datasets as tfds  # Imported lazily: only these sets need it.
+
+    try:
+        builder = tfds.builder(tfds_name, data_dir=data_dir)
+    except tfds.core.registered.DatasetNotFoundError as error:
+        raise ValueError(f"Unknown TFDS dataset {tfds_name!r}: {error}") from None
+    if not builder.is_prepared():
+        # A quiet CLI (`zoo.common.quiet` set TFDS's logger to errors, unless --verbose): no download bars or
+        # "Downloading ..." lines before the one-line error.
+        silent = logging.getLogger("tensorflow_datasets").level >= logging.ERROR
+        if silent:
+            tfds.disable_progress_bar()
+        try:
+            with (
+                _few_download_retries(),
+                contextlib.redirect_stdout(io.StringIO()) if silent else contextlib.nullcontext(),
+            ):
+                builder.download_and_prepare()
+        except Exception as error:  # Network failures surface as many error types.
+            raise DatasetUnavailableError(_unavailable_message(tfds_name, data_dir, error)) from error
+    splits = builder.info.splits
+    has_test = not splits or "test" in splits  # Unknown splits (e.g. mocked): assume a test split.
+    datasets = builder.as_dataset(split=["train", "test"] if has_test else ["train"], as_supervised=True)
+    (x_train, y_train), *test = [_to_numpy(ds) for ds in datasets]
+    label_key = builder.info.supervised_keys[1]
+    num_classes = builder.info.features[label_key].num_classes
+    if not test:
+        return _holdout_test(x_train, y_train, num_classes)
+    return _Source(x_train, y_train, *test[0], num_classes)
+
+
+@contextlib.contextmanager
+def _few_download_retries(retries: int = 2):
+    """Fail fast offline: TFDS retries each URL 10 times with back-off (~3.5
+    minutes without network); online, two retries are plenty."""
+    from tensorflow_datasets.core.download import downloader
+
+    saved = getattr(downloader, "MAX_RETRIES", None)
+    downloader.MAX_RETRIES = retries
+    try:
+        yield
+    finally:
+        if saved is not None:
+            downloader.MAX_RETRIES = saved
+
+
+def _to_numpy(ds: tf.data.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Stacks an `(image, label)` dataset into float32 images in [0, 1] and int32 labels.
+
+    Batches in chunks rather than `batch_size=-1`, which needs known split
+    sizes (unknown for mocked or partially described datasets).
+    """
+    xs, ys = [], []
+    for x, y in ds.batch(8192).as_numpy_iterator():
+        xs.append(x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32))
+        ys.append(y.astype(np.int32))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _unavailable_message(tfds_name: str, data_dir: str | None, error: Exception) -> str:
+    shown_dir = data_dir or "~/tensorflow_datasets"
+    return (
+        f"Dataset {tfds_name!r} is not available offline: it is not prepared in {shown_dir} and "
+        f"downloading it failed ({type(error).__name__}: {error}). On a machine with internet run "
+        f"`python -c \"import tensorflow_datasets as tfds; tfds.load('{tfds_name}', data_dir='{shown_dir}')\"`, "
+        f"copy that directory here and pass data_dir (--data_dir)."
+    )
+
+
+def _named_tfds(tfds_name: str, arg=None, data_dir=None) -> _Source:
+    _no_arg(tfds_name, arg)
+    return _tfds_source(tfds_name, data_dir)
+
+
+for _name in TFDS_NAMES:
+    DATASETS.register(_name)(functools.partial(_named_tfds, _name))
+
+
+@DATASETS.register("tfds")
+def _tfds(arg=None, data_dir=None) -> _Source:
+    """Any TFDS image classification set, named as `tfds:NAME`."""
+    if not arg:
+        raise ValueError("Use 'tfds:NAME' to name a TFDS dataset, e.g. 'tfds:kmnist'.")
+    return _tfds_source(arg, data_dir)

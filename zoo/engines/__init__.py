@@ -1,0 +1,15 @@
+"""Engines: the ways a sweep trains its runs, all writing the same records.
+
+- `training`: what every engine shares (`TrainSpec`, optimizers, seeded initial weights, label checks);
+- `vectorized`: every run of one model and depth as one stacked network (`tf.vectorized_map`
+  over the model's `stateless_call`), the default for MLPs;
+- `fused`: one setting's losses side by side in one Keras model (`fused_model` builds it,
+  `fused_fit` trains an epoch), the default for CNNs and ResNets; `separate` is `fused` one loss at a time.
+"""
+
+from zoo.common import lazy
+
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {"TrainSpec": "training", "VectorizedTrainer": "vectorized", "FusedTrainer": "fused"},
+)

@@ -1,0 +1,367 @@
+"""Vectorized training: many runs of one model and depth train as one stacked network.
+
+A *member* is one run: a loss and a data *variant* (a seed, which fixes the
+initial weights, the validation split and the batch order, and the noisy
+labels/inputs of one noise condition). Every variable of the `zoo.build`
+model gets a leading member axis, `(M, ...)`, and the forward pass is
+`tf.vectorized_map` over the model's own `stateless_call`:
+
+    logits[m] = model.stateless_call(weights[m], x[m])      for every member m at once
+
+TensorFlow's vectorizer turns each layer of the unchanged zoo model into one
+batched op over the members (a Dense layer becomes one batched matmul), so
+every model family works without engine code of its own, and the graph no
+longer grows with the number of members. One optimizer update serves each
+stacked variable; the optimizers used here are element-wise (no global
+norm clipping), so member m's slice of the update depends on member m's
+gradient only.
+
+Members share nothing: the summed loss `Σ_m loss_m` has gradient
+`∂loss_m/∂weights[m]` on member m's slice, each member reads its own batch
+(its seed's batch order, gathered from its own training arrays), and
+BatchNorm statistics are stacked like the weights. Each member therefore
+trains as it would alone (up to float reordering in batched kernels), from
+the same initial weights as every other loss of its seed: the comparison
+stays paired. Members that share a loss compute it in one call over their
+stacked outputs; a batch-level loss (`logistic_inr`) is called member by
+member, since its value depends on the make-up of each member's batch.
+
+>>> import numpy as np
+>>> x, y = np.random.rand(32, 4).astype("float32"), np.arange(32) % 3
+>>> variant = Variant(seed=0, x_train=x, y_train=y, eval_data={"val": (x, y)})
+>>> spec = training.TrainSpec(epochs=2, batch_size=16)
+>>> trainer = VectorizedTrainer([("log_loss", 0), ("l2", 0)], [variant], "mlp", {"depth": 1, "width": 8},
+...                             (4,), 3, spec)
+>>> histories = trainer.run()
+>>> len(histories), len(histories[1]["val_accuracy"])
+(2, 2)
+"""
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+import keras_losses
+import zoo
+from zoo.data import batches
+from zoo.engines import training
+
+Arrays = tuple[np.ndarray, np.ndarray]
+EVAL_BYTES = 256 * 2**20  # Inputs gathered per evaluation chunk, all members together.
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Variant:
+    """One member's data: the seed (initial weights, batch order), training arrays, evaluation splits.
+
+    `y_train` holds the (possibly noisy) sparse labels the member trains on;
+    `eval_data` is `{split: (x, y)}` with clean labels, evaluated after each epoch.
+    """
+
+    seed: int
+    x_train: np.ndarray
+    y_train: np.ndarray
+    eval_data: Mapping[str, Arrays]
+
+
+def _unique(arrays: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
+    """Distinct arrays (by identity, then content) and each input's index among them."""
+    distinct, index = [], []
+    for array in arrays:
+        for i, seen in enumerate(distinct):
+            if seen is array or (seen.shape == array.shape and np.array_equal(seen, array)):
+                index.append(i)
+                break
+        else:
+            index.append(len(distinct))
+            distinct.append(array)
+    return distinct, index
+
+
+def gather_members(table: tf.Tensor, rows: tf.Tensor, indices: tf.Tensor) -> tf.Tensor:
+    """`out[m, b] = table[rows[m], indices[m, b]]`: each member's examples from its own array."""
+    rows = tf.broadcast_to(tf.expand_dims(rows, 1), tf.shape(indices))
+    return tf.gather_nd(table, tf.stack([rows, indices], axis=-1))
+
+
+def initial_weights(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
+    """`(trainable, non_trainable)` numpy values of `seed`'s initial model (`training.seeded_model`)."""
+    template = training.seeded_model(model, model_options, input_shape, num_classes, seed)
+    return ([v.numpy() for v in template.trainable_variables], [v.numpy() for v in template.non_trainable_variables])
+
+
+class VectorizedTrainer:
+    """Trains every member of a group at once; `run()` returns one history per member.
+
+    Args:
+        members: `(loss, variant index)` per member. Members of one loss
+            should be adjacent (they then share one loss call).
+        variants: the data variants; all have the same training-set size.
+        model, model_options: a `zoo.names()` model and its `zoo.build` options.
+        input_shape, num_classes: of the data.
+        spec: epochs, batch size, optimizer, learning rate, `jit_compile`
+            (XLA for the train step); its `seed` is unused (each variant has its own).
+    """
+
+    def __init__(
+        self,
+        members: Sequence[tuple[str, int]],
+        variants: Sequence[Variant],
+        model: str,
+        model_options: Mapping,
+        input_shape,
+        num_classes: int,
+        spec: training.TrainSpec,
+    ):
+        self.members, self.variants, self.spec = list(members), list(variants), spec
+        self.input_shape, self.num_classes = tuple(input_shape), int(num_classes)
+        sizes = {len(v.y_train) for v in self.variants}
+        if len(sizes) != 1:
+            raise ValueError(f"Every variant of a group needs the same training-set size, got {sorted(sizes)}.")
+        self.train_size = sizes.pop()
+        for variant in self.variants:
+            training.check_labels(variant.y_train, self.num_classes)
+        self.model = zoo.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
+        seeds = sorted({v.seed for v in self.variants})
+        start = {
+            seed: initial_weights(model, model_options, self.input_shape, self.num_classes, seed) for seed in seeds
+        }
+        member_seeds = [self.variants[v].seed for _, v in self.members]
+        self.trainable = [
+            tf.Variable(np.stack([start[s][0][j] for s in member_seeds]), name=f"stacked_{j}")
+            for j in range(len(self.model.trainable_variables))
+        ]
+        self.non_trainable = [
+            tf.Variable(np.stack([start[s][1][j] for s in member_seeds]), trainable=False)
+            for j in range(len(self.model.non_trainable_variables))
+        ]
+        self._evaluation = None  # Built on first use (see `_evaluation_table`).
+        self.optimizer = training.make_optimizer(spec.optimizer, spec.learning_rate)
+        self.optimizer.build(self.trainable)
+        self._loss_calls = _loss_calls([loss for loss, _ in self.members])
+        self._inputs, self._input_rows = self._table([v.x_train for v in self.variants], np.float32)
+        self._labels, self._label_rows = self._table(
+            [batches.one_hot(v.y_train, self.num_classes) for v in self.variants], np.float32
+        )
+        # Each seed's batches, as `zoo.engines.fused` reads them (`zoo.data.batches`: same seed, same batches).
+        self._batches = {
+            seed: batches.batch_order(self.train_size, spec.batch_size, spec.epochs, seed) for seed in seeds
+        }
+        # One trace each, whatever the batch or chunk size (the last batch of an epoch is smaller).
+        members = len(self.members)
+        self._train_steps = tf.function(
+            self._train_steps_eager,
+            jit_compile=spec.jit_compile,
+            input_signature=[tf.TensorSpec((None, members, None), tf.int32)],
+        )
+        self._predict = tf.function(
+            self._predict_eager,
+            input_signature=[
+                tf.TensorSpec((None, None, *self.input_shape), tf.float32),
+                tf.TensorSpec((members,), tf.int32),
+                tf.TensorSpec((members, None), tf.int32),
+            ],
+        )
+
+    def _table(self, arrays, dtype):
+        """Distinct arrays stacked into one tensor, and each member's row in it."""
+        distinct, index = _unique(arrays)
+        rows = np.array([index[v] for _, v in self.members], np.int32)
+        return tf.constant(np.stack(distinct).astype(dtype, copy=False)), tf.constant(rows)
+
+    def _forward(self, x, training):
+        """Logits `(M, B, K)` of every member on its own inputs `x` `(M, B, ...)`, and the new states."""
+
+        def one_member(args):
+            trainable, non_trainable, inputs = args
+            return self.model.stateless_call(trainable, non_trainable, inputs, training=training)
+
+        return tf.vectorized_map(one_member, ([v for v in self.trainable], [v for v in self.non_trainable], x))
+
+    def _member_losses(self, y, logits):
+        """Each member's loss on its batch, `(M,)`: the Keras value of its loss (mean over the batch)."""
+        values = []
+        for loss, start, stop, batch_level in self._loss_calls:
+            if batch_level:
+                values += [tf.reduce_mean(loss(y[m], logits[m])) for m in range(start, stop)]
+                continue
+            per_example = loss(
+                tf.reshape(y[start:stop], (-1, self.num_classes)),
+                tf.reshape(logits[start:stop], (-1, self.num_classes)),
+            )
+            values += tf.unstack(tf.reduce_mean(tf.reshape(per_example, (stop - start, -1)), axis=1))
+        return tf.stack(values)
+
+    def _train_steps_eager(self, steps):
+        """Optimizer steps on batches `steps` `(T, M, B)`; returns each member's summed losses and hits."""
+
+        def body(step, loss_sum, hits):
+            losses, correct = self._train_batch(steps[step])
+            return step + 1, loss_sum + losses, hits + correct
+
+        zeros = tf.zeros(len(self.members))
+        _, loss_sum, hits = tf.while_loop(
+            lambda step, *_: step < tf.shape(steps)[0], body, [tf.constant(0), zeros, zeros]
+        )
+        return loss_sum, hits
+
+    def _train_batch(self, indices):
+        """One optimizer step of every member on its batch `indices` `(M, B)`; returns loss and hits."""
+        x = gather_members(self._inputs, self._input_rows, indices)
+        y = gather_members(self._labels, self._label_rows, indices)
+        with tf.GradientTape() as tape:
+            logits, states = self._forward(x, training=True)
+            losses = self._member_losses(y, logits)
+            total = tf.reduce_sum(losses)
+        self.optimizer.apply(tape.gradient(total, self.trainable), self.trainable)
+        for variable, state in zip(self.non_trainable, states):
+            variable.assign(state)
+        hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), tf.argmax(y, -1)), tf.float32), axis=1)
+        return losses, hits
+
+    def _predict_eager(self, table, rows, indices):
+        logits, _ = self._forward(gather_members(table, rows, indices), training=False)
+        return tf.argmax(logits, axis=-1, output_type=tf.int32)
+
+    def _epoch_batches(self, epoch: int) -> list[np.ndarray]:
+        """`epoch`'s batches as `(T, M, B)` index arrays: the full batches, then the smaller last one."""
+        steps = batches.steps_per_epoch(self.train_size, self.spec.batch_size)
+        seeds = [self.variants[v].seed for _, v in self.members]
+        stacked = [
+            np.stack([self._batches[s][epoch * steps + step] for s in seeds]).astype(np.int32) for step in range(steps)
+        ]
+        full = [b for b in stacked if b.shape[1] == self.spec.batch_size]
+        rest = [b for b in stacked if b.shape[1] != self.spec.batch_size]
+        return [np.stack(part) for part in (full, rest) if part]
+
+    def _train_epoch(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        """Trains one epoch; returns each member's train loss (batch-size-weighted mean) and accuracy."""
+        loss_sum = np.zeros(len(self.members))
+        hits = np.zeros(len(self.members))
+        for steps in self._epoch_batches(epoch):  # One TensorFlow call per batch size.
+            losses, correct = self._train_steps(tf.constant(steps))
+            loss_sum += losses.numpy().astype(np.float64) * steps.shape[2]
+            hits += correct.numpy()
+        return loss_sum / self.train_size, hits / self.train_size
+
+    def _evaluation_table(self):
+        """Every member's evaluation splits concatenated (split by split), stacked once for all epochs.
+
+        Returns `(table, rows, labels, bounds)`: distinct concatenations, each
+        member's row, its labels `(M, E)` and `{split: (start, stop)}`.
+        """
+        splits = list(self.variants[0].eval_data)
+        sizes = [len(self.variants[0].eval_data[split][1]) for split in splits]
+        for variant in self.variants:
+            if [len(variant.eval_data[split][1]) for split in splits] != sizes:
+                raise ValueError(f"Every variant of a group needs evaluation splits {splits} of sizes {sizes}.")
+        joined = [
+            np.concatenate([v.eval_data[s][0] for s in splits]).astype(np.float32, copy=False)
+            if sum(sizes)
+            else np.zeros((0, *self.input_shape), np.float32)
+            for v in self.variants
+        ]
+        distinct, index = _unique(joined)
+        rows = np.array([index[v] for _, v in self.members], np.int32)
+        labels = (
+            np.stack(
+                [np.concatenate([self.variants[v].eval_data[s][1] for s in splits] or [[]]) for _, v in self.members]
+            )
+            if self.members
+            else np.zeros((0, 0))
+        )
+        bounds = dict(zip(splits, zip(np.cumsum([0] + sizes[:-1]), np.cumsum(sizes))))
+        return tf.constant(np.stack(distinct)), tf.constant(rows), labels, bounds
+
+    def evaluate(self) -> dict[str, np.ndarray]:
+        """Each member's accuracy on each of its evaluation splits (e.g. its own validation split)."""
+        if self._evaluation is None:
+            self._evaluation = self._evaluation_table()
+        table, rows, labels, bounds = self._evaluation
+        size = labels.shape[1]
+        example_bytes = 4 * int(np.prod(self.input_shape)) * len(self.members)
+        chunk = max(1, min(size, EVAL_BYTES // max(example_bytes, 1)))
+        hits = np.zeros(labels.shape, bool)
+        for start in range(0, size, chunk):
+            stop = min(size, start + chunk)
+            indices = np.broadcast_to(np.arange(start, stop, dtype=np.int32), (len(self.members), stop - start))
+            hits[:, start:stop] = self._predict(table, rows, tf.constant(indices)).numpy() == labels[:, start:stop]
+        return {
+            split: hits[:, int(a) : int(b)].mean(axis=1) if b > a else np.full(len(self.members), np.nan)
+            for split, (a, b) in bounds.items()
+        }
+
+    def run(self, on_epoch: Callable[[int], None] | None = None) -> list[dict[str, list[float]]]:
+        """Trains `spec.epochs` epochs; one history per member, with the keys `zoo.engines.fused` records.
+
+        `loss`/`accuracy` are the train loss and accuracy per epoch (means
+        over the epoch's batches, weighted by batch size, as Keras logs them)
+        and `<split>_accuracy` the accuracy on each evaluation split after
+        each epoch. `on_epoch(epoch)` is called after each epoch.
+        """
+        splits = list(self.variants[0].eval_data)
+        histories = [{"loss": [], "accuracy": [], **{f"{s}_accuracy": [] for s in splits}} for _ in self.members]
+        for epoch in range(self.spec.epochs):
+            train_loss, train_accuracy = self._train_epoch(epoch)
+            evaluated = self.evaluate()
+            for m, history in enumerate(histories):
+                history["loss"].append(float(train_loss[m]))
+                history["accuracy"].append(float(train_accuracy[m]))
+                for split in splits:
+                    history[f"{split}_accuracy"].append(float(evaluated[split][m]))
+            if on_epoch is not None:
+                on_epoch(epoch)
+        return histories
+
+    def member_weights(self, member: int) -> list[np.ndarray]:
+        """Member `member`'s trainable weights, in `model.trainable_variables` order."""
+        return [variable[member].numpy() for variable in self.trainable]
+
+
+def _loss_calls(losses: Sequence[str]):
+    """`(per-example loss, start, stop, batch_level)` per run of adjacent members with one loss.
+
+    `batch_level` losses (`logistic_inr`) depend on the make-up of the batch,
+    so they are called member by member.
+    """
+    calls, start = [], 0
+    for stop in range(1, len(losses) + 1):
+        if stop == len(losses) or losses[stop] != losses[start]:
+            loss = keras_losses.for_logits(losses[start], reduction=None)
+            calls.append((loss, start, stop, bool(getattr(loss, "batch_level", False))))
+            start = stop
+    return calls
+
+
+def member_bytes(model, batch_size: int) -> int:
+    """Estimated memory of one member: weights with gradients and optimizer slots, and activations."""
+    params = model.count_params()
+    activations = sum(int(np.prod(layer.output.shape[1:])) for layer in model.layers)
+    # Weights, gradient, 2 optimizer slots, initial copy; activations kept for backprop and their gradients.
+    return 4 * (5 * params + 3 * batch_size * activations)
+
+
+def memory_budget() -> int:
+    """Bytes the stacked network may use: a quarter of physical memory, at most 8 GiB."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        physical = 8 * 2**30
+    return min(physical // 4, 8 * 2**30)
+
+
+def max_members_for(model: str, model_options: Mapping, input_shape, num_classes: int, batch_size: int) -> int:
+    """How many members of `model` fit `memory_budget()` at `batch_size` (at least 1)."""
+    built = zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+    return max(1, memory_budget() // member_bytes(built, batch_size))
+
+
+def train(*trainer_args, on_epoch: Callable[[int], None] | None = None) -> tuple[list[dict], float]:
+    """`VectorizedTrainer(*trainer_args).run(on_epoch)`, timed: returns `(histories, wall seconds)`."""
+    start = time.perf_counter()
+    histories = VectorizedTrainer(*trainer_args).run(on_epoch)
+    return histories, time.perf_counter() - start

@@ -1,0 +1,87 @@
+"""Render a loss comparison report (Markdown + PNG plots) from result records.
+
+    python -m zoo.report runs/compare     # re-renders runs/compare/report.md from runs/compare/results*.jsonl
+    python -m zoo.report runs/compare --reference=cauchy_schwarz
+
+Every number is a mean ± std over seeds. The comparison is paired (for a
+seed every loss starts from the same weights on the same batches), so
+differences are judged on per-seed differences (`zoo.report.paired`): per table
+column the best loss is **bold**, and ≈ marks the losses with no detectable
+paired difference from it (the 95 % interval of the per-seed difference
+contains 0): such a gap is seed noise, not a finding (LOSSES.md). A table
+of paired differences to a reference loss (default `log_loss`) says per
+loss and condition: better, worse, or no detectable difference. With a
+single seed nothing can be judged. Runs that diverged (train loss NaN/Inf)
+are left out of means and counted.
+
+This module puts the report together and is its command line: the numbers
+come from `zoo.report.statistics` (and `zoo.report.paired`), the Markdown and the terminal
+summary from `zoo.report.tables`, the PNG plots from `zoo.report.plots`.
+"""
+
+import os
+import sys
+from collections.abc import Sequence
+
+from zoo.report import plots, statistics, tables
+from zoo.report.statistics import REFERENCE
+from zoo.report.tables import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
+from zoo.sweeps import results
+
+REPORT_FILE = "report.md"
+
+
+def render(out_dir: str, reference: str = REFERENCE) -> str:
+    """Writes `out_dir/report.md` and its PNG plots from `out_dir/results*.jsonl`; returns the report path."""
+    records = statistics.reportable(results.read_all(out_dir))
+    grouped = sorted(statistics.studies(records).items())
+    lines = tables.heading(out_dir, records)
+    for index, (key, study) in enumerate(grouped):
+        prefix = f"study{index + 1}_" if len(grouped) > 1 else ""
+        images = plots.render_plots(study, out_dir, prefix, reference)
+        lines += tables.study_section(key, study, reference, images)
+    path = os.path.join(out_dir, REPORT_FILE)
+    results.write_atomic(path, "\n".join(lines).rstrip() + "\n")
+    return path
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m zoo.report OUT [--reference=NAME]`: re-render OUT/report.md from OUT/results*.jsonl."""
+    if len(argv) != 2:
+        print(
+            "usage: python -m zoo.report OUT_DIR [--reference=LOSS]  (re-renders OUT_DIR/report.md from its "
+            "results*.jsonl)",
+            file=sys.stderr,
+        )
+        return 2
+    out_dir = argv[1]
+    if not results.files(out_dir):
+        print(
+            f"error: no results*.jsonl in {out_dir!r}; run `python -m zoo.compare --out={out_dir}` first.",
+            file=sys.stderr,
+        )
+        return 2
+    path = render(out_dir, FLAGS.reference)
+    print(summary_text(results.read_all(out_dir), FLAGS.reference))
+    print(f"Report: {path}")
+    return 0
+
+
+def _define_flags():
+    from absl import flags
+
+    values = flags.FlagValues()  # private: see zoo/common/cli.py
+    flags.DEFINE_string(
+        "reference", REFERENCE, "The loss every other loss is compared with, paired by seed.", flag_values=values
+    )
+    return values
+
+
+FLAGS = _define_flags()
+
+
+def command():
+    """Runs `main` as the command `python -m zoo.report` (see `zoo/report/__main__.py`)."""
+    from zoo.common import cli
+
+    cli.run(main, FLAGS, "zoo.report")

@@ -1,0 +1,287 @@
+"""The report's PNG plots (matplotlib, Agg backend), drawn from the result records of one study.
+
+A heatmap of mean test accuracy (losses by mean rank x noise conditions, a
+panel per model/depth), each loss's paired difference to the reference loss
+with its 95 % interval, learning curves per loss, and, for up to
+`LINE_PLOT_MAX_LOSSES` losses, test accuracy against noise level and depth.
+The numbers come from `zoo.report.statistics`; `render_plots` writes them all and
+returns their titles and file names for `zoo.report`.
+"""
+
+import math
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from zoo.report import paired, statistics
+from zoo.report.statistics import loss_order, per_seed, seed_stats, stats_of
+from zoo.report.tables import noise_label
+
+OFF_SCALE = 0.15  # Accuracy differences beyond this are written at the edge of the paired-difference plot.
+LINE_PLOT_MAX_LOSSES = 8  # More lines than this in one panel cannot be told apart: the heatmap shows them.
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _colors(losses):
+    plt = _pyplot()
+    cmap = plt.get_cmap("tab20")
+    return {loss: cmap(i % 20) for i, loss in enumerate(losses)}
+
+
+def _grid(plt, panels: int, width: float = 3.2, height: float = 2.6):
+    cols = min(panels, 5)
+    rows = math.ceil(panels / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.flat[panels:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat)
+
+
+def _save(fig, out_dir, name) -> str:
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, name), dpi=90, bbox_inches="tight")
+    _pyplot().close(fig)
+    return name
+
+
+def plot_learning_curves(records, out_dir, name) -> str:
+    """One panel per loss: mean validation accuracy per epoch, a line per model/depth and noise condition."""
+    plt = _pyplot()
+    losses = loss_order(records)
+    groups = sorted({(r["model"], r["depth"], r["label_noise"], r["noise_type"], r["input_noise"]) for r in records})
+    cmap = plt.get_cmap("viridis")
+    fig, axes = _grid(plt, len(losses))
+    for ax, loss in zip(axes, losses):
+        for index, (model, depth, ln, kind, sigma) in enumerate(groups):
+            curves = [
+                r["val_accuracy"]
+                for r in records
+                if r["loss"] == loss
+                and not r.get("diverged_at_epoch")
+                and (r["model"], r["depth"], r["label_noise"], r["noise_type"], r["input_noise"])
+                == (model, depth, ln, kind, sigma)
+                and r.get("val_accuracy")
+            ]
+            if not curves:
+                continue
+            length = min(len(c) for c in curves)
+            mean = np.mean([c[:length] for c in curves], axis=0)
+            style = "-" if not ln and not sigma else "--"
+            ax.plot(
+                np.arange(1, length + 1),
+                mean,
+                style,
+                color=cmap(index / max(len(groups) - 1, 1)),
+                label=f"{model} d{depth}, {noise_label(ln, kind, sigma)}",
+            )
+        ax.set_title(loss, fontsize=9)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.set_ylabel("val accuracy", fontsize=8)
+        ax.tick_params(labelsize=7)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=min(len(labels), 4),
+        fontsize=8,
+        bbox_to_anchor=(0.5, -0.02 - 0.04 * math.ceil(len(labels) / 4)),
+    )
+    return _save(fig, out_dir, name)
+
+
+def plot_accuracy_vs(
+    records,
+    axis: str,
+    panel: Callable[[dict], tuple],
+    panel_label: Callable[[tuple], str],
+    xlabel: str,
+    out_dir: str,
+    name: str,
+) -> str:
+    """Test accuracy (mean ± std over seeds) against `axis`, a line per loss, a panel per `panel(record)`."""
+    plt = _pyplot()
+    losses = loss_order(records)
+    colors = _colors(losses)
+    panels = sorted({panel(r) for r in records})
+    stats = seed_stats(records, lambda r: (panel(r), r[axis]), statistics.final_accuracy)
+    fig, axes = _grid(plt, len(panels), width=4.2, height=3.2)
+    for ax, key in zip(axes, panels):
+        for i, loss in enumerate(losses):
+            points = sorted((x, s) for ((p, x), l), s in stats.items() if l == loss and p == key)
+            if not points:
+                continue
+            xs = [x for x, _ in points]
+            ax.errorbar(
+                xs,
+                [s[0] for _, s in points],
+                yerr=[s[1] for _, s in points],
+                color=colors[loss],
+                marker="os^Dv"[i % 5],
+                markersize=3,
+                capsize=2,
+                linewidth=1,
+                label=loss,
+            )
+        ax.set_title(panel_label(key), fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel("test accuracy", fontsize=8)
+        ax.tick_params(labelsize=7)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
+    return _save(fig, out_dir, name)
+
+
+def plot_heatmap(records, out_dir: str, name: str) -> str:
+    """Mean test accuracy, losses (rows, by mean rank) x noise conditions (columns), a panel per model/depth."""
+    plt = _pyplot()
+    panels = statistics.model_depths(records)
+    conditions = statistics.noise_conditions(records)
+    values = per_seed(
+        records, lambda r: (statistics.model_depth(r), statistics.condition(r)), statistics.final_accuracy
+    )
+    losses = statistics.mean_rank_order(values, loss_order(records))
+    fig, axes = _grid(plt, len(panels), width=1.1 * len(conditions) + 2.6, height=0.32 * len(losses) + 1.6)
+    for ax, panel in zip(axes, panels):
+        grid = np.full((len(losses), len(conditions)), np.nan)
+        for i, loss in enumerate(losses):
+            for j, condition in enumerate(conditions):
+                if ((panel, condition), loss) in values:
+                    grid[i, j] = stats_of(values[((panel, condition), loss)])[0]
+        # Colours span the upper 90 % of cells: one collapsed loss must not flatten the contrast of the others.
+        low = np.nanpercentile(grid, 10) if np.isfinite(grid).any() else 0.0
+        image = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=low, vmax=np.nanmax(grid))
+        for i in range(len(losses)):
+            for j in range(len(conditions)):
+                text = "div." if np.isnan(grid[i, j]) else f"{grid[i, j]:.3f}"
+                bright = not np.isnan(grid[i, j]) and grid[i, j] > (low + np.nanmax(grid)) / 2
+                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="black" if bright else "white")
+        ax.set_xticks(
+            range(len(conditions)),
+            [noise_label(*c).replace(" (symmetric)", "") for c in conditions],
+            rotation=30,
+            ha="right",
+            fontsize=7,
+        )
+        ax.set_yticks(range(len(losses)), losses, fontsize=7)
+        ax.set_title(f"{panel[0]} d{panel[1]}: mean test accuracy", fontsize=9)
+        fig.colorbar(image, ax=ax, fraction=0.04)
+    return _save(fig, out_dir, name)
+
+
+def plot_paired_differences(records, reference: str, out_dir: str, name: str) -> str | None:
+    """A panel per noise condition: each loss's paired difference to `reference` with its 95 % interval, ranked.
+
+    Per seed the accuracies are averaged over models and depths, then differenced.
+    """
+    if reference not in loss_order(records):
+        return None
+    plt = _pyplot()
+    conditions = statistics.noise_conditions(records)
+    values = per_seed(records, statistics.condition, statistics.final_accuracy)
+    losses = [l for l in loss_order(records) if l != reference]
+    fig, axes = _grid(plt, len(conditions), width=4.0, height=0.26 * len(losses) + 1.3)
+    colors = {paired.BETTER: "tab:green", paired.WORSE: "tab:red"}
+    for ax, condition in zip(axes, conditions):
+        found = {
+            loss: paired.difference(values.get((condition, loss), {}), values.get((condition, reference), {}))
+            for loss in losses
+        }
+        ranked = sorted((l for l in losses if found[l] is not None), key=lambda l: found[l].mean)
+        # Losses more than OFF_SCALE from the reference are written at the edge instead of squashing the rest.
+        near = [found[l] for l in ranked if abs(found[l].mean) <= OFF_SCALE] or [paired.Difference(0, 0, 0, 1, "")]
+        left = min(min(d.low for d in near), 0.0)
+        right = max(max(d.high for d in near), 0.0)
+        pad = 0.08 * (right - left or 0.01)
+        left, right = max(left, -OFF_SCALE) - pad, min(right, OFF_SCALE) + pad
+        for y, loss in enumerate(ranked):
+            d = found[loss]
+            color = colors.get(d.verdict, "tab:gray")
+            if abs(d.mean) > OFF_SCALE:
+                edge = left if d.mean < 0 else right
+                ax.text(
+                    edge,
+                    y,
+                    f"{'◀' if d.mean < 0 else '▶'} {d.mean:+.2f}",
+                    color=color,
+                    fontsize=7,
+                    ha="left" if d.mean < 0 else "right",
+                    va="center",
+                )
+                continue
+            ax.errorbar(
+                d.mean, y, xerr=[[d.mean - d.low], [d.high - d.mean]], fmt="o", markersize=3, capsize=2, color=color
+            )
+        ax.set_xlim(left, right)
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(ranked)), ranked, fontsize=7)
+        ax.set_title(noise_label(*condition), fontsize=9)
+        ax.set_xlabel(f"test accuracy − {reference} (per seed)", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+    return _save(fig, out_dir, name)
+
+
+def render_plots(
+    records, out_dir: str, prefix: str = "", reference: str = statistics.REFERENCE
+) -> list[tuple[str, str]]:
+    """Writes the PNG plots of one study; returns `(title, file name)` pairs."""
+    made = [
+        (
+            "Mean test accuracy per loss and condition (losses by mean rank)",
+            plot_heatmap(records, out_dir, f"{prefix}accuracy_heatmap.png"),
+        )
+    ]
+    differences = plot_paired_differences(records, reference, out_dir, f"{prefix}paired_differences.png")
+    if differences:
+        made.append((f"Paired difference to {reference} with 95 % intervals (green better, red worse)", differences))
+    made.append(
+        (
+            "Learning curves per loss (validation accuracy)",
+            plot_learning_curves(records, out_dir, f"{prefix}learning_curves.png"),
+        )
+    )
+    if len(loss_order(records)) <= LINE_PLOT_MAX_LOSSES:
+        for axis, other, xlabel, title in (
+            ("label_noise", "input_noise", "label noise rate", "label noise"),
+            ("input_noise", "label_noise", "input noise σ", "input noise"),
+        ):
+            subset = [r for r in records if not r[other]]
+            if len(statistics.field_values(subset, axis)) > 1:
+                made.append(
+                    (
+                        f"Test accuracy vs {title}",
+                        plot_accuracy_vs(
+                            subset,
+                            axis,
+                            statistics.model_depth,
+                            lambda k: f"{k[0]} d{k[1]}",
+                            xlabel,
+                            out_dir,
+                            f"{prefix}accuracy_vs_{axis}.png",
+                        ),
+                    )
+                )
+        made.append(
+            (
+                "Test accuracy vs depth",
+                plot_accuracy_vs(
+                    records,
+                    "depth",
+                    lambda r: (r["model"], r["label_noise"], r["noise_type"], r["input_noise"]),
+                    lambda k: f"{k[0]}, {noise_label(k[1], k[2], k[3])}",
+                    "depth",
+                    out_dir,
+                    f"{prefix}accuracy_vs_depth.png",
+                ),
+            )
+        )
+    return made

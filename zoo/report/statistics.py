@@ -1,0 +1,171 @@
+"""Statistics of a loss comparison, computed from its result records: numbers only, no text or plots.
+
+Records are grouped into studies (one dataset and training setup), keyed by
+noise condition and model/depth, and reduced per seed first (a seed's runs
+averaged, e.g. over depths), then over seeds (`stats_of`: mean, sample std,
+seed count). The comparison is paired, so the best loss of a column and the
+losses tied with it are judged on per-seed differences (`zoo.report.paired`);
+`mean_rank_order` ranks losses over columns. `zoo.report.tables` and `zoo.report.plots`
+render these numbers; `zoo.report` puts them together.
+
+>>> values = {("clean", "a"): {0: 0.90, 1: 0.92}, ("clean", "b"): {0: 0.80, 1: 0.81}}
+>>> stats_of(values[("clean", "a")])[0]
+0.91
+>>> mean_rank_order(values, ["b", "a"])
+['a', 'b']
+"""
+
+import collections
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from zoo.report import paired
+from zoo.sweeps import run_records
+
+STUDY_FIELDS = ("dataset", "epochs", "batch_size", "optimizer", "learning_rate")
+REFERENCE = "log_loss"  # The default reference loss of the paired comparison.
+
+Stats = tuple[float, float, int]  # mean, std over seeds, number of seeds
+PerSeed = dict[tuple[object, str], dict[int, float]]  # (column, loss) -> {seed: value}
+
+
+# ---------------------------------------------------------------- record views
+
+
+def reportable(records: Iterable[dict]) -> list[dict]:
+    """The records of finished runs: with a final test accuracy, or diverged."""
+    return [r for r in records if r.get("final_test_accuracy") is not None or r.get("diverged_at_epoch")]
+
+
+def studies(records: Sequence[dict]) -> dict[tuple, list[dict]]:
+    """Records grouped by dataset and training hyperparameters (`STUDY_FIELDS`)."""
+    grouped = collections.defaultdict(list)
+    for record in records:
+        grouped[tuple(record[f] for f in STUDY_FIELDS)].append(record)
+    return dict(grouped)
+
+
+def loss_order(records: Sequence[dict]) -> list[str]:
+    """The losses in order of first appearance."""
+    return list(dict.fromkeys(r["loss"] for r in records))
+
+
+def field_values(records: Iterable[dict], field: str) -> list:
+    """The distinct values of `field` among `records`, sorted."""
+    return sorted({r[field] for r in records})
+
+
+def condition(record: dict) -> tuple:
+    """The record's noise condition, `(label_noise, noise_type, input_noise)`."""
+    return record["label_noise"], record["noise_type"], record["input_noise"]
+
+
+def model_depth(record: dict) -> tuple:
+    """The record's `(model, depth)`."""
+    return record["model"], record["depth"]
+
+
+def noise_conditions(records: Iterable[dict]) -> list[tuple]:
+    """The distinct noise conditions (`condition`), sorted."""
+    return sorted({condition(r) for r in records})
+
+
+def model_depths(records: Iterable[dict]) -> list[tuple]:
+    """The distinct `(model, depth)` pairs, sorted."""
+    return sorted({model_depth(r) for r in records})
+
+
+def final_accuracy(record: dict) -> float | None:
+    """A value function: the run's final test accuracy (None for a diverged run)."""
+    return record.get("final_test_accuracy")
+
+
+def speed(record: dict) -> int | None:
+    """Learning speed: epochs to reach 95% of the run's best validation accuracy."""
+    return run_records.epochs_to_fraction(record.get("val_accuracy") or [])
+
+
+def clean_drop(records: Sequence[dict]) -> Callable[[dict], float | None]:
+    """A value function: the record's test accuracy drop from the same run without any noise (same seed)."""
+    clean = {}
+    for r in records:
+        if not r["label_noise"] and not r["input_noise"]:
+            clean[(r["model"], r["depth"], r["seed"], r["loss"])] = r["final_test_accuracy"]
+
+    def drop(record):
+        base = clean.get((record["model"], record["depth"], record["seed"], record["loss"]))
+        if base is None or record["final_test_accuracy"] is None:
+            return None
+        return base - record["final_test_accuracy"]
+
+    return drop
+
+
+# ---------------------------------------------------------------- per-seed statistics
+
+
+def per_seed(
+    records: Iterable[dict], column: Callable[[dict], object], value: Callable[[dict], float | None]
+) -> PerSeed:
+    """`{(column, loss): {seed: value}}`, averaging the records of one seed (e.g. over depths).
+
+    `value(record)` may return None to leave a record out (a diverged run).
+    """
+    grouped = collections.defaultdict(lambda: collections.defaultdict(list))
+    for record in records:
+        v = value(record)
+        if v is not None and not (isinstance(v, float) and math.isnan(v)):
+            grouped[(column(record), record["loss"])][record["seed"]].append(float(v))
+    return {key: {seed: float(np.mean(values)) for seed, values in seeds.items()} for key, seeds in grouped.items()}
+
+
+def stats_of(values: dict[int, float]) -> Stats:
+    """`(mean, std, seeds)` over seeds; the std is the sample std (ddof=1), 0 for one seed."""
+    means = np.array(list(values.values()))
+    return float(np.mean(means)), float(np.std(means, ddof=1)) if len(means) > 1 else 0.0, len(means)
+
+
+def seed_stats(
+    records: Iterable[dict], column: Callable[[dict], object], value: Callable[[dict], float | None]
+) -> dict[tuple[object, str], Stats]:
+    """`{(column, loss): (mean, std, seeds)}`: values averaged per seed first, then over seeds."""
+    return {key: stats_of(values) for key, values in per_seed(records, column, value).items()}
+
+
+def best_and_ties(column: dict[str, dict[int, float]], higher_is_better: bool = True) -> tuple[str | None, set]:
+    """The best loss of one column (by mean) and the losses with no detectable paired difference from it.
+
+    `column` is `{loss: {seed: value}}`; a tie needs >= 2 common seeds (`zoo.report.paired`).
+    """
+    if not column:
+        return None, set()
+    sign = 1 if higher_is_better else -1
+    best = max(column, key=lambda loss: sign * stats_of(column[loss])[0])
+    ties = set()
+    for loss, values in column.items():
+        found = paired.difference(values, column[best])
+        if loss != best and found is not None and found.verdict == paired.NO_DIFFERENCE:
+            ties.add(loss)
+    return best, ties
+
+
+def divergences(records: Iterable[dict], column: Callable[[dict], object]) -> dict[tuple[object, str], list[int]]:
+    """`{(column, loss): [epoch at which each diverged run diverged]}`."""
+    found = collections.defaultdict(list)
+    for record in records:
+        if record.get("diverged_at_epoch"):
+            found[(column(record), record["loss"])].append(record["diverged_at_epoch"])
+    return dict(found)
+
+
+def mean_rank_order(values: PerSeed, losses: Sequence[str]) -> list[str]:
+    """`losses` ordered by their mean rank (1 = best mean) over the columns of `values`."""
+    columns = sorted({c for c, _ in values}, key=repr)
+    ranks = collections.defaultdict(list)
+    for column in columns:
+        means = {loss: stats_of(v)[0] for (c, loss), v in values.items() if c == column}
+        for rank, loss in enumerate(sorted(means, key=lambda l: -means[l]), start=1):
+            ranks[loss].append(rank)
+    return sorted(losses, key=lambda loss: (np.mean(ranks[loss]) if ranks[loss] else math.inf, loss))

@@ -1,0 +1,298 @@
+"""The report's text: Markdown tables and sections, and the plain-text summary for the terminal.
+
+Every number comes from `zoo.report.statistics`; this module only formats it. A
+table cell is a mean ± std over seeds; per column the best loss is **bold**
+and `TIE` marks the losses with no detectable paired difference from it.
+`study_section` writes one study's part of `report.md` (tables, summary,
+paired differences, learning speed, robustness, links to its plots) and
+`summary_text` the compact table `python -m zoo.compare` prints.
+
+>>> print(markdown_table(["loss", "clean"], [["`l2`", "0.9"]]))
+| loss | clean |
+|---|---|
+| `l2` | 0.9 |
+>>> noise_label(0.4, "symmetric", 0.0)
+'label noise 0.4 (symmetric)'
+"""
+
+from collections.abc import Sequence
+
+from zoo.report import paired, statistics
+from zoo.report.statistics import PerSeed, Stats, best_and_ties, divergences, per_seed, stats_of
+from zoo.sweeps.run_records import SPEED_FRACTION
+
+TIE = "≈"
+NOTE = (
+    f"Each cell is the mean ± std over seeds. Per column the best loss is **bold**; {TIE} marks the losses "
+    "with no detectable paired difference from it (the 95 % interval of the per-seed difference contains 0): "
+    "that gap is seed-to-seed noise, not a finding. With one seed no difference can be judged. Diverged runs "
+    "(train loss NaN/Inf) are left out of the means and counted."
+)
+
+
+def noise_label(label_noise: float, noise_type: str, input_noise: float) -> str:
+    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5"."""
+    parts = []
+    if label_noise:
+        parts.append(f"label noise {label_noise:g} ({noise_type})")
+    if input_noise:
+        parts.append(f"input σ {input_noise:g}")
+    return ", ".join(parts) or "clean"
+
+
+def _cell(stats: Stats | None, digits: int, bold: bool, tie: bool, diverged: Sequence[int] = ()) -> str:
+    if stats is None:
+        return f"diverged (epoch {min(diverged)})" if diverged else "–"
+    mean, std, n = stats
+    text = f"{mean:.{digits}f} ± {std:.{digits}f}" if n > 1 else f"{mean:.{digits}f}"
+    if bold:
+        text = f"**{text}**"
+    elif tie:
+        text = f"{text} {TIE}"
+    return f"{text} ({len(diverged)} diverged)" if diverged else text
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def stats_table(
+    values: PerSeed,
+    columns: Sequence,
+    labels: Sequence[str],
+    losses: Sequence[str],
+    higher_is_better: bool = True,
+    digits: int = 3,
+    diverged: dict | None = None,
+) -> str:
+    """Rows are losses, columns `columns` (labelled `labels`); best per column bold, paired ties marked.
+
+    `diverged` maps `(column, loss)` to the epochs at which its runs diverged.
+    """
+    marks = {}
+    for column in columns:
+        marks[column] = best_and_ties({loss: v for (c, loss), v in values.items() if c == column}, higher_is_better)
+    rows = []
+    for loss in losses:
+        rows.append(
+            [f"`{loss}`"]
+            + [
+                _cell(
+                    stats_of(values[(column, loss)]) if (column, loss) in values else None,
+                    digits,
+                    marks[column][0] == loss,
+                    loss in marks[column][1],
+                    (diverged or {}).get((column, loss), ()),
+                )
+                for column in columns
+            ]
+        )
+    return markdown_table(["loss"] + list(labels), rows)
+
+
+def model_depth_columns(records) -> tuple[list[tuple], list[str]]:
+    """The `(model, depth)` columns of `records` and their labels, e.g. "mlp d2"."""
+    columns = statistics.model_depths(records)
+    return columns, [f"{model} d{depth}" for model, depth in columns]
+
+
+def _per_condition_tables(records, losses, value, higher_is_better, digits) -> list[str]:
+    lines = []
+    columns, labels = model_depth_columns(records)
+    for condition in statistics.noise_conditions(records):
+        subset = [r for r in records if statistics.condition(r) == condition]
+        table = stats_table(
+            per_seed(subset, statistics.model_depth, value),
+            columns,
+            labels,
+            losses,
+            higher_is_better,
+            digits,
+            divergences(subset, statistics.model_depth),
+        )
+        lines += [f"#### {noise_label(*condition).capitalize()}", "", table, ""]
+    return lines
+
+
+def _robustness_tables(records, losses) -> list[str]:
+    drop = statistics.clean_drop(records)
+    lines = []
+    for axis, other, title in (
+        ("label_noise", "input_noise", "label noise rate"),
+        ("input_noise", "label_noise", "input noise σ"),
+    ):
+        subset = [r for r in records if not r[other] and r[axis]]
+        column = lambda r, a=axis: (r["model"], r["depth"], r[a])  # noqa: E731
+        values = per_seed(subset, column, drop)
+        columns = sorted({c for c, _ in values})
+        if not columns:
+            continue
+        labels = [f"{model} d{depth} @{level:g}" for model, depth, level in columns]
+        lines += [
+            f"#### Test accuracy drop from clean vs {title} (paired by seed; lower is more robust)",
+            "",
+            stats_table(values, columns, labels, losses, higher_is_better=False, diverged=divergences(subset, column)),
+            "",
+        ]
+    return lines
+
+
+def paired_tables(records, losses, reference: str) -> list[str]:
+    """Per model/depth: each loss's paired test-accuracy difference to `reference` per condition, with verdicts."""
+    if reference not in losses:
+        return [
+            f"(The reference loss `{reference}` is not in this study: no paired table. "
+            "`python -m zoo.report OUT --reference=NAME` chooses another.)",
+            "",
+        ]
+    lines = [
+        f"Per seed, each loss's final test accuracy minus `{reference}`'s (same initial weights, same "
+        "batches), averaged over seeds, with its 95 % interval (t-interval; paired bootstrap from "
+        f"{paired.BOOTSTRAP_FROM} seeds). **better** / **worse**: the interval excludes 0; otherwise no "
+        "detectable difference.",
+        "",
+    ]
+    conditions = statistics.noise_conditions(records)
+    for model_depth in statistics.model_depths(records):
+        subset = [r for r in records if statistics.model_depth(r) == model_depth]
+        values = per_seed(subset, statistics.condition, statistics.final_accuracy)
+        rows = []
+        for loss in losses:
+            if loss == reference:
+                continue
+            cells = []
+            for condition in conditions:
+                found = paired.difference(values.get((condition, loss), {}), values.get((condition, reference), {}))
+                verdict = "" if found is None else found.verdict
+                mark = f"**{verdict}** " if verdict in (paired.BETTER, paired.WORSE) else ""
+                cells.append("–" if found is None else f"{mark}{found.text()}")
+            rows.append([f"`{loss}`"] + cells)
+        lines += [
+            f"#### {model_depth[0]} d{model_depth[1]}",
+            "",
+            markdown_table(["loss"] + [noise_label(*c) for c in conditions], rows),
+            "",
+        ]
+    return lines
+
+
+def _summary_lines(records, losses) -> list[str]:
+    """Which loss is best per column of the test accuracy tables, and how many it cannot be told from."""
+    lines = []
+    columns, labels = model_depth_columns(records)
+    for condition in statistics.noise_conditions(records):
+        subset = [r for r in records if statistics.condition(r) == condition]
+        values = per_seed(subset, statistics.model_depth, statistics.final_accuracy)
+        for column, label in zip(columns, labels):
+            column_values = {loss: v for (c, loss), v in values.items() if c == column}
+            best, ties = best_and_ties(column_values)
+            if best is None:
+                continue
+            mean, _, seeds = stats_of(column_values[best])
+            verdict = (
+                f"no detectable paired difference from {len(ties)} other loss(es)"
+                if ties
+                else "ahead of every other loss (paired 95 % interval)"
+                if seeds > 1
+                else "single seed: no spread to judge"
+            )
+            lines.append(f"- {label}, {noise_label(*condition)}: best `{best}` ({mean:.3f}), {verdict}.")
+    return lines
+
+
+def heading(out_dir: str, records: Sequence[dict]) -> list[str]:
+    """The report's title, and a note when `out_dir` has no finished runs yet."""
+    lines = ["# Loss comparison", ""]
+    if not records:
+        lines += [f"No finished runs in `{out_dir}` yet (no records in results*.jsonl)."]
+    return lines
+
+
+def study_section(
+    key: tuple, study: Sequence[dict], reference: str, images: Sequence[tuple[str, str]] = ()
+) -> list[str]:
+    """One study's Markdown lines: its set-up, tables, summary and its plots `images` (`(title, file)` pairs).
+
+    `key` is the study's `statistics.STUDY_FIELDS` values.
+    """
+    dataset, epochs, batch, optimizer, lr = key
+    losses = statistics.loss_order(study)
+    seeds = ", ".join(map(str, statistics.field_values(study, "seed")))
+    models = ", ".join(label for label in model_depth_columns(study)[1])
+    flips = ", ".join(sorted({f"{r['realised_flip_fraction']:.3f}" for r in study}))
+    engines = ", ".join(sorted({r.get("engine", "fused") for r in study}))
+    diverged = sum(1 for r in study if r.get("diverged_at_epoch"))
+    lines = [
+        f"## {dataset}: {epochs} epochs, batch {batch}, {optimizer} (learning rate {lr:g})",
+        "",
+        f"{len(study)} runs: {len(losses)} losses, seeds {seeds}, models {models}. "
+        f"Realised label flip fractions: {flips}. Trained by the {engines} engine: every loss of a "
+        "setting from the same initial weights on the same batches. "
+        f"Diverged runs: {diverged}.",
+        "",
+        NOTE,
+        "",
+        "### Final test accuracy",
+        "",
+    ]
+    lines += _per_condition_tables(study, losses, statistics.final_accuracy, True, 3)
+    lines += ["### Best loss per setting", ""] + _summary_lines(study, losses) + [""]
+    lines += [f"### Paired differences to `{reference}`", ""] + paired_tables(study, losses, reference)
+    lines += [
+        "### Learning speed",
+        "",
+        f"Epochs to reach {SPEED_FRACTION:.0%} of the run's own best validation accuracy (fewer is faster).",
+        "",
+    ]
+    lines += _per_condition_tables(study, losses, statistics.speed, False, 1)
+    robustness = _robustness_tables(study, losses)
+    if robustness:
+        lines += ["### Robustness", ""] + robustness
+    lines += ["### Plots", ""]
+    for title, name in images:
+        lines += [f"![{title}]({name})", ""]
+    return lines
+
+
+def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE) -> str:
+    """A compact plain-text table for the terminal: mean test accuracy per loss and noise condition.
+
+    Averages over models and depths per seed, then over seeds; `*` marks the
+    best per column, `~` the losses with no detectable paired difference from
+    it, and `+`/`-` the losses detectably better/worse than `reference`.
+    """
+    records = statistics.reportable(records)
+    if not records:
+        return "(no finished runs)"
+    losses = statistics.loss_order(records)
+    conditions = sorted({(r["label_noise"], r["input_noise"]) for r in records})
+    column = lambda r: (r["label_noise"], r["input_noise"])  # noqa: E731
+    values = per_seed(records, column, statistics.final_accuracy)
+    diverged = divergences(records, column)
+    labels = [
+        " + ".join(([f"labels {ln:g}"] if ln else []) + ([f"input σ {sigma:g}"] if sigma else [])) or "clean"
+        for ln, sigma in conditions
+    ]
+    width = max(len(loss) for loss in losses) + 2
+    lines = [
+        f"mean test accuracy (over models, depths, seeds); * best, ~ no detectable paired difference "
+        f"from best; +/- detectably better/worse than {reference}",
+        "".ljust(width) + "".join(label.rjust(24) for label in labels),
+    ]
+    marks = {c: best_and_ties({l: v for (cc, l), v in values.items() if cc == c}) for c in conditions}
+    for loss in losses:
+        cells = []
+        for c in conditions:
+            if (c, loss) not in values:
+                cells.append((f"diverged (ep {min(diverged[(c, loss)])})" if (c, loss) in diverged else "–").rjust(24))
+                continue
+            mean, std, _ = stats_of(values[(c, loss)])
+            mark = "*" if marks[c][0] == loss else "~" if loss in marks[c][1] else " "
+            versus = paired.difference(values[(c, loss)], values.get((c, reference), {}))
+            sign = {paired.BETTER: "+", paired.WORSE: "-"}.get(versus.verdict if versus else "", " ")
+            cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(24))
+        lines.append(loss.ljust(width) + "".join(cells))
+    return "\n".join(lines)

@@ -1,0 +1,17 @@
+"""Sweeps: which runs to train, running them, and keeping their results.
+
+- `sweep`: `SweepConfig`, the grid of settings, noise conditions and run keys;
+- `presets`: named grids (`janocha2017`);
+- `experiment`: the `Runner`, which picks an engine per group of settings;
+- `run_records`: a finished run's record (metrics, divergence, versions);
+- `results`: the `results*.jsonl` files, written as runs end (resume);
+- `lock`: one sweep per output folder;
+- `distributed`: the same sweep over keras-tuner's chief and workers.
+"""
+
+from zoo.common import lazy
+
+__getattr__, __dir__, __all__ = lazy.exports(
+    __name__,
+    {"SweepConfig": "sweep", "Setting": "sweep", "Runner": "experiment", "make_records": "run_records"},
+)

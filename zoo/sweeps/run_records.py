@@ -1,0 +1,123 @@
+"""The result record of a run: made from a finished training's histories, one dict per loss.
+
+`make_records` turns the per-epoch histories of a setting's losses into
+records (the setting's fields, the run key, the curves cut at divergence,
+the final and best accuracies, timing, library versions); `epochs_to_fraction`
+measures learning speed from a record's curve. This module decides what a
+record holds; `zoo.sweeps.results` stores records (appends them to and reads them
+from the `results*.jsonl` files) without looking inside them.
+
+>>> epochs_to_fraction([0.5, 0.8, 0.97, 1.0], 0.95)
+3
+>>> cut_at_divergence([0.9, 0.5, 0.4], diverged_at_epoch([0.9, 0.5, float("inf")]))
+[0.9, 0.5, None]
+"""
+
+import datetime
+import platform
+from collections.abc import Sequence
+
+import numpy as np
+
+from zoo.sweeps.sweep import Setting, run_key
+
+SPEED_FRACTION = 0.95  # Learning speed: epochs to reach this fraction of the run's best val accuracy.
+
+
+def epochs_to_fraction(curve: Sequence[float], fraction: float = SPEED_FRACTION) -> int | None:
+    """The first epoch (1-based) whose value reaches `fraction` of the curve's best; None if empty."""
+    values = np.asarray(curve, dtype=float)
+    if values.size == 0 or np.all(np.isnan(values)):
+        return None
+    return int(np.argmax(values >= fraction * np.nanmax(values))) + 1
+
+
+def versions() -> dict[str, str]:
+    """Versions of the libraries that a result depends on."""
+    import keras
+    import tensorflow as tf
+
+    import keras_losses
+
+    return {
+        "keras_losses": keras_losses.__version__,
+        "keras": keras.__version__,
+        "tensorflow": tf.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def make_records(
+    setting: Setting,
+    histories: dict[str, dict[str, list[float]]],
+    data_info: dict,
+    wall_seconds: float,
+    worker: str,
+    engine: str = "fused",
+    trained_together: int | None = None,
+) -> list[dict]:
+    """One result record per loss of a finished training of `setting`.
+
+    `wall_seconds` is the setting's share of the training time; each record
+    also carries its own share, `wall_seconds / number of losses`.
+    `trained_together` is how many runs trained in one network (`fused_with`).
+    """
+    finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    common = {
+        **setting.fields(),
+        "realised_flip_fraction": data_info["label_noise"]["realised_fraction"],
+        "sizes": data_info["sizes"],
+        "engine": engine,
+        "fused_with": trained_together or len(histories),
+        "setting_wall_seconds": round(wall_seconds, 3),
+        "wall_seconds": round(wall_seconds / max(len(histories), 1), 3),
+        "finished_at": finished,
+        "worker": worker,
+        "versions": versions(),
+    }
+    records = []
+    for loss, history in histories.items():
+        diverged = diverged_at_epoch(history["loss"])
+        curves = {
+            name: cut_at_divergence(history.get(key, []), diverged)
+            for name, key in (
+                ("train_loss", "loss"),
+                ("train_accuracy", "accuracy"),
+                ("val_accuracy", "val_accuracy"),
+                ("test_accuracy", "test_accuracy"),
+            )
+        }
+        val = [v for v in curves["val_accuracy"] if v is not None]
+        test = curves["test_accuracy"]
+        records.append(
+            {
+                "key": run_key(setting, loss),
+                "loss": loss,
+                **common,
+                **curves,
+                "diverged_at_epoch": diverged,
+                "final_test_accuracy": test[-1] if test and diverged is None else None,
+                "best_val_accuracy": max(val) if val else None,
+            }
+        )
+    return records
+
+
+def diverged_at_epoch(train_loss: Sequence[float]) -> int | None:
+    """The first epoch (1-based) whose train loss is NaN or infinite; None if the run never diverged.
+
+    >>> diverged_at_epoch([0.9, 0.5, float("nan"), float("nan")]), diverged_at_epoch([0.9, 0.5])
+    (3, None)
+    """
+    for epoch, value in enumerate(train_loss, start=1):
+        if value is None or not np.isfinite(value):
+            return epoch
+    return None
+
+
+def cut_at_divergence(curve: Sequence[float], diverged: int | None) -> list[float | None]:
+    """`curve` with every value from epoch `diverged` on replaced by None (JSON null, never NaN)."""
+    return [
+        None if diverged is not None and epoch >= diverged else float(value)
+        for epoch, value in enumerate(curve, start=1)
+    ]
