@@ -42,6 +42,9 @@ def read_npz(path: str):
     """
     with np.load(path, allow_pickle=False) as arrays:
         keys = set(arrays.files)
+        if ("x_test" in keys) != ("y_test" in keys):
+            present, absent = ("x_test", "y_test") if "x_test" in keys else ("y_test", "x_test")
+            raise ValueError(f"{path} has {present} but no {absent}: give both, or neither.")
         layout = next((keys_ for keys_ in NPZ_LAYOUTS if keys.issuperset(keys_)), None)
         if layout is None or (layout[0] == "x" and keys & {"x_train", "y_train", "x_test", "y_test"}):
             raise ValueError(

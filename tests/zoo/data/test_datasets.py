@@ -179,7 +179,7 @@ def test_npz_errors(tmp_path):
     with pytest.raises(ValueError, match=r"must hold the arrays x, y or x_train, y_train\[, x_test, y_test\]"):
         datasets.load(name)
     name = _write_npz(tmp_path / "half.npz", x_train=x, y_train=np.arange(8) % 2, x_test=x)
-    with pytest.raises(ValueError, match="Give both x_test and y_test, or neither"):
+    with pytest.raises(ValueError, match="has x_test but no y_test: give both, or neither"):
         datasets.load(name)
     name = _write_npz(tmp_path / "big.npz", x_train=x, y_train=np.arange(8) % 2, x_test=x, y_test=np.arange(8))
     with pytest.raises(ValueError, match=r"test labels must be in \[0, 2\)"):
