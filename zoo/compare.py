@@ -200,9 +200,7 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         raise ValueError(f"--noise_type must be one of {', '.join(noise.KINDS)}, got {values['noise_type']!r}.")
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
-        raise ValueError(
-            datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + ["tfds:NAME", "npz:PATH"])
-        )
+        raise ValueError(datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + datasets.FORMS))
     for flag in ("epochs", "batch_size"):
         if int(values[flag]) < 1:
             raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
