@@ -110,10 +110,10 @@ class Runner:
             batch_size=setting.batch_size,
             validation_split=self.config.validation_split,
             seed=setting.seed,
-            data_dir=self.config.data_dir,
             label_noise=setting.label_noise,
             noise_type=setting.noise_type,
             input_noise=setting.input_noise,
+            **self.config.data_options(),
         )
 
     def _trainer_for(self, setting: Setting, losses: list[str], data):
