@@ -29,7 +29,8 @@ from collections.abc import Mapping
 
 import keras
 
-from keras_losses import arguments
+from keras_losses import _targets, arguments
+from keras_losses._probability_check import check_probabilities
 
 PACKAGE = "keras_losses"
 
@@ -142,7 +143,27 @@ class ClassificationLoss(keras.losses.Loss):
             dtype=dtype or "float32",
         )
 
+    @property
+    def acts_on(self):
+        """`RAW`, `SOFTMAX` or `SIGMOID`, as registered; None for a loss without `register`."""
+        return self.info.acts_on if self.info else None
+
+    def _single_unit_reading(self):
+        """How a single-unit (binary) output is widened to two classes (see `_targets`)."""
+        if self.acts_on is None:
+            return None
+        if self.acts_on == RAW:
+            return _targets.SIGNED
+        if not self.arguments.get("from_logits", False):
+            return _targets.PROBABILITY
+        return _targets.SOFTMAX_LOGIT if self.acts_on == SOFTMAX else _targets.SIGNED
+
     def call(self, y_true, y_pred):
+        reading = self._single_unit_reading()
+        if reading is not None:
+            y_true, y_pred = _targets.binary_as_two_classes(y_true, y_pred, reading)
+        if reading == _targets.PROBABILITY:
+            check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
         return type(self).function(y_true, y_pred, **self.arguments)
 
     def get_config(self):
