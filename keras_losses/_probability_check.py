@@ -101,10 +101,25 @@ def _check_jax_traced(loss, low, high, row_error):
     )
 
 
+def _in_symbolic_scope():
+    """Whether Keras is inferring shapes (`compute_output_spec`: PyTorch runs it on placeholder ones)."""
+    try:
+        from keras.src.backend import in_symbolic_scope
+    except ImportError:  # private API gone: values are real or checked by the callers below
+        return False
+    return in_symbolic_scope()
+
+
 def _concrete(x):
+    """`x` as a NumPy array, or None while it has no values."""
+    if backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        if not tf.executing_eagerly():  # tracing a tf.function (asking would warn, then fail)
+            return None
     try:
         return ops.convert_to_numpy(x)
-    except Exception:  # a tracer, a symbolic or meta tensor: no values now
+    except Exception:  # a JAX tracer, a PyTorch meta tensor: no values now
         return None
 
 
@@ -114,6 +129,8 @@ def check_probabilities(loss, y_pred, rows_sum_to_one):
     See the module docstring for where and how often the values are looked at.
     """
     if getattr(loss, "_probabilities_warned", False) or getattr(loss, "_probabilities_checked", False):
+        return
+    if _in_symbolic_scope():
         return
     values = _concrete(y_pred)
     if values is not None:

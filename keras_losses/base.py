@@ -162,9 +162,10 @@ class ClassificationLoss(keras.losses.Loss):
         reading = self._single_unit_reading()
         if reading is not None:
             y_true, y_pred = _targets.binary_as_two_classes(y_true, y_pred, reading)
-        if reading == _targets.PROBABILITY:
+        values = type(self).function(y_true, y_pred, **self.arguments)
+        if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
             check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
-        return type(self).function(y_true, y_pred, **self.arguments)
+        return values
 
     def get_config(self):
         return {**super().get_config(), **self.arguments}
