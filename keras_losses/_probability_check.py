@@ -29,6 +29,8 @@ import warnings
 import numpy as np
 from keras import backend, ops
 
+from keras_losses import _targets
+
 TOLERANCE = 1e-2
 
 
@@ -117,10 +119,7 @@ def _concrete(x):
 
         if not tf.executing_eagerly():  # tracing a tf.function (asking would warn, then fail)
             return None
-    try:
-        return ops.convert_to_numpy(x)
-    except Exception:  # a JAX tracer, a PyTorch meta tensor: no values now
-        return None
+    return _targets._concrete(x)  # None for a JAX tracer or a PyTorch meta tensor
 
 
 def check_probabilities(loss, y_pred, rows_sum_to_one):
