@@ -71,12 +71,28 @@ def candidate_losses():
     return losses
 
 
-def mlp(x):
+# (c) the train step on probability outputs, where losses with from_logits=False check in the graph
+# that y_pred can be probabilities (keras_losses._probability_check): ratios to Keras's own loss there.
+PROBABILITY_BASELINE = "keras CategoricalCrossentropy on softmax"
+PROBABILITY_LOSSES = {"log_loss": "softmax", "focal": "softmax", "expectation": "softmax", "logistic": "sigmoid"}
+
+
+def probability_losses():
+    losses = {PROBABILITY_BASELINE: (keras.losses.CategoricalCrossentropy(), "softmax")}
+    for name, activation in PROBABILITY_LOSSES.items():
+        losses[name] = (keras_losses.get(name), activation)
+        unchecked = keras_losses.get(name)
+        unchecked._probabilities_checked = True  # as after its first check: no check in the traced step
+        losses[f"{name}, check off"] = (unchecked, activation)
+    return losses
+
+
+def mlp(x, activation=None):
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [keras.Input(x.shape[1:]), keras.layers.Flatten()]
         + [keras.layers.Dense(256, activation="relu") for _ in range(3)]
-        + [keras.layers.Dense(10)]
+        + [keras.layers.Dense(10, activation=activation)]
     )
     optimizer = keras.optimizers.Adam(1e-3)
     optimizer.build(model.trainable_variables)
@@ -100,10 +116,10 @@ def tensorflow_loss_only_step(loss, y, logits, compiled):
     return lambda: [t.numpy() for t in step()]
 
 
-def tensorflow_train_step(loss, x, y):
+def tensorflow_train_step(loss, x, y, activation=None):
     import tensorflow as tf
 
-    model, optimizer = mlp(x)
+    model, optimizer = mlp(x, activation)
 
     @tf.function
     def step():
@@ -130,10 +146,10 @@ def jax_loss_only_step(loss, y, logits, compiled):
     return lambda: jax.block_until_ready(step(logits))
 
 
-def jax_train_step(loss, x, y):
+def jax_train_step(loss, x, y, activation=None):
     import jax
 
-    model, optimizer = mlp(x)
+    model, optimizer = mlp(x, activation)
 
     def forward(trainable, non_trainable):
         outputs, non_trainable = model.stateless_call(trainable, non_trainable, x, training=True)
@@ -181,10 +197,10 @@ def torch_loss_only_step(loss, y, logits, compiled):
     return step
 
 
-def torch_train_step(loss, x, y):
+def torch_train_step(loss, x, y, activation=None):
     import torch
 
-    model, optimizer = mlp(x)
+    model, optimizer = mlp(x, activation)
 
     def step():
         model.zero_grad()
@@ -280,6 +296,22 @@ def main(_):
     worst = max(ours, key=lambda n: step_ratios[n])
     print(f"worst train-step ratio: {worst}")
     print(f"worst_train_step_ratio: {step_ratios[worst]:.3f}")
+
+    samples = interleaved_samples(
+        {n: TRAIN_STEP(l, x, y_digits, act) for n, (l, act) in probability_losses().items()},
+        rounds=FLAGS.rounds,
+        repeats=50,
+    )
+    medians, ratios = medians_and_ratios(samples, PROBABILITY_BASELINE)
+    print_table(
+        f"MLP train step on probability outputs (from_logits=False, y_pred checked), vs {PROBABILITY_BASELINE}",
+        ["loss", "output", "MLP train step ms (256×8×8)", "step ratio"],
+        [(n, act, f"{medians[n] * 1e3:.3f}", f"{ratios[n]:.3f}") for n, (_, act) in probability_losses().items()],
+    )
+    worst = max(PROBABILITY_LOSSES, key=lambda n: ratios[n])
+    print(f"worst_probability_train_step_ratio: {ratios[worst]:.3f} ({worst})")
+    cost = {n: ratios[n] / ratios[f"{n}, check off"] for n in PROBABILITY_LOSSES}
+    print("check cost (step ratio with / without the check): " + ", ".join(f"{n} {c:.3f}" for n, c in cost.items()))
 
 
 def backend_version():

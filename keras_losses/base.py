@@ -29,7 +29,8 @@ from collections.abc import Mapping
 
 import keras
 
-from keras_losses import arguments
+from keras_losses import _targets, arguments
+from keras_losses._probability_check import check_probabilities
 
 PACKAGE = "keras_losses"
 
@@ -142,8 +143,29 @@ class ClassificationLoss(keras.losses.Loss):
             dtype=dtype or "float32",
         )
 
+    @property
+    def acts_on(self):
+        """`RAW`, `SOFTMAX` or `SIGMOID`, as registered; None for a loss without `register`."""
+        return self.info.acts_on if self.info else None
+
+    def _single_unit_reading(self):
+        """How a single-unit (binary) output is widened to two classes (see `_targets`)."""
+        if self.acts_on is None:
+            return None
+        if self.acts_on == RAW:
+            return _targets.SIGNED
+        if not self.arguments.get("from_logits", False):
+            return _targets.PROBABILITY
+        return _targets.SOFTMAX_LOGIT if self.acts_on == SOFTMAX else _targets.SIGNED
+
     def call(self, y_true, y_pred):
-        return type(self).function(y_true, y_pred, **self.arguments)
+        reading = self._single_unit_reading()
+        if reading is not None:
+            y_true, y_pred = _targets.binary_as_two_classes(y_true, y_pred, reading)
+        values = type(self).function(y_true, y_pred, **self.arguments)
+        if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
+            check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
+        return values
 
     def get_config(self):
         return {**super().get_config(), **self.arguments}
