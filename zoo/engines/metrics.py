@@ -80,7 +80,7 @@ class ConfusionMatrixMetric(keras.metrics.Metric):
         raise NotImplementedError
 
     def reset_state(self):
-        self.matrix.assign(ops.zeros_like(self.matrix))
+        self.matrix.assign(ops.zeros(self.matrix.shape, dtype=self.matrix.dtype))
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "from_logits": self.from_logits}
