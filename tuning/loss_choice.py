@@ -1,0 +1,94 @@
+"""The loss as a hyperparameter, in any `build(hp)`: `choose_loss`.
+
+>>> import keras_tuner
+>>> hp = keras_tuner.HyperParameters()
+>>> loss = choose_loss(hp, ["log_loss", "focal", "gce"])
+>>> type(loss).__name__, hp.get("loss")
+('LogLoss', 'log_loss')
+>>> [p.name for p in hp.space]
+['loss', 'log_loss_label_smoothing', 'focal_gamma', 'gce_q']
+
+`loss` is a choice among the losses, and each loss's own parameters
+(focal's gamma, gce's q, ...) are conditional hyperparameters named
+"<loss>_<argument>", active only in the trials that pick that loss. Their
+ranges live on the loss classes (`keras_losses.describe(name)["tunable"]`).
+`tuning.LossHyperModel` chooses its loss with this same function.
+"""
+
+from collections.abc import Sequence
+
+import keras_losses
+
+
+def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
+    """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
+
+    Each becomes the float hyperparameter "<loss>_<argument>", active only
+    when that loss is chosen; the ranges live on the classes
+    (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
+    """
+    parameters = {}
+    for name in keras_losses.names():
+        info = keras_losses.describe(name)
+        if info["tunable"]:
+            parameters[name] = {
+                arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg]) for arg, r in info["tunable"].items()
+            }
+    return parameters
+
+
+LOSS_PARAMETERS = loss_parameters()
+
+
+def validate_losses(losses: Sequence[str] | str | None) -> tuple[str, ...]:
+    """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
+
+    Names and group words are resolved as the sweep resolves them
+    (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
+    matches of the first unknown name, and for an empty list or duplicates.
+    """
+    from zoo.sweeps import sweep
+
+    if losses is None:
+        return tuple(keras_losses.all_names())
+    losses = [losses] if isinstance(losses, str) else list(losses)
+    if not losses:
+        raise ValueError("losses must name at least one loss.")
+    if len(set(losses)) != len(losses):
+        raise ValueError(f"losses has duplicates: {losses}.")
+    return sweep.resolve_losses(losses)
+
+
+def choose_loss(
+    hp, losses: Sequence[str] | str | None = None, *, tune_parameters: bool = True, from_logits: bool = True
+):
+    """The loss of this trial, configured with its (conditional) parameters.
+
+    Args:
+        hp: the trial's `keras_tuner.HyperParameters`.
+        losses: names (or group words such as "all") of `keras_losses.all_names()`
+            to choose among; None: all. One name is fixed, not searched.
+        tune_parameters: False fixes every loss parameter at its default.
+        from_logits: True for a model that outputs logits (the losses defined
+            on probabilities get `from_logits=True`, see `keras_losses.for_logits`);
+            False for one that ends in softmax / sigmoid.
+
+    Returns:
+        The chosen `keras.losses.Loss`, e.g. `FocalLoss(gamma=hp["focal_gamma"])`.
+    """
+    losses = validate_losses(losses)
+    name = hp.Choice("loss", list(losses)) if len(losses) > 1 else hp.Fixed("loss", losses[0])
+    config = {}
+    for loss_name, parameters in LOSS_PARAMETERS.items():
+        if loss_name not in losses:
+            continue
+        with hp.conditional_scope("loss", [loss_name]):
+            for parameter, (low, high, sampling, default) in parameters.items():
+                hp_name = f"{loss_name}_{parameter}"
+                if tune_parameters:
+                    value = hp.Float(hp_name, low, high, sampling=sampling, default=default)
+                else:
+                    value = hp.Fixed(hp_name, default)
+                if loss_name == name:
+                    config[parameter] = value
+    return keras_losses.for_logits(name, **config) if from_logits else keras_losses.get(name, **config)
