@@ -211,6 +211,15 @@ def heading(out_dir: str, records: Sequence[dict]) -> list[str]:
     return lines
 
 
+def validation_note(records: Sequence[dict]) -> str:
+    """Which validation labels the learning-speed figures saw: clean, noisy, or both."""
+    noisy = {bool(r.get("noisy_validation")) for r in records}
+    if noisy == {False}:
+        return "Validation labels: clean."
+    where = "all runs" if noisy == {True} else "runs marked 'noisy validation'"
+    return f"Validation labels: noisy in {where} (the training split's label noise); test labels always clean."
+
+
 def study_section(
     key: tuple, study: Sequence[dict], reference: str, images: Sequence[tuple[str, str]] = ()
 ) -> list[str]:
@@ -231,7 +240,7 @@ def study_section(
         f"{len(study)} runs: {len(losses)} losses, seeds {seeds}, models {models}. "
         f"Realised label flip fractions: {flips}. Trained by the {engines} engine: every loss of a "
         "setting from the same initial weights on the same batches. "
-        f"Diverged runs: {diverged}.",
+        f"Diverged runs: {diverged}. {validation_note(study)}",
         "",
         NOTE,
         "",

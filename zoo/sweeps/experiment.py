@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from zoo.sweeps import results
 from zoo.sweeps.run_records import make_records
-from zoo.sweeps.sweep import Setting, SweepConfig, run_key
+from zoo.sweeps.sweep import Setting, SweepConfig, data_options, run_key
 
 ENGINES = ("auto", "vectorized", "fused", "separate")
 # `auto` picks the vectorized engine for these families. Measured on 2 CPU cores
@@ -114,6 +114,7 @@ class Runner:
             label_noise=setting.label_noise,
             noise_type=setting.noise_type,
             input_noise=setting.input_noise,
+            **data_options(self.config, setting),
         )
 
     def _trainer_for(self, setting: Setting, losses: list[str], data):
