@@ -274,8 +274,8 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
     values = {name: FLAGS[name].value for name in SWEEP_FLAGS}
     if preset:
         values.update({k: v for k, v in presets.get(preset).items() if k not in given})
-    if values.get("noise_matrix") and "label_noise" not in given:
-        values["label_noise"] = "0"  # The matrix is the noise; the default rates do not apply.
+    if (values.get("noise_matrix") or values.get("human_labels")) and "label_noise" not in given:
+        values["label_noise"] = "0"  # The matrix or the human labels are the noise; the default rates do not apply.
     return values
 
 

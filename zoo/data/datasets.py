@@ -63,7 +63,8 @@ class Data:
 
     `train` is reshuffled (seeded) each epoch; `val` and `test` keep their
     order. `y_train` holds the (possibly noisy) training labels and
-    `y_train_clean` the original ones.
+    `y_train_clean` the original ones; `y_val` is noisy too with
+    `noisy_validation` (`info["label_noise"]["splits"]` says which).
     """
 
     name: str

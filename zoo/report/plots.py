@@ -286,18 +286,24 @@ def render_plots(
             ("input_noise", "label_noise", "input noise σ", "input noise"),
         ):
             subset = [r for r in records if not r[other]]
-            if len(statistics.field_values(subset, axis)) > 1:
+            # One figure per label noise kind (each with the clean runs): rates of different kinds are not one axis.
+            kinds = sorted({r["noise_type"] for r in subset if r[axis]}) if axis == "label_noise" else [None]
+            for kind in kinds:
+                part = [r for r in subset if kind is None or not r[axis] or r["noise_type"] == kind]
+                if len(statistics.field_values(part, axis)) < 2:
+                    continue
+                suffix = f"_{kind.split(':')[0]}{kinds.index(kind)}" if len(kinds) > 1 else ""
                 made.append(
                     (
-                        f"Test accuracy vs {title}",
+                        f"Test accuracy vs {title}" + (f" ({kind})" if len(kinds) > 1 else ""),
                         plot_accuracy_vs(
-                            subset,
+                            part,
                             axis,
                             statistics.model_depth,
                             lambda k: f"{k[0]} d{k[1]}",
                             xlabel,
                             out_dir,
-                            f"{prefix}accuracy_vs_{axis}.png",
+                            f"{prefix}accuracy_vs_{axis}{suffix}.png",
                         ),
                     )
                 )

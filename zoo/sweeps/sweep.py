@@ -175,9 +175,17 @@ def label_conditions(config: SweepConfig) -> list[tuple[float, str]]:
     from zoo.data import noise
 
     if config.noise_matrix:
-        return [(0.0, config.noise_type), noise.matrix_condition(noise.read_matrix(config.noise_matrix))]
+        return [(0.0, _clean_type(config)), noise.matrix_condition(noise.read_matrix(config.noise_matrix))]
     human = [noise.human_condition(config.dataset, label_set) for label_set in config.human_labels]
-    return [(rate, config.noise_type) for rate in config.label_noise] + human
+    return [(rate, config.noise_type if rate else _clean_type(config)) for rate in config.label_noise] + human
+
+
+def _clean_type(config: SweepConfig) -> str:
+    """The noise type of the clean runs: rate 0 of the newer kinds is the plain clean run, shared with
+    symmetric sweeps in one results folder (older pair sweeps keep their own clean key)."""
+    from zoo.data import noise
+
+    return config.noise_type if config.noise_type in noise.KINDS else "symmetric"
 
 
 def conditions(config: SweepConfig) -> list[tuple[float, str, float]]:
@@ -185,7 +193,7 @@ def conditions(config: SweepConfig) -> list[tuple[float, str, float]]:
     labels = label_conditions(config)
     if config.cross_noise:
         return [(rate, kind, sigma) for rate, kind in labels for sigma in config.input_noise]
-    clean = (0.0, config.noise_type)
+    clean = (0.0, _clean_type(config))
     triples = [(*label, 0.0) for label in labels] + [(*clean, sigma) for sigma in config.input_noise]
     return list(dict.fromkeys(triples))  # Unique, in order.
 

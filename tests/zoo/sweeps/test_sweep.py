@@ -72,7 +72,7 @@ def test_asymmetric_and_human_conditions():
         dataset="cifar10_n", label_noise=(0.0, 0.2), noise_type="asymmetric", human_labels=("aggre", "worst")
     )
     assert sweep.label_conditions(config) == [
-        (0.0, "asymmetric"), (0.2, "asymmetric"), (0.0903, "human:aggre"), (0.4021, "human:worst")
+        (0.0, "symmetric"), (0.2, "asymmetric"), (0.0903, "human:aggre"), (0.4021, "human:worst")
     ]  # fmt: skip
     keys = [sweep.run_key(s, "l2") for s in sweep.grid(config)]
     assert "/label_noise=0.4021/noise_type=human:worst/" in keys[-1] and len(set(keys)) == 4
