@@ -121,9 +121,20 @@ def asymmetric_map(dataset: str) -> dict[int, int]:
         known = ", ".join(sorted({*ASYMMETRIC_MAPS, *ASYMMETRIC_ALIASES}))
         raise ValueError(
             f"No published asymmetric noise map for dataset {dataset!r} (maps exist for {known}); "
-            "give your own transition matrix with --noise_matrix=PATH."
+            "give your own transition matrix with --noise_matrix=PATH (or name a map of the same classes, "
+            "e.g. --noise_type=asymmetric:mnist for a copy of MNIST)."
         )
     return ASYMMETRIC_MAPS[key]
+
+
+def check_noise_type(noise_type: str, dataset: str) -> None:
+    """A one-line ValueError unless `noise_type` is a --noise_type for `dataset`: one of `NOISE_TYPES`, or
+    "asymmetric:MAP" (the published map of MAP's classes, for a copy of that set such as an npz file)."""
+    kind, _, named = noise_type.partition(":")
+    if noise_type not in NOISE_TYPES and not (kind == "asymmetric" and named):
+        raise ValueError(f"--noise_type must be one of {', '.join(NOISE_TYPES)} or asymmetric:MAP, got {noise_type!r}.")
+    if kind == "asymmetric":
+        asymmetric_map(named or dataset)
 
 
 def map_matrix(class_map: dict[int, int], num_classes: int, rate: float) -> np.ndarray:
@@ -258,7 +269,7 @@ def corrupt_labels(
     """The noisy labels of one noise condition, and what the record says about them.
 
     `noise_type`: "symmetric" / "pair" (`flip_labels`), "asymmetric" (the
-    dataset's published map, `asymmetric_map`, at `rate`), "matrix:HASH"
+    dataset's published map, `asymmetric_map`, at `rate`; "asymmetric:MAP" the map of MAP), "matrix:HASH"
     (`flip_by_matrix` with `matrix`, which must hash to HASH), "human:SET"
     (`human`, the label set's labels for the examples of `y`).
 
@@ -270,8 +281,8 @@ def corrupt_labels(
     if noise_type in KINDS:
         noisy, fraction = flip_labels(y, num_classes, rate, noise_type, seed=seed)
         return noisy, {"realised_fraction": fraction}
-    if noise_type == "asymmetric":
-        asked = map_matrix(asymmetric_map(dataset), num_classes, rate)
+    if noise_type.partition(":")[0] == "asymmetric":
+        asked = map_matrix(asymmetric_map(noise_type.partition(":")[2] or dataset), num_classes, rate)
     elif noise_type.startswith(MATRIX_PREFIX):
         if matrix is None:
             raise ValueError(f"Noise condition {noise_type} needs its matrix (--noise_matrix).")

@@ -282,3 +282,20 @@ def test_human_conditions():
     y, human = np.array([0, 1, 2, 3]), np.array([0, 1, 1, 3])
     noisy, info = noise.corrupt_labels(y, 4, 0.0903, "human:aggre", human=human)
     assert np.array_equal(noisy, human) and info["realised_fraction"] == 0.25 and info["matrix"] is None
+
+
+def test_noise_types_and_named_maps():
+    noise.check_noise_type("asymmetric", "cifar100")
+    noise.check_noise_type("asymmetric:mnist", "npz:mnist_copy.npz")  # A copy of MNIST takes MNIST's map.
+    with pytest.raises(
+        ValueError, match=r"^No published asymmetric noise map for dataset 'npz:x.npz'.*asymmetric:mnist"
+    ):
+        noise.check_noise_type("asymmetric", "npz:x.npz")
+    with pytest.raises(ValueError, match=r"--noise_type must be one of symmetric, pair, asymmetric or asymmetric:MAP"):
+        noise.check_noise_type("asym", "mnist")
+    with pytest.raises(ValueError, match=r"for dataset 'svhn'"):
+        noise.check_noise_type("asymmetric:svhn", "mnist")
+    y = np.repeat(np.arange(K), 100)
+    named, _ = noise.corrupt_labels(y, K, 0.4, "asymmetric:mnist", seed=3, dataset="npz:copy.npz")
+    plain, _ = noise.corrupt_labels(y, K, 0.4, "asymmetric", seed=3, dataset="mnist")
+    np.testing.assert_array_equal(named, plain)
