@@ -103,7 +103,8 @@ __all__ = [
     # The classes, in the order of `names()`, then the compatibility and Keras wrappers.
     "L1", "L2", "Expectation", "RegularizedExpectation", "Chebyshev", "OvrHinge", "OvrSquaredHinge",
     "OvrCubedHinge", "LogLoss", "SquaredLog", "Tanimoto", "CauchySchwarz", "Logistic", "LogisticINR", "Focal",
-    "Poly1", "GeneralizedCrossEntropy", "SymmetricCrossEntropy", "NCEPlusRCE", "LogitAdjusted", "BalancedSoftmax", "LDAM", "PerExampleLogisticINR", "KerasLoss",
+    "Poly1", "GeneralizedCrossEntropy", "SymmetricCrossEntropy", "NCEPlusRCE",
+    "LogitAdjusted", "BalancedSoftmax", "LDAM", "PerExampleLogisticINR", "KerasLoss",
     # The per-example functions, in the same order.
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
     "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic", "logistic_inr", "focal",

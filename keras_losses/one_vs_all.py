@@ -45,7 +45,10 @@ def _weights_of(class_means, present, beta):
 
 
 def _inr_hard(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
-    """`Σ_c (y_c/n_c)·[−log s_c − Σ_k w[c,k]·log(1 − s_k)]` per example, for one-hot rows: per-class sums by a segment sum and each example's row of `w` by a gather, O(B·K + K²)."""
+    """`Σ_c (y_c/n_c)·[−log s_c − Σ_k w[c,k]·log(1 − s_k)]` per example, for one-hot rows.
+
+    Per-class sums by a segment sum and each example's row of `w` by a gather: O(B·K + K²).
+    """
     num_classes = y.shape[-1]
     target = ops.argmax(y, axis=-1)
     class_means = ops.segment_sum(s, target, num_segments=num_classes) * ops.expand_dims(inverse_counts, 1)

@@ -86,7 +86,7 @@ def test_compile_by_string_without_counts_fails_in_one_line_saying_what_to_pass(
         f"keras_losses: {name!r} needs `class_counts` (the training count (or prior) of each of the K classes), "
         f'so it cannot be built from its name alone; pass keras_losses.get("{name}", class_counts=[...]) as the loss.'
     )
-    with pytest.raises(ValueError, match=f"needs `class_counts`.*keras_losses.get\\(\"{name}\", class_counts="):
+    with pytest.raises(ValueError, match=f'needs `class_counts`.*keras_losses.get\\("{name}", class_counts='):
         keras_losses.get(name)
 
 
@@ -176,7 +176,6 @@ def test_import_and_use_need_no_tensorflow():
 
 def test_keras_outside_the_tested_range_warns_in_one_line(monkeypatch):
     from keras_losses import compat
-from tests.keras_losses.helpers import get, needed_config
 
     monkeypatch.setattr(compat, "keras_version", lambda: (3, 99))
     with pytest.warns(UserWarning) as caught:
