@@ -162,6 +162,19 @@ class LogisticINR(ClassificationLoss):
       `y_{i,c}` (`n_c = Σ_i y_{i,c}`, means weighted by `y_{i,c}`); for
       one-hot labels this is the definition above.
 
+    Cost: with hard labels (sparse, or one-hot rows) the per-class means are a
+    segment sum and each example's weights a gather, O(B·K + K²); soft labels
+    need two dense K×K products, O(B·K²).
+
+    Against the authors' code: it adds `eps = 1e-7` inside both logarithms,
+    `log(s + eps)` and `log(1 − s + eps)`, so each term is capped at
+    `−log(1e-7) ≈ 16.1`, and once the sigmoid saturates in float32 (|logit|
+    beyond about 17) its gradient is zero. A confidently wrong output at
+    |logit| ≈ 20 costs 16.1 there and 20 here, at |logit| ≈ 32 half of ours:
+    their value is up to half ours at saturated sigmoids, and those terms stop
+    learning. Numbers reported with their code will differ for confident
+    models; below saturation the two agree.
+
     Args:
         beta: β ≥ 0, how much harder negative classes weigh; `β = 0` gives equal weights.
         detach_weights: if True, no gradient flows through the weights `w`.
