@@ -36,12 +36,13 @@ def _is_hard(y):
     )
 
 
-def _weights_of(class_means, present, beta):
+def _weights_of(class_means, present, beta, detach_weights):
     """`w[c, k]`: softmax over the present classes c ≠ k of `β·p̄[c, k]` (0 elsewhere)."""
     num_classes = class_means.shape[-1]
     not_self = ops.logical_not(ops.cast(ops.eye(num_classes), "bool"))
     negative = ops.logical_and(ops.expand_dims(present, 1), not_self)
-    return masked_softmax(beta * class_means, negative, axis=0)
+    weights = masked_softmax(beta * class_means, negative, axis=0)
+    return ops.stop_gradient(weights) if detach_weights else weights
 
 
 def _inr_hard(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
@@ -52,9 +53,7 @@ def _inr_hard(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, presen
     num_classes = y.shape[-1]
     target = ops.argmax(y, axis=-1)
     class_means = ops.segment_sum(s, target, num_segments=num_classes) * ops.expand_dims(inverse_counts, 1)
-    weights = _weights_of(class_means, present, beta)
-    if detach_weights:
-        weights = ops.stop_gradient(weights)
+    weights = _weights_of(class_means, present, beta, detach_weights)
     # −log s[i,t] − Σ_k w[t,k]·log(1 − s[i,k]); w[t,t] = 0, so k runs over k ≠ t.
     own_weights = ops.take(weights, target, axis=0)
     share = ops.sum(y * ops.expand_dims(inverse_counts, 0), axis=-1)  # 1/n_t
@@ -64,9 +63,7 @@ def _inr_hard(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, presen
 def _inr_soft(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
     """The same for any rows (soft labels): class means and per-class terms by two dense K×K products, O(B·K²)."""
     class_means = ops.matmul(ops.transpose(y), s) * ops.expand_dims(inverse_counts, 1)
-    weights = _weights_of(class_means, present, beta)
-    if detach_weights:
-        weights = ops.stop_gradient(weights)
+    weights = _weights_of(class_means, present, beta, detach_weights)
     # Per example i and class c: −log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k]), weighed by y[i,c]/n_c.
     per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
     return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
