@@ -28,6 +28,14 @@ from tuning import objective as objective_module
 Value = Any | Sequence[Any]
 
 
+def buildable_losses() -> list[str]:
+    """`keras_losses.all_names()` without the losses that need configuration trials cannot give yet.
+
+    (The prior-aware losses need `class_counts`; a trial does not pass them yet.)
+    """
+    return [name for name in keras_losses.all_names() if not keras_losses.describe(name)["needs"]]
+
+
 def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
     """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
 
@@ -36,7 +44,7 @@ def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
     (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
     """
     parameters = {}
-    for name in keras_losses.names():
+    for name in buildable_losses():
         info = keras_losses.describe(name)
         if info["tunable"]:
             parameters[name] = {
@@ -52,7 +60,7 @@ DROPOUT_FAMILIES = ("mlp", "cnn")
 
 
 def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
-    """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
+    """Returns `losses` (None: every loss of `buildable_losses()`) as a tuple of known names.
 
     Names and group words are resolved as the sweep resolves them
     (`zoo.sweep.resolve_losses`); raises ValueError naming the close
@@ -61,7 +69,7 @@ def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
     from zoo import sweep
 
     if losses is None:
-        return tuple(keras_losses.all_names())
+        return tuple(buildable_losses())
     losses = [losses] if isinstance(losses, str) else list(losses)
     if not losses:
         raise ValueError("losses must name at least one loss.")
