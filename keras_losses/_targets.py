@@ -177,14 +177,16 @@ def smooth_labels(y, label_smoothing):
     return y * (1.0 - label_smoothing) + label_smoothing / num_classes
 
 
+def per_class(name, values, num_classes):
+    """`values` (one number per class) as a float32 tensor; one line if K differs from y_pred's."""
+    if num_classes is not None and len(values) != num_classes:
+        raise ValueError(f"keras_losses: {name} has {len(values)} entries but y_pred has {num_classes} classes.")
+    return ops.convert_to_tensor(values, dtype=FLOAT)
+
+
 def apply_class_weights(per_example, y, class_weights):
     """Scale each example's loss by the weight of its class, `Σ_k w_k·y_k`."""
     if class_weights is None:
         return per_example
-    num_classes = y.shape[-1]
-    if num_classes is not None and len(class_weights) != num_classes:
-        raise ValueError(
-            f"keras_losses: class_weights has {len(class_weights)} entries but y_pred has {num_classes} classes."
-        )
-    weights = ops.convert_to_tensor(class_weights, dtype=FLOAT)
+    weights = per_class("class_weights", class_weights, y.shape[-1])
     return per_example * ops.sum(y * weights, axis=-1)

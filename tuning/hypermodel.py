@@ -20,6 +20,7 @@ from typing import Any
 
 import keras
 import keras_tuner
+import numpy as np
 
 import keras_losses
 import zoo
@@ -94,6 +95,8 @@ class LossHyperModel(keras_tuner.HyperModel):
         tune_loss_parameters: False fixes every loss parameter at its default.
         from_logits: whether the model outputs logits (the zoo's do); False
             for a `build_model` whose model ends in softmax / sigmoid.
+        class_counts: the training count of each class, for the prior-aware losses
+            (`logit_adjusted`, `balanced_softmax`, `ldam`); taken from `data` when given.
     """
 
     def __init__(
@@ -112,19 +115,23 @@ class LossHyperModel(keras_tuner.HyperModel):
         objective_metric="accuracy",
         tune_loss_parameters=True,
         from_logits=True,
+        class_counts=None,
         name=None,
         tunable=True,
     ):
         super().__init__(name=name, tunable=tunable)
         if data is not None:
             input_shape, num_classes = data.input_shape, data.num_classes
+            if class_counts is None:
+                class_counts = np.bincount(data.y_train, minlength=data.num_classes).tolist()
         if num_classes is None or (input_shape is None and build_model is None):
             raise ValueError(
                 "Give input_shape and num_classes, or data." if build_model is None else "Give num_classes, or data."
             )
         self.input_shape = None if input_shape is None else tuple(input_shape)
         self.num_classes = int(num_classes)
-        self.losses = loss_choice.validate_losses(losses)
+        self.class_counts = class_counts
+        self.losses = loss_choice.validate_losses(losses, with_counts=class_counts is not None)
         self.build_model = build_model
         if build_model is not None:
             if not callable(build_model):
@@ -162,7 +169,11 @@ class LossHyperModel(keras_tuner.HyperModel):
     def loss(self, hp) -> keras.losses.Loss:
         """Chooses the loss and, within its conditional scope, its parameters (`tuning.choose_loss`)."""
         return loss_choice.choose_loss(
-            hp, self.losses, tune_parameters=self.tune_loss_parameters, from_logits=self.from_logits
+            hp,
+            self.losses,
+            tune_parameters=self.tune_loss_parameters,
+            from_logits=self.from_logits,
+            class_counts=self.class_counts,
         )
 
     def model(self, hp) -> keras.Model:

@@ -151,8 +151,8 @@ def run(config: dict[str, Any]) -> dict[str, Any] | None:
     from zoo.sweeps import lock
 
     role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
-    # Names and groups ("all") resolved; bad names fail before anything runs.
-    config = dict(config, losses=list(validate_losses(list(config["losses"]))))
+    # Names and groups ("all") resolved; bad names fail before anything runs (the data give the class counts).
+    config = dict(config, losses=list(validate_losses(list(config["losses"]), with_counts=True)))
     if role != "single":  # The chief hands each trial to one worker: no lock.
         with distributed.quiet_keras_tuner(role):
             return _search(config, role)

@@ -36,9 +36,10 @@ flags.DEFINE_string(
 flags.DEFINE_string(
     "losses",
     "default",
-    "Comma-separated loss names, or groups: 'default' (the 19 "
-    "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
-    "classification losses), 'all' (both).",
+    "Comma-separated loss names, or groups: 'default' (the canonical losses except the "
+    "prior-aware ones, plus categorical_crossentropy: the demo's 20), 'canonical' (all 22), 'keras' (Keras's "
+    "classification losses), 'all' (both), 'long_tail' (log_loss, focal, logit_adjusted, "
+    "balanced_softmax, ldam, logistic, logistic_inr).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)

@@ -118,14 +118,20 @@ class Setting:
 
 
 def loss_groups() -> dict[str, list[str]]:
-    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all."""
+    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, long_tail.
+
+    `default` leaves out the prior-aware losses (`logit_adjusted`, `balanced_softmax`,
+    `ldam`), which are about imbalanced data; `long_tail` is the imbalance study's set.
+    """
     import keras_losses
 
+    prior_aware = [name for name in keras_losses.names() if keras_losses.describe(name)["needs"]]
     return {
-        "default": keras_losses.names() + ["categorical_crossentropy"],
+        "default": [name for name in keras_losses.names() if name not in prior_aware] + ["categorical_crossentropy"],
         "canonical": keras_losses.names(),
         "keras": keras_losses.keras_names(),
         "all": keras_losses.all_names(),
+        "long_tail": ["log_loss", "focal", *prior_aware, "logistic", "logistic_inr"],
     }
 
 
