@@ -64,6 +64,25 @@ def seeded_model(model: str, model_options: Mapping, input_shape, num_classes: i
     return zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
 
 
+def initial_state(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
+    """`(trainable, non_trainable)` numpy values of `seed`'s initial model (`seeded_model`).
+
+    The non-trainable values include BatchNorm's moving statistics and each
+    Dropout layer's random state (its `keras.random.SeedGenerator`, which
+    `get_weights` leaves out): with them every engine starts a seed's runs
+    from the same weights *and* the same dropout masks, whatever the loss.
+    """
+    template = seeded_model(model, model_options, input_shape, num_classes, seed)
+    return ([v.numpy() for v in template.trainable_variables], [v.numpy() for v in template.non_trainable_variables])
+
+
+def set_state(net, state) -> None:
+    """Assigns `initial_state`'s `(trainable, non_trainable)` values to a model built alike."""
+    trainable, non_trainable = state
+    for variable, value in zip(net.trainable_variables + net.non_trainable_variables, trainable + non_trainable):
+        variable.assign(value)
+
+
 def check_labels(y: np.ndarray, num_classes: int) -> None:
     """Raises ValueError unless every training label is in `[0, num_classes)`."""
     if len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):

@@ -59,7 +59,7 @@ def test_every_member_trains_as_it_would_alone(model, options, optimizer, learni
             options=options,
             eval_data=variant.eval_data,
         )
-        initial = vectorized.initial_weights(model, options, variant.x_train.shape[1:], 4, variant.seed)[0]
+        initial = training.initial_state(model, options, variant.x_train.shape[1:], 4, variant.seed)[0]
         moved = False
         for got, want, start in zip(trainer.member_weights(m), [w.numpy() for w in alone.trainable_variables], initial):
             np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL, err_msg=f"{loss} variant {v}")
