@@ -28,7 +28,7 @@ before `zoo.engines.dropout_masks`) and `one draw per seed` (the engine now).
 
 The last line is `fused_speedup: X` = separate seconds / vectorized seconds
 (with `--noengines`, only the step table runs and the last line is
-`dropout_step_speedup: X` = per-member loop / one draw per seed).
+`dropout_step_speedup: X` = per-member loop / one draw per seed, median of the rounds' ratios).
 
     python benchmarks/bench_fused.py --noengines --seeds=0 --label_noise=0 --epochs=2   # step table only
 """
@@ -147,7 +147,7 @@ def _step_table(losses, settings, data, spec, options):
         ["model", "ms / step", "vs mlp"],
         [[name, f"{medians[name] / steps * 1e3:.2f}", f"{ratios[name]:.2f}x"] for name in cases],
     )
-    return medians["mlp + dropout, per-member loop"] / medians["mlp + dropout, one draw per seed"]
+    return timing.medians_and_ratios(samples, "mlp + dropout, one draw per seed")[1]["mlp + dropout, per-member loop"]
 
 
 def _keras_fit(runs, data):

@@ -22,7 +22,8 @@ class TrainSpec:
 
     `seed` fixes the initial weights (shared by every loss) and the order of
     the batches. `jit_compile` is passed to `compile` (keep it equal when
-    comparing runs: XLA may reorder float operations).
+    comparing runs: XLA may reorder float operations, and its random ops draw
+    other dropout masks than TensorFlow's kernels).
     """
 
     epochs: int = 20
