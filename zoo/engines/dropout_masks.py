@@ -57,7 +57,7 @@ class DropoutMasks:
 
     Args:
         model: the engine's own model (its Dropout layers' `call` is replaced;
-            do not share it with code that calls it outside `member`).
+            training calls must then run inside `member`).
         groups: the seed group of each member; members of a group must have
             equal dropout states (the same seed, trained step for step).
     """
@@ -89,10 +89,10 @@ class DropoutMasks:
         """A `call` for `layer`: Keras's `Dropout.call`, with the noise of the member's group."""
 
         def call(inputs, training=False):
-            if self._noise is None:
-                raise RuntimeError(f"{layer.name} is drawing masks per seed group; call it inside `member`.")
             if not training:
                 return inputs
+            if self._noise is None:
+                raise RuntimeError(f"{layer.name} draws its masks per seed group: train it inside `member`.")
             if layer.rate == 1.0:  # Keras's backend returns zeros and leaves the state alone.
                 return tf.zeros_like(inputs)
             layer.seed_generator.next()  # The member's own state advances as in Keras.
