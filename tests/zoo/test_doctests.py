@@ -10,6 +10,7 @@ MODULES = [
     "zoo.data.batches",
     "zoo.engines.vectorized",
     "zoo.engines.fused",
+    "zoo.engines.dropout_masks",
     "zoo.sweeps.sweep",
     "zoo.sweeps.run_records",
     "zoo.sweeps.experiment",
