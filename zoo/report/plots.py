@@ -213,6 +213,9 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
     conditions = statistics.noise_conditions(records)
     values = per_seed(records, statistics.condition, statistics.final_accuracy)
     losses = [l for l in loss_order(records) if l != reference]
+    finished = {loss for (_, loss) in values}
+    if not finished - {reference}:
+        return None  # Every other loss diverged in every run: no pair to draw.
     fig, axes = _grid(plt, len(conditions), width=4.0, height=0.26 * len(losses) + 1.3)
     colors = {paired.BETTER: "tab:green", paired.WORSE: "tab:red"}
     for ax, condition in zip(axes, conditions):
@@ -222,7 +225,15 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
         }
         ranked = sorted((l for l in losses if found[l] is not None), key=lambda l: found[l].mean)
         if not ranked:  # Every run of the reference or of the others diverged here.
-            ax.text(0.5, 0.5, "no finished pair of runs\n(diverged)", ha="center", va="center", fontsize=8)
+            ax.text(
+                0.5,
+                0.5,
+                "no finished pair of runs\n(diverged)",
+                ha="center",
+                va="center",
+                fontsize=8,
+                transform=ax.transAxes,
+            )
         # Losses more than OFF_SCALE from the reference are written at the edge instead of squashing the rest.
         near = [found[l] for l in ranked if abs(found[l].mean) <= OFF_SCALE] or [paired.Difference(0, 0, 0, 1, "")]
         left = min(min(d.low for d in near), 0.0)

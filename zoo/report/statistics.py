@@ -120,7 +120,9 @@ def final_accuracy(record: dict) -> float | None:
 
 
 def speed(record: dict) -> int | None:
-    """Learning speed: epochs to reach 95% of the run's best validation accuracy."""
+    """Learning speed: epochs to reach 95% of the run's best validation accuracy (None for a diverged run)."""
+    if record.get("diverged_at_epoch"):
+        return None  # Its curve stops at divergence: "fast" to its best before blowing up is no speed.
     return run_records.epochs_to_fraction(record.get("val_accuracy") or [])
 
 

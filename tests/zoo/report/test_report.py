@@ -185,7 +185,7 @@ NAN = float("nan")
 
 
 def _made_records(diverging, seeds=3, depths=(2,), label_noises=(0.0, 0.4)):
-    """Records as the sweep writes them (`run_records.make_records`): `diverging(depth, loss)` -> NaN train loss."""
+    """Records as the sweep writes them (`run_records.make_records`); `diverging(depth, loss)`: NaN from epoch 2."""
     records = []
     for depth in depths:
         for noise in label_noises:
@@ -195,7 +195,7 @@ def _made_records(diverging, seeds=3, depths=(2,), label_noises=(0.0, 0.4)):
                 for loss in ("l2", "log_loss"):
                     finite = [0.5, 0.7, 0.8 + seed / 100]
                     histories[loss] = {
-                        "loss": [NAN] * 3 if diverging(depth, loss) else [1.0, 0.5, 0.3],
+                        "loss": [1.0, NAN, NAN] if diverging(depth, loss) else [1.0, 0.5, 0.3],
                         "accuracy": finite,
                         "val_accuracy": finite,
                         "test_accuracy": finite,
@@ -209,7 +209,7 @@ def _images(text):
     return [line.split("](", 1)[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
 
 
-@pytest.mark.filterwarnings("error::RuntimeWarning")  # No all-NaN reductions either.
+@pytest.mark.filterwarnings("error::RuntimeWarning", "error::UserWarning")  # No all-NaN reductions, no bad layout.
 def test_a_loss_that_diverged_in_every_run_is_reported_not_a_crash(tmp_path):
     # l2 (the first loss: the learning-curve legend came from its empty panel) diverges in every run, and at
     # depth 4 log_loss diverges too, so that heatmap panel has no finite cell.
@@ -217,14 +217,15 @@ def test_a_loss_that_diverged_in_every_run_is_reported_not_a_crash(tmp_path):
         str(tmp_path / "results.jsonl"), _made_records(lambda depth, loss: loss == "l2" or depth == 4, depths=(2, 4))
     )
     text = open(report.render(str(tmp_path)), encoding="utf-8").read()
-    assert "- `l2` diverged in every run (12 of 12, at epoch 1)" in text
-    assert "| `l2` | diverged (epoch 1) | diverged (epoch 1) |" in _section(text, "#### Clean")
-    assert "| `log_loss` | **0.810 ± 0.010** | diverged (epoch 1) |" in _section(text, "#### Clean")
+    assert "- `l2` diverged in every run (12 of 12, at epoch 2)" in text
+    assert "| `l2` | diverged (epoch 2) | diverged (epoch 2) |" in _section(text, "#### Clean")
+    assert "| `log_loss` | **0.810 ± 0.010** | diverged (epoch 2) |" in _section(text, "#### Clean")
     assert "- mlp d4, clean: every run diverged; no best loss." in text
     paired_d2 = _section(text.split("### Paired differences", 1)[1], "#### mlp d2")
     assert "| `l2` | `l2` diverged | `l2` diverged |" in paired_d2
     images = _images(text)
     assert {"accuracy_heatmap.png", "learning_curves.png", "accuracy_vs_label_noise.png"} <= set(images)
+    assert "paired_differences.png" not in images  # The only other loss, l2, has no finished run to pair.
     for name in images:
         assert (tmp_path / name).read_bytes().startswith(PNG), name
     summary = report.summary_text(results.read_all(str(tmp_path)))
@@ -235,13 +236,15 @@ def test_a_sweep_that_diverged_in_every_run_still_writes_its_report(tmp_path):
     results.append(str(tmp_path / "results.jsonl"), _made_records(lambda depth, loss: True))
     text = open(report.render(str(tmp_path)), encoding="utf-8").read()
     assert "**Every run of this study diverged** (train loss NaN/Inf; 12 of 12)" in text
-    assert "| `log_loss` | diverged (epoch 1) | diverged (epoch 1) |" not in text  # One column per table ...
-    assert "| `log_loss` | diverged (epoch 1) |" in _section(text, "#### Clean")  # ... each cell says diverged.
+    assert "| `log_loss` | diverged (epoch 2) | diverged (epoch 2) |" not in text  # One column per table ...
+    assert "| `log_loss` | diverged (epoch 2) |" in _section(text, "#### Clean")  # ... each cell says diverged.
     assert "- mlp d2, clean: every run diverged; no best loss." in text
     assert "(The reference loss `log_loss` diverged in every run of this study" in text
     assert "(No plots: no run of this study finished without diverging.)" in text
     assert _images(text) == [] and not list(tmp_path.glob("*.png"))
     assert "Few seeds" not in text  # No verdict at all: no seed warning either.
+    speed = _section(text.split("### Learning speed", 1)[1], "#### Clean")
+    assert "| `log_loss` | diverged (epoch 2) |" in speed  # Its one epoch before diverging is no learning speed.
     summary = report.summary_text(results.read_all(str(tmp_path)))
     assert summary.splitlines()[-1] == "every run diverged (train loss NaN/Inf): no accuracy to compare"
 
