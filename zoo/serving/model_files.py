@@ -24,7 +24,7 @@ scores that are normalised to sum to 1, anything else as logits that get a
 softmax. `logits=True/False` overrides the detection. A single output unit
 (the usual binary classifier, `Dense(1, activation="sigmoid")`, or one logit)
 is read as the probability `p` of class 1 and served as `[1 − p, p]`. The
-predicted class is the argmax of the probabilities.
+predicted class is the argmax of the model's outputs (of `[1 − p, p]` for one unit).
 
 Bad requests never get a confident answer: the signature fixes the input's
 non-batch shape, so a wrongly shaped batch is rejected with an
@@ -106,11 +106,14 @@ def serving_function(model: keras.Model, logits: bool | None = None) -> Callable
 
     def serve(x):
         x = tf.ensure_shape(x, spec.shape)  # Checked before any layer runs: no answer, no kernel abort.
-        probabilities = to_probabilities(model(x, training=False), kind)
+        outputs = model(x, training=False)
+        probabilities = to_probabilities(outputs, kind)
         finite = tf.reduce_all(tf.math.is_finite(probabilities), axis=-1)
         if x.dtype.is_floating:
             finite &= tf.reduce_all(tf.math.is_finite(tf.reshape(x, (tf.shape(x)[0], -1))), axis=-1)
-        classes = tf.cast(tf.argmax(probabilities, axis=-1), tf.int32)
+        # The argmax of the outputs themselves (a float32 softmax can tie distinct logits); of [1 − p, p] for one unit.
+        scores = probabilities if outputs.shape[-1] == 1 else outputs
+        classes = tf.cast(tf.argmax(scores, axis=-1), tf.int32)
         return {
             "probabilities": tf.where(finite[:, None], probabilities, tf.constant(np.nan, probabilities.dtype)),
             "class": tf.where(finite, classes, NO_CLASS),
