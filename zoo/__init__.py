@@ -55,14 +55,14 @@ _SUBPACKAGES = {info.name for info in pkgutil.iter_modules(__path__)}
 _ALIASES = {"datasets": "zoo.data.datasets"}
 
 
-def export(model, export_dir, logits=None):
-    """Writes a TensorFlow SavedModel serving probabilities and the class.
+def export(model, export_dir, logits=None, class_names=None):
+    """Writes a TensorFlow SavedModel serving probabilities and the class (and `class_names`, when given).
 
     See `zoo.serving.export`; the SavedModel loads with TensorFlow alone.
     """
     from zoo import serving
 
-    return serving.export(model, export_dir, logits=logits)
+    return serving.export(model, export_dir, logits=logits, class_names=class_names)
 
 
 def build(name, *, input_shape, num_classes, depth=None, **options):

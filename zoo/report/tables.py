@@ -158,6 +158,12 @@ def paired_tables(records, losses, reference: str) -> list[str]:
             "`python -m zoo.report OUT --reference=NAME` chooses another.)",
             "",
         ]
+    if reference in statistics.all_diverged(records):
+        return [
+            f"(The reference loss `{reference}` diverged in every run of this study: nothing to pair with. "
+            "`python -m zoo.report OUT --reference=NAME` chooses another.)",
+            "",
+        ]
     lines = [
         f"Per seed, each loss's final test accuracy minus `{reference}`'s (same initial weights, same "
         "batches), averaged over seeds, with its 95 % interval (t-interval; paired bootstrap from "
@@ -178,7 +184,7 @@ def paired_tables(records, losses, reference: str) -> list[str]:
                 found = paired.difference(values.get((condition, loss), {}), values.get((condition, reference), {}))
                 verdict = "" if found is None else found.verdict
                 mark = f"**{verdict}** " if verdict in (paired.BETTER, paired.WORSE) else ""
-                cells.append("–" if found is None else f"{mark}{found.text()}")
+                cells.append(_no_pair(values, condition, loss, reference) if found is None else f"{mark}{found.text()}")
             rows.append([f"`{loss}`"] + cells)
         lines += [
             f"#### {model_depth[0]} d{model_depth[1]}",
@@ -187,6 +193,14 @@ def paired_tables(records, losses, reference: str) -> list[str]:
             "",
         ]
     return lines
+
+
+def _no_pair(values: PerSeed, condition, loss: str, reference: str) -> str:
+    """The paired-table cell of a loss and condition without a finished pair of runs: who diverged."""
+    gone = [name for name in (loss, reference) if (condition, name) not in values]
+    if len(gone) == 2:
+        return "both diverged"
+    return f"`{gone[0]}` diverged" if gone else "–"
 
 
 def _summary_lines(records, losses) -> list[str]:
@@ -200,6 +214,8 @@ def _summary_lines(records, losses) -> list[str]:
             column_values = {loss: v for (c, loss), v in values.items() if c == column}
             best, ties = best_and_ties(column_values)
             if best is None:
+                if any(statistics.model_depth(r) == column for r in subset):
+                    lines.append(f"- {label}, {noise_label(*condition)}: every run diverged; no best loss.")
                 continue
             mean, _, seeds = stats_of(column_values[best])
             verdict = (
@@ -211,6 +227,41 @@ def _summary_lines(records, losses) -> list[str]:
             )
             lines.append(f"- {label}, {noise_label(*condition)}: best `{best}` ({mean:.3f}), {verdict}.")
     return lines
+
+
+def diverged_notes(records: Sequence[dict]) -> list[str]:
+    """Markdown paragraphs naming what diverged in every run (a whole study, or single losses); [] if nothing."""
+    if not records:
+        return []
+    if not statistics.finite_runs(records):
+        return [
+            f"**Every run of this study diverged** (train loss NaN/Inf; {len(records)} of {len(records)}): "
+            "there is no accuracy to compare, the tables show the epoch of divergence and no plot is drawn. "
+            "A lower learning rate, or inputs free of NaN/Inf, usually cures it.",
+            "",
+        ]
+    lines = []
+    for loss in statistics.all_diverged(records):
+        runs = [r for r in records if r["loss"] == loss]
+        epochs = sorted({r["diverged_at_epoch"] for r in runs if r.get("diverged_at_epoch")})
+        at = f"epoch {epochs[0]}" if len(epochs) == 1 else f"epochs {epochs[0]}–{epochs[-1]}" if epochs else "–"
+        lines.append(
+            f"- `{loss}` diverged in every run ({len(runs)} of {len(runs)}, at {at}): "
+            "shown as diverged in the tables and the heatmap, left out of the other plots."
+        )
+    return lines + [""] if lines else []
+
+
+def seeds_notes(records: Sequence[dict]) -> list[str]:
+    """A bold warning when the study's verdicts rest on fewer than `statistics.ENOUGH_SEEDS` seeds."""
+    note = few_seeds_text(records)
+    return [f"**Few seeds.** {note}", ""] if note else []
+
+
+def few_seeds_text(records: Sequence[dict]) -> str | None:
+    """`statistics.few_seeds_note` for the seeds of the finished runs (None if none finished)."""
+    seeds = len(statistics.field_values(statistics.finite_runs(records), "seed"))
+    return statistics.few_seeds_note(seeds) if seeds else None
 
 
 def heading(out_dir: str, records: Sequence[dict]) -> list[str]:
@@ -252,6 +303,9 @@ def study_section(
         "setting from the same initial weights on the same batches. "
         f"Diverged runs: {diverged}. {validation_note(study)}",
         "",
+    ]
+    lines += diverged_notes(study) + seeds_notes(study)
+    lines += [
         NOTE,
         "",
         "### Final test accuracy",
@@ -271,6 +325,8 @@ def study_section(
     if robustness:
         lines += ["### Robustness", ""] + robustness
     lines += ["### Plots", ""]
+    if not images:
+        lines += ["(No plots: no run of this study finished without diverging.)", ""]
     for title, name in images:
         lines += [f"![{title}]({name})", ""]
     return lines
@@ -318,4 +374,10 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
             sign = {paired.BETTER: "+", paired.WORSE: "-"}.get(versus.verdict if versus else "", " ")
             cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(24))
         lines.append(loss.ljust(width) + "".join(cells))
-    return "\n".join(lines)
+    gone = statistics.all_diverged(records)
+    if gone and len(gone) == len(losses):
+        lines.append("every run diverged (train loss NaN/Inf): no accuracy to compare")
+    elif gone:
+        lines.append(f"diverged in every run: {', '.join(gone)}")
+    note = few_seeds_text(records)
+    return "\n".join(lines + ([note] if note else []))
