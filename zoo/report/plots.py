@@ -159,17 +159,17 @@ def plot_accuracy_vs(
     return _save(fig, out_dir, name)
 
 
-def plot_heatmap(records, out_dir: str, name: str) -> str | None:
-    """Mean test accuracy, losses (rows, by mean rank) x noise conditions (columns), a panel per model/depth.
+def plot_heatmap(
+    records, out_dir: str, name: str, value=statistics.final_accuracy, what: str = "mean test accuracy"
+) -> str | None:
+    """Mean `value` (test accuracy), losses (rows, by mean rank) x conditions (columns), a panel per model/depth.
 
     A cell with no finished run reads "div."; with no finished run at all there is no plot (None).
     """
     plt = _pyplot()
     panels = statistics.model_depths(records)
     conditions = statistics.noise_conditions(records)
-    values = per_seed(
-        records, lambda r: (statistics.model_depth(r), statistics.condition(r)), statistics.final_accuracy
-    )
+    values = per_seed(records, lambda r: (statistics.model_depth(r), statistics.condition(r)), value)
     if not values:
         return None
     losses = statistics.mean_rank_order(values, loss_order(records))
@@ -197,7 +197,7 @@ def plot_heatmap(records, out_dir: str, name: str) -> str | None:
             fontsize=7,
         )
         ax.set_yticks(range(len(losses)), losses, fontsize=7)
-        ax.set_title(f"{panel[0]} d{panel[1]}: mean test accuracy", fontsize=9)
+        ax.set_title(f"{panel[0]} d{panel[1]}: {what}", fontsize=9)
         fig.colorbar(image, ax=ax, fraction=0.04)
     return _save(fig, out_dir, name)
 
@@ -295,6 +295,45 @@ def plot_transition_matrices(records, out_dir: str, name: str) -> str | None:
     return _save(fig, out_dir, name)
 
 
+def plot_per_class_recall(records, reference: str, out_dir: str, name: str) -> str | None:
+    """Mean test recall per class of `reference` and of the best loss by balanced accuracy, a panel per
+    imbalanced condition and model/depth; classes on the x axis from most to fewest training examples."""
+    balanced = statistics.metric("balanced_accuracy")
+    panels = [
+        (md, c)
+        for md in statistics.model_depths(records)
+        for c in statistics.noise_conditions(records)
+        if any(statistics.model_depth(r) == md and statistics.condition(r) == c and r.get("imbalance") for r in records)
+    ]
+    curves = []
+    for panel in panels:
+        subset = [r for r in records if (statistics.model_depth(r), statistics.condition(r)) == panel]
+        scores = {loss: stats_of(v)[0] for (_, loss), v in per_seed(subset, lambda r: 0, balanced).items()}
+        if not scores:
+            continue
+        best = max(scores, key=scores.get)
+        order = np.argsort([-n for n in subset[0]["train_class_counts"]], kind="stable")
+        shown = {}
+        for loss in dict.fromkeys([reference, best]):
+            recalls = [r["per_class_recall"] for r in subset if r["loss"] == loss and balanced(r) is not None]
+            if recalls:
+                shown[loss] = np.nanmean(np.array(recalls, dtype=float), axis=0)[order]
+        curves.append((panel, order, shown))
+    if not curves:
+        return None
+    plt = _pyplot()
+    fig, axes = _grid(plt, len(curves), width=3.6, height=2.8)
+    for ax, ((model_depth, condition), order, shown) in zip(axes, curves):
+        for loss, recall in shown.items():
+            ax.plot(range(len(order)), recall, marker="o", markersize=3, label=loss)
+        ax.set_xticks(range(len(order)), [str(c) for c in order], fontsize=7)
+        ax.set_xlabel("class (most to fewest training examples)", fontsize=7)
+        ax.set_ylabel("test recall", fontsize=7)
+        ax.set_title(f"{model_depth[0]} d{model_depth[1]}, {noise_label(*condition)}", fontsize=8)
+        ax.legend(fontsize=7)
+    return _save(fig, out_dir, name)
+
+
 def render_plots(
     records, out_dir: str, prefix: str = "", reference: str = statistics.REFERENCE
 ) -> list[tuple[str, str]]:
@@ -310,6 +349,20 @@ def render_plots(
         (
             f"Paired difference to {reference} with 95 % intervals (green better, red worse)",
             plot_paired_differences(records, reference, out_dir, f"{prefix}paired_differences.png"),
+        ),
+        (
+            "Mean balanced accuracy (mean per-class recall) per loss and condition",
+            plot_heatmap(
+                [r for r in records if r.get("imbalance") or r.get("class_weighting")],
+                out_dir,
+                f"{prefix}balanced_accuracy_heatmap.png",
+                statistics.metric("balanced_accuracy"),
+                "mean balanced accuracy",
+            ),
+        ),
+        (
+            f"Test recall per class: `{reference}` and the best loss by balanced accuracy (imbalanced conditions)",
+            plot_per_class_recall(records, reference, out_dir, f"{prefix}per_class_recall.png"),
         ),
         (
             "Label transition matrices: asked for and realised (training split)",

@@ -95,10 +95,21 @@ def field_values(records: Iterable[dict], field: str) -> list:
 
 
 def condition(record: dict) -> tuple:
-    """The record's noise condition, `(label_noise, noise_type, input_noise)`; the noise type of a run
-    with noisy validation labels says so."""
-    noise_type = record["noise_type"] + (", noisy validation" if record.get("noisy_validation") else "")
-    return record["label_noise"], noise_type, record["input_noise"]
+    """The record's data condition, `(label_noise, noise_type, input_noise)`.
+
+    What else sets the condition apart follows the noise type after commas: noisy
+    validation labels, long-tailed training data ("imbalance ρ=100"), class weights
+    ("inverse weights"); `zoo.report.tables.noise_label` names them all.
+    """
+    extras = []
+    if record.get("noisy_validation"):
+        extras.append("noisy validation")
+    if record.get("imbalance"):
+        profile = record.get("imbalance_profile") or "exponential"
+        extras.append(f"imbalance ρ={record['imbalance']:g}" + ("" if profile == "exponential" else f" ({profile})"))
+    if record.get("class_weighting"):
+        extras.append(f"{record['class_weighting']} weights")
+    return record["label_noise"], ", ".join([record["noise_type"], *extras]), record["input_noise"]
 
 
 def model_depth(record: dict) -> tuple:
@@ -119,6 +130,11 @@ def model_depths(records: Iterable[dict]) -> list[tuple]:
 def final_accuracy(record: dict) -> float | None:
     """A value function: the run's final test accuracy (None for a diverged run)."""
     return record.get("final_test_accuracy")
+
+
+def metric(field: str) -> Callable[[dict], float | None]:
+    """The record's value of `field` (e.g. "balanced_accuracy"); None for a diverged run or a record without it."""
+    return lambda record: None if record.get("diverged_at_epoch") else record.get(field)
 
 
 def speed(record: dict) -> int | None:

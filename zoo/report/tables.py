@@ -13,6 +13,8 @@ paired differences, learning speed, robustness, links to its plots) and
 | `l2` | 0.9 |
 >>> noise_label(0.4, "symmetric", 0.0)
 'label noise 0.4 (symmetric)'
+>>> noise_label(0.0, "symmetric, imbalance ρ=10, inverse weights", 0.0)
+'imbalance ρ=10, inverse weights'
 """
 
 from collections.abc import Sequence
@@ -37,13 +39,15 @@ def short_kind(record: dict) -> str:
 
 
 def noise_label(label_noise: float, noise_type: str, input_noise: float) -> str:
-    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5"."""
-    parts = []
-    if label_noise:
-        parts.append(f"label noise {label_noise:g} ({noise_type})")
+    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5", "imbalance ρ=10, inverse weights".
+
+    `noise_type` may carry the condition's other parts after commas (`zoo.report.statistics.condition`).
+    """
+    kind, *extras = noise_type.split(", ")
+    parts = [f"label noise {label_noise:g} ({kind})"] if label_noise else []
     if input_noise:
         parts.append(f"input σ {input_noise:g}")
-    return ", ".join(parts) or "clean"
+    return ", ".join(parts + extras) or "clean"
 
 
 def _cell(stats: Stats | None, digits: int, bold: bool, tie: bool, diverged: Sequence[int] = ()) -> str:
@@ -150,8 +154,10 @@ def _robustness_tables(records, losses) -> list[str]:
     return lines
 
 
-def paired_tables(records, losses, reference: str) -> list[str]:
-    """Per model/depth: each loss's paired test-accuracy difference to `reference` per condition, with verdicts."""
+def paired_tables(
+    records, losses, reference: str, value=statistics.final_accuracy, what: str = "final test accuracy"
+) -> list[str]:
+    """Per model/depth: each loss's paired difference in `value` to `reference` per condition, with verdicts."""
     if reference not in losses:
         return [
             f"(The reference loss `{reference}` is not in this study: no paired table. "
@@ -165,7 +171,7 @@ def paired_tables(records, losses, reference: str) -> list[str]:
             "",
         ]
     lines = [
-        f"Per seed, each loss's final test accuracy minus `{reference}`'s (same initial weights, same "
+        f"Per seed, each loss's {what} minus `{reference}`'s (same initial weights, same "
         "batches), averaged over seeds, with its 95 % interval (t-interval; paired bootstrap from "
         f"{paired.BOOTSTRAP_FROM} seeds). **better** / **worse**: the interval excludes 0; otherwise no "
         "detectable difference.",
@@ -174,7 +180,7 @@ def paired_tables(records, losses, reference: str) -> list[str]:
     conditions = statistics.noise_conditions(records)
     for model_depth in statistics.model_depths(records):
         subset = [r for r in records if statistics.model_depth(r) == model_depth]
-        values = per_seed(subset, statistics.condition, statistics.final_accuracy)
+        values = per_seed(subset, statistics.condition, value)
         rows = []
         for loss in losses:
             if loss == reference:
@@ -281,6 +287,39 @@ def validation_note(records: Sequence[dict]) -> str:
     return f"Validation labels: noisy in {where} (the training split's label noise); test labels always clean."
 
 
+# The imbalance tables: record field, title (`zoo.sweeps.class_metrics` defines the fields).
+IMBALANCE_METRICS = (
+    ("balanced_accuracy", "Balanced accuracy (mean per-class test recall)"),
+    ("macro_f1", "Macro-F1"),
+    (
+        "few_shot_accuracy",
+        "Few-shot accuracy (test accuracy on the third of the classes with the fewest training examples)",
+    ),
+    ("posthoc_balanced_accuracy", "Balanced accuracy after post-hoc logit adjustment (argmax of z − log π, τ = 1)"),
+)
+
+
+def imbalance_section(records, losses, reference: str) -> list[str]:
+    """The class-imbalance tables (balanced metrics, paired differences in balanced accuracy), or none
+    when no condition of the study is imbalanced or class-weighted."""
+    if not any(r.get("imbalance") or r.get("class_weighting") for r in records):
+        return []
+    lines = [
+        "### Class imbalance",
+        "",
+        "The test split is balanced and untouched; the training and validation splits are long-tailed "
+        "(`imbalance ρ`: largest over smallest class). Each run's final test predictions give the "
+        "per-class recalls; post-hoc adjustment re-reads the same logits with the training priors π.",
+        "",
+    ]
+    for field, title in IMBALANCE_METRICS:
+        lines += [f"#### {title}", ""]
+        lines += _per_condition_tables(records, losses, statistics.metric(field), True, 3)
+    lines += [f"#### Paired differences to `{reference}` in balanced accuracy", ""]
+    lines += paired_tables(records, losses, reference, statistics.metric("balanced_accuracy"), "balanced accuracy")
+    return lines
+
+
 def study_section(
     key: tuple, study: Sequence[dict], reference: str, images: Sequence[tuple[str, str]] = ()
 ) -> list[str]:
@@ -324,6 +363,7 @@ def study_section(
     robustness = _robustness_tables(study, losses)
     if robustness:
         lines += ["### Robustness", ""] + robustness
+    lines += imbalance_section(study, losses, reference)
     lines += ["### Plots", ""]
     if not images:
         lines += ["(No plots: no run of this study finished without diverging.)", ""]
