@@ -3,6 +3,8 @@
 - `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:` files), standardised,
   with a seeded validation split and a test split never used for a choice;
 - `noise`: label flips and Gaussian input noise, seeded;
+- `user_data`: `as_data(data)`, users' own data (names, `Data`, numpy arrays) as `Data`;
+- `noisy`: `with_noise(data, ...)`, a loaded `Data` under a noise condition;
 - `batches`: the batch order and one-hot labels every engine reads.
 """
 
@@ -10,5 +12,11 @@ from zoo.common import lazy
 
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
-    {"Data": "datasets", "load": "datasets", "names": "datasets", "DatasetUnavailableError": "datasets"},
+    {
+        "Data": "datasets",
+        "load": "datasets",
+        "names": "datasets",
+        "DatasetUnavailableError": "datasets",
+        "as_data": "user_data",
+    },
 )

@@ -96,7 +96,7 @@ def stats_table(
 def model_depth_columns(records) -> tuple[list[tuple], list[str]]:
     """The `(model, depth)` columns of `records` and their labels, e.g. "mlp d2"."""
     columns = statistics.model_depths(records)
-    return columns, [f"{model} d{depth}" for model, depth in columns]
+    return columns, [statistics.model_label(*column) for column in columns]
 
 
 def _per_condition_tables(records, losses, value, higher_is_better, digits) -> list[str]:
@@ -130,7 +130,7 @@ def _robustness_tables(records, losses) -> list[str]:
         columns = sorted({c for c, _ in values})
         if not columns:
             continue
-        labels = [f"{model} d{depth} @{level:g}" for model, depth, level in columns]
+        labels = [f"{statistics.model_label(model, depth)} @{level:g}" for model, depth, level in columns]
         lines += [
             f"#### Test accuracy drop from clean vs {title} (paired by seed; lower is more robust)",
             "",
@@ -171,7 +171,7 @@ def paired_tables(records, losses, reference: str) -> list[str]:
                 cells.append("–" if found is None else f"{mark}{found.text()}")
             rows.append([f"`{loss}`"] + cells)
         lines += [
-            f"#### {model_depth[0]} d{model_depth[1]}",
+            f"#### {statistics.model_label(*model_depth)}",
             "",
             markdown_table(["loss"] + [noise_label(*c) for c in conditions], rows),
             "",

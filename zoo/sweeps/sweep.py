@@ -35,7 +35,7 @@ SETTING_FIELDS = (
     "learning_rate",
 )
 # Fields added after 0.1.0: left out of run keys at their default (None), so older keys stay valid.
-OPTIONAL_FIELDS = ("width",)
+OPTIONAL_FIELDS = ("width", "depth")  # depth: None for a user's builder without one.
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Setting:
 
     dataset: str
     model: str
-    depth: int
+    depth: int | None
     label_noise: float
     noise_type: str
     input_noise: float
