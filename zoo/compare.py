@@ -5,6 +5,10 @@
     python -m zoo.compare --preset=janocha2017 --dataset=mnist --data_dir=~/tensorflow_datasets
     python -m zoo.report runs/compare           # re-render the report without training
 
+    python -m zoo.compare --model=my_models.py:build --dataset=npz:mine.npz --losses=log_loss,focal
+
+The command is a thin caller of `zoo.compare_losses` (`zoo.sweeps.comparison`):
+--model takes your own builder, `build(input_shape, num_classes[, depth=, width=])`.
 Every (loss, model, depth, seed, label noise, input noise) run appends one
 JSON record to OUT/results.jsonl when it finishes; a rerun with the same
 --out skips finished runs. Every run of one model and depth trains at once
@@ -21,7 +25,7 @@ from collections.abc import Sequence
 from absl import app, flags
 
 from zoo.common import cli
-from zoo.sweeps import experiment, presets, sweep
+from zoo.sweeps import comparison, presets, sweep
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
@@ -41,12 +45,26 @@ flags.DEFINE_string(
     "classification losses), 'all' (both).",
     flag_values=FLAGS,
 )
-flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)
-flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).", flag_values=FLAGS)
+flags.DEFINE_string(
+    "models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet, or zoo.models.register'ed).", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "model",
+    None,
+    "Your own model builder, package.module:function or path/to/file.py:function, called as "
+    "build(input_shape, num_classes[, depth=, width=]) -> keras.Model (instead of --models).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "depths",
+    "1,2,3",
+    "Comma-separated model depths (resnet: 6n+2); with --model, only for a builder taking depth= (default: none).",
+    flag_values=FLAGS,
+)
 flags.DEFINE_integer(
     "width",
     None,
-    "Model width: MLP units, CNN filters (of the first block), ResNet width; "
+    "Model width: MLP units, CNN filters (of the first block), ResNet width, or a --model builder's width=; "
     "default: each family's own (mlp 128, cnn 32, resnet 16).",
     flag_values=FLAGS,
 )
@@ -147,6 +165,28 @@ SWEEP_FLAGS = (
 )
 
 
+# The SweepConfig fields passed on to `compare_losses` (dataset and models are its first arguments).
+CALL_FIELDS = (
+    "losses",
+    "seeds",
+    "label_noise",
+    "input_noise",
+    "noise_type",
+    "cross_noise",
+    "depths",
+    "width",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "learning_rate",
+    "validation_split",
+    "engine",
+    "data_dir",
+    "max_members",
+    "jit_compile",
+)
+
+
 def _items(text: str, flag: str) -> list[str]:
     items = [item.strip() for item in str(text).split(",") if item.strip()]
     if not items:
@@ -174,33 +214,18 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
 
     Raises ValueError with a one-line message naming the bad value.
     """
-    import zoo
-    from zoo.data import datasets, noise
-    from zoo.engines import training
+    from zoo.data import datasets
+    from zoo.models import registry
 
     models = tuple(dict.fromkeys(_items(values["models"], "models")))
     for model in models:
-        if model not in zoo.names():
-            zoo.models.MODELS.lookup(model)  # Raises with close matches.
-    if values["noise_type"] not in noise.KINDS:
-        raise ValueError(f"--noise_type must be one of {', '.join(noise.KINDS)}, got {values['noise_type']!r}.")
+        registry.MODELS.lookup(model)  # Raises with close matches.
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
         raise ValueError(
             datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + ["tfds:NAME", "npz:PATH"])
         )
-    for flag in ("epochs", "batch_size"):
-        if int(values[flag]) < 1:
-            raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
-    if not float(values["learning_rate"]) > 0:
-        raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
-    training.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
-    experiment.engine_for(values["engine"], models[0])  # Unknown engine: ValueError.
-    if values["width"] is not None and int(values["width"]) < 1:
-        raise ValueError(f"--width must be >= 1, got {values['width']}.")
-    if int(values["max_members"]) < 0:
-        raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
-    return sweep.SweepConfig(
+    config = sweep.SweepConfig(
         dataset=values["dataset"],
         losses=sweep.resolve_losses(_items(values["losses"], "losses")),
         models=models,
@@ -220,6 +245,12 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         max_members=int(values["max_members"]),
         jit_compile=bool(values["jit_compile"]),
     )
+    try:
+        comparison.check_config(config)
+    except ValueError as error:
+        named = str(error).split(" ")[0] in SWEEP_FLAGS  # The flag has the argument's name.
+        raise ValueError(f"--{error}" if named else str(error)) from None
+    return config
 
 
 def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
@@ -232,14 +263,7 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
 
 def check_data(config: sweep.SweepConfig) -> None:
     """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
-    from zoo.data import datasets
-
-    try:
-        datasets.load(config.dataset, data_dir=config.data_dir)
-    except datasets.DatasetUnavailableError as error:
-        raise ValueError(str(error)) from None
-    except (FileNotFoundError, OSError) as error:
-        raise ValueError(f"Dataset {config.dataset!r} could not be read: {error}") from None
+    comparison.load_data(config.dataset, config)
 
 
 def check_models(config: sweep.SweepConfig) -> None:
@@ -249,6 +273,25 @@ def check_models(config: sweep.SweepConfig) -> None:
     for model in config.models:
         for depth in config.depths:
             zoo.build(model, input_shape=(8, 8, 1), num_classes=2, **zoo.models.options(model, depth, config.width))
+
+
+def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) -> comparison.Plan:
+    """The `compare_losses` plan of the command: the config's families, or the `--model` builder."""
+    from zoo.common import callables
+
+    model = list(config.models)
+    if model_spec:
+        model = model_spec if model_spec in zoo_names() else callables.load_callable(model_spec)
+    options = {field: getattr(config, field) for field in CALL_FIELDS}
+    if model_spec and not depths_given:
+        options["depths"] = None  # A builder's own default (and no error for one without depth=).
+    return comparison.prepare(model, config.dataset, **options, reference=FLAGS.reference)
+
+
+def zoo_names() -> list[str]:
+    import zoo
+
+    return zoo.names()
 
 
 def main(argv):
@@ -261,28 +304,29 @@ def main(argv):
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
         config = sweep_config(flag_values(FLAGS.preset, given))
         role = distributed.configure(FLAGS.tuner_id, FLAGS.oracle_ip, FLAGS.oracle_port)
-        check_models(config)
-        check_data(config)
+        if role == "single":
+            prepared = plan(config, FLAGS.model, FLAGS["depths"].present)
+        elif FLAGS.model:
+            raise ValueError("--model runs on one machine: register the builder in a module and use --models.")
+        else:
+            check_models(config)
+            check_data(config)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    settings = sweep.grid(config)
-    print(
-        f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
-        f"-> {FLAGS.out}",
-        file=sys.stderr,
-    )
     if role == "single":
         try:
-            lock.acquire(FLAGS.out)
+            prepared.run(FLAGS.out, tensorboard=FLAGS.tensorboard, progress=FLAGS.progress)
         except lock.LockedError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        try:
-            experiment.Runner(config, FLAGS.out, tensorboard=FLAGS.tensorboard).run(settings, progress=FLAGS.progress)
-        finally:
-            lock.release(FLAGS.out)
     else:
+        settings = sweep.grid(config)
+        print(
+            f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
+            f"-> {FLAGS.out}",
+            file=sys.stderr,
+        )
         distributed.run(config, FLAGS.out, progress=FLAGS.progress)
         if role != "chief":
             return 0

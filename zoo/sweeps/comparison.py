@@ -93,7 +93,7 @@ def _depths_for(label: str, builder, depths, width) -> tuple:
     return tuple(depths) if depths is not None else (None,)
 
 
-def _load_data(data, config: sweep.SweepConfig):
+def load_data(data, config: sweep.SweepConfig):
     """The data of the first seed (checks it loads; one-line ValueError if not) and its name in records."""
     from zoo.data import datasets, user_data
 
@@ -185,9 +185,107 @@ def compare_losses(
             folder, removed at the end (nothing left on disk).
         engine: `auto`, `vectorized`, `fused` or `separate` (`zoo.sweeps.experiment`).
         reference: the loss the paired tables and `best()` compare with.
+        tensorboard, progress: also write TensorBoard logs to `out/tb`; show a progress bar.
 
-    Raises ValueError (one line) for bad input, before anything trains.
+    Raises ValueError (one line) for bad input, before anything trains; `zoo.sweeps.lock.LockedError`
+    when another sweep writes to `out`.
     """
+    plan = prepare(
+        model,
+        data,
+        losses=losses,
+        seeds=seeds,
+        label_noise=label_noise,
+        input_noise=input_noise,
+        noise_type=noise_type,
+        cross_noise=cross_noise,
+        depths=depths,
+        width=width,
+        epochs=epochs,
+        batch_size=batch_size,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        validation_split=validation_split,
+        engine=engine,
+        reference=reference,
+        data_dir=data_dir,
+        max_members=max_members,
+        jit_compile=jit_compile,
+    )
+    return plan.run(out, tensorboard=tensorboard, progress=progress)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A checked comparison, ready to train: the config, its settings, the user models, data and engines."""
+
+    config: sweep.SweepConfig
+    settings: tuple
+    models: dict
+    data: object
+    engines: dict
+    reference: str
+
+    @property
+    def runs(self) -> int:
+        return len(self.settings) * len(self.config.losses)
+
+    def run(self, out: str | None = None, tensorboard: bool = False, progress: bool = True) -> "Comparison":
+        """Trains the pending runs into `out` (None: a temporary folder, removed) and returns the `Comparison`."""
+        if out is None:
+            with tempfile.TemporaryDirectory(prefix="compare_losses-") as folder:
+                return self._train(folder, False, progress, keep=False)
+        return self._train(out, tensorboard, progress, keep=True)
+
+    def _train(self, out_dir: str, tensorboard: bool, progress: bool, keep: bool) -> "Comparison":
+        print(
+            f"{len(self.settings)} settings x {len(self.config.losses)} losses = {self.runs} runs"
+            + (f" -> {out_dir}" if keep else ""),
+            file=sys.stderr,
+        )
+        lock.acquire(out_dir)
+        try:
+            runner = experiment.Runner(
+                self.config, out_dir, tensorboard=tensorboard, models=self.models, data=self.data, engines=self.engines
+            )
+            runner.run(self.settings, progress=progress)
+        finally:
+            lock.release(out_dir)
+        keys = {sweep.run_key(setting, loss) for setting in self.settings for loss in self.config.losses}
+        records = [record for record in results.read_all(out_dir) if record["key"] in keys]
+        return Comparison(records, self.reference, out_dir if keep else None)
+
+
+def prepare(
+    model,
+    data,
+    *,
+    losses="default",
+    seeds=(0, 1, 2),
+    label_noise=(0.0,),
+    input_noise=(0.0,),
+    noise_type="symmetric",
+    cross_noise=True,
+    depths=None,
+    width=None,
+    epochs=25,
+    batch_size=64,
+    optimizer="adam",
+    learning_rate=1e-3,
+    validation_split=0.2,
+    engine="auto",
+    reference="log_loss",
+    data_dir=None,
+    max_members=0,
+    jit_compile=False,
+) -> Plan:
+    """Checks everything `compare_losses` is given (one-line ValueError) and returns its `Plan`; trains nothing.
+
+    Loads the data once, builds every model at every depth on its shape, and tries the
+    vectorized engine on one batch for the users' models.
+    """
+    from zoo import models
+
     if isinstance(losses, str):
         losses = [item.strip() for item in losses.split(",") if item.strip()]
     config = sweep.SweepConfig(
@@ -213,13 +311,11 @@ def compare_losses(
     check_config(config)
     builders = _resolve_models(model)
     per_model = {label: _depths_for(label, builder, depths, width) for label, builder in builders.items()}
-    loaded, name = _load_data(data, config)
+    loaded, name = load_data(data, config)
     config = dataclasses.replace(config, dataset=name, models=tuple(builders))
     engines = {}
-    from zoo import models
-
     for label, builder in builders.items():
-        for depth in per_model[label]:
+        for depth in per_model[label]:  # Every model at every depth builds (and has one output per class).
             options = models.options(label, depth, width)
             models.build(builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options)
         user = builder is not None or label in models.USER_MODELS
@@ -228,41 +324,19 @@ def compare_losses(
             engines[label] = "vectorized" if reason is None else "fused"
             if reason is not None:
                 print(f"{label}: the vectorized engine does not run it ({reason}); training fused.", file=sys.stderr)
-    settings = [
+    settings = tuple(
         setting
         for label in builders
         for setting in sweep.grid(dataclasses.replace(config, models=(label,), depths=per_model[label]))
-    ]
-    runner_options = {
-        "models": {label: b for label, b in builders.items() if b is not None},
-        "data": None if isinstance(data, str) else data,
-        "engines": engines,
-        "tensorboard": tensorboard,
-    }
-    if out is None:
-        with tempfile.TemporaryDirectory(prefix="compare_losses-") as folder:
-            return _run(config, settings, folder, runner_options, reference, progress, keep=False)
-    return _run(config, settings, out, runner_options, reference, progress, keep=True)
-
-
-def _run(config, settings, out_dir, runner_options, reference, progress, keep) -> "Comparison":
-    """Trains the pending runs of `settings` into `out_dir` (locked) and returns their records."""
-    print(
-        f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs"
-        + (f" -> {out_dir}" if keep else ""),
-        file=sys.stderr,
     )
-    try:
-        lock.acquire(out_dir)
-    except lock.LockedError as error:
-        raise ValueError(str(error)) from None
-    try:
-        experiment.Runner(config, out_dir, **runner_options).run(settings, progress=progress)
-    finally:
-        lock.release(out_dir)
-    keys = {sweep.run_key(setting, loss) for setting in settings for loss in config.losses}
-    records = [record for record in results.read_all(out_dir) if record["key"] in keys]
-    return Comparison(records, reference, out_dir if keep else None)
+    return Plan(
+        config,
+        settings,
+        {label: b for label, b in builders.items() if b is not None},
+        None if isinstance(data, str) else data,
+        engines,
+        reference,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
