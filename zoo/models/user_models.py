@@ -116,7 +116,8 @@ def logits_model(model, input_shape, num_classes: int, label: str = "model") -> 
     if isinstance(layer, SOFTMAX_LAYERS) or (
         isinstance(layer, keras.layers.Activation) and _is_softmax(layer.activation)
     ):
-        model = keras.Model(model.inputs, layer.input, name=model.name)
+        inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # The structure it was built with.
+        model = keras.Model(inputs, layer.input, name=model.name)
     elif layer is not None and _is_softmax(getattr(layer, "activation", None)):
         layer.activation = keras.activations.linear
     values = model(probe, training=False)

@@ -133,6 +133,16 @@ def test_results_written_with_out_and_a_rerun_resumes(tmp_path):
     best = first.best()
     assert [b.loss in SMALL["losses"] for b in best] == [True]
     assert "log_loss" in first.paired()
+    figures = first.plots()
+    assert "Learning curves per loss (validation accuracy)" in figures
+    assert all(figure.get_figwidth() > 1 for figure in figures.values())
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match=r"^Comparison.to_frame needs pandas, not installed: pip install pandas$"):
+            first.to_frame()
+    else:
+        assert list(first.to_frame()["key"]) == [r["key"] for r in first.records]
 
 
 @pytest.mark.parametrize(
