@@ -4,7 +4,10 @@
     python benchmarks/bench_compare.py --depths=2 --seeds=0
 
 Both run in a fresh Python process each (imports included), one after the other in this
-run, into temporary folders; their records are compared field by field (all but timing).
+run, into temporary folders, in the order command, function, function, command, ... over
+`--rounds` rounds (so a drift in machine load weighs on both alike); the seconds are the
+sums over rounds. Their records are compared field by field (all but timing).
+Both render the report (report.md and its plots) after training, as the command does.
 The last line is `compare_time_ratio: X` = compare_losses seconds / command seconds.
 """
 
@@ -23,13 +26,15 @@ from absl import app, flags  # noqa: E402
 flags.DEFINE_string("depths", "1,2,3", "Depths (the demo's).")
 flags.DEFINE_string("seeds", "0,1,2", "Seeds (the demo's).")
 flags.DEFINE_integer("epochs", 25, "Epochs per run (the demo's).")
+flags.DEFINE_integer("rounds", 2, "Rounds; each runs both ways once (alternating which goes first).")
 FLAGS = flags.FLAGS
 TIMING = ("setting_wall_seconds", "wall_seconds", "finished_at", "fused_with")
 
 SCRIPT = """
 import zoo
-zoo.compare_losses("mlp", "digits", losses="default", depths={depths}, seeds={seeds}, label_noise=(0.0, 0.4),
+result = zoo.compare_losses("mlp", "digits", losses="default", depths={depths}, seeds={seeds}, label_noise=(0.0, 0.4),
                    epochs={epochs}, out={out!r}, progress=False)
+print(result.summary()); result.report({out!r})  # What the command does after training.
 """
 
 
@@ -52,23 +57,28 @@ def main(argv):
     del argv
     depths = tuple(int(d) for d in FLAGS.depths.split(","))
     seeds = tuple(int(s) for s in FLAGS.seeds.split(","))
-    with tempfile.TemporaryDirectory() as folder:
-        cli_out, api_out = os.path.join(folder, "cli"), os.path.join(folder, "api")
-        cli = _timed(
-            [
-                sys.executable,
-                "-m",
-                "zoo.compare",
-                f"--depths={FLAGS.depths}",
-                f"--seeds={FLAGS.seeds}",
-                f"--epochs={FLAGS.epochs}",
-                "--noprogress",
-                f"--out={cli_out}",
-            ],
-            cli_out,
-        )
-        script = SCRIPT.format(depths=depths, seeds=seeds, epochs=FLAGS.epochs, out=api_out)
-        api = _timed([sys.executable, "-c", script], api_out)
+    seconds, records = {"cli": 0.0, "api": 0.0}, {}
+    for round_index in range(FLAGS.rounds):
+        order = ("cli", "api") if round_index % 2 == 0 else ("api", "cli")
+        for way in order:
+            with tempfile.TemporaryDirectory() as out:
+                if way == "cli":
+                    command = [
+                        sys.executable,
+                        "-m",
+                        "zoo.compare",
+                        f"--depths={FLAGS.depths}",
+                        f"--seeds={FLAGS.seeds}",
+                        f"--epochs={FLAGS.epochs}",
+                        "--noprogress",
+                        f"--out={out}",
+                    ]
+                else:
+                    script = SCRIPT.format(depths=depths, seeds=seeds, epochs=FLAGS.epochs, out=out)
+                    command = [sys.executable, "-c", script]
+                took, records[way] = _timed(command, out)
+                seconds[way] += took
+    cli, api = (seconds["cli"], records["cli"]), (seconds["api"], records["api"])
     by_key = {r["key"]: r for r in cli[1]}
     same = len(api[1]) == len(cli[1]) and all(
         r["key"] in by_key and all(r[f] == by_key[r["key"]][f] for f in r if f not in TIMING) for r in api[1]
