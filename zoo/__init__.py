@@ -3,6 +3,7 @@
 >>> import zoo
 >>> model = zoo.build("mlp", depth=3, input_shape=(8, 8, 1), num_classes=10)
 >>> data = zoo.datasets.load("digits")  # doctest: +SKIP
+>>> result = zoo.compare_losses(my_builder, (x, y), losses=["log_loss", "focal"])  # doctest: +SKIP
 
 Submodules are imported lazily (Keras and TensorFlow load only when needed),
 so `import zoo` stays cheap.

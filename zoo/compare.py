@@ -304,6 +304,8 @@ def main(argv):
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
         config = sweep_config(flag_values(FLAGS.preset, given))
         role = distributed.configure(FLAGS.tuner_id, FLAGS.oracle_ip, FLAGS.oracle_port)
+        if FLAGS.model and FLAGS["models"].present:
+            raise ValueError("Give --model (your builder) or --models (zoo names), not both.")
         if role == "single":
             prepared = plan(config, FLAGS.model, FLAGS["depths"].present)
         elif FLAGS.model:

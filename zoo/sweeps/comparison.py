@@ -319,7 +319,7 @@ def prepare(
             options = models.options(label, depth, width)
             models.build(builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options)
         user = builder is not None or label in models.USER_MODELS
-        if user and experiment.engine_for(engine, "mlp" if engine == "auto" else label) == "vectorized":
+        if user and engine in ("auto", "vectorized"):  # `auto`: vectorized for users' models when it runs.
             reason = probe_vectorized(builder or label, models.options(label, per_model[label][0], width), loaded)
             engines[label] = "vectorized" if reason is None else "fused"
             if reason is not None:
