@@ -18,6 +18,8 @@ MODULES = [
     "zoo.models",
     "zoo.models.registry",
     "zoo.models.families",
+    "zoo.models.user_models",
+    "zoo.data.noisy",
     "zoo.data.datasets",
     "zoo.common.registry",
     "zoo.common.callables",
