@@ -248,9 +248,14 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
     try:
         comparison.check_config(config)
     except ValueError as error:
-        named = str(error).split(" ")[0] in SWEEP_FLAGS  # The flag has the argument's name.
-        raise ValueError(f"--{error}" if named else str(error)) from None
+        raise _as_flag_error(error) from None
     return config
+
+
+def _as_flag_error(error: ValueError) -> ValueError:
+    """`error` with `--` before its first word when that names a flag (the argument has the flag's name)."""
+    named = str(error).split(" ")[0] in SWEEP_FLAGS
+    return ValueError(f"--{error}" if named else str(error))
 
 
 def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
@@ -285,7 +290,10 @@ def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) 
     options = {field: getattr(config, field) for field in CALL_FIELDS}
     if model_spec and not depths_given:
         options["depths"] = None  # A builder's own default (and no error for one without depth=).
-    return comparison.prepare(model, config.dataset, **options, reference=FLAGS.reference)
+    try:
+        return comparison.prepare(model, config.dataset, **options, reference=FLAGS.reference)
+    except ValueError as error:
+        raise _as_flag_error(error) from None
 
 
 def zoo_names() -> list[str]:
