@@ -1,3 +1,4 @@
+# temporary: replaced by the data branch at merge
 """Users' own data as `zoo.data.datasets.Data`: a dataset name, a `Data`, or numpy arrays.
 
 temporary: replaced by the data branch at merge (this minimal version takes a name, a
