@@ -95,7 +95,7 @@ def plot_learning_curves(records, out_dir, name) -> str | None:
                 mean,
                 "-" if not ln and not sigma else "--",
                 color=cmap(index / max(len(groups) - 1, 1)),
-                label=f"{model} d{depth}, {noise_label(ln, kind, sigma)}",
+                label=f"{statistics.model_label(model, depth)}, {noise_label(ln, kind, sigma)}",
             )
         ax.set_title(loss, fontsize=9)
         ax.set_xlabel("epoch", fontsize=8)
@@ -197,7 +197,7 @@ def plot_heatmap(
             fontsize=7,
         )
         ax.set_yticks(range(len(losses)), losses, fontsize=7)
-        ax.set_title(f"{panel[0]} d{panel[1]}: {what}", fontsize=9)
+        ax.set_title(f"{statistics.model_label(*panel)}: {what}", fontsize=9)
         fig.colorbar(image, ax=ax, fraction=0.04)
     return _save(fig, out_dir, name)
 
@@ -393,25 +393,27 @@ def render_plots(
                             part,
                             axis,
                             statistics.model_depth,
-                            lambda k: f"{k[0]} d{k[1]}",
+                            lambda k: statistics.model_label(*k),
                             xlabel,
                             out_dir,
                             f"{prefix}accuracy_vs_{axis}{suffix}.png",
                         ),
                     )
                 )
-        made.append(
-            (
-                "Test accuracy vs depth",
-                plot_accuracy_vs(
-                    records,
-                    "depth",
-                    lambda r: (r["model"], r["label_noise"], r["noise_type"], r["input_noise"]),
-                    lambda k: f"{k[0]}, {noise_label(k[1], k[2], k[3])}",
-                    "depth",
-                    out_dir,
-                    f"{prefix}accuracy_vs_depth.png",
-                ),
+        with_depth = [r for r in records if r["depth"] is not None]  # A user's builder may have none.
+        if with_depth:
+            made.append(
+                (
+                    "Test accuracy vs depth",
+                    plot_accuracy_vs(
+                        with_depth,
+                        "depth",
+                        lambda r: (r["model"], r["label_noise"], r["noise_type"], r["input_noise"]),
+                        lambda k: f"{k[0]}, {noise_label(k[1], k[2], k[3])}",
+                        "depth",
+                        out_dir,
+                        f"{prefix}accuracy_vs_depth.png",
+                    ),
+                )
             )
-        )
     return [(title, name) for title, name in made if name]

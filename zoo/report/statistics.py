@@ -117,6 +117,11 @@ def model_depth(record: dict) -> tuple:
     return record["model"], record["depth"]
 
 
+def model_label(model: str, depth) -> str:
+    """`mlp d2`, or the model alone when it has no depth (a user's builder without one)."""
+    return model if depth is None else f"{model} d{depth}"
+
+
 def noise_conditions(records: Iterable[dict]) -> list[tuple]:
     """The distinct noise conditions (`condition`), sorted."""
     return sorted({condition(r) for r in records})

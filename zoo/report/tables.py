@@ -106,7 +106,7 @@ def stats_table(
 def model_depth_columns(records) -> tuple[list[tuple], list[str]]:
     """The `(model, depth)` columns of `records` and their labels, e.g. "mlp d2"."""
     columns = statistics.model_depths(records)
-    return columns, [f"{model} d{depth}" for model, depth in columns]
+    return columns, [statistics.model_label(*column) for column in columns]
 
 
 def _per_condition_tables(records, losses, value, higher_is_better, digits) -> list[str]:
@@ -142,7 +142,7 @@ def _robustness_tables(records, losses) -> list[str]:
         if not columns:
             continue
         labels = [
-            f"{model} d{depth} @{level:g}{'' if kind in ('', 'symmetric') else ' ' + kind}"
+            f"{statistics.model_label(model, depth)} @{level:g}{'' if kind in ('', 'symmetric') else ' ' + kind}"
             for model, depth, level, kind in columns
         ]
         lines += [
@@ -193,7 +193,7 @@ def paired_tables(
                 cells.append(_no_pair(values, condition, loss, reference) if found is None else f"{mark}{found.text()}")
             rows.append([f"`{loss}`"] + cells)
         lines += [
-            f"#### {model_depth[0]} d{model_depth[1]}",
+            f"#### {statistics.model_label(*model_depth)}",
             "",
             markdown_table(["loss"] + [noise_label(*c) for c in conditions], rows),
             "",

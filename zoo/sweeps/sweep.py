@@ -36,8 +36,8 @@ SETTING_FIELDS = (
     "learning_rate",
 )
 # Fields added after 0.1.0 and their defaults: left out of run keys at their default (or None, in a record
-# that predates them), so older keys stay valid.
-OPTIONAL_DEFAULTS = {"width": None, "noisy_validation": False}
+# that predates them), so older keys stay valid. depth: None for a user's builder without one.
+OPTIONAL_DEFAULTS = {"width": None, "noisy_validation": False, "depth": None}
 OPTIONAL_FIELDS = tuple(OPTIONAL_DEFAULTS)
 
 
@@ -100,7 +100,7 @@ class Setting:
 
     dataset: str
     model: str
-    depth: int
+    depth: int | None
     label_noise: float
     noise_type: str
     input_noise: float
