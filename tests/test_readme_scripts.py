@@ -5,8 +5,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Made tiny: fewer examples, epochs, seeds and trials; nothing else of the script changes.
 TINY = [
@@ -45,10 +43,6 @@ def test_which_loss_script_runs(tmp_path):
 
 
 def test_own_search_script_runs(tmp_path):
-    import tuning
-
-    if not hasattr(tuning, "choose_loss"):
-        pytest.skip("tuning.choose_loss lands with the tuning branch (issue 20 item 3)")
     run = _run(readme_script("own_search"), tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     assert (tmp_path / "best.keras").exists()

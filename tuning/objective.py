@@ -40,9 +40,9 @@ def _accuracy(num_classes: int, from_logits: bool):
 
 
 def _top3_accuracy(num_classes: int, from_logits: bool):
-    import keras
+    from zoo.engines import metrics
 
-    return keras.metrics.SparseTopKCategoricalAccuracy(k=3, name="top3_accuracy")
+    return metrics.TopKAccuracy(num_classes, k=3, name="top3_accuracy")
 
 
 def _nll(num_classes: int, from_logits: bool):

@@ -19,6 +19,7 @@ sweep runs through keras-tuner's distributed mode (`zoo.sweeps.distributed`).
 """
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -304,9 +305,14 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
 
 
 def _as_flag_error(error: ValueError) -> ValueError:
-    """`error` with `--` before its first word when that names a flag (the argument has the flag's name)."""
-    named = str(error).split(" ")[0] in SWEEP_FLAGS
-    return ValueError(f"--{error}" if named else str(error))
+    """`error` with `--` before the flag names in it (the arguments have the flags' names): its first
+    word when that is one, and every name with an underscore (`label_noise`, never a plain word)."""
+    text = str(error)
+    if text.split(" ")[0] in SWEEP_FLAGS:
+        text = f"--{text}"
+    for name in (flag for flag in SWEEP_FLAGS if "_" in flag):
+        text = re.sub(rf"(?<![-\w]){name}(?!\w)", f"--{name}", text)
+    return ValueError(text)
 
 
 def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:

@@ -37,6 +37,14 @@ def predicted_classes(y_pred, from_logits: bool = True):
     return ops.cast(ops.argmax(ops.reshape(y_pred, (-1, y_pred.shape[-1])), axis=-1), "int32")
 
 
+def class_labels(y_true, num_classes: int):
+    """Sparse int32 class labels `(B,)` from sparse `(B,)` / `(B, 1)` or one-hot (soft) `(B, K)` labels."""
+    y_true = ops.convert_to_tensor(y_true)
+    if len(y_true.shape) >= 2 and y_true.shape[-1] == num_classes and num_classes > 1:
+        return ops.cast(ops.argmax(y_true, axis=-1), "int32")
+    return ops.cast(ops.reshape(y_true, (-1,)), "int32")
+
+
 def _check_width(width, num_classes: int, name: str) -> None:
     if width is not None and width != num_classes and not (width == 1 and num_classes == 2):
         raise ValueError(
@@ -67,7 +75,7 @@ class ConfusionMatrixMetric(keras.metrics.Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = ops.convert_to_tensor(y_pred)
         _check_width(y_pred.shape[-1], self.num_classes, self.name)
-        true = ops.one_hot(ops.cast(ops.reshape(y_true, (-1,)), "int32"), self.num_classes, dtype="float32")
+        true = ops.one_hot(class_labels(y_true, self.num_classes), self.num_classes, dtype="float32")
         predicted = ops.one_hot(predicted_classes(y_pred, self.from_logits), self.num_classes, dtype="float32")
         if sample_weight is not None:
             true = true * ops.reshape(ops.cast(sample_weight, "float32"), (-1, 1))
@@ -84,6 +92,22 @@ class ConfusionMatrixMetric(keras.metrics.Metric):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "from_logits": self.from_logits}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TopKAccuracy(keras.metrics.Mean):
+    """The fraction of examples whose true class is among the `k` largest outputs (sparse or one-hot labels)."""
+
+    def __init__(self, num_classes: int, k: int = 3, name="top3_accuracy", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.num_classes, self.k = int(num_classes), int(k)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        hits = keras.metrics.sparse_top_k_categorical_accuracy(class_labels(y_true, self.num_classes), y_pred, k=self.k)
+        return super().update_state(hits, sample_weight=sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes, "k": self.k}
 
 
 def _mean_where(values, mask):
@@ -141,7 +165,7 @@ class NegativeLogLikelihood(keras.metrics.Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = ops.convert_to_tensor(y_pred)
         _check_width(y_pred.shape[-1], self.num_classes, self.name)
-        y_true = ops.reshape(y_true, (-1,))
+        y_true = class_labels(y_true, self.num_classes)
         if y_pred.shape[-1] == 1:
             values = keras.losses.binary_crossentropy(
                 ops.cast(ops.reshape(y_true, (-1, 1)), y_pred.dtype), y_pred, from_logits=self.from_logits

@@ -116,3 +116,23 @@ def test_fit_logs_the_validation_names_and_a_saved_model_reloads(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     assert loaded.evaluate(x, y, return_dict=True, verbose=0)["macro_f1"] == pytest.approx(evaluated["macro_f1"])
+
+
+def test_one_hot_labels_give_the_sparse_values():
+    import keras
+
+    from zoo.engines import metrics as zoo_metrics
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 4, size=40)
+    logits = rng.normal(size=(40, 4)).astype("float32")
+    for make in (
+        lambda: zoo_metrics.BalancedAccuracy(4),
+        lambda: zoo_metrics.MacroF1(4),
+        lambda: zoo_metrics.NegativeLogLikelihood(4),
+        lambda: zoo_metrics.TopKAccuracy(4, k=3),
+    ):
+        sparse, one_hot = make(), make()
+        sparse.update_state(y, logits)
+        one_hot.update_state(keras.utils.to_categorical(y, 4), logits)
+        assert float(one_hot.result()) == pytest.approx(float(sparse.result()))
