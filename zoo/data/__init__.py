@@ -3,6 +3,7 @@
 - `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:` files), standardised,
   with a seeded validation split and a test split never used for a choice;
 - `noise`: label flips and Gaussian input noise, seeded;
+- `imbalance`: long-tailed subsampling of the training split (exponential and step profiles), seeded;
 - `batches`: the batch order and one-hot labels every engine reads.
 """
 
