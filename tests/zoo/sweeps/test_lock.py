@@ -14,7 +14,10 @@ from zoo.sweeps import lock
 
 # Holds the lock until the test kills it (the `processes` fixture): it must not go stale while the
 # second sweep starts, which can take a minute on a loaded 2-core machine.
-HOLD = "import sys, time; from zoo.sweeps import lock; lock.acquire(sys.argv[1]); print('held', flush=True); time.sleep(900)"
+HOLD = (
+    "import sys, time; from zoo.sweeps import lock; lock.acquire(sys.argv[1]); "
+    "print('held', flush=True); time.sleep(900)"
+)
 
 
 def test_second_sweep_on_the_same_out_is_refused_naming_the_holder(tmp_path, processes):
