@@ -38,7 +38,7 @@ from sklearn import datasets as sk_datasets
 from sklearn import model_selection
 
 from zoo.common.registry import Registry
-from zoo.data import noise
+from zoo.data import imbalance, noise
 
 DATASETS = Registry("dataset")
 TEST_FRACTION = 0.25  # For sets without a test split of their own.
@@ -102,6 +102,8 @@ def load(
     label_noise: float = 0.0,
     noise_type: str = "symmetric",
     input_noise: float = 0.0,
+    imbalance_ratio: float = 1.0,
+    imbalance_profile: str = "exponential",
     shuffle_buffer: int = 10000,
     **options,
 ) -> Data:
@@ -116,6 +118,10 @@ def load(
         label_noise: rate of flipped training labels (see `noise.flip_labels`).
         noise_type: "symmetric" or "pair".
         input_noise: sigma of Gaussian noise added to the standardised training inputs.
+        imbalance_ratio: ratio ρ of the long-tailed training data (`zoo.data.imbalance`; 1: as loaded):
+            the training part is subsampled with `seed` before the validation split is carved
+            from it, so validation is as imbalanced as training; the test split is untouched.
+        imbalance_profile: "exponential" or "step".
         shuffle_buffer: shuffle buffer size of `train`.
         **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
     """
@@ -128,7 +134,8 @@ def load(
     for split in ("train", "test"):
         _check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
 
-    x_train, x_val, y_train, y_val = _split(source.x_train, source.y_train, validation_split, seed)
+    kept = imbalance.subsample(source.y_train, source.num_classes, imbalance_ratio, imbalance_profile, seed=[seed, 3])
+    x_train, x_val, y_train, y_val = _split(source.x_train[kept], source.y_train[kept], validation_split, seed)
     mean, std = _channel_stats(x_train)
     x_train, x_val, x_test = ((x - mean) / std for x in (x_train, x_val, source.x_test))
     y_clean = y_train
@@ -139,6 +146,8 @@ def load(
         "sizes": {"train": len(y_train), "val": len(y_val), "test": len(source.y_test)},
         "label_noise": {"rate": label_noise, "type": noise_type, "realised_fraction": flipped, "splits": ["train"]},
         "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
+        "imbalance": {"ratio": imbalance_ratio, "profile": imbalance_profile, "splits": ["train", "val"]},
+        "train_class_counts": np.bincount(y_train, minlength=source.num_classes).tolist(),
         "normalisation": {"mean": mean.ravel().tolist(), "std": std.ravel().tolist()},
         "seed": seed,
         "validation_split": validation_split,

@@ -50,6 +50,8 @@ def group_key(setting: Setting) -> tuple:
         setting.batch_size,
         setting.optimizer,
         setting.learning_rate,
+        setting.imbalance,  # The training-set size (and the class counts) depend on it.
+        setting.imbalance_profile,
     )
 
 
@@ -114,6 +116,8 @@ class Runner:
             label_noise=setting.label_noise,
             noise_type=setting.noise_type,
             input_noise=setting.input_noise,
+            imbalance_ratio=setting.imbalance or 1.0,
+            imbalance_profile=setting.imbalance_profile or "exponential",
         )
 
     def _trainer_for(self, setting: Setting, losses: list[str], data):

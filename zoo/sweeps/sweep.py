@@ -33,9 +33,12 @@ SETTING_FIELDS = (
     "batch_size",
     "optimizer",
     "learning_rate",
+    "imbalance",
+    "imbalance_profile",
+    "class_weighting",
 )
 # Fields added after 0.1.0: left out of run keys at their default (None), so older keys stay valid.
-OPTIONAL_FIELDS = ("width",)
+OPTIONAL_FIELDS = ("width", "imbalance", "imbalance_profile", "class_weighting")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +56,11 @@ class SweepConfig:
     `validation_split` holds out part of the training split for the
     validation accuracy (reported per epoch, used for learning speed); the
     test split is only reported, never used for a choice.
+
+    `imbalance` ratios (1: the data as loaded) make the training data long-tailed
+    with `imbalance_profile` (`zoo.data.imbalance`); `class_weighting` (none,
+    inverse, effective) weights each run's loss by its training counts
+    (`zoo.sweeps.loss_config`). Both are grid axes.
     """
 
     dataset: str = "digits"
@@ -74,6 +82,9 @@ class SweepConfig:
     engine: str = "auto"
     max_members: int = 0
     jit_compile: bool = False
+    imbalance: tuple[float, ...] = (1.0,)
+    imbalance_profile: str = "exponential"
+    class_weighting: tuple[str, ...] = ("none",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +102,10 @@ class Setting:
     batch_size: int
     optimizer: str
     learning_rate: float
-    width: int | None = None  # Last, with a default: added in 0.2.0.
+    width: int | None = None  # With defaults: added in 0.2.0 ...
+    imbalance: float | None = None  # ... and 0.3.0; None: balanced, no weighting.
+    imbalance_profile: str | None = None
+    class_weighting: str | None = None
 
     def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
@@ -148,9 +162,14 @@ def grid(config: SweepConfig) -> list[Setting]:
             config.optimizer,
             config.learning_rate,
             width=config.width,
+            imbalance=None if ratio == 1 else ratio,
+            imbalance_profile=None if ratio == 1 else config.imbalance_profile,
+            class_weighting=None if weighting == "none" else weighting,
         )
         for model in config.models
         for depth in config.depths
+        for ratio in config.imbalance
+        for weighting in config.class_weighting
         for label_noise, input_noise in noise_conditions(config)
         for seed in config.seeds
     ]
