@@ -43,3 +43,27 @@ def test_ratio_one_keeps_everything():
 def test_bad_values_are_one_line_errors(ratio, profile, message):
     with pytest.raises(ValueError, match=message):
         imbalance.long_tail_counts([10, 10], ratio, profile)
+
+
+def test_load_subsamples_training_and_validation_and_leaves_test_untouched():
+    from zoo.data import datasets
+
+    balanced = datasets.load("digits", seed=1)
+    data = datasets.load("digits", seed=1, imbalance_ratio=10)
+
+    def raw(d, x):  # Undo the standardisation (each load uses its own training statistics).
+        norm = d.info["normalisation"]
+        return x * np.asarray(norm["std"]) + np.asarray(norm["mean"])
+
+    np.testing.assert_allclose(raw(data, data.x_test), raw(balanced, balanced.x_test), atol=1e-4)
+    np.testing.assert_array_equal(data.y_test, balanced.y_test)
+    pool = np.concatenate([balanced.y_train, balanced.y_val])
+    expected = imbalance.long_tail_counts(np.bincount(pool, minlength=10), 10)
+    counts = np.bincount(np.concatenate([data.y_train, data.y_val]), minlength=10)
+    assert counts.tolist() == expected
+    val_counts = np.bincount(data.y_val, minlength=10)
+    assert val_counts[0] > 3 * val_counts[9]  # Validation is as long-tailed as training.
+    assert data.info["imbalance"] == {"ratio": 10, "profile": "exponential", "splits": ["train", "val"]}
+    assert data.info["train_class_counts"] == np.bincount(data.y_train, minlength=10).tolist()
+    again = datasets.load("digits", seed=1, imbalance_ratio=10)
+    np.testing.assert_array_equal(again.y_train, data.y_train)
