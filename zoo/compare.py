@@ -29,7 +29,7 @@ flags.DEFINE_string(
     "dataset",
     "digits",
     "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
-    "mnist, cifar10, ..., tfds:NAME, npz:PATH). Default digits, bundled, offline "
+    "mnist, cifar10, ..., tfds:NAME, npz:PATH, csv:PATH, dir:PATH). Default digits, bundled, offline "
     "(mnist with --preset=janocha2017).",
     flag_values=FLAGS,
 )
@@ -98,6 +98,18 @@ flags.DEFINE_string(
     "preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS
 )
 flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
+flags.DEFINE_string(
+    "label_column",
+    None,
+    "csv: datasets: the label column's header name or index (default: the last column).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "image_size",
+    None,
+    "dir: datasets: images are resized to HEIGHT,WIDTH, e.g. 32,32 (default: the first image's).",
+    flag_values=FLAGS,
+)
 flags.DEFINE_boolean(
     "verbose", False, "Show TensorFlow's start-up and download messages (hidden by default).", flag_values=FLAGS
 )
@@ -141,6 +153,8 @@ SWEEP_FLAGS = (
     "input_noise",
     "cross_noise",
     "data_dir",
+    "label_column",
+    "image_size",
     "engine",
     "max_members",
     "jit_compile",
@@ -186,9 +200,7 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         raise ValueError(f"--noise_type must be one of {', '.join(noise.KINDS)}, got {values['noise_type']!r}.")
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
-        raise ValueError(
-            datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + ["tfds:NAME", "npz:PATH"])
-        )
+        raise ValueError(datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + datasets.FORMS))
     for flag in ("epochs", "batch_size"):
         if int(values[flag]) < 1:
             raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
@@ -216,6 +228,8 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         optimizer=values["optimizer"],
         learning_rate=float(values["learning_rate"]),
         data_dir=os.path.expanduser(values["data_dir"]) if values["data_dir"] else None,
+        label_column=values["label_column"],
+        image_size=values["image_size"],
         engine=values["engine"],
         max_members=int(values["max_members"]),
         jit_compile=bool(values["jit_compile"]),
@@ -235,7 +249,7 @@ def check_data(config: sweep.SweepConfig) -> None:
     from zoo.data import datasets
 
     try:
-        datasets.load(config.dataset, data_dir=config.data_dir)
+        datasets.load(config.dataset, **config.data_options())
     except datasets.DatasetUnavailableError as error:
         raise ValueError(str(error)) from None
     except (FileNotFoundError, OSError) as error:

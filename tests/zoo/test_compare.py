@@ -265,3 +265,51 @@ def test_width_reaches_the_model_and_the_records(tmp_path):
     experiment.Runner(narrow, str(tmp_path)).run(sweep.grid(narrow), progress=False)
     records = results.read(results.path_in(str(tmp_path)))
     assert {r["width"] for r in records} == {8} and all("/width=8/" in r["key"] for r in records)
+
+
+def _csv_file(path):
+    # The label column first: the default (the last column, fractional numbers) would be refused.
+    lines = ["kind,a,b"] + [f"{'ant' if i % 2 else 'bee'},{i % 7 / 7},{(i * 3) % 5 / 5}" for i in range(40)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _image_folder(root):
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for name in ("circle", "square"):
+        (root / name).mkdir(parents=True)
+        for i in range(8):
+            Image.fromarray(rng.integers(0, 256, (6, 6, 3), dtype=np.uint8), "RGB").save(root / name / f"{i}.png")
+    return root
+
+
+@pytest.mark.parametrize("kind, flag", [("csv", "--label_column=kind"), ("dir", "--image_size=4,4")])
+def test_file_datasets_from_the_command_line(tmp_path, monkeypatch, kind, flag):
+    from zoo.data import files
+
+    read_dir, sizes = files.read_dir, []
+    monkeypatch.setattr(files, "read_dir", lambda path, size=None: sizes.append(size) or read_dir(path, size))
+    path = _csv_file(tmp_path / "t.csv") if kind == "csv" else _image_folder(tmp_path / "images")
+    out = tmp_path / "out"
+    argv = ["compare", f"--dataset={kind}:{path}", flag, "--losses=log_loss", "--depths=1", "--seeds=0"]
+    argv += ["--label_noise=0", "--epochs=1", "--batch_size=8", f"--out={out}", "--noprogress"]
+    with parsed_flags(argv):
+        assert compare.main(["compare"]) == 0
+    (record,) = results.read(results.path_in(str(out)))
+    assert record["dataset"] == f"{kind}:{path}" and (out / "report.md").exists()
+    assert sizes == ([] if kind == "csv" else ["4,4", "4,4"])  # The check before the sweep, then the run.
+
+
+def test_bad_file_dataset_is_one_line_error(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,colour,label\n" + "".join(f"{i},red,{i % 2}\n" for i in range(10)))
+    with parsed_flags(["compare", f"--dataset=csv:{path}", f"--out={tmp_path / 'out'}"]):
+        assert compare.main(["compare"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors == [
+        f"error: {path}: feature column 'colour' is not numeric (e.g. 'red' in data row 0); "
+        "drop or encode it, or name the label column with label_column (--label_column)."
+    ]

@@ -1,7 +1,10 @@
 """Data: what the models train and are tested on.
 
-- `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:` files), standardised,
-  with a seeded validation split and a test split never used for a choice;
+- `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:`, `csv:`, `dir:` files), standardised,
+  with a seeded validation split and a test split never used for a choice; `from_arrays` for arrays;
+- `user_data`: `as_data(data)` -> `Data` for any data a user has (a name, numpy arrays, a `tf.data.Dataset`);
+- `arrays`: checks inputs (ragged, NaN/Inf, lengths) and encodes labels to 0..K-1 with their class names;
+- `files`: readers of `.npz` arrays, `.csv` tables and image folders;
 - `noise`: label flips and Gaussian input noise, seeded;
 - `imbalance`: long-tailed subsampling of the training split (exponential and step profiles), seeded;
 - `batches`: the batch order and one-hot labels every engine reads.
@@ -11,5 +14,12 @@ from zoo.common import lazy
 
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
-    {"Data": "datasets", "load": "datasets", "names": "datasets", "DatasetUnavailableError": "datasets"},
+    {
+        "Data": "datasets",
+        "load": "datasets",
+        "names": "datasets",
+        "DatasetUnavailableError": "datasets",
+        "from_arrays": "datasets",
+        "as_data": "user_data",
+    },
 )

@@ -13,7 +13,18 @@ Names (`names()` lists the plain ones):
   `n_samples` and `noise` as keyword options.
 - `mnist`, `fashion_mnist`, `cifar10`, `cifar100`, `svhn_cropped`, or any
   TFDS image classification set as `tfds:NAME`, read from `data_dir`.
-- `npz:PATH`: a `.npz` file with `x_train, y_train, x_test, y_test`.
+- `npz:PATH`: a `.npz` file with `x, y`, `x_train, y_train` or
+  `x_train, y_train, x_test, y_test`.
+- `csv:PATH`: a table, numeric feature columns and a label column
+  (`label_column`: a header name or index, default the last column).
+- `dir:PATH`: an image folder with one sub-folder per class, read at
+  `image_size` (default the first image's size); class names = sub-folders.
+
+Labels as users have them (integers with gaps or from 1, strings, integral
+floats, `(N, 1)` columns, one-hot rows) are encoded to 0..K-1 and the
+original labels kept in `Data.class_names` (`zoo.data.arrays`); ragged, NaN
+or Inf inputs are refused with one line. `from_arrays` makes `Data` of
+in-memory arrays the same way (`zoo.data.user_data.as_data` takes any input).
 
 Every set has a fixed test split that does not depend on `seed` (the TFDS test
 split, or 25% stratified with seed 0) and is never used for choices; the
@@ -29,7 +40,6 @@ import dataclasses
 import functools
 import io
 import logging
-import os
 from typing import Any
 
 import numpy as np
@@ -38,13 +48,15 @@ from sklearn import datasets as sk_datasets
 from sklearn import model_selection
 
 from zoo.common.registry import Registry
-from zoo.data import imbalance, noise
+from zoo.data import arrays, files, imbalance, noise
 
 DATASETS = Registry("dataset")
 TEST_FRACTION = 0.25  # For sets without a test split of their own.
 TEST_SEED = 0  # Fixed: the test split never depends on the `seed` argument.
 TFDS_NAMES = ("mnist", "fashion_mnist", "cifar10", "cifar100", "svhn_cropped")
-PREFIXES = ("tfds", "npz")  # Names that take an argument: `tfds:NAME`, `npz:PATH`.
+PREFIXES = ("tfds", "npz", "csv", "dir")  # Names that take an argument: `tfds:NAME`, `npz:PATH`, ...
+FORMS = ["tfds:NAME", "npz:PATH", "csv:PATH", "dir:PATH"]
+FILE_OPTIONS = {"label_column": "csv", "image_size": "dir"}  # Options only these file kinds take.
 
 
 class DatasetUnavailableError(RuntimeError):
@@ -57,7 +69,8 @@ class Data:
 
     `train` is reshuffled (seeded) each epoch; `val` and `test` keep their
     order. `y_train` holds the (possibly noisy) training labels and
-    `y_train_clean` the original ones.
+    `y_train_clean` the original ones. `class_names[k]` names class k (the
+    original label as a string) where the data named its classes, else None.
     """
 
     name: str
@@ -74,6 +87,7 @@ class Data:
     y_test: np.ndarray
     y_train_clean: np.ndarray
     info: dict[str, Any]
+    class_names: tuple[str, ...] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,10 +99,11 @@ class _Source:
     x_test: np.ndarray
     y_test: np.ndarray
     num_classes: int
+    class_names: tuple[str, ...] | None = None
 
 
 def names():
-    """The built-in dataset names (plus the `tfds:NAME` and `npz:PATH` forms)."""
+    """The built-in dataset names (plus the `FORMS`: `tfds:NAME`, `npz:PATH`, `csv:PATH`, `dir:PATH`)."""
     return [name for name in DATASETS.names() if name not in PREFIXES]
 
 
@@ -105,16 +120,18 @@ def load(
     imbalance_ratio: float = 1.0,
     imbalance_profile: str = "exponential",
     shuffle_buffer: int = 10000,
+    label_column: str | int | None = None,
+    image_size: str | tuple[int, int] | None = None,
     **options,
 ) -> Data:
     """Loads dataset `name` as normalised, split, optionally noisy `Data`.
 
     Args:
-        name: a name of `names()`, `tfds:NAME`, `npz:PATH`, or `spirals:3`-style.
+        name: a name of `names()`, `tfds:NAME`, `npz:PATH`, `csv:PATH`, `dir:PATH`, or `spirals:3`-style.
         batch_size: batch size of the tf.data pipelines.
         validation_split: fraction of the training part held out for validation.
         seed: seeds the validation split, the shuffling and the noise.
-        data_dir: TFDS data directory (`~/tensorflow_datasets` by default).
+        data_dir: TFDS data directory (`~/tensorflow_datasets` by default); file paths are relative to it.
         label_noise: rate of flipped training labels (see `noise.flip_labels`).
         noise_type: "symmetric" or "pair".
         input_noise: sigma of Gaussian noise added to the standardised training inputs.
@@ -123,14 +140,97 @@ def load(
             from it, so validation is as imbalanced as training; the test split is untouched.
         imbalance_profile: "exponential" or "step".
         shuffle_buffer: shuffle buffer size of `train`.
+        label_column: `csv:` only, the label column's header name or index (default the last column).
+        image_size: `dir:` only, "HEIGHT,WIDTH" or a pair (default the first image's size).
         **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
     """
     if not 0.0 <= validation_split < 1.0:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
     key, _, arg = name.partition(":")
     if key not in DATASETS:
-        raise ValueError(DATASETS.unknown_message(name, known=names() + ["tfds:NAME", "npz:PATH"]))
-    source = DATASETS.get(key, arg=arg or None, data_dir=data_dir, **options)
+        raise ValueError(DATASETS.unknown_message(name, known=names() + FORMS))
+    file_options = {k: v for k, v in (("label_column", label_column), ("image_size", image_size)) if v is not None}
+    for option in file_options:
+        if key != FILE_OPTIONS[option]:
+            raise ValueError(f"{option} applies to {FILE_OPTIONS[option]}:PATH datasets only, not {name!r}.")
+    source = DATASETS.get(key, arg=arg or None, data_dir=data_dir, **options, **file_options)
+    return _assemble(
+        name,
+        source,
+        batch_size,
+        validation_split,
+        seed,
+        label_noise,
+        noise_type,
+        input_noise,
+        shuffle_buffer,
+        options,
+        imbalance_ratio=imbalance_ratio,
+        imbalance_profile=imbalance_profile,
+    )
+
+
+def from_arrays(
+    x_train,
+    y_train,
+    x_test=None,
+    y_test=None,
+    *,
+    name: str = "arrays",
+    batch_size: int = 128,
+    validation_split: float = 0.2,
+    seed: int = 0,
+    label_noise: float = 0.0,
+    noise_type: str = "symmetric",
+    input_noise: float = 0.0,
+    imbalance_ratio: float = 1.0,
+    imbalance_profile: str = "exponential",
+    shuffle_buffer: int = 10000,
+) -> Data:
+    """`Data` of in-memory arrays, checked, encoded and split as `load` does.
+
+    Without `x_test, y_test` a fixed stratified test split is held out.
+
+    >>> import numpy as np
+    >>> data = from_arrays(np.random.default_rng(0).normal(size=(40, 3)), np.array(["a", "b"] * 20))
+    >>> data.num_classes, data.class_names, len(data.y_test)
+    (2, ('a', 'b'), 10)
+    """
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
+    source = _from_arrays(x_train, y_train, x_test, y_test)
+    return _assemble(
+        name,
+        source,
+        batch_size,
+        validation_split,
+        seed,
+        label_noise,
+        noise_type,
+        input_noise,
+        shuffle_buffer,
+        {},
+        imbalance_ratio=imbalance_ratio,
+        imbalance_profile=imbalance_profile,
+    )
+
+
+def _assemble(
+    name,
+    source,
+    batch_size,
+    validation_split,
+    seed,
+    label_noise,
+    noise_type,
+    input_noise,
+    shuffle_buffer,
+    options,
+    *,
+    imbalance_ratio=1.0,
+    imbalance_profile="exponential",
+) -> Data:
+    """Splits, standardises and noises a `_Source` into `Data`."""
     for split in ("train", "test"):
         _check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
 
@@ -168,6 +268,7 @@ def load(
         y_test=source.y_test,
         y_train_clean=y_clean,
         info=info,
+        class_names=source.class_names,
     )
 
 
@@ -216,12 +317,12 @@ def _pipeline(x, y, batch_size, shuffle_buffer=0, seed=None) -> tf.data.Dataset:
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _holdout_test(x, y, num_classes) -> _Source:
+def _holdout_test(x, y, num_classes, class_names=None) -> _Source:
     """A `_Source` whose fixed test split is `TEST_FRACTION` of `x, y` (seed `TEST_SEED`)."""
     x_train, x_test, y_train, y_test = model_selection.train_test_split(
         x, y, test_size=TEST_FRACTION, random_state=TEST_SEED, stratify=_stratify(y, TEST_FRACTION)
     )
-    return _Source(x_train, y_train, x_test, y_test, num_classes)
+    return _Source(x_train, y_train, x_test, y_test, num_classes, class_names)
 
 
 def _no_arg(name: str, arg: str | None) -> None:
@@ -310,41 +411,68 @@ def _spirals(num_classes, n_samples, rng, noise=0.05, turns=1.25):
 # ---------------------------------------------------------------- npz files
 
 
+def _from_arrays(x_train, y_train, x_test=None, y_test=None, class_names=None, num_classes=None, of="") -> _Source:
+    """A `_Source` of raw arrays: inputs checked (`arrays.inputs`), labels encoded to 0..K-1 jointly
+    (or, given `num_classes` or `class_names`, taken as class ids), a test split held out when there is none.
+
+    `of` names the file in error messages (" of PATH").
+    """
+    if (x_test is None) != (y_test is None):
+        raise ValueError(f"Give both x_test and y_test, or neither{of}.")
+    pairs = (
+        [("x", x_train, "y", y_train)]
+        if x_test is None
+        else [
+            ("x_train", x_train, "y_train", y_train),
+            ("x_test", x_test, "y_test", y_test),
+        ]
+    )
+    xs = [arrays.inputs(x, f"{x_name}{of}") for x_name, x, _, _ in pairs]
+    wheres = [f"{y_name}{of}" for _, _, y_name, _ in pairs]
+    for x, (x_name, _, _, y), where in zip(xs, pairs, wheres, strict=True):
+        arrays.check_lengths(x, arrays.as_array(y, where), f"{x_name}{of}", where)
+    if len(xs) == 2 and xs[0].shape[1:] != xs[1].shape[1:]:
+        raise ValueError(f"x_train{of} has examples of shape {xs[0].shape[1:]} but x_test {xs[1].shape[1:]}.")
+    labels = [y for *_, y in pairs]
+    if num_classes is None and class_names is None:
+        ys, class_names = arrays.encode_labels(labels, wheres)
+    else:
+        ys = [arrays.class_ids(y, where) for y, where in zip(labels, wheres, strict=True)]
+        num_classes = len(class_names) if num_classes is None else num_classes
+        class_names = class_names or tuple(str(k) for k in range(num_classes))
+    num_classes = len(class_names) if num_classes is None else num_classes
+    if len(xs) == 1:
+        return _holdout_test(xs[0], ys[0], num_classes, class_names)
+    return _Source(xs[0], ys[0], xs[1], ys[1], num_classes, class_names)
+
+
+def _file_source(read, kind: str, arg, data_dir, num_classes=None, **options) -> _Source:
+    path = files.resolve(arg, data_dir, kind)
+    *found, class_names = read(path, **options)
+    return _from_arrays(*found, class_names=class_names, num_classes=num_classes, of=f" of {path}")
+
+
 @DATASETS.register("npz")
 def _npz(arg=None, data_dir=None, num_classes=None) -> _Source:
-    """A `.npz` in Keras layout (`x_train, y_train, x_test, y_test`).
+    """A `.npz` with `x, y`, `x_train, y_train` or `x_train, y_train, x_test, y_test` (`files.read_npz`).
 
-    The path is relative to `data_dir` when given. Labels may be (N,) or
-    (N, 1); (N, H, W) images get a channel axis; uint8 inputs are scaled by
-    1/255. `num_classes` defaults to the largest label + 1.
+    The path is relative to `data_dir` when given. Labels are encoded to
+    0..K-1 (`arrays.encode_labels`); with `num_classes` they must be class
+    ids in [0, num_classes) already.
     """
-    if not arg:
-        raise ValueError("Use 'npz:PATH' to name a .npz file.")
-    path = os.path.join(data_dir, arg) if data_dir else arg
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"No such .npz file: {path}")
-    with np.load(path) as arrays:
-        missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in arrays]
-        if missing:
-            raise ValueError(f"{path} is missing the arrays {missing} (has {sorted(arrays.files)}).")
-        xs = [_npz_inputs(arrays[k]) for k in ("x_train", "x_test")]
-        ys = [_npz_labels(arrays[k]) for k in ("y_train", "y_test")]
-    if num_classes is None:
-        num_classes = int(max(y.max(initial=0) for y in ys)) + 1
-    return _Source(xs[0], ys[0], xs[1], ys[1], num_classes)
+    return _file_source(files.read_npz, "npz", arg, data_dir, num_classes)
 
 
-def _npz_inputs(x: np.ndarray) -> np.ndarray:
-    scaled = x / 255.0 if x.dtype == np.uint8 else x
-    scaled = scaled.astype(np.float32)
-    return scaled[..., None] if scaled.ndim == 3 else scaled
+@DATASETS.register("csv")
+def _csv(arg=None, data_dir=None, label_column=None) -> _Source:
+    """A `.csv` table (`files.read_csv`): numeric feature columns, labels from `label_column`."""
+    return _file_source(files.read_csv, "csv", arg, data_dir, label_column=label_column)
 
 
-def _npz_labels(y: np.ndarray) -> np.ndarray:
-    y = y.reshape(-1) if y.ndim == 2 and y.shape[1] == 1 else y
-    if np.issubdtype(y.dtype, np.floating) and y.size and np.all(y == np.round(y)):
-        y = y.astype(np.int64)
-    return y
+@DATASETS.register("dir")
+def _dir(arg=None, data_dir=None, image_size=None) -> _Source:
+    """An image folder, one sub-folder per class (`files.read_dir`), at `image_size`."""
+    return _file_source(files.read_dir, "dir", arg, data_dir, size=image_size)
 
 
 # ---------------------------------------------------------------- TFDS
@@ -380,11 +508,13 @@ def _tfds_source(tfds_name: str, data_dir: str | None = None) -> _Source:
     has_test = not splits or "test" in splits  # Unknown splits (e.g. mocked): assume a test split.
     datasets = builder.as_dataset(split=["train", "test"] if has_test else ["train"], as_supervised=True)
     (x_train, y_train), *test = [_to_numpy(ds) for ds in datasets]
-    label_key = builder.info.supervised_keys[1]
-    num_classes = builder.info.features[label_key].num_classes
+    for x, split in [(x_train, "train"), *((t[0], "test") for t in test)]:
+        arrays.check_finite(x, f"{tfds_name} x_{split}")  # Float-valued sets may hold NaN; uint8 never.
+    label = builder.info.features[builder.info.supervised_keys[1]]
+    names = tuple(label.names) if getattr(label, "names", None) else None
     if not test:
-        return _holdout_test(x_train, y_train, num_classes)
-    return _Source(x_train, y_train, *test[0], num_classes)
+        return _holdout_test(x_train, y_train, label.num_classes, names)
+    return _Source(x_train, y_train, *test[0], label.num_classes, names)
 
 
 @contextlib.contextmanager

@@ -112,12 +112,12 @@ class Runner:
             batch_size=setting.batch_size,
             validation_split=self.config.validation_split,
             seed=setting.seed,
-            data_dir=self.config.data_dir,
             label_noise=setting.label_noise,
             noise_type=setting.noise_type,
             input_noise=setting.input_noise,
             imbalance_ratio=setting.imbalance or 1.0,
             imbalance_profile=setting.imbalance_profile or "exponential",
+            **self.config.data_options(),
         )
 
     def _trainer_for(self, setting: Setting, losses: list[str], data):

@@ -79,12 +79,18 @@ class SweepConfig:
     learning_rate: float = 1e-3
     validation_split: float = 0.2
     data_dir: str | None = None
+    label_column: str | None = None  # csv: datasets.
+    image_size: str | None = None  # dir: datasets, "HEIGHT,WIDTH".
     engine: str = "auto"
     max_members: int = 0
     jit_compile: bool = False
     imbalance: tuple[float, ...] = (1.0,)
     imbalance_profile: str = "exponential"
     class_weighting: tuple[str, ...] = ("none",)
+
+    def data_options(self) -> dict:
+        """The options of `zoo.datasets.load` that come from the config, not the setting."""
+        return {"data_dir": self.data_dir, "label_column": self.label_column, "image_size": self.image_size}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -175,20 +175,17 @@ def test_npz_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.npz"):
         datasets.load(f"npz:{missing}")
     x = np.zeros((8, 3), np.float32)
-    name = _write_npz(tmp_path / "partial.npz", x_train=x, y_train=np.arange(8) % 2)
-    with pytest.raises(ValueError, match=r"missing the arrays \['x_test', 'y_test'\]"):
+    name = _write_npz(tmp_path / "partial.npz", x_train=x, x_test=x, y_test=np.arange(8) % 2)
+    with pytest.raises(ValueError, match=r"must hold the arrays x, y or x_train, y_train\[, x_test, y_test\]"):
         datasets.load(name)
-    name = _write_npz(tmp_path / "neg.npz", x_train=x, y_train=np.arange(8) - 1, x_test=x, y_test=np.zeros(8, int))
-    with pytest.raises(ValueError, match=r"train labels must be in \[0, 7\)"):
+    name = _write_npz(tmp_path / "half.npz", x_train=x, y_train=np.arange(8) % 2, x_test=x)
+    with pytest.raises(ValueError, match="has x_test but no y_test: give both, or neither"):
         datasets.load(name)
     name = _write_npz(tmp_path / "big.npz", x_train=x, y_train=np.arange(8) % 2, x_test=x, y_test=np.arange(8))
     with pytest.raises(ValueError, match=r"test labels must be in \[0, 2\)"):
         datasets.load(name, num_classes=2)
     name = _write_npz(tmp_path / "float.npz", x_train=x, y_train=np.full(8, 0.5), x_test=x, y_test=np.zeros(8))
-    with pytest.raises(ValueError, match="labels must be integers"):
-        datasets.load(name)
-    name = _write_npz(tmp_path / "onehot.npz", x_train=x, y_train=np.eye(8), x_test=x, y_test=np.eye(8))
-    with pytest.raises(ValueError, match="sparse integer class ids"):
+    with pytest.raises(ValueError, match="non-integral float labels"):
         datasets.load(name)
     with pytest.raises(ValueError, match="npz:PATH"):
         datasets.load("npz")
