@@ -65,18 +65,42 @@ COMPILED = {"tensorflow": "XLA", "jax": "jit", "torch": None}[BACKEND]
 UNCOMPILED = {"tensorflow": "graph", "jax": "eager", "torch": "eager"}[BACKEND]
 
 
-def candidate_losses():
+def long_tailed_counts(num_classes, ratio=100.0):
+    """`n_i = ⌊5000·ρ^(−i/(K−1))⌋`: what the prior-aware losses get (their speed does not depend on it)."""
+    return [float(np.floor(5000 * ratio ** (-i / max(num_classes - 1, 1)))) for i in range(num_classes)]
+
+
+def candidate_losses(num_classes):
+    """The baseline and every loss for K classes (`class_counts` for those that need it)."""
     losses = {BASELINE: keras.losses.CategoricalCrossentropy(from_logits=True)}
-    losses.update({name: keras_losses.for_logits(name) for name in keras_losses.all_names()})
+    for name in keras_losses.all_names():
+        needed = {arg: long_tailed_counts(num_classes) for arg in keras_losses.describe(name)["needs"]}
+        losses[name] = keras_losses.for_logits(name, **needed)
     return losses
 
 
-def mlp(x):
+# (c) the train step on probability outputs, where losses with from_logits=False check in the graph
+# that y_pred can be probabilities (keras_losses._probability_check): ratios to Keras's own loss there.
+PROBABILITY_BASELINE = "keras CategoricalCrossentropy on softmax"
+PROBABILITY_LOSSES = {"log_loss": "softmax", "focal": "softmax", "expectation": "softmax", "logistic": "sigmoid"}
+
+
+def probability_losses():
+    losses = {PROBABILITY_BASELINE: (keras.losses.CategoricalCrossentropy(), "softmax")}
+    for name, activation in PROBABILITY_LOSSES.items():
+        losses[name] = (keras_losses.get(name), activation)
+        unchecked = keras_losses.get(name)
+        unchecked._probabilities_checked = True  # as after its first check: no check in the traced step
+        losses[f"{name}, check off"] = (unchecked, activation)
+    return losses
+
+
+def mlp(x, activation=None):
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [keras.Input(x.shape[1:]), keras.layers.Flatten()]
         + [keras.layers.Dense(256, activation="relu") for _ in range(3)]
-        + [keras.layers.Dense(10)]
+        + [keras.layers.Dense(10, activation=activation)]
     )
     optimizer = keras.optimizers.Adam(1e-3)
     optimizer.build(model.trainable_variables)
@@ -100,10 +124,10 @@ def tensorflow_loss_only_step(loss, y, logits, compiled):
     return lambda: [t.numpy() for t in step()]
 
 
-def tensorflow_train_step(loss, x, y):
+def tensorflow_train_step(loss, x, y, activation=None):
     import tensorflow as tf
 
-    model, optimizer = mlp(x)
+    model, optimizer = mlp(x, activation)
 
     @tf.function
     def step():
@@ -130,10 +154,10 @@ def jax_loss_only_step(loss, y, logits, compiled):
     return lambda: jax.block_until_ready(step(logits))
 
 
-def jax_train_step(loss, x, y):
+def jax_train_step(loss, x, y, activation=None):
     import jax
 
-    model, optimizer = mlp(x)
+    model, optimizer = mlp(x, activation)
 
     def forward(trainable, non_trainable):
         outputs, non_trainable = model.stateless_call(trainable, non_trainable, x, training=True)
@@ -181,10 +205,10 @@ def torch_loss_only_step(loss, y, logits, compiled):
     return step
 
 
-def torch_train_step(loss, x, y):
+def torch_train_step(loss, x, y, activation=None):
     import torch
 
-    model, optimizer = mlp(x)
+    model, optimizer = mlp(x, activation)
 
     def step():
         model.zero_grad()
@@ -217,7 +241,7 @@ def main(_):
         tf.get_logger().setLevel("ERROR")  # one tf.function per candidate is intended
     rng = np.random.default_rng(0)
     modes = (False, True) if COMPILED else (False,)
-    losses = candidate_losses()
+    losses = candidate_losses(FLAGS.classes)
 
     labels = rng.integers(0, FLAGS.classes, FLAGS.batch)
     y = keras.ops.convert_to_tensor(np.eye(FLAGS.classes, dtype="float32")[labels])
@@ -237,7 +261,7 @@ def main(_):
     x = keras.ops.convert_to_tensor((digits.images[idx] / 16.0)[..., None].astype("float32"))
     y_digits = keras.ops.convert_to_tensor(np.eye(10, dtype="float32")[digits.target[idx]])
     samples = interleaved_samples(
-        {n: TRAIN_STEP(l, x, y_digits) for n, l in losses.items()}, rounds=FLAGS.rounds, repeats=50
+        {n: TRAIN_STEP(l, x, y_digits) for n, l in candidate_losses(10).items()}, rounds=FLAGS.rounds, repeats=50
     )
     step_medians, step_ratios = medians_and_ratios(samples, BASELINE)
 
@@ -280,6 +304,22 @@ def main(_):
     worst = max(ours, key=lambda n: step_ratios[n])
     print(f"worst train-step ratio: {worst}")
     print(f"worst_train_step_ratio: {step_ratios[worst]:.3f}")
+
+    samples = interleaved_samples(
+        {n: TRAIN_STEP(l, x, y_digits, act) for n, (l, act) in probability_losses().items()},
+        rounds=FLAGS.rounds,
+        repeats=50,
+    )
+    medians, ratios = medians_and_ratios(samples, PROBABILITY_BASELINE)
+    print_table(
+        f"MLP train step on probability outputs (from_logits=False, y_pred checked), vs {PROBABILITY_BASELINE}",
+        ["loss", "output", "MLP train step ms (256×8×8)", "step ratio"],
+        [(n, act, f"{medians[n] * 1e3:.3f}", f"{ratios[n]:.3f}") for n, (_, act) in probability_losses().items()],
+    )
+    worst = max(PROBABILITY_LOSSES, key=lambda n: ratios[n])
+    print(f"worst_probability_train_step_ratio: {ratios[worst]:.3f} ({worst})")
+    cost = {n: ratios[n] / ratios[f"{n}, check off"] for n in PROBABILITY_LOSSES}
+    print("check cost (step ratio with / without the check): " + ", ".join(f"{n} {c:.3f}" for n, c in cost.items()))
 
 
 def backend_version():

@@ -20,6 +20,9 @@ Modules, by what the losses in them do:
 - `one_vs_all`: sigmoid (one-vs-all) logistic losses, LGL and LGL-INR.
 - `cross_entropy_variants`: cross-entropies reshaped to weigh hard examples (focal, Poly-1).
 - `noise_robust`: losses designed to be robust to label noise (GCE, SCE, NCE + RCE).
+- `long_tail`: prior-aware losses for class-imbalanced data (logit adjustment, balanced softmax, LDAM).
+- `class_balance`: per-class weights from the training counts (effective number, inverse frequency), for
+  every loss's `class_weights`.
 - `keras_builtin`: Keras's own classification losses, sparse labels and logits handled.
 - `base` (the base class and `register`), `registry` (`get`, `names`, `describe`), `compat` (string names in
   `compile`), `arguments` (argument checks).
@@ -28,6 +31,7 @@ Modules, by what the losses in them do:
 from keras_losses import compat, registry
 from keras_losses._version import __version__
 from keras_losses.base import ClassificationLoss, LossInfo, Tunable
+from keras_losses.class_balance import class_balanced_weights, inverse_frequency_weights
 from keras_losses.cross_entropy_variants import Focal, Poly1, focal, poly1
 from keras_losses.distance import (
     L1,
@@ -43,6 +47,15 @@ from keras_losses.distance import (
 )
 from keras_losses.keras_builtin import KerasLoss, keras_loss
 from keras_losses.likelihood import LogLoss, SquaredLog, log_loss, squared_log
+from keras_losses.long_tail import (
+    LDAM,
+    BalancedSoftmax,
+    LogitAdjusted,
+    balanced_softmax,
+    ldam,
+    ldam_margins,
+    logit_adjusted,
+)
 from keras_losses.margin import (
     OvrCubedHinge,
     OvrHinge,
@@ -85,14 +98,17 @@ compat.install(registry.classes_by_name())
 __all__ = [
     # The registry and the building blocks.
     "__version__", "get", "names", "keras_names", "all_names", "describe", "for_logits", "takes_from_logits",
-    "ALIASES", "ClassificationLoss", "LossInfo", "Tunable",
+    "ALIASES", "ClassificationLoss", "LossInfo", "Tunable", "class_balanced_weights", "inverse_frequency_weights",
+    "ldam_margins",
     # The classes, in the order of `names()`, then the compatibility and Keras wrappers.
     "L1", "L2", "Expectation", "RegularizedExpectation", "Chebyshev", "OvrHinge", "OvrSquaredHinge",
     "OvrCubedHinge", "LogLoss", "SquaredLog", "Tanimoto", "CauchySchwarz", "Logistic", "LogisticINR", "Focal",
-    "Poly1", "GeneralizedCrossEntropy", "SymmetricCrossEntropy", "NCEPlusRCE", "PerExampleLogisticINR", "KerasLoss",
+    "Poly1", "GeneralizedCrossEntropy", "SymmetricCrossEntropy", "NCEPlusRCE",
+    "LogitAdjusted", "BalancedSoftmax", "LDAM", "PerExampleLogisticINR", "KerasLoss",
     # The per-example functions, in the same order.
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
     "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic", "logistic_inr", "focal",
-    "poly1", "gce", "sce", "nce_rce", "per_example_logistic_inr", "keras_loss",
+    "poly1", "gce", "sce", "nce_rce", "logit_adjusted", "balanced_softmax", "ldam", "per_example_logistic_inr",
+    "keras_loss",
 ]
 # fmt: on

@@ -15,12 +15,33 @@ Inside a compiled function where the values are not known while tracing
 (XLA through `tf.function(jit_compile=True)`, which drops assertions, or
 `jax.jit`, including JAX's default `fit`), the row of the target becomes NaN
 instead, so the loss is NaN rather than a silently wrong number.
+
+A single-unit output `(B, 1)` (a binary classifier's `Dense(1)`) is two
+classes: `binary_as_two_classes` widens it to `(B, 2)` once, in
+`ClassificationLoss.call`, so every loss sees the equivalent two-column
+output and labels 0/1 (integers or floats, `(B,)` or `(B, 1)`) are sparse
+labels of 2 classes. How one value is widened depends on what it is:
+
+- a probability `p` (`from_logits=False`) → `[1 − p, p]`;
+- a logit `z` of a softmax loss → `[0, z]` (its softmax is `[1 − σ(z), σ(z)]`);
+- a logit `z` of a sigmoid loss → `[−z, z]` (its sigmoids are `[1 − σ(z), σ(z)]`);
+- a raw score `o` (L1, L2, the hinges) → `[−o, o]`: class 1 scores `o`, class 0
+  `−o`, so the sign decides as for a logit and the hinges are the usual binary
+  hinge on `o` with ±1 labels (twice it).
+
+In every reading the predicted class is the argmax of the two columns, i.e.
+`z > 0`, `o > 0` or `p > ½`.
 """
 
 import numpy as np
 from keras import backend, ops
 
 FLOAT = "float32"
+
+# How `binary_as_two_classes` widens a single-unit output (see the module docstring).
+PROBABILITY = "probability"  # p -> [1 - p, p]
+SOFTMAX_LOGIT = "softmax logit"  # z -> [0, z]
+SIGNED = "signed"  # z or o -> [-z, z]
 
 
 def _rank(x):
@@ -98,12 +119,42 @@ def sparse_to_one_hot(labels, num_classes):
     return ops.where(ops.expand_dims(valid, -1), one_hot, nan)
 
 
+def is_single_unit(y_pred):
+    """Whether `y_pred` is one output per example, shape `(..., 1)`: a binary classifier's."""
+    return _rank(y_pred) >= 1 and y_pred.shape[-1] == 1
+
+
+def binary_as_two_classes(y_true, y_pred, reading):
+    """`(y_true, y_pred)` with a single-unit `y_pred` widened to two classes by `reading`.
+
+    Other outputs are returned unchanged. The labels stay as they are: 0/1
+    labels of shape `(B,)` or `(B, 1)` are then sparse labels of 2 classes,
+    `(B, 2)` one-hot ones match, anything else fails the usual label checks.
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    if not is_single_unit(y_pred):
+        return y_true, y_pred
+    y_pred = ops.cast(y_pred, FLOAT)
+    if reading == PROBABILITY:
+        first = 1.0 - y_pred
+    elif reading == SOFTMAX_LOGIT:
+        first = ops.zeros_like(y_pred)
+    else:
+        first = -y_pred
+    return y_true, ops.concatenate([first, y_pred], axis=-1)
+
+
 def targets_and_outputs(y_true, y_pred):
     """Return `(y, o)`: float32 one-hot/soft targets and float32 outputs."""
     y_pred = ops.cast(ops.convert_to_tensor(y_pred), FLOAT)
     y_true = ops.convert_to_tensor(y_true)
     if _rank(y_pred) < 1:
         raise ValueError(f"keras_losses: y_pred must have a class axis, got shape {tuple(y_pred.shape)}.")
+    if is_single_unit(y_pred):
+        raise ValueError(
+            f"keras_losses: y_pred has one unit (shape {tuple(y_pred.shape)}); the loss classes read it as two "
+            "classes (e.g. keras_losses.get(name)(y_true, y_pred)), the per-example functions need two columns."
+        )
     if _is_sparse(y_true, y_pred):
         num_classes = y_pred.shape[-1]
         if num_classes is None:
@@ -126,14 +177,16 @@ def smooth_labels(y, label_smoothing):
     return y * (1.0 - label_smoothing) + label_smoothing / num_classes
 
 
+def per_class(name, values, num_classes):
+    """`values` (one number per class) as a float32 tensor; one line if K differs from y_pred's."""
+    if num_classes is not None and len(values) != num_classes:
+        raise ValueError(f"keras_losses: {name} has {len(values)} entries but y_pred has {num_classes} classes.")
+    return ops.convert_to_tensor(values, dtype=FLOAT)
+
+
 def apply_class_weights(per_example, y, class_weights):
     """Scale each example's loss by the weight of its class, `Σ_k w_k·y_k`."""
     if class_weights is None:
         return per_example
-    num_classes = y.shape[-1]
-    if num_classes is not None and len(class_weights) != num_classes:
-        raise ValueError(
-            f"keras_losses: class_weights has {len(class_weights)} entries but y_pred has {num_classes} classes."
-        )
-    weights = ops.convert_to_tensor(class_weights, dtype=FLOAT)
+    weights = per_class("class_weights", class_weights, y.shape[-1])
     return per_example * ops.sum(y * weights, axis=-1)

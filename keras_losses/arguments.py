@@ -5,6 +5,7 @@ name serves all of them. `validate(name, value)` returns the value in the
 form stored in `get_config()` (plain Python numbers and lists).
 """
 
+import math
 import numbers
 
 
@@ -18,6 +19,13 @@ def _non_negative(name, value):
     value = _number(name, value)
     if value < 0:
         raise ValueError(f"keras_losses: `{name}` must be >= 0, got {value}.")
+    return value
+
+
+def _positive(name, value):
+    value = _number(name, value)
+    if value <= 0:
+        raise ValueError(f"keras_losses: `{name}` must be > 0, got {value}.")
     return value
 
 
@@ -53,6 +61,30 @@ def _class_weights(name, value):
     return weights
 
 
+def _class_counts(name, value):
+    if value is None:  # refused by the loss that needs it (see REQUIRED)
+        return None
+    try:
+        counts = [float(n) for n in list(value)]
+    except (TypeError, ValueError):
+        raise ValueError(f"keras_losses: `{name}` must be a sequence of K positive numbers, got {value!r}.") from None
+    if not counts or not all(math.isfinite(n) and n > 0 for n in counts):
+        raise ValueError(f"keras_losses: `{name}` must be K positive finite numbers, got {counts}.")
+    return counts
+
+
+# Arguments a loss cannot do without (it has no meaningful default), with what they are.
+REQUIRED = {"class_counts": "the training count (or prior) of each of the K classes"}
+
+
+def missing_message(loss, name):
+    """One line: loss `loss` needs argument `name`, and how to pass it."""
+    return (
+        f"keras_losses: {loss!r} needs `{name}` ({REQUIRED[name]}), so it cannot be built from its name alone; "
+        f'pass keras_losses.get("{loss}", {name}=[...]) as the loss.'
+    )
+
+
 _CHECKS = {
     "from_logits": _boolean,
     "detach_weights": _boolean,
@@ -63,6 +95,10 @@ _CHECKS = {
     "q": _q,
     "label_smoothing": _label_smoothing,
     "class_weights": _class_weights,
+    "class_counts": _class_counts,
+    "tau": _number,
+    "max_margin": _non_negative,
+    "scale": _positive,
 }
 
 

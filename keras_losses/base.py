@@ -29,7 +29,8 @@ from collections.abc import Mapping
 
 import keras
 
-from keras_losses import arguments
+from keras_losses import _targets, arguments
+from keras_losses._probability_check import check_probabilities
 
 PACKAGE = "keras_losses"
 
@@ -43,7 +44,10 @@ SIGMOID = "sigmoid probabilities"
 SHARED_ARGUMENTS = {
     "from_logits": "whether `y_pred` holds logits (`True`) or probabilities (`False`, the default).",
     "class_weights": "optional sequence of K non-negative numbers `c`; each example's loss is scaled by "
-    "the weight of its class, `Σ_k c_k·y_k`.",
+    "the weight of its class, `Σ_k c_k·y_k` (e.g. `keras_losses.class_balanced_weights(counts)` or "
+    "`keras_losses.inverse_frequency_weights(counts)`).",
+    "class_counts": "the training count (or prior) of each of the K classes, K positive numbers (only their "
+    "ratios matter); required: the loss cannot be built without it.",
     "reduction": 'how per-example values are reduced: `"sum_over_batch_size"` (the default, the '
     'batch mean), `"sum"`, `"mean"`, `"mean_with_sample_weight"` or `None`.',
     "name": "the loss's name in logs (default: its canonical name).",
@@ -53,6 +57,8 @@ SHARED_ARGUMENTS = {
     "y_pred": "the model's outputs, shape `(B, K)`: probabilities, logits or raw outputs (see what it acts on).",
 }
 KERAS_ARGUMENTS = ("reduction", "name", "dtype")
+# Arguments every loss takes that the base class applies itself (not passed to `function`).
+BASE_ARGUMENTS = ("class_weights",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +90,11 @@ class LossInfo:
     def takes_from_logits(self):
         return "from_logits" in self.defaults
 
+    @property
+    def needs(self):
+        """The arguments without which the loss cannot be built (`class_counts`)."""
+        return tuple(arg for arg in self.defaults if arg in arguments.REQUIRED)
+
 
 # Canonical name -> LossInfo, in registration (= import) order; sealed once the registry is built.
 CATALOG = {}
@@ -110,9 +121,10 @@ class ClassificationLoss(keras.losses.Loss):
     """Base class: a `keras.losses.Loss` wrapping a per-example function.
 
     Subclasses set `function` (a staticmethod) and are decorated with
-    `register`. `call()` returns one value per example; the Keras base class
-    applies `sample_weight` and `reduction`. The loss computes in float32
-    whatever the model's dtype policy.
+    `register`. `call()` returns one value per example, scaled by the true
+    class's weight when `class_weights` is given (here, for every loss); the
+    Keras base class applies `sample_weight` and `reduction`. The loss
+    computes in float32 whatever the model's dtype policy.
     """
 
     function = None
@@ -124,42 +136,71 @@ class ClassificationLoss(keras.losses.Loss):
         if "function" in vars(cls) and "__init__" not in vars(cls):
             _with_explicit_init(cls)
 
-    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+    def __init__(self, class_weights=None, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         accepted = function_parameters(self.function)
         unknown = sorted(set(kwargs) - set(accepted))
         if unknown:
             raise TypeError(
                 f"{type(self).__name__} got unexpected argument(s) "
                 f"{', '.join(unknown)}; it accepts: "
-                f"{', '.join(list(accepted) + list(KERAS_ARGUMENTS))}."
+                f"{', '.join(list(accepted) + list(BASE_ARGUMENTS) + list(KERAS_ARGUMENTS))}."
             )
         self.arguments = {**accepted, **kwargs}
         for key, value in self.arguments.items():
             self.arguments[key] = arguments.validate(key, value)
+        self.class_weights = arguments.validate("class_weights", class_weights)
+        for key in arguments.REQUIRED:
+            if key in self.arguments and self.arguments[key] is None:
+                raise ValueError(arguments.missing_message(self.canonical_name or type(self).__name__, key))
         super().__init__(
             name=name or self.canonical_name or _snake_case(type(self).__name__),
             reduction=reduction,
             dtype=dtype or "float32",
         )
 
+    @property
+    def acts_on(self):
+        """`RAW`, `SOFTMAX` or `SIGMOID`, as registered; None for a loss without `register`."""
+        return self.info.acts_on if self.info else None
+
+    def _single_unit_reading(self):
+        """How a single-unit (binary) output is widened to two classes (see `_targets`)."""
+        if self.acts_on is None:
+            return None
+        if self.acts_on == RAW:
+            return _targets.SIGNED
+        if not self.arguments.get("from_logits", False):
+            return _targets.PROBABILITY
+        return _targets.SOFTMAX_LOGIT if self.acts_on == SOFTMAX else _targets.SIGNED
+
     def call(self, y_true, y_pred):
-        return type(self).function(y_true, y_pred, **self.arguments)
+        reading = self._single_unit_reading()
+        if reading is not None:
+            y_true, y_pred = _targets.binary_as_two_classes(y_true, y_pred, reading)
+        values = type(self).function(y_true, y_pred, **self.arguments)
+        if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
+            check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
+        if self.class_weights is None:
+            return values
+        # Here, once for every loss (a batch-level loss's values are final only now).
+        y, _ = _targets.targets_and_outputs(y_true, y_pred)
+        return _targets.apply_class_weights(values, y, self.class_weights)
 
     def get_config(self):
-        return {**super().get_config(), **self.arguments}
+        return {**super().get_config(), **self.arguments, "class_weights": self.class_weights}
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+        args = ", ".join(f"{k}={v!r}" for k, v in {**self.arguments, "class_weights": self.class_weights}.items())
         return f"{type(self).__name__}({args})"
 
 
 def init_signature(cls):
-    """`(self, <the function's arguments>, reduction, name, dtype)` with their defaults."""
-    keras_defaults = inspect.signature(ClassificationLoss.__init__).parameters
+    """`(self, <the function's arguments>, class_weights, reduction, name, dtype)` with their defaults."""
+    base_defaults = inspect.signature(ClassificationLoss.__init__).parameters
     parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     for arg, default in function_parameters(cls.function).items():
         parameters.append(inspect.Parameter(arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
-    parameters += [keras_defaults[arg] for arg in KERAS_ARGUMENTS]
+    parameters += [base_defaults[arg] for arg in BASE_ARGUMENTS + KERAS_ARGUMENTS]
     return inspect.Signature(parameters)
 
 
@@ -245,7 +286,7 @@ def _complete_docstring(cls, info):
     # The plain function: the same facts and arguments, for `help(keras_losses.focal)`; once, by its own class.
     if "function" not in vars(cls) or getattr(cls.function, "_documented", False):
         return
-    function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in KERAS_ARGUMENTS]
+    function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in BASE_ARGUMENTS + KERAS_ARGUMENTS]
     returns = "Returns:\n    The loss of each example, shape `(B,)` (no reduction, no sample weights)."
     source = inspect.cleandoc(cls.function.__doc__ or f"Per-example values of `{cls.__name__}`.")
     cls.function.__doc__ = "\n\n".join([source, summary, facts, args(function_args), returns]) + "\n"

@@ -78,6 +78,8 @@ def install(classes_by_name):
             )
     table.update(classes_by_name)
     for name, cls in classes_by_name.items():
+        if getattr(getattr(cls, "info", None), "needs", ()):
+            continue  # needs configuration, so Keras's `cls()` fails with the one line saying what to pass
         resolved = keras.losses.get(name)
         if not isinstance(resolved, cls):
             raise IncompatibleKerasError(

@@ -68,3 +68,7 @@ class KerasLoss(ClassificationLoss):
         _check_keras_loss(loss, from_logits)
         kwargs.setdefault("name", loss)
         super().__init__(loss=loss, from_logits=from_logits, **kwargs)
+
+    @property
+    def acts_on(self):
+        return KERAS_CLASSIFICATION_LOSSES[self.arguments["loss"]][0]

@@ -7,21 +7,19 @@ target; sums run over the K classes. Janocha & Czarnecki (2017).
 from keras import ops
 
 from keras_losses._probabilities import softmax_parts
-from keras_losses._targets import apply_class_weights, smooth_labels, targets_and_outputs
+from keras_losses._targets import smooth_labels, targets_and_outputs
 from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
 from keras_losses.distance import JANOCHA
 
 
-def log_loss(y_true, y_pred, from_logits=False, label_smoothing=0.0, class_weights=None):
+def log_loss(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     """Per-example values of `LogLoss`."""
     y, o = targets_and_outputs(y_true, y_pred)
     target = smooth_labels(y, label_smoothing)
     if from_logits:
         # One fused, stable kernel on TensorFlow (softmax_cross_entropy_with_logits).
-        per_example = ops.categorical_crossentropy(target, o, from_logits=True)
-    else:
-        per_example = -ops.sum(target * softmax_parts(o, from_logits)[1], axis=-1)
-    return apply_class_weights(per_example, y, class_weights)
+        return ops.categorical_crossentropy(target, o, from_logits=True)
+    return -ops.sum(target * softmax_parts(o, from_logits)[1], axis=-1)
 
 
 def squared_log(y_true, y_pred, from_logits=False):

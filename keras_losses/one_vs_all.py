@@ -13,63 +13,84 @@ CHANGELOG.md); it is not one of the canonical names.
 from keras import ops
 
 from keras_losses._probabilities import masked_shift, masked_softmax, sigmoid_parts
-from keras_losses._targets import FLOAT, apply_class_weights, targets_and_outputs
+from keras_losses._targets import FLOAT, targets_and_outputs
 from keras_losses.base import SIGMOID, ClassificationLoss, Tunable, register
 
 LI = "Li, Li, Pan & Zhu (AAAI 2020)"
 
 
-def logistic(y_true, y_pred, from_logits=False, class_weights=None):
+def logistic(y_true, y_pred, from_logits=False):
     """Per-example values of `Logistic`."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     # y·log s + (1 − y)·log(1 − s) = log(1 − s) + y·(log s − log(1 − s))
-    per_example = -ops.sum(log_1ms + y * (log_s - log_1ms), axis=-1)
-    return apply_class_weights(per_example, y, class_weights)
+    return -ops.sum(log_1ms + y * (log_s - log_1ms), axis=-1)
 
 
-def in_negative_class_weights(y, s, beta):
-    """`w[c, k]`: the weight of negative class c in output k's negative part.
+def _is_hard(y):
+    """Whether every row of `y` is one-hot (sparse labels always are): a boolean scalar tensor."""
+    total = ops.sum(y, axis=-1)
+    return ops.logical_and(
+        ops.all(ops.equal(ops.max(y, axis=-1), 1.0)),
+        ops.logical_and(ops.all(ops.equal(total, 1.0)), ops.all(y >= 0.0)),
+    )
 
-    `p̄[c, k] = mean_{i∈B_c} s[i, k]` and, for each output k, `w[:, k]` is the
-    softmax of `β·p̄[:, k]` over the classes present in the batch other
-    than k (zero elsewhere; all zero when no such class exists).
-    Returns `(w, inverse_counts)` with `inverse_counts[c] = 1/n_c` (0 if absent).
-    """
-    num_classes = y.shape[-1]
-    if num_classes is None:
-        raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
-    counts = ops.sum(y, axis=0)  # n_c
-    present = counts > 0
-    inverse_counts = ops.where(present, 1.0 / ops.where(present, counts, 1.0), 0.0)
-    mean_scores = ops.matmul(ops.transpose(y), s) * ops.expand_dims(inverse_counts, 1)
+
+def _weights_of(class_means, present, beta, detach_weights):
+    """`w[c, k]`: softmax over the present classes c ≠ k of `β·p̄[c, k]` (0 elsewhere)."""
+    num_classes = class_means.shape[-1]
     not_self = ops.logical_not(ops.cast(ops.eye(num_classes), "bool"))
     negative = ops.logical_and(ops.expand_dims(present, 1), not_self)
-    return masked_softmax(beta * mean_scores, negative, axis=0), inverse_counts
+    weights = masked_softmax(beta * class_means, negative, axis=0)
+    return ops.stop_gradient(weights) if detach_weights else weights
 
 
-def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False, class_weights=None):
+def _inr_hard(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
+    """`Σ_c (y_c/n_c)·[−log s_c − Σ_k w[c,k]·log(1 − s_k)]` per example, for one-hot rows.
+
+    Per-class sums by a segment sum and each example's row of `w` by a gather: O(B·K + K²).
+    """
+    num_classes = y.shape[-1]
+    target = ops.argmax(y, axis=-1)
+    class_means = ops.segment_sum(s, target, num_segments=num_classes) * ops.expand_dims(inverse_counts, 1)
+    weights = _weights_of(class_means, present, beta, detach_weights)
+    # −log s[i,t] − Σ_k w[t,k]·log(1 − s[i,k]); w[t,t] = 0, so k runs over k ≠ t.
+    own_weights = ops.take(weights, target, axis=0)
+    share = ops.sum(y * ops.expand_dims(inverse_counts, 0), axis=-1)  # 1/n_t
+    return share * (-ops.sum(y * log_s, axis=-1) - ops.sum(own_weights * log_1ms, axis=-1))
+
+
+def _inr_soft(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
+    """The same for any rows (soft labels): class means and per-class terms by two dense K×K products, O(B·K²)."""
+    class_means = ops.matmul(ops.transpose(y), s) * ops.expand_dims(inverse_counts, 1)
+    weights = _weights_of(class_means, present, beta, detach_weights)
+    # Per example i and class c: −log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k]), weighed by y[i,c]/n_c.
+    per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
+    return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
+
+
+def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False):
     """Per-example values of `LogisticINR`: each example's share of the batch's `L⁺ + L⁻`, times B.
 
     The values depend on the whole batch; their mean is the batch loss `L⁺ + L⁻`.
     """
     y, o = targets_and_outputs(y_true, y_pred)
+    if y.shape[-1] is None:
+        raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
     log_s, log_1ms = sigmoid_parts(o, from_logits)
     s = ops.exp(log_s) if from_logits else ops.clip(o, 0.0, 1.0)
-    weights, inverse_counts = in_negative_class_weights(y, s, beta)
-    if detach_weights:
-        weights = ops.stop_gradient(weights)
-    # Per example i and class c it belongs to: −log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k]);
-    # w[c,c] = 0, so the sum runs over k ≠ c as the definition says.
-    per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
-    share = y * ops.expand_dims(inverse_counts, 0)  # 1/n_t on the target (one-hot)
+    counts = ops.sum(y, axis=0)  # n_c
+    present = counts > 0
+    inverse_counts = ops.where(present, 1.0 / ops.where(present, counts, 1.0), 0.0)
+    parts = (y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present)
+    # Hard labels take the O(B·K + K²) route; soft ones need the dense products.
+    shares = ops.cond(_is_hard(y), lambda: _inr_hard(*parts), lambda: _inr_soft(*parts))
     batch_size = ops.cast(ops.shape(y)[0], FLOAT)
     # × B so that Keras's batch mean ("sum_over_batch_size") is exactly L⁺ + L⁻.
-    per_example = batch_size * ops.sum(share * per_class, axis=-1)
-    return apply_class_weights(per_example, y, class_weights)
+    return batch_size * shares
 
 
-def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class_weights=None):
+def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0):
     """Per-example values of `PerExampleLogisticINR` (keras_losses 0.1.0's variant)."""
     y, o = targets_and_outputs(y_true, y_pred)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
@@ -78,8 +99,7 @@ def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0, class
     score = -gamma * log_1ms
     unnormalized = negative * ops.exp(masked_shift(score, negative > 0))
     weights = unnormalized / ops.sum(unnormalized, axis=-1, keepdims=True)
-    per_example = -ops.sum(y * log_s, axis=-1) - ops.sum(weights * log_1ms, axis=-1)
-    return apply_class_weights(per_example, y, class_weights)
+    return -ops.sum(y * log_s, axis=-1) - ops.sum(weights * log_1ms, axis=-1)
 
 
 @register("logistic", formula="−log s_t − Σ_{k≠t} log(1 − s_k)", acts_on=SIGMOID, value_range="[0, ∞)", paper=LI)
@@ -138,6 +158,19 @@ class LogisticINR(ClassificationLoss):
     - Soft labels generalise it: example i belongs to class c with weight
       `y_{i,c}` (`n_c = Σ_i y_{i,c}`, means weighted by `y_{i,c}`); for
       one-hot labels this is the definition above.
+
+    Cost: with hard labels (sparse, or one-hot rows) the per-class means are a
+    segment sum and each example's weights a gather, O(B·K + K²); soft labels
+    need two dense K×K products, O(B·K²).
+
+    Against the authors' code: it adds `eps = 1e-7` inside both logarithms,
+    `log(s + eps)` and `log(1 − s + eps)`, so each term is capped at
+    `−log(1e-7) ≈ 16.1`, and once the sigmoid saturates in float32 (|logit|
+    beyond about 17) its gradient is zero. A confidently wrong output at
+    |logit| ≈ 20 costs 16.1 there and 20 here, at |logit| ≈ 32 half of ours:
+    their value is up to half ours at saturated sigmoids, and those terms stop
+    learning. Numbers reported with their code will differ for confident
+    models; below saturation the two agree.
 
     Args:
         beta: β ≥ 0, how much harder negative classes weigh; `β = 0` gives equal weights.

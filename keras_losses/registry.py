@@ -23,6 +23,7 @@ LOSS_MODULES = (
     "one_vs_all",
     "cross_entropy_variants",
     "noise_robust",
+    "long_tail",
 )
 
 
@@ -116,7 +117,10 @@ def for_logits(name, /, **config):
 
 
 def describe(name):
-    """Formula, what it acts on, defaults, range, paper and tunable arguments of loss `name`.
+    """Formula, what it acts on, defaults, range, paper, tunable arguments and needed configuration of loss `name`.
+
+    `needs` lists the arguments the loss cannot be built without (`["class_counts"]` for the
+    prior-aware losses; `get(name, class_counts=...)`).
 
     Read from the loss's class (`register`); Keras's losses have no tunable arguments here.
     """
@@ -131,6 +135,7 @@ def describe(name):
             "range": "see Keras",
             "paper": "Keras built-in",
             "tunable": {},
+            "needs": [],
         }
     info = LOSSES[name]
     return {
@@ -142,4 +147,5 @@ def describe(name):
         "range": info.value_range,
         "paper": info.paper,
         "tunable": {arg: dataclasses.asdict(tunable) for arg, tunable in info.tunable.items()},
+        "needs": list(info.needs),
     }

@@ -3,10 +3,23 @@
 >>> import tuning
 >>> hypermodel = tuning.LossHyperModel(input_shape=(8, 8, 1), num_classes=10)  # doctest: +SKIP
 
-- `tuning.hypermodel.LossHyperModel`: `build(hp)` chooses the loss (and its
-  conditional parameters) and the model.
-- `tuning.objective`: the fixed metrics of every trial; `resolve()` refuses
-  objectives that compare trials on their own loss values.
+In your own `build(hp)` (any keras-tuner tuner):
+
+>>> def build(hp):  # doctest: +SKIP
+...     model = my_model(units=hp.Int("units", 32, 256))
+...     model.compile(optimizer="adam", loss=tuning.choose_loss(hp, ["log_loss", "focal", "gce"]),
+...                   metrics=tuning.metrics(num_classes))
+...     return model
+>>> tuner = keras_tuner.RandomSearch(build, objective=tuning.tuner_objective("val_macro_f1", num_classes=10),
+...                                  max_trials=10)  # doctest: +SKIP
+
+- `tuning.loss_choice.choose_loss(hp, losses)`: the loss (and its conditional
+  parameters) as hyperparameters, in any `build(hp)`.
+- `tuning.hypermodel.LossHyperModel`: `build(hp)` chooses the loss and the
+  model (a zoo family, or the user's `build_model(hp)`).
+- `tuning.objective`: the fixed metrics of every trial (`tuning.metrics`);
+  `resolve()` and `tuning.tuner_objective` refuse objectives that compare
+  trials on their own loss values.
 - `tuning.search`: `python -m tuning.search` (and `run()`): the search loop,
   leaderboard and best model.
 - `tuning.spec`, `tuning.tuners`, `tuning.retrain`: the search spec file, the
@@ -29,12 +42,23 @@ except ImportError as error:
     raise ImportError(str(error).replace("zoo needs", "tuning needs").replace("[zoo]", "[tuning]")) from None
 zoo.require("tuning", ("keras_tuner",))
 
-__all__ = ["LOSS_PARAMETERS", "LossHyperModel", "ObjectiveError", "validate_losses"]
+__all__ = [
+    "LOSS_PARAMETERS",
+    "LossHyperModel",
+    "ObjectiveError",
+    "choose_loss",
+    "metrics",
+    "tuner_objective",
+    "validate_losses",
+]
 _HOME = {
-    "LOSS_PARAMETERS": "hypermodel",
+    "LOSS_PARAMETERS": "loss_choice",
+    "choose_loss": "loss_choice",
+    "validate_losses": "loss_choice",
     "LossHyperModel": "hypermodel",
-    "validate_losses": "hypermodel",
     "ObjectiveError": "objective",
+    "metrics": "objective",
+    "tuner_objective": "objective",
 }
 
 

@@ -20,54 +20,19 @@ from typing import Any
 
 import keras
 import keras_tuner
+import numpy as np
 
 import keras_losses
 import zoo
+from tuning import loss_choice
 from tuning import objective as objective_module
 
 Value = Any | Sequence[Any]
 
 
-def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
-    """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
-
-    Each becomes the float hyperparameter "<loss>_<argument>", active only
-    when that loss is chosen; the ranges live on the classes
-    (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
-    """
-    parameters = {}
-    for name in keras_losses.names():
-        info = keras_losses.describe(name)
-        if info["tunable"]:
-            parameters[name] = {
-                arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg]) for arg, r in info["tunable"].items()
-            }
-    return parameters
-
-
-LOSS_PARAMETERS = loss_parameters()
-
 WIDTH_ARGUMENT = zoo.models.WIDTH_ARGUMENT  # The zoo builder argument that `width` maps to, per family.
 DROPOUT_FAMILIES = ("mlp", "cnn")
-
-
-def validate_losses(losses: Sequence[str] | None) -> tuple[str, ...]:
-    """Returns `losses` (None: all of `keras_losses.all_names()`) as a tuple of known names.
-
-    Names and group words are resolved as the sweep resolves them
-    (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
-    matches of the first unknown name, and for an empty list or duplicates.
-    """
-    from zoo.sweeps import sweep
-
-    if losses is None:
-        return tuple(keras_losses.all_names())
-    losses = [losses] if isinstance(losses, str) else list(losses)
-    if not losses:
-        raise ValueError("losses must name at least one loss.")
-    if len(set(losses)) != len(losses):
-        raise ValueError(f"losses has duplicates: {losses}.")
-    return sweep.resolve_losses(losses)
+ZOO_MODEL_DEFAULTS = {"models": "mlp", "depth": 2, "width": None, "dropout": 0.0}
 
 
 def _as_choices(name: str, value: Value) -> tuple[Any, ...]:
@@ -87,13 +52,38 @@ def _hp_value(hp, name: str, values: tuple[Any, ...]):
     return hp.Choice(name, list(values))
 
 
+def _check_user_model(model, num_classes: int) -> keras.Model:
+    """`model` as `build_model(hp)` must return it: an uncompiled keras.Model with one output of K units
+    (or one sigmoid unit for two classes); a one-line ValueError otherwise."""
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"build_model(hp) must return a keras.Model, got {type(model).__name__}.")
+    if getattr(model, "compiled", False):
+        raise ValueError(
+            "build_model(hp) must return an uncompiled keras.Model; LossHyperModel compiles it with the searched loss."
+        )
+    outputs = getattr(model, "outputs", None) or []  # Unknown for a subclassed model until it is called.
+    if len(outputs) > 1:
+        raise ValueError(f"build_model(hp) returned a model with {len(outputs)} outputs; give it one.")
+    width = outputs[0].shape[-1] if outputs else None
+    if width is not None and width != num_classes and not (width == 1 and num_classes == 2):
+        raise ValueError(
+            f"build_model(hp) returned a model with {width} outputs per example for {num_classes} classes."
+        )
+    return model
+
+
 class LossHyperModel(keras_tuner.HyperModel):
-    """Builds a zoo model compiled with a searched loss.
+    """Builds a model compiled with a searched loss: a zoo model, or the user's own.
 
     Args:
         input_shape, num_classes: the data's shape and class count, or give
-            `data` (a `zoo.datasets.Data`) instead.
+            `data` (a `zoo.datasets.Data`) instead; with `build_model` only
+            `num_classes` is needed.
         losses: names of `keras_losses.all_names()` to choose among (None: all).
+        build_model: the user's `fn(hp) -> keras.Model` (uncompiled, one output
+            of `num_classes` units, or a single unit for 2 classes); it may
+            define its own hyperparameters. Then `models`, `depth`, `width`
+            and `dropout` do not apply.
         models: a zoo family of `zoo.names()` or a list of them.
         depth: hidden layers / blocks (a value or a list).
         width: units (mlp), filters (cnn) or base width (resnet); None keeps
@@ -103,6 +93,10 @@ class LossHyperModel(keras_tuner.HyperModel):
         objective_metric: the fixed metric trials are ranked on, e.g.
             "accuracy" (ranked on its validation value) or "val_nll".
         tune_loss_parameters: False fixes every loss parameter at its default.
+        from_logits: whether the model outputs logits (the zoo's do); False
+            for a `build_model` whose model ends in softmax / sigmoid.
+        class_counts: the training count of each class, for the prior-aware losses
+            (`logit_adjusted`, `balanced_softmax`, `ldam`); taken from `data` when given.
     """
 
     def __init__(
@@ -112,24 +106,40 @@ class LossHyperModel(keras_tuner.HyperModel):
         *,
         data=None,
         losses=None,
-        models="mlp",
-        depth=2,
-        width=None,
-        dropout=0.0,
+        build_model=None,
+        models=ZOO_MODEL_DEFAULTS["models"],
+        depth=ZOO_MODEL_DEFAULTS["depth"],
+        width=ZOO_MODEL_DEFAULTS["width"],
+        dropout=ZOO_MODEL_DEFAULTS["dropout"],
         learning_rate=1e-3,
         objective_metric="accuracy",
         tune_loss_parameters=True,
+        from_logits=True,
+        class_counts=None,
         name=None,
         tunable=True,
     ):
         super().__init__(name=name, tunable=tunable)
         if data is not None:
             input_shape, num_classes = data.input_shape, data.num_classes
-        if input_shape is None or num_classes is None:
-            raise ValueError("Give input_shape and num_classes, or data.")
-        self.input_shape = tuple(input_shape)
+            if class_counts is None:
+                class_counts = np.bincount(data.y_train, minlength=data.num_classes).tolist()
+        if num_classes is None or (input_shape is None and build_model is None):
+            raise ValueError(
+                "Give input_shape and num_classes, or data." if build_model is None else "Give num_classes, or data."
+            )
+        self.input_shape = None if input_shape is None else tuple(input_shape)
         self.num_classes = int(num_classes)
-        self.losses = validate_losses(losses)
+        self.class_counts = class_counts
+        self.losses = loss_choice.validate_losses(losses, with_counts=class_counts is not None)
+        self.build_model = build_model
+        if build_model is not None:
+            if not callable(build_model):
+                raise ValueError(f"build_model must be a function fn(hp) -> keras.Model, got {build_model!r}.")
+            given = dict(models=models, depth=depth, width=width, dropout=dropout)
+            fixed = [key for key, value in given.items() if value != ZOO_MODEL_DEFAULTS[key]]
+            if fixed:
+                raise ValueError(f"build_model builds the model: {', '.join(fixed)} do not apply.")
         self.models = _as_choices("models", models)
         for family in self.models:
             if family not in zoo.names():
@@ -139,10 +149,12 @@ class LossHyperModel(keras_tuner.HyperModel):
         self.dropouts = _as_choices("dropout", dropout)
         self.learning_rates = _as_choices("learning_rate", learning_rate)
         self.tune_loss_parameters = tune_loss_parameters
+        self.from_logits = bool(from_logits)
         if not objective_metric.startswith(objective_module.VALIDATION_PREFIX):
             objective_metric = objective_module.VALIDATION_PREFIX + objective_metric
         self.objective = objective_module.resolve(objective_metric, self.num_classes)
-        self._check_architectures()
+        if build_model is None:
+            self._check_architectures()
 
     def _check_architectures(self) -> None:
         """Builds each (family, depth) once, so a bad depth fails now, not mid-search."""
@@ -155,25 +167,19 @@ class LossHyperModel(keras_tuner.HyperModel):
         keras.backend.clear_session()
 
     def loss(self, hp) -> keras.losses.Loss:
-        """Chooses the loss and, within its conditional scope, its parameters."""
-        name = hp.Choice("loss", list(self.losses)) if len(self.losses) > 1 else hp.Fixed("loss", self.losses[0])
-        config = {}
-        for loss_name, parameters in LOSS_PARAMETERS.items():
-            if loss_name not in self.losses:
-                continue
-            with hp.conditional_scope("loss", [loss_name]):
-                for parameter, (low, high, sampling, default) in parameters.items():
-                    hp_name = f"{loss_name}_{parameter}"
-                    if self.tune_loss_parameters:
-                        value = hp.Float(hp_name, low, high, sampling=sampling, default=default)
-                    else:
-                        value = hp.Fixed(hp_name, default)
-                    if loss_name == name:
-                        config[parameter] = value
-        return keras_losses.for_logits(name, **config)
+        """Chooses the loss and, within its conditional scope, its parameters (`tuning.choose_loss`)."""
+        return loss_choice.choose_loss(
+            hp,
+            self.losses,
+            tune_parameters=self.tune_loss_parameters,
+            from_logits=self.from_logits,
+            class_counts=self.class_counts,
+        )
 
     def model(self, hp) -> keras.Model:
-        """Builds the (logits) zoo model of the chosen family, depth, width and dropout."""
+        """The user's `build_model(hp)`, or the (logits) zoo model of the chosen family, depth, width and dropout."""
+        if self.build_model is not None:
+            return _check_user_model(self.build_model(hp), self.num_classes)
         family = _hp_value(hp, "model", self.models)
         options = {"depth": _hp_value(hp, "depth", self.depths)}
         if self.widths is not None:
@@ -199,6 +205,6 @@ class LossHyperModel(keras_tuner.HyperModel):
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
             loss=self.loss(hp),
-            metrics=objective_module.metrics(self.num_classes),
+            metrics=objective_module.metrics(self.num_classes, self.from_logits),
         )
         return model

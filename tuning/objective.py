@@ -12,7 +12,11 @@ Traceback (most recent call last):
 ...
 tuning.objective.ObjectiveError: Objective 'val_loss' ranks trials by their own loss ...
 
-`tracked(num_classes)` lists the names a search can be ranked on.
+`tracked(num_classes)` lists the names a search can be ranked on: accuracy,
+top-3 accuracy (more than 3 classes), the NLL, balanced accuracy (mean
+per-class recall) and macro-F1 (`zoo.engines.metrics`), each as `val_<name>`.
+`metrics(num_classes)` compiles them into a model (`tuning.metrics`), and
+`tuner_objective(name, num_classes=...)` is the matching keras-tuner objective.
 """
 
 from collections.abc import Callable
@@ -29,31 +33,45 @@ class ObjectiveError(ValueError):
     """An objective that is not a fixed metric tracked in every trial."""
 
 
-def _accuracy(num_classes: int):
-    import keras
+def _accuracy(num_classes: int, from_logits: bool):
+    from zoo.engines import metrics
 
-    return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
+    return metrics.ClassAccuracy(num_classes, from_logits=from_logits)
 
 
-def _top3_accuracy(num_classes: int):
+def _top3_accuracy(num_classes: int, from_logits: bool):
     import keras
 
     return keras.metrics.SparseTopKCategoricalAccuracy(k=3, name="top3_accuracy")
 
 
-def _nll(num_classes: int):
-    import keras
+def _nll(num_classes: int, from_logits: bool):
+    from zoo.engines import metrics
 
-    # The cross-entropy of softmax(logits) as a *metric*: the same yardstick in
+    # The cross-entropy of softmax (or sigmoid) outputs as a *metric*: the same yardstick in
     # every trial, unlike the trial's own training loss.
-    return keras.metrics.SparseCategoricalCrossentropy(from_logits=True, name="nll")
+    return metrics.NegativeLogLikelihood(num_classes, from_logits=from_logits)
 
 
-# name -> (direction, factory(num_classes), available(num_classes)).
+def _balanced_accuracy(num_classes: int, from_logits: bool):
+    from zoo.engines import metrics
+
+    return metrics.BalancedAccuracy(num_classes, from_logits=from_logits)
+
+
+def _macro_f1(num_classes: int, from_logits: bool):
+    from zoo.engines import metrics
+
+    return metrics.MacroF1(num_classes, from_logits=from_logits)
+
+
+# name -> (direction, factory(num_classes, from_logits), available(num_classes)).
 FIXED_METRICS: dict[str, tuple[str, Callable, Callable[[int], bool]]] = {
     "accuracy": ("max", _accuracy, lambda k: True),
     "top3_accuracy": ("max", _top3_accuracy, lambda k: k > 3),
     "nll": ("min", _nll, lambda k: True),
+    "balanced_accuracy": ("max", _balanced_accuracy, lambda k: True),
+    "macro_f1": ("max", _macro_f1, lambda k: True),
 }
 
 
@@ -62,9 +80,15 @@ def metric_names(num_classes: int) -> list[str]:
     return [name for name, (_, _, available) in FIXED_METRICS.items() if available(num_classes)]
 
 
-def metrics(num_classes: int) -> list:
-    """Fresh Keras metric instances for `model.compile(metrics=...)`."""
-    return [FIXED_METRICS[name][1](num_classes) for name in metric_names(num_classes)]
+def metrics(num_classes: int, from_logits: bool = True) -> list:
+    """Fresh Keras metric instances for `model.compile(metrics=...)`: every fixed metric.
+
+    `from_logits` says whether a single output unit (binary, `num_classes=2`)
+    is a logit or a sigmoid's probability; K output units are read either way.
+    The classes live in `zoo.engines.metrics`: a model saved with them loads
+    after `import zoo.engines.metrics` (or with `compile=False`).
+    """
+    return [FIXED_METRICS[name][1](num_classes, from_logits) for name in metric_names(num_classes)]
 
 
 def tracked(num_classes: int) -> list[str]:
@@ -100,3 +124,15 @@ def resolve(objective: str, num_classes: int) -> keras_tuner.Objective:
         )
     base = objective[len(VALIDATION_PREFIX) :] if objective.startswith(VALIDATION_PREFIX) else objective
     return keras_tuner.Objective(objective, direction=FIXED_METRICS[base][0])
+
+
+def tuner_objective(objective: str = DEFAULT, *, num_classes: int) -> keras_tuner.Objective:
+    """`objective=` for any keras-tuner tuner over a `build(hp)` compiled with `metrics(num_classes)`.
+
+    >>> tuner_objective("val_macro_f1", num_classes=3).direction
+    'max'
+
+    Refuses the trial's own loss value as `resolve` does (keras-tuner itself
+    would accept `"val_loss"` and compare losses of different scales).
+    """
+    return resolve(objective, num_classes)

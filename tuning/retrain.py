@@ -46,9 +46,12 @@ def retrain_best(
         by_seed[str(seed)] = {k: float(v) for k, v in test.items() if k != "loss"}
         epochs_trained[str(seed)] = len(history.history["loss"])
         if index == 0:
+            # Saved compiled with its loss alone: the fixed metrics are zoo classes, and best.keras
+            # must load after `import keras_losses` only.
+            model.compile(optimizer=model.optimizer, loss=model.loss)
             model.save(os.path.join(out, "best.keras"))
-            # serving_default: inputs -> {"probabilities": softmax(logits), "class"}; needs no project code.
-            serving.export(model, os.path.join(out, "best_savedmodel"), logits=True)
+            # serving_default: inputs -> {"probabilities", "class"}; needs no project code.
+            serving.export(model, os.path.join(out, "best_savedmodel"), logits=getattr(hypermodel, "from_logits", True))
     record = leaderboard.trial_record(best_trial, objective)
     first = str(seeds[0])
     result = {

@@ -1,6 +1,10 @@
 """Search the loss (and the model) with keras-tuner: `python -m tuning.search`.
 
     python -m tuning.search --dataset digits --losses all --max_trials 20 --epochs 10
+    python -m tuning.search --model my_models.py:build --losses log_loss,focal,gce --objective val_macro_f1
+
+`--model` takes your own `build(hp) -> keras.Model` (uncompiled, logits)
+instead of the zoo's families (`tuning.LossHyperModel(build_model=...)`).
 
 Writes to `--out` (default `runs/search`):
 
@@ -49,6 +53,14 @@ flags.DEFINE_list(
 )
 flags.DEFINE_list(
     "models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "model",
+    "",
+    "Your own model builder instead of --models: package.module:function or path/to/file.py:function, "
+    "a function build(hp) -> uncompiled keras.Model with one output of num_classes units (logits), "
+    "or one unit for 2 classes; it may define its own hyperparameters.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.", flag_values=FLAGS)
 flags.DEFINE_list(
@@ -135,12 +147,12 @@ def run(config: dict[str, Any]) -> dict[str, Any] | None:
     Workers of a distributed search return None; the chief and a single
     process write the leaderboard and the best model.
     """
-    from tuning.hypermodel import validate_losses
+    from tuning.loss_choice import validate_losses
     from zoo.sweeps import lock
 
     role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
-    # Names and groups ("all") resolved; bad names fail before anything runs.
-    config = dict(config, losses=list(validate_losses(list(config["losses"]))))
+    # Names and groups ("all") resolved; bad names fail before anything runs (the data give the class counts).
+    config = dict(config, losses=list(validate_losses(list(config["losses"]), with_counts=True)))
     if role != "single":  # The chief hands each trial to one worker: no lock.
         with distributed.quiet_keras_tuner(role):
             return _search(config, role)
@@ -177,13 +189,18 @@ def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
     import zoo
 
     data = zoo.datasets.load(config["dataset"], batch_size=config["batch_size"], seed=config["seed"])
+    if config.get("model"):  # The user's build(hp): the zoo's model flags do not apply.
+        from zoo.common.callables import load_callable
+
+        model_options = {"build_model": load_callable(config["model"])}
+    else:
+        model_options = dict(
+            models=config["models"], depth=config["depths"], width=config["widths"] or None, dropout=config["dropouts"]
+        )
     hypermodel = LossHyperModel(
         data=data,
         losses=config["losses"],
-        models=config["models"],
-        depth=config["depths"],
-        width=config["widths"] or None,
-        dropout=config["dropouts"],
+        **model_options,
         learning_rate=config["learning_rates"],
         objective_metric=config["objective"],
         tune_loss_parameters=config["tune_loss_parameters"],
@@ -260,15 +277,24 @@ def _parse_numbers(name: str, values: Sequence[str], kind) -> list:
         raise ValueError(f"--{name} must be comma-separated {kind.__name__}s, got {','.join(values)!r}.") from None
 
 
+ZOO_MODEL_FLAGS = ("models", "depths", "widths", "dropouts")
+
+
 def config_from_flags() -> dict[str, Any]:
     """The flags as the configuration dict of `run()`."""
+    if FLAGS.model:
+        given = [f"--{name}" for name in ZOO_MODEL_FLAGS if FLAGS[name].present]
+        if given:
+            raise ValueError(f"--model builds the model: {', '.join(given)} do not apply.")
+    zoo_model = not FLAGS.model
     return {
         "dataset": FLAGS.dataset,
         "losses": FLAGS.losses,
-        "models": FLAGS.models,
-        "depths": _parse_numbers("depths", FLAGS.depths, int),
-        "widths": _parse_numbers("widths", FLAGS.widths, int),
-        "dropouts": _parse_numbers("dropouts", FLAGS.dropouts, float),
+        "model": FLAGS.model or None,
+        "models": FLAGS.models if zoo_model else [],
+        "depths": _parse_numbers("depths", FLAGS.depths, int) if zoo_model else [],
+        "widths": _parse_numbers("widths", FLAGS.widths, int) if zoo_model else [],
+        "dropouts": _parse_numbers("dropouts", FLAGS.dropouts, float) if zoo_model else [],
         "learning_rates": _parse_numbers("learning_rates", FLAGS.learning_rates, float),
         "tune_loss_parameters": FLAGS.tune_loss_parameters,
         "tuner": FLAGS.tuner,

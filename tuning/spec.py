@@ -39,7 +39,10 @@ def search_spec(config: dict[str, Any]) -> dict[str, Any]:
         "batch_size",
         "seed",
     )
-    return {key: config[key] for key in keys}
+    spec = {key: config[key] for key in keys}
+    if config.get("model"):  # The user's builder (`--model`); absent from the zoo-model searches' specs.
+        spec["model"] = config["model"]
+    return spec
 
 
 def check_spec(out: str, spec: dict[str, Any]) -> None:

@@ -36,9 +36,10 @@ flags.DEFINE_string(
 flags.DEFINE_string(
     "losses",
     "default",
-    "Comma-separated loss names, or groups: 'default' (the 19 "
-    "canonical losses plus categorical_crossentropy), 'canonical' (the 19), 'keras' (Keras's "
-    "classification losses), 'all' (both).",
+    "Comma-separated loss names, or groups: 'default' (the canonical losses except the "
+    "prior-aware ones, plus categorical_crossentropy: the demo's 20), 'canonical' (all 22), 'keras' (Keras's "
+    "classification losses), 'all' (both), 'long_tail' (log_loss, focal, logit_adjusted, "
+    "balanced_softmax, ldam, logistic, logistic_inr).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)
@@ -69,7 +70,29 @@ flags.DEFINE_string(
 flags.DEFINE_string(
     "noise_type",
     "symmetric",
-    "Label noise kind: symmetric (to any other class) or pair (class k to k+1).",
+    "Label noise kind: symmetric (to any other class), pair (class k to k+1) or asymmetric (the "
+    "literature's class maps: mnist, cifar10, cifar100; each mapped class flips with the rate; asymmetric:MAP "
+    "takes MAP's map for a copy of that set, e.g. an npz file of MNIST).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "noise_matrix",
+    None,
+    "A K×K label transition matrix (.npy, .csv or .json; row = true class, rows sum to 1, the diagonal the keep "
+    "probability): the noise conditions are the clean run and this matrix.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "human_labels",
+    "",
+    "Human label sets as extra noise conditions: aggre, random1, random2, random3, worst (--dataset=cifar10_n) "
+    "or noisy (--dataset=cifar100_n).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_boolean(
+    "noisy_validation",
+    False,
+    "Give the validation split the training split's label noise (the test split stays clean).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
@@ -150,6 +173,9 @@ SWEEP_FLAGS = (
     "seeds",
     "label_noise",
     "noise_type",
+    "noise_matrix",
+    "human_labels",
+    "noisy_validation",
     "input_noise",
     "cross_noise",
     "data_dir",
@@ -189,15 +215,13 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
     Raises ValueError with a one-line message naming the bad value.
     """
     import zoo
-    from zoo.data import datasets, noise
+    from zoo.data import datasets
     from zoo.engines import training
 
     models = tuple(dict.fromkeys(_items(values["models"], "models")))
     for model in models:
         if model not in zoo.names():
             zoo.models.MODELS.lookup(model)  # Raises with close matches.
-    if values["noise_type"] not in noise.KINDS:
-        raise ValueError(f"--noise_type must be one of {', '.join(noise.KINDS)}, got {values['noise_type']!r}.")
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
         raise ValueError(datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + datasets.FORMS))
@@ -212,6 +236,8 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         raise ValueError(f"--width must be >= 1, got {values['width']}.")
     if int(values["max_members"]) < 0:
         raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
+    label_noise = _numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True)
+    _check_noise(values, label_noise)
     return sweep.SweepConfig(
         dataset=values["dataset"],
         losses=sweep.resolve_losses(_items(values["losses"], "losses")),
@@ -219,7 +245,7 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         depths=_numbers(values["depths"], "depths", int, low=1),
         width=None if values["width"] is None else int(values["width"]),
         seeds=_numbers(values["seeds"], "seeds", int, low=0),
-        label_noise=_numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True),
+        label_noise=label_noise,
         noise_type=values["noise_type"],
         input_noise=_numbers(values["input_noise"], "input_noise", float, low=0.0),
         cross_noise=bool(values["cross_noise"]),
@@ -233,7 +259,27 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         engine=values["engine"],
         max_members=int(values["max_members"]),
         jit_compile=bool(values["jit_compile"]),
+        noise_matrix=os.path.expanduser(values["noise_matrix"]) if values.get("noise_matrix") else None,
+        human_labels=tuple(dict.fromkeys(_items(values["human_labels"], "human_labels")))
+        if values.get("human_labels")
+        else (),
+        noisy_validation=bool(values.get("noisy_validation")),
     )
+
+
+def _check_noise(values: dict, label_noise: tuple) -> None:
+    """One-line errors for noise flags that do not fit together (`zoo.data.noise` checks each one)."""
+    from zoo.data import noise
+
+    if values.get("noise_matrix"):
+        if any(label_noise):
+            raise ValueError("--noise_matrix gives the noise: leave --label_noise out (or 0).")
+        if values["noise_type"] != "symmetric" or values.get("human_labels"):
+            raise ValueError("--noise_matrix replaces --noise_type and --human_labels: give only one of them.")
+        noise.read_matrix(values["noise_matrix"])  # Bad file or matrix: ValueError.
+    noise.check_noise_type(values["noise_type"], values["dataset"])  # No published map: names --noise_matrix.
+    for label_set in _items(values["human_labels"], "human_labels") if values.get("human_labels") else ():
+        noise.human_condition(values["dataset"], label_set)
 
 
 def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
@@ -241,19 +287,23 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
     values = {name: FLAGS[name].value for name in SWEEP_FLAGS}
     if preset:
         values.update({k: v for k, v in presets.get(preset).items() if k not in given})
+    if (values.get("noise_matrix") or values.get("human_labels")) and "label_noise" not in given:
+        values["label_noise"] = "0"  # The matrix or the human labels are the noise; the default rates do not apply.
     return values
 
 
 def check_data(config: sweep.SweepConfig) -> None:
     """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
-    from zoo.data import datasets
+    from zoo.data import datasets, noise
 
     try:
-        datasets.load(config.dataset, **config.data_options())
+        data = datasets.load(config.dataset, **config.data_options())
     except datasets.DatasetUnavailableError as error:
         raise ValueError(str(error)) from None
     except (FileNotFoundError, OSError) as error:
         raise ValueError(f"Dataset {config.dataset!r} could not be read: {error}") from None
+    if config.noise_matrix:
+        noise.read_matrix(config.noise_matrix, data.num_classes)  # Its K must be the data's.
 
 
 def check_models(config: sweep.SweepConfig) -> None:

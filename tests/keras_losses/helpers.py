@@ -6,36 +6,56 @@ import keras_losses
 from tests.keras_losses import reference
 
 NUM_CLASSES = 5
+CLASS_WEIGHTS = [1.0, 2.0, 0.5, 1.0, 3.0]
 
-# Non-default configurations, so every argument is exercised at least once.
+# Non-default configurations, so every argument is exercised at least once
+# (`class_weights`, which every loss takes, is added to every loss in `cases()`).
 CONFIGS = {
-    "log_loss": [{"label_smoothing": 0.1}, {"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]}],
-    "logistic": [{"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]}],
-    "logistic_inr": [
-        {"beta": 0.0},
-        {"beta": 4.0},
-        {"detach_weights": True},
-        {"class_weights": [1.0, 2.0, 0.5, 1.0, 3.0]},
-    ],
+    "log_loss": [{"label_smoothing": 0.1}],
+    "logistic_inr": [{"beta": 0.0}, {"beta": 4.0}, {"detach_weights": True}],
     "focal": [{"gamma": 0.5}, {"gamma": 3.0}],
     "poly1": [{"epsilon": 2.0}, {"epsilon": -0.5}],
     "gce": [{"q": 0.3}, {"q": 1.0}],
     "sce": [{"alpha": 0.5, "beta": 2.0}],
     "nce_rce": [{"alpha": 2.0, "beta": 0.5}],
+    "logit_adjusted": [{"tau": 0.5}, {"tau": 2.0}],
+    "ldam": [{"scale": 1.0}, {"max_margin": 1.0, "scale": 5.0}],
 }
 
 
+def class_counts(num_classes=NUM_CLASSES):
+    """Long-tailed training counts for K classes (100 down to 10)."""
+    return [float(round(100 * 10 ** (-i / max(num_classes - 1, 1)))) for i in range(num_classes)]
+
+
+def needed_config(name, num_classes=NUM_CLASSES):
+    """What loss `name` cannot be built without, for K classes: the one place the tests configure it."""
+    return {"class_counts": class_counts(num_classes)} if "class_counts" in keras_losses.describe(name)["needs"] else {}
+
+
+def get(name, num_classes=NUM_CLASSES, **config):
+    """`keras_losses.get(name, **config)` with the needed configuration for K classes added."""
+    return keras_losses.get(name, **{**needed_config(name, num_classes), **config})
+
+
+def for_logits(name, num_classes=NUM_CLASSES, **config):
+    """`keras_losses.for_logits(name, **config)` with the needed configuration for K classes added."""
+    return keras_losses.for_logits(name, **{**needed_config(name, num_classes), **config})
+
+
 def cases():
-    """(name, config) for every loss with defaults, plus non-default configs."""
-    out = [(name, {}) for name in keras_losses.all_names()]
-    for name, configs in CONFIGS.items():
-        out += [(name, config) for config in configs]
+    """(name, config) for every loss with defaults, with class weights, plus non-default configs."""
+    out = []
+    for name in keras_losses.all_names():
+        needed = needed_config(name)
+        out += [(name, needed), (name, {**needed, "class_weights": CLASS_WEIGHTS})]
+        out += [(name, {**needed, **config}) for config in CONFIGS.get(name, [])]
     return out
 
 
 def case_id(case):
     name, config = case
-    return name + "".join(f"-{k}={v}" for k, v in config.items())[:40]
+    return name + "".join(f"-{k}={v}" for k, v in config.items() if k != "class_counts")[:40]
 
 
 def batch(seed=0, batch_size=16, num_classes=NUM_CLASSES, scale=3.0):
@@ -46,5 +66,6 @@ def batch(seed=0, batch_size=16, num_classes=NUM_CLASSES, scale=3.0):
 
 
 def reference_values(name, y, logits, config):
-    config = {k: v for k, v in config.items() if k != "from_logits"}
-    return reference.REFERENCES[name](y, logits, **config)
+    """The reference's per-example values; class weights applied as LOSSES.md defines them, for every loss."""
+    own = {k: v for k, v in config.items() if k not in ("from_logits", "class_weights")}
+    return reference.class_weighted(reference.REFERENCES[name](y, logits, **own), y, config.get("class_weights"))

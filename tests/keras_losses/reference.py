@@ -54,13 +54,10 @@ def ovr_cubed_hinge(y, o):
     return _hinge(y, o, 3)
 
 
-def log_loss(y, o, label_smoothing=0.0, class_weights=None):
+def log_loss(y, o, label_smoothing=0.0):
     k = y.shape[-1]
     ys = y * (1 - label_smoothing) + label_smoothing / k
-    value = -(ys * np.log(softmax(o))).sum(-1)
-    if class_weights is not None:
-        value = value * (y * np.asarray(class_weights)).sum(-1)
-    return value
+    return -(ys * np.log(softmax(o))).sum(-1)
 
 
 def squared_log(y, o):
@@ -78,15 +75,12 @@ def cauchy_schwarz(y, o):
     return -np.log((p * y).sum(-1) / (np.linalg.norm(p, axis=-1) * np.linalg.norm(y, axis=-1)))
 
 
-def logistic(y, o, class_weights=None):
+def logistic(y, o):
     s = sigmoid(o)
-    value = -(y * np.log(s) + (1 - y) * np.log(1 - s)).sum(-1)
-    if class_weights is not None:
-        value = value * (y * np.asarray(class_weights)).sum(-1)
-    return value
+    return -(y * np.log(s) + (1 - y) * np.log(1 - s)).sum(-1)
 
 
-def logistic_inr(y, o, beta=1.0, detach_weights=False, class_weights=None):
+def logistic_inr(y, o, beta=1.0, detach_weights=False):
     """LGL-INR per example, `B·(1/n_t)·[−log s_t − Σ_{k≠t} w_{t,k}·log(1 − s_k)]`.
 
     Written from the definition with loops over classes (one-hot `y`);
@@ -101,8 +95,6 @@ def logistic_inr(y, o, beta=1.0, detach_weights=False, class_weights=None):
         n_t = np.sum(t == t[i])
         negative = sum(weights[t[i], k] * np.log(1 - s[i, k]) for k in range(num_classes) if k != t[i])
         out[i] = batch_size / n_t * (-np.log(s[i, t[i]]) - negative)
-    if class_weights is not None:
-        out = out * (y * np.asarray(class_weights)).sum(-1)
     return out
 
 
@@ -133,7 +125,28 @@ def logistic_inr_total(t, o, beta=1.0):
     return positive + negative
 
 
-def per_example_logistic_inr(y, o, gamma=1.0, class_weights=None):
+def logistic_inr_soft(y, o, beta=1.0):
+    """LGL-INR for soft labels: example i is in class c with weight y[i,c] (n_c = Σ_i y[i,c]), by loops."""
+    s = sigmoid(o)
+    batch_size, num_classes = s.shape
+    n = y.sum(0)
+    present = [c for c in range(num_classes) if n[c] > 0]
+    mean_score = {(c, k): (y[:, c] * s[:, k]).sum() / n[c] for c in present for k in range(num_classes)}
+    weights = np.zeros((num_classes, num_classes))
+    for k in range(num_classes):
+        negatives = [c for c in present if c != k]
+        total = sum(np.exp(beta * mean_score[c, k]) for c in negatives)
+        for c in negatives:
+            weights[c, k] = np.exp(beta * mean_score[c, k]) / total
+    out = np.zeros(batch_size)
+    for i in range(batch_size):
+        for c in present:
+            term = -np.log(s[i, c]) - sum(weights[c, k] * np.log(1 - s[i, k]) for k in range(num_classes))
+            out[i] += batch_size * y[i, c] / n[c] * term
+    return out
+
+
+def per_example_logistic_inr(y, o, gamma=1.0):
     """keras_losses 0.1.0's per-example variant: loops over examples and classes."""
     s = sigmoid(o)
     out = []
@@ -143,10 +156,7 @@ def per_example_logistic_inr(y, o, gamma=1.0, class_weights=None):
         raw = np.array([(1 - si[k]) ** (-gamma) for k in others])
         w = raw / raw.sum()
         out.append(-np.log(si[t]) - sum(wk * np.log(1 - si[k]) for wk, k in zip(w, others)))
-    value = np.array(out)
-    if class_weights is not None:
-        value = value * (y * np.asarray(class_weights)).sum(-1)
-    return value
+    return np.array(out)
 
 
 def focal(y, o, gamma=2.0):
@@ -177,6 +187,35 @@ def nce_rce(y, o, alpha=1.0, beta=1.0):
     p = softmax(o)
     nce = -(y * np.log(p)).sum(-1) / -np.log(p).sum(-1)
     return alpha * nce + beta * _rce(y, p)
+
+
+# Prior-aware losses (LOSSES.md, "Class imbalance"): counts n, priors π = n / Σn.
+
+
+def logit_adjusted(y, o, class_counts, tau=1.0):
+    prior = np.asarray(class_counts, "float64") / np.sum(class_counts)
+    return -(y * np.log(softmax(o + tau * np.log(prior)))).sum(-1)
+
+
+def balanced_softmax(y, o, class_counts):
+    return -(y * np.log(softmax(o + np.log(np.asarray(class_counts, "float64"))))).sum(-1)
+
+
+def ldam(y, o, class_counts, max_margin=0.5, scale=30.0):
+    n = np.asarray(class_counts, "float64")
+    margins = max_margin * n**-0.25 / np.max(n**-0.25)
+    return -(y * np.log(softmax(scale * (o - y * margins)))).sum(-1)
+
+
+def class_balanced_weights(counts, beta=0.9999):
+    """`(1 − β)/(1 − β^n_j)`, normalised to sum K (Cui et al. 2019)."""
+    raw = np.array([(1 - beta) / (1 - beta**n) for n in counts])
+    return raw * len(counts) / raw.sum()
+
+
+def class_weighted(values, y, class_weights):
+    """Each example's value times its class's weight, `Σ_k y_k·w_k` (LOSSES.md); unchanged for None."""
+    return values if class_weights is None else values * (y * np.asarray(class_weights)).sum(-1)
 
 
 # Keras's classification losses, written from their documented formulas.
@@ -211,5 +250,7 @@ def categorical_focal_crossentropy(y, o, alpha=0.25, gamma=2.0):
 REFERENCES = {
     name: fn
     for name, fn in dict(globals()).items()
-    if callable(fn) and not name.startswith("_") and name not in ("softmax", "sigmoid")
+    if callable(fn)
+    and not name.startswith("_")
+    and name not in ("softmax", "sigmoid", "class_balanced_weights", "class_weighted", "logistic_inr_soft")
 }

@@ -82,6 +82,13 @@ def test_unknown_constructor_argument_is_an_error():
         ("log_loss", {"label_smoothing": 1.0}, r"`label_smoothing` must be in \[0, 1\)"),
         ("log_loss", {"from_logits": "yes"}, r"`from_logits` must be True or False"),
         ("logistic", {"class_weights": [1.0, -2.0]}, r"`class_weights` must be non-empty and >= 0"),
+        ("focal", {"class_weights": "ab"}, r"`class_weights` must be a sequence of K numbers"),
+        ("logit_adjusted", {"class_counts": [10, 0, 3]}, r"`class_counts` must be K positive finite numbers"),
+        ("ldam", {"class_counts": [10, float("inf")]}, r"`class_counts` must be K positive finite numbers"),
+        ("balanced_softmax", {"class_counts": []}, r"`class_counts` must be K positive finite numbers"),
+        ("balanced_softmax", {"class_counts": 5}, r"`class_counts` must be a sequence of K positive numbers"),
+        ("ldam", {"class_counts": [1, 2], "scale": 0.0}, r"`scale` must be > 0"),
+        ("ldam", {"class_counts": [1, 2], "max_margin": -1.0}, r"`max_margin` must be >= 0"),
         ("categorical_hinge", {"from_logits": True}, r"acts on the raw outputs"),
     ],
 )
@@ -90,7 +97,28 @@ def test_bad_argument_values(name, config, message):
         keras_losses.get(name, **config)
 
 
-def test_class_weights_of_wrong_length():
-    loss = keras_losses.get("log_loss", class_weights=[1.0, 2.0])
-    with pytest.raises(ValueError, match="class_weights has 2 entries but y_pred has 3 classes"):
+@pytest.mark.parametrize("name", ["log_loss", "tanimoto", "ovr_hinge", "logistic_inr", "kl_divergence"])
+def test_class_weights_of_wrong_length(name):
+    loss = keras_losses.get(name, class_weights=[1.0, 2.0])
+    with pytest.raises(ValueError, match="^keras_losses: class_weights has 2 entries but y_pred has 3 classes.$"):
         loss(np.array([0, 1]), np.full((2, 3), 1 / 3, "float32"))
+
+
+@pytest.mark.parametrize("name", ["logit_adjusted", "balanced_softmax", "ldam"])
+def test_class_counts_of_wrong_length_is_one_line(name):
+    loss = keras_losses.get(name, class_counts=[10, 1])
+    with pytest.raises(ValueError, match="^keras_losses: class_counts has 2 entries but y_pred has 3 classes.$"):
+        loss(np.array([0, 1]), np.full((2, 3), 1 / 3, "float32"))
+    with pytest.raises(ValueError, match="^keras_losses: class_counts has 2 entries but y_pred has 3 classes.$"):
+        getattr(keras_losses, name)(np.array([0, 1]), np.full((2, 3), 1 / 3, "float32"), class_counts=[10, 1])
+
+
+@pytest.mark.parametrize("name", ["logit_adjusted", "balanced_softmax", "ldam"])
+def test_missing_class_counts_is_one_line_saying_what_to_pass(name):
+    for build in (lambda: keras_losses.get(name), lambda: keras_losses.registry.LOSSES[name].cls(from_logits=True)):
+        with pytest.raises(ValueError) as error:
+            build()
+        assert "\n" not in str(error.value)
+        assert f'pass keras_losses.get("{name}", class_counts=[...]) as the loss.' in str(error.value)
+    with pytest.raises(ValueError, match=f'needs `class_counts`.*keras_losses.get\\("{name}"'):
+        getattr(keras_losses, name)(np.array([0]), np.zeros((1, 3), "float32"))

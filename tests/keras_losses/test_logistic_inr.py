@@ -10,7 +10,7 @@ import pytest
 
 import keras_losses
 from tests.keras_losses.backends import value_and_gradient
-from tests.keras_losses.helpers import batch, reference
+from tests.keras_losses.helpers import batch, reference, reference_values
 
 
 def mean_loss(labels, logits, **config):
@@ -137,7 +137,8 @@ def test_per_example_variant_of_0_1_0_matches_its_reference(config):
     labels, one_hot, logits = batch(seed=28)
     loss = keras_losses.PerExampleLogisticINR(from_logits=True, reduction=None, **config)
     got = np.asarray(loss(labels, logits.astype("float32")))
-    np.testing.assert_allclose(got, reference.per_example_logistic_inr(one_hot, logits, **config), rtol=2e-5)
+    want = reference_values("per_example_logistic_inr", one_hot, logits, config)
+    np.testing.assert_allclose(got, want, rtol=2e-5)
 
 
 def test_configs_saved_with_gamma_load_as_the_0_1_0_variant():
@@ -149,6 +150,26 @@ def test_configs_saved_with_gamma_load_as_the_0_1_0_variant():
     assert (
         type(keras_losses.LogisticINR.from_config(keras_losses.LogisticINR().get_config())) is keras_losses.LogisticINR
     )
+
+
+@pytest.mark.parametrize("beta", [0.0, 2.0])
+def test_soft_labels_weigh_each_class_by_its_share(beta):
+    """Soft rows take the dense route; example i belongs to class c with weight y[i,c]."""
+    rng = np.random.default_rng(29)
+    soft = rng.dirichlet(np.ones(4), size=9)
+    soft[0] = np.eye(4)[1]  # a one-hot row among soft ones
+    logits = rng.normal(0, 2, size=(9, 4))
+    got = np.asarray(keras_losses.for_logits("logistic_inr", beta=beta, reduction=None)(soft, logits.astype("float32")))
+    np.testing.assert_allclose(got, reference.logistic_inr_soft(soft, logits, beta=beta), rtol=1e-5, atol=1e-6)
+
+
+def test_one_hot_and_sparse_labels_take_the_same_values_and_gradients():
+    labels, one_hot, logits = batch(seed=30, batch_size=32, num_classes=8)
+    for y_true in (labels, one_hot.astype("float32")):
+        value, grad = value_and_gradient(keras_losses.for_logits("logistic_inr"), y_true, logits)
+        np.testing.assert_allclose(value, reference.logistic_inr_total(labels, logits), rtol=1e-5)
+        want = numeric_gradient(lambda o: reference.logistic_inr_total(labels, o), logits)
+        np.testing.assert_allclose(grad, want, rtol=2e-3, atol=1e-5)
 
 
 def test_unknown_argument_names_the_accepted_ones():

@@ -9,6 +9,7 @@ import pytest
 
 import keras_losses
 from keras_losses import base
+from tests.keras_losses.helpers import get
 
 ROOT = pathlib.Path(__file__).parents[2]
 SOURCES = [p for package in ("keras_losses", "zoo", "tuning") for p in (ROOT / package).rglob("*.py")]
@@ -16,17 +17,17 @@ SOURCES = [p for package in ("keras_losses", "zoo", "tuning") for p in (ROOT / p
 
 @pytest.mark.parametrize("name", keras_losses.names())
 def test_signature_lists_the_function_arguments_then_keras_ones(name):
-    cls = type(keras_losses.get(name))
+    cls = type(get(name))
     function_args = list(inspect.signature(cls.function).parameters)[2:]
     signature = inspect.signature(cls)
-    assert list(signature.parameters) == function_args + ["reduction", "name", "dtype"]
+    assert list(signature.parameters) == function_args + ["class_weights", "reduction", "name", "dtype"]
     for arg in function_args:
         assert signature.parameters[arg].default == inspect.signature(cls.function).parameters[arg].default
 
 
 @pytest.mark.parametrize("name", keras_losses.names())
 def test_docstring_holds_the_declared_facts_and_every_argument(name):
-    cls = type(keras_losses.get(name))
+    cls = type(get(name))
     doc = cls.__doc__
     info = keras_losses.describe(name)
     assert f"`loss = {info['formula']}`" in doc
@@ -46,17 +47,16 @@ def test_formula_is_written_once_in_the_code(name):
         for p in SOURCES
         for text in [p.read_text(encoding="utf-8")]
     ]
-    assert [hit for hit in hits if hit[1]] == [
-        (str(keras_losses.get(name).function.__module__.replace(".", "/")) + ".py", 1)
-    ]
+    assert [hit for hit in hits if hit[1]] == [(str(get(name).function.__module__.replace(".", "/")) + ".py", 1)]
 
 
 def test_positional_and_keyword_arguments_bind_like_the_signature():
     assert keras_losses.Focal(True, 1.0).get_config() == keras_losses.Focal(from_logits=True, gamma=1.0).get_config()
+    assert keras_losses.LogLoss(True, 0.1, [1.0, 2.0]).get_config()["class_weights"] == [1.0, 2.0]
     with pytest.raises(TypeError, match="multiple values for from_logits"):
         keras_losses.Focal(True, from_logits=False)
-    with pytest.raises(TypeError, match="at most 5 positional"):
-        keras_losses.Focal(True, 1.0, "sum", "f", "float32", 1)
+    with pytest.raises(TypeError, match="at most 6 positional"):
+        keras_losses.Focal(True, 1.0, None, "sum", "f", "float32", 1)
     with pytest.raises(TypeError, match="unexpected argument.*gama.*accepts: from_logits, gamma"):
         keras_losses.Focal(gama=1.0)
 
@@ -120,7 +120,7 @@ def test_package_exports_every_class_and_function_once():
     exported = keras_losses.__all__
     assert len(exported) == len(set(exported))
     for name in keras_losses.names():
-        cls = type(keras_losses.get(name))
+        cls = type(get(name))
         assert cls.__name__ in exported and cls.function.__name__ in exported, name
         assert getattr(keras_losses, cls.function.__name__) is cls.function
     assert all(hasattr(keras_losses, name) for name in exported)
@@ -128,7 +128,7 @@ def test_package_exports_every_class_and_function_once():
 
 @pytest.mark.parametrize("name", keras_losses.names())
 def test_function_docstring_has_the_facts_arguments_and_returns(name):
-    function = keras_losses.get(name).function
+    function = get(name).function
     doc = function.__doc__
     assert f"`loss = {keras_losses.describe(name)['formula']}`" in doc and "\nReturns:\n" in doc
     args = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
@@ -161,7 +161,7 @@ def test_a_subclass_with_its_own_function_gets_its_own_signature():
     class Scaled(keras_losses.L2):
         function = staticmethod(scaled)
 
-    assert list(inspect.signature(Scaled).parameters) == ["alpha", "reduction", "name", "dtype"]
+    assert list(inspect.signature(Scaled).parameters) == ["alpha", "class_weights", "reduction", "name", "dtype"]
     assert Scaled(0.25).get_config()["alpha"] == 0.25
     assert float(Scaled(0.25)([1], [[0.0, 2.0]])) == pytest.approx(0.25 * float(keras_losses.L2()([1], [[0.0, 2.0]])))
 
@@ -181,4 +181,4 @@ def test_import_works_with_docstrings_stripped():
     script = "import keras_losses; print(keras_losses.Focal.__doc__, len(keras_losses.names()))"
     result = subprocess.run([sys.executable, "-OO", "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["None", "19"]
+    assert result.stdout.split() == ["None", "22"]

@@ -10,13 +10,18 @@ import pytest
 
 import keras_losses
 from keras_losses import compat
+from tests.keras_losses.helpers import get, needed_config
 
 # LOSSES.md's names, in its order (written out: the test's own reference).
 SPEC_NAMES = [
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
     "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
     "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
+    "logit_adjusted", "balanced_softmax", "ldam",
 ]  # fmt: skip
+# The prior-aware losses cannot be built from their name alone (LOSSES.md, "Class imbalance").
+NEED_COUNTS = ["logit_adjusted", "balanced_softmax", "ldam"]
+BY_NAME = [name for name in SPEC_NAMES if name not in NEED_COUNTS]
 
 
 def test_names_are_the_spec_names():
@@ -37,8 +42,11 @@ def test_describe(name):
     assert info["acts_on"] in ("raw outputs", "softmax probabilities", "sigmoid probabilities")
     assert info["formula"] and info["paper"] and info["range"]
     assert ("from_logits" in info["defaults"]) == (info["acts_on"] != "raw outputs")
-    assert info["defaults"] == {
-        k: v for k, v in keras_losses.get(name).get_config().items() if k not in ("name", "reduction", "dtype")
+    assert info["needs"] == (["class_counts"] if name in NEED_COUNTS else [])
+    config = get(name).get_config()
+    assert config["class_weights"] is None  # every loss takes it; the base class applies it
+    assert {**info["defaults"], **needed_config(name)} == {
+        k: v for k, v in config.items() if k not in ("name", "reduction", "dtype", "class_weights")
     }
 
 
@@ -50,7 +58,7 @@ def test_get_configures_instances():
     assert isinstance(kl, keras_losses.KerasLoss) and kl.get_config()["loss"] == "kl_divergence"
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", BY_NAME)
 def test_compile_by_string_trains(name):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(16, 4)).astype("float32")
@@ -62,6 +70,24 @@ def test_compile_by_string_trains(name):
     # What Keras resolved the string to (private attribute: guards the mechanism).
     resolved = [entry.loss for entry in model._compile_loss._flat_losses]
     assert [type(r) for r in resolved] == [type(keras_losses.get(name))]
+
+
+@pytest.mark.parametrize("name", NEED_COUNTS)
+def test_compile_by_string_without_counts_fails_in_one_line_saying_what_to_pass(name):
+    """Keras resolves the string when the loss is first built (the first fit/evaluate step)."""
+    x = np.zeros((4, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    model.compile(optimizer="sgd", loss=name)
+    with pytest.raises(ValueError) as error:
+        model.train_on_batch(x, np.array([0, 1, 2, 0]))
+    message = str(error.value)
+    assert "\n" not in message
+    assert message == (
+        f"keras_losses: {name!r} needs `class_counts` (the training count (or prior) of each of the K classes), "
+        f'so it cannot be built from its name alone; pass keras_losses.get("{name}", class_counts=[...]) as the loss.'
+    )
+    with pytest.raises(ValueError, match=f'needs `class_counts`.*keras_losses.get\\("{name}", class_counts='):
+        keras_losses.get(name)
 
 
 def test_string_mechanism_leaves_keras_builtins_untouched():

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import keras_losses
-from tests.keras_losses.helpers import reference
+from tests.keras_losses.helpers import for_logits, get, reference
 
 ALL = keras_losses.all_names()
 PROPERTY_SETTINGS = settings(max_examples=25, deadline=None)
@@ -29,7 +29,7 @@ def labelled_logits(draw, max_classes=6, max_batch=6, bound=50.0):
 @given(data=labelled_logits())
 def test_value_is_finite(name, data):
     labels, logits = data
-    value = np.asarray(keras_losses.for_logits(name, reduction=None)(labels, logits))
+    value = np.asarray(for_logits(name, logits.shape[1], reduction=None)(labels, logits))
     assert np.all(np.isfinite(value))
 
 
@@ -38,7 +38,7 @@ def test_value_is_finite(name, data):
 @given(data=labelled_logits())
 def test_sparse_equals_one_hot(name, data):
     labels, logits = data
-    loss = keras_losses.for_logits(name, reduction=None)
+    loss = for_logits(name, logits.shape[1], reduction=None)
     one_hot = np.eye(logits.shape[1], dtype="float32")[labels]
     np.testing.assert_allclose(
         np.asarray(loss(labels, logits)), np.asarray(loss(one_hot, logits)), rtol=1e-6, atol=1e-6
@@ -74,7 +74,7 @@ MINIMUM_AT_TARGET = [n for n in ALL if n not in ("categorical_hinge", "poisson")
 def test_minimum_at_the_target(name, data):
     labels, logits = data
     one_hot = np.eye(logits.shape[1], dtype="float32")[labels]
-    loss = keras_losses.get(name, reduction=None)
+    loss = get(name, logits.shape[1], reduction=None)
     acts_on = keras_losses.describe(name)["acts_on"]
     if acts_on.startswith("softmax"):
         other = reference.softmax(logits.astype("float64")).astype("float32")
@@ -92,7 +92,8 @@ def test_minimum_at_the_target(name, data):
 def test_sample_weights_and_reductions_behave_as_keras(name, data, seed):
     labels, logits = data
     weights = np.random.default_rng(seed).uniform(0, 2, size=len(labels)).astype("float32")
-    per_example = np.asarray(keras_losses.for_logits(name, reduction=None)(labels, logits), "float64")
+    k = logits.shape[1]
+    per_example = np.asarray(for_logits(name, k, reduction=None)(labels, logits), "float64")
     weighted = per_example * weights
     expected = {
         "sum": weighted.sum(),
@@ -100,13 +101,13 @@ def test_sample_weights_and_reductions_behave_as_keras(name, data, seed):
         "mean_with_sample_weight": weighted.sum() / weights.sum() if weights.sum() else 0.0,
     }
     for reduction, want in expected.items():
-        got = keras_losses.for_logits(name, reduction=reduction)(labels, logits, sample_weight=weights)
+        got = for_logits(name, k, reduction=reduction)(labels, logits, sample_weight=weights)
         np.testing.assert_allclose(float(got), want, rtol=1e-4, atol=1e-4, err_msg=reduction)
     # The Keras base class is what applies them: same numbers as a plain
     # Keras loss whose call() is our per-example function.
-    wrapped = _PlainKerasLoss(keras_losses.for_logits(name, reduction=None).call)
+    wrapped = _PlainKerasLoss(for_logits(name, k, reduction=None).call)
     np.testing.assert_allclose(
-        float(keras_losses.for_logits(name)(labels, logits, sample_weight=weights)),
+        float(for_logits(name, k)(labels, logits, sample_weight=weights)),
         float(wrapped(labels, logits, sample_weight=weights)),
         rtol=1e-5,
         atol=1e-6,

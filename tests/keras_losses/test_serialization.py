@@ -62,6 +62,8 @@ SAVE = COMMON + textwrap.dedent(
         ("string", "cauchy_schwarz", "softmax"),
         ("instance", keras_losses.get("logistic_inr", beta=2.5, from_logits=True), None),
         ("keras_builtin", keras_losses.for_logits("kl_divergence"), None),
+        ("ldam", keras_losses.for_logits("ldam", class_counts=[30, 10, 3], scale=2.0, class_weights=[1, 2, 3]), None),
+        ("logit_adjusted", keras_losses.for_logits("logit_adjusted", class_counts=[0.6, 0.3, 0.1], tau=1.5), None),
     ]:
         keras.utils.set_random_seed(0)
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation=head)])
@@ -83,7 +85,7 @@ LOAD = COMMON + textwrap.dedent(
     data = np.load(out + "/data.npz")
     x, y = data["x"], data["y"]
     report = {}
-    for tag in ["string", "instance", "keras_builtin"]:
+    for tag in ["string", "instance", "keras_builtin", "ldam", "logit_adjusted"]:
         model = keras.saving.load_model(f"{out}/{tag}.keras")  # safe_mode on
         pred = model.predict(x, verbose=0).tolist()
         iterations = int(model.optimizer.iterations.numpy())
@@ -108,7 +110,13 @@ def _run(script, directory):
 def test_keras_file_round_trip_in_a_fresh_process(tmp_path):
     saved = _run(SAVE, tmp_path)
     loaded = _run(LOAD, tmp_path)
-    expected_class = {"string": "CauchySchwarz", "instance": "LogisticINR", "keras_builtin": "KerasLoss"}
+    expected_class = {
+        "string": "CauchySchwarz",
+        "instance": "LogisticINR",
+        "keras_builtin": "KerasLoss",
+        "ldam": "LDAM",
+        "logit_adjusted": "LogitAdjusted",
+    }
     for tag, before in saved.items():
         after = loaded[tag]
         assert after["class"] == before["class"] == expected_class[tag]
@@ -119,3 +127,9 @@ def test_keras_file_round_trip_in_a_fresh_process(tmp_path):
         assert after["iterations_after"] > after["iterations"]
         assert after["after"] < after["before"]
     assert loaded["instance"]["config"]["beta"] == 2.5
+    # The counts (priors) and weights are the loss's configuration: they come back with it.
+    assert loaded["ldam"]["config"]["class_counts"] == [30.0, 10.0, 3.0]
+    assert loaded["ldam"]["config"]["class_weights"] == [1.0, 2.0, 3.0]
+    assert loaded["ldam"]["config"]["scale"] == 2.0
+    assert loaded["logit_adjusted"]["config"]["class_counts"] == [0.6, 0.3, 0.1]
+    assert loaded["logit_adjusted"]["config"]["tau"] == 1.5

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import keras_losses
+from tests.keras_losses.helpers import for_logits
 
 
 def separable_data(seed=0, per_class=60, num_classes=4):
@@ -22,7 +23,7 @@ def test_training_reduces_error(name):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(4)])
     model.compile(
         optimizer=keras.optimizers.Adam(0.03),
-        loss=keras_losses.for_logits(name),
+        loss=for_logits(name, 4),
         metrics=["accuracy"],
     )
     error_before = 1 - model.evaluate(x, y, verbose=0)[1]

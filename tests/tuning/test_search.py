@@ -214,3 +214,53 @@ def test_tensorboard_logs_per_trial_with_hparams(tmp_path):
         len({os.path.dirname(p) for p in glob.glob(str(tmp_path / "tb" / "*" / "**" / "events.out.*"), recursive=True)})
         >= 2
     )
+
+
+USER_BUILDER = """
+import keras
+
+
+def build(hp):
+    hidden = keras.layers.Dense(hp.Int("units", 4, 8))
+    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), hidden, keras.layers.Dense(10)])
+
+
+other = build  # The same model under another name: another search.
+"""
+
+
+def test_user_builder_from_a_file_searches_and_its_best_model_reloads(tmp_path):
+    path = tmp_path / "my_models.py"
+    path.write_text(USER_BUILDER)
+    out = tmp_path / "out"
+    user = dict(model=f"{path}:build", models=[], depths=[], widths=[], dropouts=[], objective="val_macro_f1")
+    board = search.run(_config(out, **user, max_trials=2, retrain=True, retrain_epochs=1))
+    assert board["completed"] == 2 and board["objective"] == "val_macro_f1"
+    for record in _trials(out):
+        assert 4 <= record["hyperparameters"]["units"] <= 8 and "val_balanced_accuracy" in record["metrics"]
+    assert json.loads((out / spec.SPEC_FILE).read_text())["model"] == f"{path}:build"
+    with pytest.raises(spec.SearchSpecError, match="model: stored"):
+        search.run(_config(out, **dict(user, model=f"{path}:other"), max_trials=2))
+    # best.keras loads in a fresh process after `import keras_losses` alone.
+    code = (
+        f"import keras, keras_losses; m = keras.saving.load_model({str(out / 'best.keras')!r}); print(m.output_shape)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120
+    )
+    assert loaded.returncode == 0 and "(None, 10)" in loaded.stdout, loaded.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--model", "my_models.py:build", "--depths", "1", "--models", "cnn"], "--models, --depths do not apply"),
+        (["--model", "no_such_file.py:build"], "no such file"),
+        (["--model", "build"], "expected module:function or path/to/file.py:function"),
+    ],
+)
+def test_main_bad_model_is_one_line_error(tmp_path, main_in_process, args, message):
+    code, stderr = main_in_process("--losses", "log_loss", *args, "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert stderr.startswith("error: ") and stderr.count("\n") == 1 and message in stderr
+    assert not (tmp_path / "out" / tuners.PROJECT).exists()

@@ -1,6 +1,7 @@
 """The comparison sweep: records per run, resume after interruption, CLI errors, presets."""
 
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from tests.paths import REPO as ROOT
@@ -313,3 +315,99 @@ def test_bad_file_dataset_is_one_line_error(tmp_path, capsys):
         f"error: {path}: feature column 'colour' is not numeric (e.g. 'red' in data row 0); "
         "drop or encode it, or name the label column with label_column (--label_column)."
     ]
+
+
+# ---------------------------------------------------------------- label noise kinds (issue 19)
+
+MATRIX = [[0.6, 0.4, 0.0], [0.0, 0.9, 0.1], [0.2, 0.0, 0.8]]  # blobs has 3 classes.
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"noise_type": "asymmetric", "dataset": "moons"}, r"No published asymmetric noise map .*--noise_matrix=PATH"),
+        ({"noise_matrix": "MATRIX", "label_noise": "0,0.2"}, r"--noise_matrix gives the noise: leave --label_noise"),
+        ({"noise_matrix": "MATRIX", "noise_type": "pair"}, r"--noise_matrix replaces --noise_type"),
+        ({"noise_matrix": "BAD"}, r"rows must sum to 1 \(within 1e-06\): row 0 sums to 0.9"),
+        ({"noise_matrix": "missing.npy"}, r"--noise_matrix: no such file"),
+        ({"human_labels": "aggre"}, r"--human_labels needs --dataset=cifar10_n or cifar100_n, got 'digits'"),
+        ({"human_labels": "worst", "dataset": "cifar100_n"}, r"cifar100_n has the human label sets noisy; got 'worst'"),
+    ],
+)
+def test_bad_noise_flags_are_one_line_errors(tmp_path, changes, message):
+    np_path, bad = tmp_path / "m.json", tmp_path / "bad.csv"
+    np_path.write_text(json.dumps(MATRIX))
+    bad.write_text("0.5,0.4,0\n0,1,0\n0,0,1\n")
+    values = {**compare.flag_values(), "label_noise": "0"}
+    paths = {"MATRIX": str(np_path), "BAD": str(bad), "missing.npy": str(tmp_path / "missing.npy")}
+    values.update({k: paths.get(v, v) for k, v in changes.items()})
+    with pytest.raises(ValueError, match=message):
+        compare.sweep_config(values)
+
+
+def test_noise_matrix_sweep_through_the_command(tmp_path, capsys):
+    matrix = tmp_path / "t.csv"
+    matrix.write_text("\n".join(",".join(map(str, row)) for row in MATRIX))
+    out = tmp_path / "out"
+    argv = ["compare", "--dataset=blobs", "--losses=log_loss,l2", "--depths=1", "--seeds=0,1", "--epochs=2"]
+    argv += [f"--noise_matrix={matrix}", "--noisy_validation", f"--out={out}", "--noprogress"]
+    with parsed_flags(argv):
+        config = compare.sweep_config(compare.flag_values(given=["noise_matrix"]))
+        assert compare.main(["compare"]) == 0
+    assert config.label_noise == (0.0,) and config.noisy_validation
+    records = results.read_all(str(out))
+    assert len(records) == 2 * 2 * 2  # (clean, matrix) x seeds x losses.
+    noisy = [r for r in records if r["noise_type"].startswith("matrix:")]
+    assert len(noisy) == 4 and all(r["noisy_validation"] and "/noisy_validation=True/" in r["key"] for r in records)
+    for r in noisy:
+        counts = np.asarray(r["realised_transition_counts"])
+        assert r["noise_matrix"] == MATRIX and counts.sum() == r["sizes"]["train"]
+        assert counts[0, 2] == counts[1, 0] == counts[2, 1] == 0 and counts[0, 1] > 0  # Only the matrix's flips.
+        assert r["realised_flip_fraction"] == pytest.approx(1 - np.trace(counts) / counts.sum())
+        assert 0 < r["val_realised_flip_fraction"] < 0.5
+    assert all("realised_transition_counts" not in r for r in records if r not in noisy)
+    report = (out / "report.md").read_text()
+    assert "transition_matrices.png" in report and (out / "transition_matrices.png").exists()
+    assert "Validation labels: noisy in all runs" in report
+    assert "noisy validation" in report  # The conditions say so in the tables.
+
+
+@pytest.mark.parametrize("engine", ["vectorized", "fused", "separate"])
+def test_noise_kinds_with_every_engine_and_resume(tmp_path, engine):
+    matrix_file = tmp_path / "t.npy"
+    np.save(matrix_file, np.asarray(MATRIX))
+    base = dict(losses=("log_loss", "l2"), depths=(1,), seeds=(0, 1), epochs=2, engine=engine)
+    configs = [
+        _config(**base, noise_matrix=str(matrix_file), label_noise=(0.0,)),
+        _config(**base, noise_matrix=str(matrix_file), label_noise=(0.0,), noisy_validation=True),
+    ]
+    counter = Counter()
+    for config in configs:
+        experiment.Runner(config, str(tmp_path), on_train=counter).run(sweep.grid(config), progress=False)
+    records = {r["key"]: r for r in results.read_all(str(tmp_path))}
+    assert set(records) == set().union(*map(_expected_keys, configs)) and len(records) == 16
+    assert sorted(counter.runs) == sorted(records)
+    again = Counter()  # Resume: every run is done, under any engine.
+    for config in configs:
+        other = dataclasses.replace(config, engine="fused" if engine != "fused" else "vectorized")
+        experiment.Runner(other, str(tmp_path), on_train=again).run(sweep.grid(other), progress=False)
+    assert again.runs == []
+    # Noisy validation changes only what validation sees: the same training, so the same test curves.
+    for key, record in records.items():
+        if record["noisy_validation"]:
+            plain = records[key.replace("/noisy_validation=True", "")]
+            assert record["test_accuracy"] == pytest.approx(plain["test_accuracy"], abs=1e-6)
+            assert record.get("realised_transition_counts") == plain.get("realised_transition_counts")
+    flipped = [r for r in records.values() if r["noisy_validation"] and r["noise_type"] != "symmetric"]
+    assert any(
+        r["val_accuracy"] != records[r["key"].replace("/noisy_validation=True", "")]["val_accuracy"] for r in flipped
+    )
+    from zoo.report import paired, statistics
+
+    reportable = statistics.reportable(list(records.values()))
+    conditions = statistics.noise_conditions(reportable)
+    assert len(conditions) == 4 and sum(", noisy validation" in c[1] for c in conditions) == 2
+    values = statistics.per_seed(reportable, statistics.condition, statistics.final_accuracy)
+    for condition in conditions:  # Paired by seed within each noise condition, both seeds in every pair.
+        difference = paired.difference(values[(condition, "l2")], values[(condition, "log_loss")])
+        assert difference.seeds == 2 and difference.method == "t"

@@ -13,6 +13,7 @@ Names (`names()` lists the plain ones):
   `n_samples` and `noise` as keyword options.
 - `mnist`, `fashion_mnist`, `cifar10`, `cifar100`, `svhn_cropped`, or any
   TFDS image classification set as `tfds:NAME`, read from `data_dir`.
+- `cifar10_n`, `cifar100_n`: CIFAR with human label sets (below), from TFDS.
 - `npz:PATH`: a `.npz` file with `x, y`, `x_train, y_train` or
   `x_train, y_train, x_test, y_test`.
 - `csv:PATH`: a table, numeric feature columns and a label column
@@ -32,7 +33,12 @@ validation split is carved from the training part with `seed`. Inputs are
 scaled to [0, 1] (images) and standardised per channel with the statistics of
 the training split. Label noise and input noise corrupt the training split
 only; the validation and test splits stay clean, as in the label-noise and
-input-noise experiments of the literature.
+input-noise experiments of the literature, unless `noisy_validation` gives the
+validation split the same label noise (the test split always stays clean).
+
+`cifar10_n` / `cifar100_n` are CIFAR-10 / CIFAR-100 with the human
+re-labellings of CIFAR-10N / CIFAR-100N (`zoo.data.noise.HUMAN_LABELS`): their
+clean labels by default, a human label set with `noise_type="human:SET"`.
 """
 
 import contextlib
@@ -53,7 +59,7 @@ from zoo.data import arrays, files, imbalance, noise
 DATASETS = Registry("dataset")
 TEST_FRACTION = 0.25  # For sets without a test split of their own.
 TEST_SEED = 0  # Fixed: the test split never depends on the `seed` argument.
-TFDS_NAMES = ("mnist", "fashion_mnist", "cifar10", "cifar100", "svhn_cropped")
+TFDS_NAMES = ("mnist", "fashion_mnist", "cifar10", "cifar100", "svhn_cropped")  # And `cifar10_n`, `cifar100_n`.
 PREFIXES = ("tfds", "npz", "csv", "dir")  # Names that take an argument: `tfds:NAME`, `npz:PATH`, ...
 FORMS = ["tfds:NAME", "npz:PATH", "csv:PATH", "dir:PATH"]
 FILE_OPTIONS = {"label_column": "csv", "image_size": "dir"}  # Options only these file kinds take.
@@ -69,7 +75,8 @@ class Data:
 
     `train` is reshuffled (seeded) each epoch; `val` and `test` keep their
     order. `y_train` holds the (possibly noisy) training labels and
-    `y_train_clean` the original ones. `class_names[k]` names class k (the
+    `y_train_clean` the original ones; `y_val` is noisy too with
+    `noisy_validation` (`info["label_noise"]["splits"]` says which). `class_names[k]` names class k (the
     original label as a string) where the data named its classes, else None.
     """
 
@@ -100,6 +107,7 @@ class _Source:
     y_test: np.ndarray
     num_classes: int
     class_names: tuple[str, ...] | None = None
+    human: dict[str, np.ndarray] | None = None  # Human label sets of the training examples (CIFAR-N).
 
 
 def names():
@@ -117,11 +125,13 @@ def load(
     label_noise: float = 0.0,
     noise_type: str = "symmetric",
     input_noise: float = 0.0,
-    imbalance_ratio: float = 1.0,
-    imbalance_profile: str = "exponential",
     shuffle_buffer: int = 10000,
     label_column: str | int | None = None,
     image_size: str | tuple[int, int] | None = None,
+    noise_matrix=None,
+    noisy_validation: bool = False,
+    imbalance_ratio: float = 1.0,
+    imbalance_profile: str = "exponential",
     **options,
 ) -> Data:
     """Loads dataset `name` as normalised, split, optionally noisy `Data`.
@@ -133,15 +143,18 @@ def load(
         seed: seeds the validation split, the shuffling and the noise.
         data_dir: TFDS data directory (`~/tensorflow_datasets` by default); file paths are relative to it.
         label_noise: rate of flipped training labels (see `noise.flip_labels`).
-        noise_type: "symmetric" or "pair".
+        noise_type: "symmetric", "pair", "asymmetric", "matrix:HASH" or
+            "human:SET" (see `noise.corrupt_labels`).
         input_noise: sigma of Gaussian noise added to the standardised training inputs.
+        shuffle_buffer: shuffle buffer size of `train`.
+        label_column: `csv:` only, the label column's header name or index (default the last column).
+        image_size: `dir:` only, "HEIGHT,WIDTH" or a pair (default the first image's size).
+        noise_matrix: the K×K transition matrix of a "matrix:HASH" noise type.
+        noisy_validation: give the validation split the same label noise as training.
         imbalance_ratio: ratio ρ of the long-tailed training data (`zoo.data.imbalance`; 1: as loaded):
             the training part is subsampled with `seed` before the validation split is carved
             from it, so validation is as imbalanced as training; the test split is untouched.
         imbalance_profile: "exponential" or "step".
-        shuffle_buffer: shuffle buffer size of `train`.
-        label_column: `csv:` only, the label column's header name or index (default the last column).
-        image_size: `dir:` only, "HEIGHT,WIDTH" or a pair (default the first image's size).
         **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
     """
     if not 0.0 <= validation_split < 1.0:
@@ -157,14 +170,16 @@ def load(
     return _assemble(
         name,
         source,
-        batch_size,
-        validation_split,
-        seed,
-        label_noise,
-        noise_type,
-        input_noise,
-        shuffle_buffer,
         options,
+        batch_size=batch_size,
+        validation_split=validation_split,
+        seed=seed,
+        label_noise=label_noise,
+        noise_type=noise_type,
+        input_noise=input_noise,
+        shuffle_buffer=shuffle_buffer,
+        noise_matrix=noise_matrix,
+        noisy_validation=noisy_validation,
         imbalance_ratio=imbalance_ratio,
         imbalance_profile=imbalance_profile,
     )
@@ -177,74 +192,66 @@ def from_arrays(
     y_test=None,
     *,
     name: str = "arrays",
-    batch_size: int = 128,
-    validation_split: float = 0.2,
-    seed: int = 0,
-    label_noise: float = 0.0,
-    noise_type: str = "symmetric",
-    input_noise: float = 0.0,
-    imbalance_ratio: float = 1.0,
-    imbalance_profile: str = "exponential",
-    shuffle_buffer: int = 10000,
+    **settings,
 ) -> Data:
     """`Data` of in-memory arrays, checked, encoded and split as `load` does.
 
-    Without `x_test, y_test` a fixed stratified test split is held out.
+    Without `x_test, y_test` a fixed stratified test split is held out. `settings`
+    are `load`'s keyword arguments (`batch_size`, `validation_split`, `seed`, the noise).
 
     >>> import numpy as np
     >>> data = from_arrays(np.random.default_rng(0).normal(size=(40, 3)), np.array(["a", "b"] * 20))
     >>> data.num_classes, data.class_names, len(data.y_test)
     (2, ('a', 'b'), 10)
     """
-    if not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
-    source = _from_arrays(x_train, y_train, x_test, y_test)
-    return _assemble(
-        name,
-        source,
-        batch_size,
-        validation_split,
-        seed,
-        label_noise,
-        noise_type,
-        input_noise,
-        shuffle_buffer,
-        {},
-        imbalance_ratio=imbalance_ratio,
-        imbalance_profile=imbalance_profile,
-    )
+    return _assemble(name, _from_arrays(x_train, y_train, x_test, y_test), {}, **settings)
 
 
 def _assemble(
-    name,
-    source,
-    batch_size,
-    validation_split,
-    seed,
-    label_noise,
-    noise_type,
-    input_noise,
-    shuffle_buffer,
-    options,
+    name: str,
+    source: "_Source",
+    options: dict,
     *,
-    imbalance_ratio=1.0,
-    imbalance_profile="exponential",
+    batch_size: int = 128,
+    validation_split: float = 0.2,
+    seed: int = 0,
+    label_noise: float = 0.0,
+    noise_type: str = "symmetric",
+    input_noise: float = 0.0,
+    shuffle_buffer: int = 10000,
+    noise_matrix=None,
+    noisy_validation: bool = False,
+    imbalance_ratio: float = 1.0,
+    imbalance_profile: str = "exponential",
 ) -> Data:
-    """Splits, standardises and noises a `_Source` into `Data`."""
+    """Splits, standardises and noises a `_Source` into `Data` (the arguments are `load`'s)."""
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
     for split in ("train", "test"):
         _check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
 
+    human = _human_labels(source, noise_type, name)
     kept = imbalance.subsample(source.y_train, source.num_classes, imbalance_ratio, imbalance_profile, seed=[seed, 3])
-    x_train, x_val, y_train, y_val = _split(source.x_train[kept], source.y_train[kept], validation_split, seed)
+    x_train, x_val, y_train, y_val, *human = _split(
+        source.x_train[kept], source.y_train[kept], validation_split, seed, *(h[kept] for h in human)
+    )
     mean, std = _channel_stats(x_train)
     x_train, x_val, x_test = ((x - mean) / std for x in (x_train, x_val, source.x_test))
     y_clean = y_train
-    y_train, flipped = noise.flip_labels(y_clean, source.num_classes, label_noise, noise_type, seed=[seed, 1])
+    corrupt = functools.partial(
+        noise.corrupt_labels, num_classes=source.num_classes, rate=label_noise, noise_type=noise_type,
+        dataset=name, matrix=noise_matrix,
+    )  # fmt: skip
+    y_train, label_info = corrupt(y_clean, seed=[seed, 1], human=human[0] if human else None)
+    if noisy_validation and len(y_val):
+        y_val, val_info = corrupt(y_val, seed=[seed, 3], human=human[1] if human else None)
+        label_info["val_realised_fraction"] = val_info["realised_fraction"]
     x_train = noise.add_gaussian_noise(x_train, input_noise, seed=[seed, 2])
 
+    splits = ["train", "val"] if noisy_validation else ["train"]
     info = {
         "sizes": {"train": len(y_train), "val": len(y_val), "test": len(source.y_test)},
-        "label_noise": {"rate": label_noise, "type": noise_type, "realised_fraction": flipped, "splits": ["train"]},
+        "label_noise": {"rate": label_noise, "type": noise_type, **label_info, "splits": splits},
         "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
         "imbalance": {"ratio": imbalance_ratio, "profile": imbalance_profile, "splits": ["train", "val"]},
         "train_class_counts": np.bincount(y_train, minlength=source.num_classes).tolist(),
@@ -293,12 +300,15 @@ def _stratify(y: np.ndarray, fraction: float) -> np.ndarray | None:
     return y if ok else None
 
 
-def _split(x, y, fraction, seed):
-    """Stratified `(x_a, x_b, y_a, y_b)` with a `fraction` held out; empty b for 0."""
+def _split(x, y, fraction, seed, *more):
+    """Stratified `(x_a, x_b, y_a, y_b, ...)` with a `fraction` held out; empty b for 0.
+
+    Arrays in `more` (other labels of the same examples) are split alike.
+    """
     if fraction == 0:
-        return x, x[:0], y, y[:0]
+        return [part for array in (x, y, *more) for part in (array, array[:0])]
     return model_selection.train_test_split(
-        x, y, test_size=fraction, random_state=seed, stratify=_stratify(y, fraction)
+        x, y, *more, test_size=fraction, random_state=seed, stratify=_stratify(y, fraction)
     )
 
 
@@ -479,9 +489,25 @@ def _dir(arg=None, data_dir=None, image_size=None) -> _Source:
 
 
 def _tfds_source(tfds_name: str, data_dir: str | None = None) -> _Source:
-    """Reads a TFDS image classification set into numpy, scaled to [0, 1].
+    """Reads a TFDS image classification set into numpy, scaled to [0, 1]."""
+    builder = _prepared_builder(tfds_name, data_dir)
+    splits = builder.info.splits
+    has_test = not splits or "test" in splits  # Unknown splits (e.g. mocked): assume a test split.
+    datasets = builder.as_dataset(split=["train", "test"] if has_test else ["train"], as_supervised=True)
+    (x_train, y_train), *test = [_to_numpy(ds) for ds in datasets]
+    for x, split in [(x_train, "train"), *((t[0], "test") for t in test)]:
+        arrays.check_finite(x, f"{tfds_name} x_{split}")  # Float-valued sets may hold NaN; uint8 never.
+    label = builder.info.features[builder.info.supervised_keys[1]]
+    names = tuple(label.names) if getattr(label, "names", None) else None
+    if not test:
+        return _holdout_test(x_train, y_train, label.num_classes, names)
+    return _Source(x_train, y_train, *test[0], label.num_classes, names)
 
-    Downloads it if it is not prepared in `data_dir`; raises
+
+def _prepared_builder(tfds_name: str, data_dir: str | None = None):
+    """The TFDS builder of `tfds_name`, prepared in `data_dir`.
+
+    Downloads the set if it is not prepared there; raises
     `DatasetUnavailableError` when that fails (e.g. offline).
     """
     import tensorflow_datasets as tfds  # Imported lazily: only these sets need it.
@@ -504,17 +530,7 @@ def _tfds_source(tfds_name: str, data_dir: str | None = None) -> _Source:
                 builder.download_and_prepare()
         except Exception as error:  # Network failures surface as many error types.
             raise DatasetUnavailableError(_unavailable_message(tfds_name, data_dir, error)) from error
-    splits = builder.info.splits
-    has_test = not splits or "test" in splits  # Unknown splits (e.g. mocked): assume a test split.
-    datasets = builder.as_dataset(split=["train", "test"] if has_test else ["train"], as_supervised=True)
-    (x_train, y_train), *test = [_to_numpy(ds) for ds in datasets]
-    for x, split in [(x_train, "train"), *((t[0], "test") for t in test)]:
-        arrays.check_finite(x, f"{tfds_name} x_{split}")  # Float-valued sets may hold NaN; uint8 never.
-    label = builder.info.features[builder.info.supervised_keys[1]]
-    names = tuple(label.names) if getattr(label, "names", None) else None
-    if not test:
-        return _holdout_test(x_train, y_train, label.num_classes, names)
-    return _Source(x_train, y_train, *test[0], label.num_classes, names)
+    return builder
 
 
 @contextlib.contextmanager
@@ -552,6 +568,7 @@ def _unavailable_message(tfds_name: str, data_dir: str | None, error: Exception)
         f"downloading it failed ({type(error).__name__}: {error}). On a machine with internet run "
         f"`python -c \"import tensorflow_datasets as tfds; tfds.load('{tfds_name}', data_dir='{shown_dir}')\"`, "
         f"copy that directory here and pass data_dir (--data_dir)."
+        + (HUMAN_MANUAL_HINT if tfds_name in noise.HUMAN_LABELS else "")
     )
 
 
@@ -562,6 +579,48 @@ def _named_tfds(tfds_name: str, arg=None, data_dir=None) -> _Source:
 
 for _name in TFDS_NAMES:
     DATASETS.register(_name)(functools.partial(_named_tfds, _name))
+
+# TFDS prepares CIFAR-10N / CIFAR-100N from CIFAR plus files it cannot download itself.
+HUMAN_MANUAL_HINT = (
+    " CIFAR-10N / CIFAR-100N also need the human annotation files of github.com/UCSC-REAL/cifar-10-100n "
+    "in DATA_DIR/downloads/manual (see the TFDS cifar10_n / cifar100_n pages)."
+)
+
+
+def _human_tfds(tfds_name: str, arg=None, data_dir=None) -> _Source:
+    """CIFAR-10N / CIFAR-100N: CIFAR's images and clean labels, and every human label set of the train split."""
+    _no_arg(tfds_name, arg)
+    builder = _prepared_builder(tfds_name, data_dir)
+    sets = noise.HUMAN_LABELS[tfds_name]
+    splits = []
+    for split, features in (("train", ["label", *(feature for feature, _ in sets.values())]), ("test", ["label"])):
+        ds = builder.as_dataset(split=split).map(lambda e, keys=features: (e["image"], tf.stack([e[k] for k in keys])))
+        splits.append(_to_numpy(ds))
+    (x_train, y_train), (x_test, y_test) = splits
+    human = {label_set: y_train[:, 1 + i] for i, label_set in enumerate(sets)}
+    label = builder.info.features["label"]
+    names = tuple(label.names) if getattr(label, "names", None) else None
+    return _Source(x_train, y_train[:, 0], x_test, y_test[:, 0], label.num_classes, names, human=human)
+
+
+for _name in noise.HUMAN_LABELS:
+    DATASETS.register(_name)(functools.partial(_human_tfds, _name))
+
+
+def _human_labels(source: _Source, noise_type: str, name: str) -> list[np.ndarray]:
+    """`[the training labels of the human label set]` for a "human:SET" noise type, else `[]`."""
+    if not noise_type.startswith(noise.HUMAN_PREFIX):
+        return []
+    label_set = noise_type.removeprefix(noise.HUMAN_PREFIX)
+    if source.human is None:
+        raise ValueError(
+            f"Noise type {noise_type!r} needs a dataset with human labels "
+            f"({', '.join(noise.HUMAN_LABELS)}), got {name!r}."
+        )
+    if label_set not in source.human:
+        noise.human_condition(name, label_set)  # Raises, naming the label sets.
+    _check_labels(source.human[label_set], source.num_classes, f"{name} {label_set}")
+    return [source.human[label_set]]
 
 
 @DATASETS.register("tfds")

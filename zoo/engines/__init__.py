@@ -4,7 +4,9 @@
 - `vectorized`: every run of one model and depth as one stacked network (`tf.vectorized_map`
   over the model's `stateless_call`), the default for MLPs;
 - `fused`: one setting's losses side by side in one Keras model (`fused_model` builds it,
-  `fused_fit` trains an epoch), the default for CNNs and ResNets; `separate` is `fused` one loss at a time.
+  `fused_fit` trains an epoch), the default for CNNs and ResNets; `separate` is `fused` one loss at a time;
+- `metrics`: confusion-matrix Keras metrics that engines and `tuning` compile alike (accuracy,
+  balanced accuracy, macro-F1, and the NLL), for K output units or a single sigmoid unit.
 """
 
 from zoo.common import lazy

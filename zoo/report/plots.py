@@ -230,6 +230,34 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
     return _save(fig, out_dir, name)
 
 
+def plot_transition_matrices(records, out_dir: str, name: str) -> str | None:
+    """Per class-dependent noise condition: the asked-for transition matrix beside the realised one
+    (the training labels' noisy-vs-clean counts, row-normalised, over the study's seeds); None without any."""
+    realised, asked = {}, {}
+    for r in records:
+        if r.get("realised_transition_counts") is not None:
+            realised.setdefault(r["noise_type"], {})[r["seed"]] = np.asarray(r["realised_transition_counts"])
+            asked[r["noise_type"]] = r.get("noise_matrix")
+    if not realised:
+        return None
+    plt = _pyplot()
+    fig, axes = _grid(plt, 2 * len(realised), width=3.0, height=2.8)
+    for index, (kind, by_seed) in enumerate(sorted(realised.items())):
+        counts = sum(by_seed.values())
+        panels = ((asked[kind], "asked"), (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1), "realised"))
+        for ax, (matrix, what) in zip(axes[2 * index : 2 * index + 2], panels):
+            if matrix is None:
+                ax.text(0.5, 0.5, "no asked matrix\n(human labels)", ha="center", va="center", fontsize=8)
+                ax.set_axis_off()
+                continue
+            image = ax.imshow(np.asarray(matrix), cmap="magma", vmin=0.0, vmax=1.0)
+            ax.set_title(f"{kind}: {what}", fontsize=8)
+            ax.set_xlabel("noisy label", fontsize=7)
+            ax.set_ylabel("true class", fontsize=7)
+            fig.colorbar(image, ax=ax, fraction=0.04)
+    return _save(fig, out_dir, name)
+
+
 def render_plots(
     records, out_dir: str, prefix: str = "", reference: str = statistics.REFERENCE
 ) -> list[tuple[str, str]]:
@@ -243,6 +271,9 @@ def render_plots(
     differences = plot_paired_differences(records, reference, out_dir, f"{prefix}paired_differences.png")
     if differences:
         made.append((f"Paired difference to {reference} with 95 % intervals (green better, red worse)", differences))
+    transitions = plot_transition_matrices(records, out_dir, f"{prefix}transition_matrices.png")
+    if transitions:
+        made.append(("Label transition matrices: asked for and realised (training split)", transitions))
     made.append(
         (
             "Learning curves per loss (validation accuracy)",
@@ -255,18 +286,24 @@ def render_plots(
             ("input_noise", "label_noise", "input noise σ", "input noise"),
         ):
             subset = [r for r in records if not r[other]]
-            if len(statistics.field_values(subset, axis)) > 1:
+            # One figure per label noise kind (each with the clean runs): rates of different kinds are not one axis.
+            kinds = sorted({r["noise_type"] for r in subset if r[axis]}) if axis == "label_noise" else [None]
+            for kind in kinds:
+                part = [r for r in subset if kind is None or not r[axis] or r["noise_type"] == kind]
+                if len(statistics.field_values(part, axis)) < 2:
+                    continue
+                suffix = f"_{kind.split(':')[0]}{kinds.index(kind)}" if len(kinds) > 1 else ""
                 made.append(
                     (
-                        f"Test accuracy vs {title}",
+                        f"Test accuracy vs {title}" + (f" ({kind})" if len(kinds) > 1 else ""),
                         plot_accuracy_vs(
-                            subset,
+                            part,
                             axis,
                             statistics.model_depth,
                             lambda k: f"{k[0]} d{k[1]}",
                             xlabel,
                             out_dir,
-                            f"{prefix}accuracy_vs_{axis}.png",
+                            f"{prefix}accuracy_vs_{axis}{suffix}.png",
                         ),
                     )
                 )

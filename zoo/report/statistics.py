@@ -58,8 +58,10 @@ def field_values(records: Iterable[dict], field: str) -> list:
 
 
 def condition(record: dict) -> tuple:
-    """The record's noise condition, `(label_noise, noise_type, input_noise)`."""
-    return record["label_noise"], record["noise_type"], record["input_noise"]
+    """The record's noise condition, `(label_noise, noise_type, input_noise)`; the noise type of a run
+    with noisy validation labels says so."""
+    noise_type = record["noise_type"] + (", noisy validation" if record.get("noisy_validation") else "")
+    return record["label_noise"], noise_type, record["input_noise"]
 
 
 def model_depth(record: dict) -> tuple:

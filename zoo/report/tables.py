@@ -30,6 +30,12 @@ NOTE = (
 )
 
 
+def short_kind(record: dict) -> str:
+    """A record's label noise kind in few letters: symmetric, pair, asymmetric, matrix, human:SET."""
+    kind = record["noise_type"]
+    return "matrix" if kind.startswith("matrix:") else kind
+
+
 def noise_label(label_noise: float, noise_type: str, input_noise: float) -> str:
     """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5"."""
     parts = []
@@ -125,12 +131,16 @@ def _robustness_tables(records, losses) -> list[str]:
         ("input_noise", "label_noise", "input noise σ"),
     ):
         subset = [r for r in records if not r[other] and r[axis]]
-        column = lambda r, a=axis: (r["model"], r["depth"], r[a])  # noqa: E731
+        # Label noise levels of different kinds (symmetric 0.4, asymmetric 0.4) are different columns.
+        column = lambda r, a=axis: (r["model"], r["depth"], r[a], short_kind(r) if a == "label_noise" else "")  # noqa: E731
         values = per_seed(subset, column, drop)
         columns = sorted({c for c, _ in values})
         if not columns:
             continue
-        labels = [f"{model} d{depth} @{level:g}" for model, depth, level in columns]
+        labels = [
+            f"{model} d{depth} @{level:g}{'' if kind in ('', 'symmetric') else ' ' + kind}"
+            for model, depth, level, kind in columns
+        ]
         lines += [
             f"#### Test accuracy drop from clean vs {title} (paired by seed; lower is more robust)",
             "",
@@ -211,6 +221,15 @@ def heading(out_dir: str, records: Sequence[dict]) -> list[str]:
     return lines
 
 
+def validation_note(records: Sequence[dict]) -> str:
+    """Which validation labels the learning-speed figures saw: clean, noisy, or both."""
+    noisy = {bool(r.get("noisy_validation")) for r in records}
+    if noisy == {False}:
+        return "Validation labels: clean."
+    where = "all runs" if noisy == {True} else "runs marked 'noisy validation'"
+    return f"Validation labels: noisy in {where} (the training split's label noise); test labels always clean."
+
+
 def study_section(
     key: tuple, study: Sequence[dict], reference: str, images: Sequence[tuple[str, str]] = ()
 ) -> list[str]:
@@ -231,7 +250,7 @@ def study_section(
         f"{len(study)} runs: {len(losses)} losses, seeds {seeds}, models {models}. "
         f"Realised label flip fractions: {flips}. Trained by the {engines} engine: every loss of a "
         "setting from the same initial weights on the same batches. "
-        f"Diverged runs: {diverged}.",
+        f"Diverged runs: {diverged}. {validation_note(study)}",
         "",
         NOTE,
         "",
@@ -268,13 +287,17 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
     if not records:
         return "(no finished runs)"
     losses = statistics.loss_order(records)
-    conditions = sorted({(r["label_noise"], r["input_noise"]) for r in records})
-    column = lambda r: (r["label_noise"], r["input_noise"])  # noqa: E731
+    column = lambda r: (r["label_noise"], short_kind(r) if r["label_noise"] else "", r["input_noise"])  # noqa: E731
+    conditions = sorted({column(r) for r in records})
     values = per_seed(records, column, statistics.final_accuracy)
     diverged = divergences(records, column)
     labels = [
-        " + ".join(([f"labels {ln:g}"] if ln else []) + ([f"input σ {sigma:g}"] if sigma else [])) or "clean"
-        for ln, sigma in conditions
+        " + ".join(
+            ([f"labels {ln:g} {kind}".replace(" symmetric", "")] if ln else [])
+            + ([f"input σ {sigma:g}"] if sigma else [])
+        )
+        or "clean"
+        for ln, kind, sigma in conditions
     ]
     width = max(len(loss) for loss in losses) + 2
     lines = [

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from zoo.sweeps import results
 from zoo.sweeps.run_records import make_records
-from zoo.sweeps.sweep import Setting, SweepConfig, run_key
+from zoo.sweeps.sweep import Setting, SweepConfig, noise_options, run_key
 
 ENGINES = ("auto", "vectorized", "fused", "separate")
 # `auto` picks the vectorized engine for these families. Measured on 2 CPU cores
@@ -118,6 +118,7 @@ class Runner:
             imbalance_ratio=setting.imbalance or 1.0,
             imbalance_profile=setting.imbalance_profile or "exponential",
             **self.config.data_options(),
+            **noise_options(self.config, setting),
         )
 
     def _trainer_for(self, setting: Setting, losses: list[str], data):

@@ -66,6 +66,7 @@ def make_records(
     common = {
         **setting.fields(),
         "realised_flip_fraction": data_info["label_noise"]["realised_fraction"],
+        **noise_details(data_info["label_noise"]),
         "sizes": data_info["sizes"],
         "engine": engine,
         "fused_with": trained_together or len(histories),
@@ -101,6 +102,20 @@ def make_records(
             }
         )
     return records
+
+
+def noise_details(label_noise: dict) -> dict:
+    """The record fields of class-dependent and validation label noise (absent for the other kinds).
+
+    `realised_transition_counts[i][j]`: training examples of clean class `i`
+    with noisy label `j`; `noise_matrix`: the asked-for transition matrix.
+    """
+    names = {
+        "realised_counts": "realised_transition_counts",
+        "matrix": "noise_matrix",
+        "val_realised_fraction": "val_realised_flip_fraction",
+    }
+    return {field: label_noise[key] for key, field in names.items() if key in label_noise}
 
 
 def diverged_at_epoch(train_loss: Sequence[float]) -> int | None:

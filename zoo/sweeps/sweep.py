@@ -28,6 +28,7 @@ SETTING_FIELDS = (
     "label_noise",
     "noise_type",
     "input_noise",
+    "noisy_validation",
     "seed",
     "epochs",
     "batch_size",
@@ -37,8 +38,16 @@ SETTING_FIELDS = (
     "imbalance_profile",
     "class_weighting",
 )
-# Fields added after 0.1.0: left out of run keys at their default (None), so older keys stay valid.
-OPTIONAL_FIELDS = ("width", "imbalance", "imbalance_profile", "class_weighting")
+# Fields added after 0.1.0 and their defaults: left out of run keys at their default (or None, in a record
+# that predates them), so older keys stay valid.
+OPTIONAL_DEFAULTS = {
+    "width": None,
+    "noisy_validation": False,
+    "imbalance": None,
+    "imbalance_profile": None,
+    "class_weighting": None,
+}
+OPTIONAL_FIELDS = tuple(OPTIONAL_DEFAULTS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,7 +64,13 @@ class SweepConfig:
 
     `validation_split` holds out part of the training split for the
     validation accuracy (reported per epoch, used for learning speed); the
-    test split is only reported, never used for a choice.
+    test split is only reported, never used for a choice. With
+    `noisy_validation` the validation labels get the training noise too.
+
+    Label noise conditions (`label_conditions`): the `label_noise` rates of
+    `noise_type` ("symmetric", "pair", "asymmetric"), then one per
+    `human_labels` set (`cifar10_n` / `cifar100_n`); with `noise_matrix` (a
+    file, `zoo.data.noise.read_matrix`) the clean run and that matrix instead.
 
     `imbalance` ratios (1: the data as loaded) make the training data long-tailed
     with `imbalance_profile` (`zoo.data.imbalance`); `class_weighting` (none,
@@ -87,6 +102,9 @@ class SweepConfig:
     imbalance: tuple[float, ...] = (1.0,)
     imbalance_profile: str = "exponential"
     class_weighting: tuple[str, ...] = ("none",)
+    noise_matrix: str | None = None
+    human_labels: tuple[str, ...] = ()
+    noisy_validation: bool = False
 
     def data_options(self) -> dict:
         """The options of `zoo.datasets.load` that come from the config, not the setting."""
@@ -108,10 +126,11 @@ class Setting:
     batch_size: int
     optimizer: str
     learning_rate: float
-    width: int | None = None  # With defaults: added in 0.2.0 ...
-    imbalance: float | None = None  # ... and 0.3.0; None: balanced, no weighting.
+    width: int | None = None  # Last, with a default: added in 0.2.0.
+    noisy_validation: bool = False  # Validation labels as noisy as training ones (added with issue 19).
+    imbalance: float | None = None  # Long-tailed training data (issue 18); None: as loaded ...
     imbalance_profile: str | None = None
-    class_weighting: str | None = None
+    class_weighting: str | None = None  # ... and no class weights.
 
     def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
@@ -119,14 +138,20 @@ class Setting:
 
 
 def loss_groups() -> dict[str, list[str]]:
-    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all."""
+    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, long_tail.
+
+    `default` leaves out the prior-aware losses (`logit_adjusted`, `balanced_softmax`,
+    `ldam`), which are about imbalanced data; `long_tail` is the imbalance study's set.
+    """
     import keras_losses
 
+    prior_aware = [name for name in keras_losses.names() if keras_losses.describe(name)["needs"]]
     return {
-        "default": keras_losses.names() + ["categorical_crossentropy"],
+        "default": [name for name in keras_losses.names() if name not in prior_aware] + ["categorical_crossentropy"],
         "canonical": keras_losses.names(),
         "keras": keras_losses.keras_names(),
         "all": keras_losses.all_names(),
+        "long_tail": ["log_loss", "focal", *prior_aware, "logistic", "logistic_inr"],
     }
 
 
@@ -160,7 +185,7 @@ def grid(config: SweepConfig) -> list[Setting]:
             model,
             depth,
             label_noise,
-            config.noise_type,
+            noise_type,
             input_noise,
             seed,
             config.epochs,
@@ -168,6 +193,7 @@ def grid(config: SweepConfig) -> list[Setting]:
             config.optimizer,
             config.learning_rate,
             width=config.width,
+            noisy_validation=config.noisy_validation,
             imbalance=None if ratio == 1 else ratio,
             imbalance_profile=None if ratio == 1 else config.imbalance_profile,
             class_weighting=None if weighting == "none" else weighting,
@@ -176,17 +202,53 @@ def grid(config: SweepConfig) -> list[Setting]:
         for depth in config.depths
         for ratio in config.imbalance
         for weighting in config.class_weighting
-        for label_noise, input_noise in noise_conditions(config)
+        for label_noise, noise_type, input_noise in conditions(config)
         for seed in config.seeds
     ]
 
 
+def label_conditions(config: SweepConfig) -> list[tuple[float, str]]:
+    """The `(label_noise, noise_type)` pairs of the grid (see `SweepConfig`)."""
+    from zoo.data import noise
+
+    if config.noise_matrix:
+        return [(0.0, _clean_type(config)), noise.matrix_condition(noise.read_matrix(config.noise_matrix))]
+    human = [noise.human_condition(config.dataset, label_set) for label_set in config.human_labels]
+    return [(rate, config.noise_type if rate else _clean_type(config)) for rate in config.label_noise] + human
+
+
+def _clean_type(config: SweepConfig) -> str:
+    """The noise type of the clean runs: rate 0 of the newer kinds is the plain clean run, shared with
+    symmetric sweeps in one results folder (older pair sweeps keep their own clean key)."""
+    from zoo.data import noise
+
+    return config.noise_type if config.noise_type in noise.KINDS else "symmetric"
+
+
+def conditions(config: SweepConfig) -> list[tuple[float, str, float]]:
+    """The `(label_noise, noise_type, input_noise)` noise conditions of the grid (see `SweepConfig.cross_noise`)."""
+    labels = label_conditions(config)
+    if config.cross_noise:
+        return [(rate, kind, sigma) for rate, kind in labels for sigma in config.input_noise]
+    clean = (0.0, _clean_type(config))
+    triples = [(*label, 0.0) for label in labels] + [(*clean, sigma) for sigma in config.input_noise]
+    return list(dict.fromkeys(triples))  # Unique, in order.
+
+
 def noise_conditions(config: SweepConfig) -> list[tuple[float, float]]:
     """The `(label_noise, input_noise)` pairs of the grid (see `SweepConfig.cross_noise`)."""
-    if config.cross_noise:
-        return [(rate, sigma) for rate in config.label_noise for sigma in config.input_noise]
-    pairs = [(rate, 0.0) for rate in config.label_noise] + [(0.0, sigma) for sigma in config.input_noise]
-    return list(dict.fromkeys(pairs))  # Unique, in order.
+    return [(rate, sigma) for rate, _, sigma in conditions(config)]
+
+
+def noise_options(config: SweepConfig, setting: Setting) -> dict:
+    """The `zoo.data.datasets.load` options of a setting's noise beyond its rate and type."""
+    from zoo.data import noise
+
+    matrix = setting.noise_type.startswith(noise.MATRIX_PREFIX) and config.noise_matrix
+    return {
+        "noise_matrix": noise.read_matrix(config.noise_matrix) if matrix else None,
+        "noisy_validation": setting.noisy_validation,
+    }
 
 
 def _format(value) -> str:
@@ -199,5 +261,5 @@ def run_key(setting, loss: str) -> str:
     `setting` is a `Setting` or a record (a dict with those fields).
     """
     fields = setting.fields() if isinstance(setting, Setting) else {f: setting.get(f) for f in SETTING_FIELDS}
-    fields = {k: v for k, v in fields.items() if not (k in OPTIONAL_FIELDS and v is None)}
+    fields = {k: v for k, v in fields.items() if not (k in OPTIONAL_DEFAULTS and v in (None, OPTIONAL_DEFAULTS[k]))}
     return "/".join(f"{name}={_format(value)}" for name, value in {**fields, "loss": loss}.items())

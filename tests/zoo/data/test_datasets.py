@@ -245,3 +245,86 @@ def test_tfds_offline_error_on_connection_failure(tmp_path, monkeypatch):
         datasets.load("mnist", data_dir=str(tmp_path))
     _assert_unavailable(error, "mnist", tmp_path)
     assert isinstance(error.value.__cause__, ConnectionError)
+
+
+# ---------------------------------------------------------------- class-dependent, matrix, human and validation noise
+
+
+def test_asymmetric_noise_follows_the_map_on_train_only(digits):
+    from zoo.data import noise
+
+    noisy = datasets.load("digits", seed=0, label_noise=0.4, noise_type="asymmetric")
+    np.testing.assert_array_equal(noisy.y_train_clean, digits.y_train)
+    np.testing.assert_array_equal(noisy.y_val, digits.y_val)
+    mapping = noise.asymmetric_map("mnist")
+    changed = noisy.y_train != digits.y_train
+    assert changed.any() and set(digits.y_train[changed]) <= set(mapping)
+    assert all(noisy.y_train[i] == mapping[digits.y_train[i]] for i in np.flatnonzero(changed))
+    info = noisy.info["label_noise"]
+    counts = np.asarray(info["realised_counts"])
+    np.testing.assert_array_equal(counts, noise.transition_counts(digits.y_train, noisy.y_train, 10))
+    assert info["realised_fraction"] == pytest.approx(changed.mean()) and info["splits"] == ["train"]
+    with pytest.raises(ValueError, match=r"No published asymmetric noise map for dataset 'moons'.*--noise_matrix"):
+        datasets.load("moons", label_noise=0.2, noise_type="asymmetric")
+
+
+def test_matrix_noise_is_seeded_and_checked_against_the_data(digits):
+    from zoo.data import noise
+
+    matrix = np.full((10, 10), 0.05) + np.eye(10) * 0.5
+    _, kind = noise.matrix_condition(matrix)
+    first = datasets.load("digits", seed=0, label_noise=0.45, noise_type=kind, noise_matrix=matrix)
+    again = datasets.load("digits", seed=0, label_noise=0.45, noise_type=kind, noise_matrix=matrix)
+    np.testing.assert_array_equal(first.y_train, again.y_train)
+    reference, _ = noise.flip_by_matrix(digits.y_train, matrix, seed=[0, 1])
+    np.testing.assert_array_equal(first.y_train, reference)
+    assert first.info["label_noise"]["matrix"] == matrix.tolist()
+    with pytest.raises(ValueError, match=r"is 3×3 but the data has 10 classes"):
+        small = np.eye(3)
+        datasets.load("digits", noise_type=noise.matrix_condition(small)[1], noise_matrix=small)
+
+
+@pytest.mark.parametrize("noise_type", ["symmetric", "asymmetric"])
+def test_noisy_validation_gets_the_training_noise(digits, noise_type):
+    noisy = datasets.load("digits", seed=0, label_noise=0.4, noise_type=noise_type, noisy_validation=True)
+    clean_val = datasets.load("digits", seed=0, label_noise=0.4, noise_type=noise_type)
+    np.testing.assert_array_equal(noisy.y_train, clean_val.y_train)  # Training is unchanged.
+    np.testing.assert_array_equal(noisy.y_test, digits.y_test)  # The test split stays clean.
+    np.testing.assert_array_equal(noisy.x_val, digits.x_val)
+    changed = noisy.y_val != digits.y_val
+    info = noisy.info["label_noise"]
+    assert info["splits"] == ["train", "val"] and info["val_realised_fraction"] == pytest.approx(changed.mean())
+    assert 0.15 < changed.mean() < 0.6 if noise_type == "symmetric" else changed.any()
+    val_labels = np.concatenate([y for _, y in noisy.val.as_numpy_iterator()])
+    np.testing.assert_array_equal(val_labels, noisy.y_val)
+
+
+@pytest.mark.parametrize("name, label_set, classes", [("cifar10_n", "worst", 10), ("cifar100_n", "noisy", 100)])
+def test_human_labels_with_mock_data(tmp_path, name, label_set, classes):
+    with tfds.testing.mock_data(num_examples=60, policy=tfds.testing.MockPolicy.USE_CODE):
+        clean = datasets.load(name, data_dir=str(tmp_path), batch_size=8)
+        human = datasets.load(
+            name, data_dir=str(tmp_path), batch_size=8, noise_type=f"human:{label_set}", noisy_validation=True
+        )
+        source = datasets.DATASETS.get(name, data_dir=str(tmp_path))
+    assert clean.num_classes == human.num_classes == classes and clean.input_shape == (32, 32, 3)
+    assert clean.info["sizes"] == {"train": 48, "val": 12, "test": 60}
+    np.testing.assert_array_equal(human.y_train_clean, clean.y_train)  # Clean labels kept for the noise rate.
+    np.testing.assert_array_equal(human.y_test, clean.y_test)  # And for test.
+    np.testing.assert_array_equal(human.x_train, clean.x_train)
+    # Each example's human label is the mocked label set's entry of that same example (found by its pixels).
+    pixels = lambda x: tuple(np.round(x.ravel() * 255).astype(int))  # noqa: E731
+    lookup = {pixels(x): h for x, h in zip(source.x_train, source.human[label_set])}
+    assert [lookup[pixels(x)] for x in _raw(human, human.x_train)] == human.y_train.tolist()
+    assert human.info["label_noise"]["realised_fraction"] == pytest.approx(np.mean(human.y_train != clean.y_train))
+    assert human.info["label_noise"]["realised_fraction"] > 0.5  # Mocked labels are random.
+    assert human.info["label_noise"]["val_realised_fraction"] > 0.5
+    assert np.asarray(human.info["label_noise"]["realised_counts"]).sum() == 48
+
+
+def test_human_label_errors(tmp_path, digits):
+    with pytest.raises(ValueError, match=r"needs a dataset with human labels \(cifar10_n, cifar100_n\), got 'digits'"):
+        datasets.load("digits", noise_type="human:aggre")
+    with tfds.testing.mock_data(num_examples=20, policy=tfds.testing.MockPolicy.USE_CODE):
+        with pytest.raises(ValueError, match=r"cifar10_n has the human label sets aggre, random1"):
+            datasets.load("cifar10_n", data_dir=str(tmp_path), noise_type="human:noisy")

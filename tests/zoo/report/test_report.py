@@ -177,3 +177,29 @@ def test_report_cli_without_results_is_an_error(tmp_path):
     )
     assert completed.returncode == 2
     assert completed.stderr.startswith("error: no results*.jsonl") and "Traceback" not in completed.stderr
+
+
+def test_label_noise_kinds_stay_apart(tmp_path):
+    """Symmetric and asymmetric noise at one rate are different conditions in every table and plot."""
+    records = []
+    for seed in range(3):
+        records.append(_record("alpha", 0.0, seed, 0.9))
+        records.append(_record("alpha", 0.4, seed, 0.6))
+        asym = _record("alpha", 0.4, seed, 0.8)
+        asym.update(noise_type="asymmetric", key=asym["key"].replace("symmetric", "asymmetric"))
+        asym["realised_transition_counts"] = [[5, 0], [2, 3]]
+        asym["noise_matrix"] = [[1.0, 0.0], [0.4, 0.6]]
+        records.append(asym)
+    results.append(str(tmp_path / "results.jsonl"), records)
+    text = open(report.render(str(tmp_path)), encoding="utf-8").read()
+    assert "| `alpha` | **0.800 ± 0.000** |" in _section(text, "#### Label noise 0.4 (asymmetric)")
+    assert "| `alpha` | **0.600 ± 0.000** |" in _section(text, "#### Label noise 0.4 (symmetric)")
+    robustness = _section(text, "#### Test accuracy drop from clean vs label noise rate")
+    assert "mlp d2 @0.4 |" in robustness and "mlp d2 @0.4 asymmetric |" in robustness
+    assert "Validation labels: clean." in text
+    for name in ("transition_matrices.png", "accuracy_vs_label_noise_asymmetric0.png"):
+        assert f"]({name})" in text and open(tmp_path / name, "rb").read(8) == PNG
+    summary = report.summary_text(records).splitlines()
+    assert "labels 0.4 asymmetric" in summary[1] and "labels 0.4 " in summary[1].replace("asymmetric", "")
+    row = summary[2].split()
+    assert row[0] == "alpha" and row[1] == "0.900" and "0.800" in row and "0.600" in row

@@ -1,0 +1,116 @@
+"""The loss as a hyperparameter, in any `build(hp)`: `choose_loss`.
+
+>>> import keras_tuner
+>>> hp = keras_tuner.HyperParameters()
+>>> loss = choose_loss(hp, ["log_loss", "focal", "gce"])
+>>> type(loss).__name__, hp.get("loss")
+('LogLoss', 'log_loss')
+>>> [p.name for p in hp.space]
+['loss', 'log_loss_label_smoothing', 'focal_gamma', 'gce_q']
+
+`loss` is a choice among the losses, and each loss's own parameters
+(focal's gamma, gce's q, ...) are conditional hyperparameters named
+"<loss>_<argument>", active only in the trials that pick that loss. Their
+ranges live on the loss classes (`keras_losses.describe(name)["tunable"]`).
+`tuning.LossHyperModel` chooses its loss with this same function.
+"""
+
+from collections.abc import Sequence
+
+import keras_losses
+
+
+def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
+    """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
+
+    Each becomes the float hyperparameter "<loss>_<argument>", active only
+    when that loss is chosen; the ranges live on the classes
+    (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
+    """
+    parameters = {}
+    for name in keras_losses.names():
+        info = keras_losses.describe(name)
+        if info["tunable"]:
+            parameters[name] = {
+                arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg]) for arg, r in info["tunable"].items()
+            }
+    return parameters
+
+
+LOSS_PARAMETERS = loss_parameters()
+
+
+def needs_counts(name: str) -> bool:
+    """Whether loss `name` cannot be built without `class_counts` (the prior-aware losses)."""
+    return "class_counts" in keras_losses.describe(name)["needs"]
+
+
+def validate_losses(losses: Sequence[str] | str | None, *, with_counts: bool = False) -> tuple[str, ...]:
+    """Returns `losses` as a tuple of known names; None: all of `keras_losses.all_names()`
+    (without the prior-aware losses unless the class counts will be given: `with_counts`).
+
+    Names and group words are resolved as the sweep resolves them
+    (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
+    matches of the first unknown name, for an empty list or duplicates, and for
+    a prior-aware loss without the counts.
+    """
+    from zoo.sweeps import sweep
+
+    if losses is None:
+        return tuple(n for n in keras_losses.all_names() if with_counts or not needs_counts(n))
+    losses = [losses] if isinstance(losses, str) else list(losses)
+    if not losses:
+        raise ValueError("losses must name at least one loss.")
+    if len(set(losses)) != len(losses):
+        raise ValueError(f"losses has duplicates: {losses}.")
+    losses = sweep.resolve_losses(losses)
+    if not with_counts and (prior_aware := [n for n in losses if needs_counts(n)]):
+        raise ValueError(
+            f"{', '.join(prior_aware)} need the training class counts: pass class_counts=[n_0, ..., n_K-1] "
+            "(e.g. numpy.bincount(y_train))."
+        )
+    return losses
+
+
+def choose_loss(
+    hp,
+    losses: Sequence[str] | str | None = None,
+    *,
+    tune_parameters: bool = True,
+    from_logits: bool = True,
+    class_counts=None,
+):
+    """The loss of this trial, configured with its (conditional) parameters.
+
+    Args:
+        hp: the trial's `keras_tuner.HyperParameters`.
+        losses: names (or group words such as "all") of `keras_losses.all_names()`
+            to choose among; None: all. One name is fixed, not searched.
+        tune_parameters: False fixes every loss parameter at its default.
+        from_logits: True for a model that outputs logits (the losses defined
+            on probabilities get `from_logits=True`, see `keras_losses.for_logits`);
+            False for one that ends in softmax / sigmoid.
+        class_counts: the training count of each class; the prior-aware losses
+            (`logit_adjusted`, `balanced_softmax`, `ldam`) need it and get it.
+
+    Returns:
+        The chosen `keras.losses.Loss`, e.g. `FocalLoss(gamma=hp["focal_gamma"])`.
+    """
+    losses = validate_losses(losses, with_counts=class_counts is not None)
+    name = hp.Choice("loss", list(losses)) if len(losses) > 1 else hp.Fixed("loss", losses[0])
+    config = {}
+    for loss_name, parameters in LOSS_PARAMETERS.items():
+        if loss_name not in losses:
+            continue
+        with hp.conditional_scope("loss", [loss_name]):
+            for parameter, (low, high, sampling, default) in parameters.items():
+                hp_name = f"{loss_name}_{parameter}"
+                if tune_parameters:
+                    value = hp.Float(hp_name, low, high, sampling=sampling, default=default)
+                else:
+                    value = hp.Fixed(hp_name, default)
+                if loss_name == name:
+                    config[parameter] = value
+    if needs_counts(name):
+        config["class_counts"] = [max(float(n), 1.0) for n in class_counts]
+    return keras_losses.for_logits(name, **config) if from_logits else keras_losses.get(name, **config)
