@@ -18,7 +18,19 @@ Modes, all on the same data and epochs, timed one after the other in this run:
 
 Times include building and tracing. Then the demo itself (`python -m
 zoo.compare`, 3 depths, 360 runs, into a temporary directory) is timed.
-The last line is `fused_speedup: X` = separate seconds / vectorized seconds.
+
+Then the vectorized engine's time per train step (traced beforehand; medians
+of interleaved rounds, ratios to the plain MLP measured in the same rounds)
+for the same members on the MLP, and on the MLP with Dropout (`--dropout`
+after every hidden layer) drawn two ways: `per-member loop` (each member
+draws inside `tf.vectorized_map`, which loops over the members: the engine
+before `zoo.engines.dropout_masks`) and `one draw per seed` (the engine now).
+
+The last line is `fused_speedup: X` = separate seconds / vectorized seconds
+(with `--noengines`, only the step table runs and the last line is
+`dropout_step_speedup: X` = per-member loop / one draw per seed, median of the rounds' ratios).
+
+    python benchmarks/bench_fused.py --noengines --seeds=0 --label_noise=0 --epochs=2   # step table only
 """
 
 import os
@@ -43,6 +55,9 @@ flags.DEFINE_string("seeds", "0,1,2", "Comma-separated seeds.")
 flags.DEFINE_string("label_noise", "0,0.4", "Comma-separated label noise rates.")
 flags.DEFINE_integer("fit_sample", 6, "Runs trained with plain Keras fit (extrapolated to all runs).")
 flags.DEFINE_boolean("demo", True, "Also time the whole demo (python -m zoo.compare).")
+flags.DEFINE_boolean("engines", True, "Time the engines on the slice (else only the step table).")
+flags.DEFINE_float("dropout", 0.3, "Dropout rate of the step table's Dropout MLP.")
+flags.DEFINE_integer("rounds", 5, "Interleaved rounds of the step table.")
 FLAGS = flags.FLAGS
 
 
@@ -72,15 +87,7 @@ def _fused_mode(groups, settings, data, spec, options):
 def _vectorized_mode(losses, settings, data, spec, options, timings):
     from zoo.engines import vectorized
 
-    variants = [
-        vectorized.Variant(
-            s[0],
-            data[s].x_train,
-            data[s].y_train,
-            {"val": (data[s].x_val, data[s].y_val), "test": (data[s].x_test, data[s].y_test)},
-        )
-        for s in settings
-    ]
+    variants = _variants(settings, data)
     members = [(loss, i) for loss in losses for i in range(len(settings))]
     first = data[settings[0]]
     trainer = vectorized.VectorizedTrainer(
@@ -89,6 +96,58 @@ def _vectorized_mode(losses, settings, data, spec, options, timings):
     start = time.perf_counter()
     histories = trainer.run(on_epoch=lambda epoch: timings.setdefault("first_epoch", time.perf_counter() - start))
     return {(settings[i], loss): h["test_accuracy"][-1] for (loss, i), h in zip(members, histories)}
+
+
+def _variants(settings, data):
+    from zoo.engines import vectorized
+
+    return [
+        vectorized.Variant(
+            s[0],
+            data[s].x_train,
+            data[s].y_train,
+            {"val": (data[s].x_val, data[s].y_val), "test": (data[s].x_test, data[s].y_test)},
+        )
+        for s in settings
+    ]
+
+
+def _step_table(losses, settings, data, spec, options):
+    """Seconds per vectorized train step: MLP, MLP + Dropout looped per member, MLP + Dropout per seed."""
+    from benchmarks import timing
+    from zoo.engines import vectorized
+
+    variants = _variants(settings, data)
+    members = [(loss, i) for loss in losses for i in range(len(settings))]
+    first = data[settings[0]]
+    dropout = {**options, "dropout": FLAGS.dropout}
+    cases = {
+        "mlp": (options, True),
+        "mlp + dropout, per-member loop": (dropout, False),
+        "mlp + dropout, one draw per seed": (dropout, True),
+    }
+    trainers = {
+        name: vectorized.VectorizedTrainer(
+            members, variants, FLAGS.model, case, first.input_shape, first.num_classes, spec, shared_masks=shared
+        )
+        for name, (case, shared) in cases.items()
+    }
+    for trainer in trainers.values():
+        trainer._train_epoch(0)  # Traces (both batch sizes of an epoch).
+    steps = sum(len(part) for part in trainers["mlp"]._epoch_batches(0))
+    samples = timing.interleaved_samples(
+        {name: (lambda t=trainer: t._train_epoch(0)) for name, trainer in trainers.items()},
+        rounds=FLAGS.rounds,
+        repeats=1,
+    )
+    medians, ratios = timing.medians_and_ratios(samples, "mlp")
+    timing.print_table(
+        f"Vectorized train step, {len(members)} members, batch {FLAGS.batch_size}, dropout {FLAGS.dropout} "
+        f"(median of {FLAGS.rounds} rounds of one {steps}-step epoch)",
+        ["model", "ms / step", "vs mlp"],
+        [[name, f"{medians[name] / steps * 1e3:.2f}", f"{ratios[name]:.2f}x"] for name in cases],
+    )
+    return timing.medians_and_ratios(samples, "mlp + dropout, one draw per seed")[1]["mlp + dropout, per-member loop"]
 
 
 def _keras_fit(runs, data):
@@ -149,6 +208,9 @@ def main(argv):
     spec = training.TrainSpec(epochs=FLAGS.epochs, batch_size=FLAGS.batch_size)
     options = {"depth": FLAGS.depth}
     runs = len(settings) * len(losses)
+    if not FLAGS.engines:
+        print(f"dropout_step_speedup: {_step_table(losses, settings, data, spec, options):.2f}")
+        return 0
 
     seconds, finals, timings = {}, {}, {}
     modes = {
@@ -185,6 +247,7 @@ def main(argv):
     if FLAGS.demo:
         print(f"demo wall time (python -m zoo.compare, 360 runs, no install): {_demo_seconds():.1f} s")
     print(f"speedup over plain Keras fit one model at a time: {seconds['keras_fit'] / seconds['vectorized']:.2f}")
+    print(f"dropout_step_speedup: {_step_table(losses, settings, data, spec, options):.2f}")
     print(f"fused_speedup: {seconds['separate'] / seconds['vectorized']:.2f}")
     return 0
 

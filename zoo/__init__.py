@@ -3,6 +3,7 @@
 >>> import zoo
 >>> model = zoo.build("mlp", depth=3, input_shape=(8, 8, 1), num_classes=10)
 >>> data = zoo.datasets.load("digits")  # doctest: +SKIP
+>>> result = zoo.compare_losses(my_builder, (x, y), losses=["log_loss", "focal"])  # doctest: +SKIP
 
 Submodules are imported lazily (Keras and TensorFlow load only when needed),
 so `import zoo` stays cheap.
@@ -55,14 +56,14 @@ _SUBPACKAGES = {info.name for info in pkgutil.iter_modules(__path__)}
 _ALIASES = {"datasets": "zoo.data.datasets"}
 
 
-def export(model, export_dir, logits=None):
-    """Writes a TensorFlow SavedModel serving probabilities and the class.
+def export(model, export_dir, logits=None, class_names=None):
+    """Writes a TensorFlow SavedModel serving probabilities and the class (and `class_names`, when given).
 
     See `zoo.serving.export`; the SavedModel loads with TensorFlow alone.
     """
     from zoo import serving
 
-    return serving.export(model, export_dir, logits=logits)
+    return serving.export(model, export_dir, logits=logits, class_names=class_names)
 
 
 def build(name, *, input_shape, num_classes, depth=None, **options):
@@ -77,6 +78,16 @@ def build(name, *, input_shape, num_classes, depth=None, **options):
     return models.build(name, input_shape=input_shape, num_classes=num_classes, **options)
 
 
+def compare_losses(model, data, **options):
+    """Which loss for `model` on `data`: trains every loss, paired by seed; returns a `Comparison`.
+
+    See `zoo.sweeps.comparison.compare_losses` for the arguments.
+    """
+    from zoo.sweeps import comparison
+
+    return comparison.compare_losses(model, data, **options)
+
+
 def names():
     """The registered model names, sorted."""
     from zoo import models
@@ -85,6 +96,10 @@ def names():
 
 
 def __getattr__(name):
+    if name == "Comparison":  # Lazily, like `build`: importing it loads TensorFlow.
+        from zoo.sweeps import comparison
+
+        return comparison.Comparison
     if name in _ALIASES:
         return importlib.import_module(_ALIASES[name])
     if name in _SUBPACKAGES:
@@ -93,4 +108,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBPACKAGES | set(_ALIASES))
+    return sorted(set(globals()) | _SUBPACKAGES | set(_ALIASES) | {"Comparison"})

@@ -5,6 +5,10 @@
     python -m zoo.compare --preset=janocha2017 --dataset=mnist --data_dir=~/tensorflow_datasets
     python -m zoo.report runs/compare           # re-render the report without training
 
+    python -m zoo.compare --model=my_models.py:build --dataset=npz:mine.npz --losses=log_loss,focal
+
+The command is a thin caller of `zoo.compare_losses` (`zoo.sweeps.comparison`):
+--model takes your own builder, `build(input_shape, num_classes[, depth=, width=])`.
 Every (loss, model, depth, seed, label noise, input noise) run appends one
 JSON record to OUT/results.jsonl when it finishes; a rerun with the same
 --out skips finished runs. Every run of one model and depth trains at once
@@ -21,7 +25,7 @@ from collections.abc import Sequence
 from absl import app, flags
 
 from zoo.common import cli
-from zoo.sweeps import experiment, presets, sweep
+from zoo.sweeps import comparison, presets, sweep
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
@@ -42,12 +46,26 @@ flags.DEFINE_string(
     "balanced_softmax, ldam, logistic, logistic_inr).",
     flag_values=FLAGS,
 )
-flags.DEFINE_string("models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet).", flag_values=FLAGS)
-flags.DEFINE_string("depths", "1,2,3", "Comma-separated model depths (resnet: 6n+2).", flag_values=FLAGS)
+flags.DEFINE_string(
+    "models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet, or zoo.models.register'ed).", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "model",
+    None,
+    "Your own model builder, package.module:function or path/to/file.py:function, called as "
+    "build(input_shape, num_classes[, depth=, width=]) -> keras.Model (instead of --models).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "depths",
+    "1,2,3",
+    "Comma-separated model depths (resnet: 6n+2); with --model, only for a builder taking depth= (default: none).",
+    flag_values=FLAGS,
+)
 flags.DEFINE_integer(
     "width",
     None,
-    "Model width: MLP units, CNN filters (of the first block), ResNet width; "
+    "Model width: MLP units, CNN filters (of the first block), ResNet width, or a --model builder's width=; "
     "default: each family's own (mlp 128, cnn 32, resnet 16).",
     flag_values=FLAGS,
 )
@@ -187,6 +205,33 @@ SWEEP_FLAGS = (
 )
 
 
+# The SweepConfig fields passed on to `compare_losses` (dataset and models are its first arguments).
+CALL_FIELDS = (
+    "losses",
+    "seeds",
+    "label_noise",
+    "input_noise",
+    "noise_type",
+    "cross_noise",
+    "depths",
+    "width",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "learning_rate",
+    "validation_split",
+    "engine",
+    "data_dir",
+    "label_column",
+    "image_size",
+    "noise_matrix",
+    "human_labels",
+    "noisy_validation",
+    "max_members",
+    "jit_compile",
+)
+
+
 def _items(text: str, flag: str) -> list[str]:
     items = [item.strip() for item in str(text).split(",") if item.strip()]
     if not items:
@@ -214,31 +259,17 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
 
     Raises ValueError with a one-line message naming the bad value.
     """
-    import zoo
     from zoo.data import datasets
-    from zoo.engines import training
+    from zoo.models import registry
 
     models = tuple(dict.fromkeys(_items(values["models"], "models")))
     for model in models:
-        if model not in zoo.names():
-            zoo.models.MODELS.lookup(model)  # Raises with close matches.
+        registry.MODELS.lookup(model)  # Raises with close matches.
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
         raise ValueError(datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + datasets.FORMS))
-    for flag in ("epochs", "batch_size"):
-        if int(values[flag]) < 1:
-            raise ValueError(f"--{flag} must be >= 1, got {values[flag]}.")
-    if not float(values["learning_rate"]) > 0:
-        raise ValueError(f"--learning_rate must be > 0, got {values['learning_rate']}.")
-    training.make_optimizer(values["optimizer"], float(values["learning_rate"]))  # Unknown optimizer: ValueError.
-    experiment.engine_for(values["engine"], models[0])  # Unknown engine: ValueError.
-    if values["width"] is not None and int(values["width"]) < 1:
-        raise ValueError(f"--width must be >= 1, got {values['width']}.")
-    if int(values["max_members"]) < 0:
-        raise ValueError(f"--max_members must be >= 0, got {values['max_members']}.")
     label_noise = _numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True)
-    _check_noise(values, label_noise)
-    return sweep.SweepConfig(
+    config = sweep.SweepConfig(
         dataset=values["dataset"],
         losses=sweep.resolve_losses(_items(values["losses"], "losses")),
         models=models,
@@ -265,21 +296,17 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         else (),
         noisy_validation=bool(values.get("noisy_validation")),
     )
+    try:
+        comparison.check_config(config)
+    except ValueError as error:
+        raise _as_flag_error(error) from None
+    return config
 
 
-def _check_noise(values: dict, label_noise: tuple) -> None:
-    """One-line errors for noise flags that do not fit together (`zoo.data.noise` checks each one)."""
-    from zoo.data import noise
-
-    if values.get("noise_matrix"):
-        if any(label_noise):
-            raise ValueError("--noise_matrix gives the noise: leave --label_noise out (or 0).")
-        if values["noise_type"] != "symmetric" or values.get("human_labels"):
-            raise ValueError("--noise_matrix replaces --noise_type and --human_labels: give only one of them.")
-        noise.read_matrix(values["noise_matrix"])  # Bad file or matrix: ValueError.
-    noise.check_noise_type(values["noise_type"], values["dataset"])  # No published map: names --noise_matrix.
-    for label_set in _items(values["human_labels"], "human_labels") if values.get("human_labels") else ():
-        noise.human_condition(values["dataset"], label_set)
+def _as_flag_error(error: ValueError) -> ValueError:
+    """`error` with `--` before its first word when that names a flag (the argument has the flag's name)."""
+    named = str(error).split(" ")[0] in SWEEP_FLAGS
+    return ValueError(f"--{error}" if named else str(error))
 
 
 def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
@@ -294,16 +321,7 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
 
 def check_data(config: sweep.SweepConfig) -> None:
     """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
-    from zoo.data import datasets, noise
-
-    try:
-        data = datasets.load(config.dataset, **config.data_options())
-    except datasets.DatasetUnavailableError as error:
-        raise ValueError(str(error)) from None
-    except (FileNotFoundError, OSError) as error:
-        raise ValueError(f"Dataset {config.dataset!r} could not be read: {error}") from None
-    if config.noise_matrix:
-        noise.read_matrix(config.noise_matrix, data.num_classes)  # Its K must be the data's.
+    comparison.load_data(config.dataset, config)
 
 
 def check_models(config: sweep.SweepConfig) -> None:
@@ -313,6 +331,28 @@ def check_models(config: sweep.SweepConfig) -> None:
     for model in config.models:
         for depth in config.depths:
             zoo.build(model, input_shape=(8, 8, 1), num_classes=2, **zoo.models.options(model, depth, config.width))
+
+
+def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) -> comparison.Plan:
+    """The `compare_losses` plan of the command: the config's families, or the `--model` builder."""
+    from zoo.common import callables
+
+    model = list(config.models)
+    if model_spec:
+        model = model_spec if model_spec in zoo_names() else callables.load_callable(model_spec)
+    options = {field: getattr(config, field) for field in CALL_FIELDS}
+    if model_spec and not depths_given:
+        options["depths"] = None  # A builder's own default (and no error for one without depth=).
+    try:
+        return comparison.prepare(model, config.dataset, **options, reference=FLAGS.reference)
+    except ValueError as error:
+        raise _as_flag_error(error) from None
+
+
+def zoo_names() -> list[str]:
+    import zoo
+
+    return zoo.names()
 
 
 def main(argv):
@@ -325,28 +365,31 @@ def main(argv):
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
         config = sweep_config(flag_values(FLAGS.preset, given))
         role = distributed.configure(FLAGS.tuner_id, FLAGS.oracle_ip, FLAGS.oracle_port)
-        check_models(config)
-        check_data(config)
+        if FLAGS.model and FLAGS["models"].present:
+            raise ValueError("Give --model (your builder) or --models (zoo names), not both.")
+        if role == "single":
+            prepared = plan(config, FLAGS.model, FLAGS["depths"].present)
+        elif FLAGS.model:
+            raise ValueError("--model runs on one machine: register the builder in a module and use --models.")
+        else:
+            check_models(config)
+            check_data(config)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    settings = sweep.grid(config)
-    print(
-        f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
-        f"-> {FLAGS.out}",
-        file=sys.stderr,
-    )
     if role == "single":
         try:
-            lock.acquire(FLAGS.out)
+            prepared.run(FLAGS.out, tensorboard=FLAGS.tensorboard, progress=FLAGS.progress)
         except lock.LockedError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        try:
-            experiment.Runner(config, FLAGS.out, tensorboard=FLAGS.tensorboard).run(settings, progress=FLAGS.progress)
-        finally:
-            lock.release(FLAGS.out)
     else:
+        settings = sweep.grid(config)
+        print(
+            f"{len(settings)} settings x {len(config.losses)} losses = {len(settings) * len(config.losses)} runs "
+            f"-> {FLAGS.out}",
+            file=sys.stderr,
+        )
         distributed.run(config, FLAGS.out, progress=FLAGS.progress)
         if role != "chief":
             return 0

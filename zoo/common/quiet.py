@@ -4,11 +4,14 @@ TensorFlow 2.21 prints its C++ start-up lines (oneDNN, CUDA not found,
 cuInit) through absl before `TF_CPP_MIN_LOG_LEVEL` takes effect, and TFDS
 prints download progress and urllib3 retry warnings while it finds out that
 it is offline. Our CLIs call `configure()` before anything imports
-TensorFlow: unless the user passed `--verbose` (or set `TF_CPP_MIN_LOG_LEVEL`
-themselves), TensorFlow is imported and its devices set up with file
-descriptor 2 pointed at /dev/null, the C++ log level is set to errors, and
-Python-side absl/TensorFlow/urllib3 logging is limited to errors. Exceptions
-are unaffected: they are raised after stderr is restored.
+TensorFlow: unless the user passed `--verbose`, TensorFlow is imported and
+its devices set up with file descriptor 2 pointed at /dev/null, and
+Python-side absl/TensorFlow/urllib3 logging is limited to errors. The C++ log
+level for what comes after start-up is the user's own `TF_CPP_MIN_LOG_LEVEL`
+when set (a common habit to quiet TensorFlow: it is honoured, not read as a
+wish for the start-up lines), else 2 (errors). Only `--verbose` shows the
+start-up lines. Exceptions are unaffected: they are raised after stderr is
+restored.
 """
 
 import contextlib
@@ -55,13 +58,14 @@ def quiet_python_logging() -> None:
 
 
 def configure(argv: Sequence[str] | None = None) -> bool:
-    """Silences TensorFlow's start-up unless `--verbose` or a user-set `TF_CPP_MIN_LOG_LEVEL`; returns verbose.
+    """Silences TensorFlow's start-up unless `--verbose`; returns verbose.
 
-    Call it first thing in a CLI module, before TensorFlow is imported.
+    A user-set `TF_CPP_MIN_LOG_LEVEL` is kept as it is. Call it first thing in
+    a CLI module, before TensorFlow is imported.
     """
-    if wants_verbose(argv) or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
-        return wants_verbose(argv)
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"  # Errors and above, for what comes after start-up.
+    if wants_verbose(argv):
+        return True
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # Errors and above, for what comes after start-up.
     with stderr_silenced():
         try:
             import tensorflow as tf

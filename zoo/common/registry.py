@@ -40,6 +40,10 @@ class Registry:
 
         return decorator
 
+    def remove(self, name: str) -> None:
+        """Forgets `name` (e.g. a user's model registered for one test); unknown names are ignored."""
+        self._builders.pop(name, None)
+
     def lookup(self, name: str) -> Callable[..., Any]:
         """Returns the builder registered as `name`; ValueError naming close matches."""
         try:

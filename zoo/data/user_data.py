@@ -41,6 +41,7 @@ def as_data(
     image_size=None,
     data_dir=None,
     batch_size=None,
+    **conditions,
 ) -> datasets.Data:
     """`data` (see the module docstring) as a standardised, split `zoo.datasets.Data`.
 
@@ -53,19 +54,29 @@ def as_data(
         image_size: `dir:` folders, "HEIGHT,WIDTH" or a pair (default the first image's size).
         data_dir: TFDS data directory; file paths are relative to it.
         batch_size: batch size of the `tf.data` pipelines (default 128).
+        **conditions: the noise and imbalance of `datasets.load` (`label_noise`, `noise_type`,
+            `input_noise`, `noise_matrix`, `noisy_validation`, `imbalance_ratio`, ...), applied to
+            names, files and arrays alike; a `Data` is already split and is used as it is.
     """
     if isinstance(data, datasets.Data):
+        if any(value not in (None, False, 0, 0.0, 1.0, "symmetric", "exponential") for value in conditions.values()):
+            raise ValueError(
+                "A loaded zoo.datasets.Data is used as it is: to add noise or imbalance, give its arrays "
+                "(x, y) or the dataset's name instead."
+            )
         return data
     given = {"validation_split": validation_split, "batch_size": batch_size}
     common = {"seed": seed, **{k: DEFAULTS[k] if v is None else v for k, v in given.items()}}
     if isinstance(data, str):
-        return datasets.load(data, data_dir=data_dir, label_column=label_column, image_size=image_size, **common)
+        return datasets.load(
+            data, data_dir=data_dir, label_column=label_column, image_size=image_size, **common, **conditions
+        )
     for option, value in (("label_column", label_column), ("image_size", image_size), ("data_dir", data_dir)):
         if value is not None:
             raise ValueError(f"{option} applies to dataset names and files (csv:, dir:), not to in-memory data.")
     name, train, test = _parts(data)
     x_test, y_test = (None, None) if test is None else test
-    return datasets.from_arrays(*train, x_test, y_test, name=name, **common)
+    return datasets.from_arrays(*train, x_test, y_test, name=name, **common, **conditions)
 
 
 def _parts(data):

@@ -2,7 +2,8 @@
 
 - `training`: what every engine shares (`TrainSpec`, optimizers, seeded initial weights, label checks);
 - `vectorized`: every run of one model and depth as one stacked network (`tf.vectorized_map`
-  over the model's `stateless_call`), the default for MLPs;
+  over the model's `stateless_call`), the default for MLPs; `dropout_masks` makes its Dropout
+  layers draw Keras's masks once per seed rather than in a loop over members;
 - `fused`: one setting's losses side by side in one Keras model (`fused_model` builds it,
   `fused_fit` trains an epoch), the default for CNNs and ResNets; `separate` is `fused` one loss at a time;
 - `metrics`: confusion-matrix Keras metrics that engines and `tuning` compile alike (accuracy,

@@ -18,8 +18,9 @@ Initial weights: for a given `seed` every sub-network starts from the *same*
 weights, those of `zoo.build(...)` right after `keras.utils.set_random_seed(seed)`,
 whatever the loss. Differences between losses thus come from the loss alone,
 not from the initialisation; different seeds give different initialisations.
-Dropout draws its masks per layer, so with dropout fused and separate runs
-differ by their random masks (statistically equivalent, not bitwise equal).
+Dropout: every sub-network also starts from the seed's dropout random state
+(`training.initial_state`), so all losses of a seed draw the same masks step
+by step, the masks that `separate`, `vectorized` and a lone model draw too.
 
 The pieces: `zoo.engines.fused_model` builds and compiles the fused model,
 `zoo.data.batches` feeds it, `zoo.engines.fused_fit` runs each epoch as one TensorFlow
@@ -44,7 +45,7 @@ import tensorflow as tf
 from zoo.data import batches
 from zoo.engines.fused_fit import EpochEnd, epoch_train_function
 from zoo.engines.fused_model import build_fused, build_metrics, build_subnets, compile_fused, output_name
-from zoo.engines.training import TrainSpec, check_labels, seeded_model
+from zoo.engines.training import TrainSpec, check_labels, initial_state, set_state
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
@@ -110,12 +111,10 @@ class FusedTrainer:
         self._forward = tf.function(lambda batch: self.model(batch, training=False), reduce_retracing=True)
 
     def reset(self, seed: int) -> None:
-        """Sets every sub-network to `seed`'s initial weights and the optimizer to its initial state."""
-        weights = seeded_model(
-            self.model_name, self.model_options, self.input_shape, self.num_classes, seed
-        ).get_weights()
+        """Sets every sub-network to `seed`'s initial state (weights, dropout states) and the optimizer to its own."""
+        state = initial_state(self.model_name, self.model_options, self.input_shape, self.num_classes, seed)
         for subnet in self.subnets.values():
-            subnet.set_weights(weights)
+            set_state(subnet, state)
         for variable, value in zip(self.model.optimizer.variables, self._fresh_optimizer):
             variable.assign(value)
 

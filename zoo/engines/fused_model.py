@@ -16,7 +16,7 @@ import tensorflow as tf
 
 import keras_losses
 import zoo
-from zoo.engines.training import TrainSpec, make_optimizer, seeded_model
+from zoo.engines.training import TrainSpec, initial_state, make_optimizer, set_state
 
 
 def output_name(loss: str) -> str:
@@ -27,12 +27,12 @@ def output_name(loss: str) -> str:
 def build_subnets(
     losses: Sequence[str], model: str, model_options: Mapping, input_shape, num_classes: int, seed: int
 ) -> dict[str, keras.Model]:
-    """One `zoo.build` sub-network per loss, all with the same initial weights for `seed`."""
-    weights = seeded_model(model, model_options, input_shape, num_classes, seed).get_weights()
+    """One `zoo.build` sub-network per loss, all with the same initial state for `seed` (`initial_state`)."""
+    state = initial_state(model, model_options, input_shape, num_classes, seed)
     subnets = {}
     for loss in losses:
         subnet = zoo.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
-        subnet.set_weights(weights)
+        set_state(subnet, state)
         subnet.name = f"{output_name(loss)}_net"
         subnets[loss] = subnet
     return subnets

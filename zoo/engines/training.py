@@ -22,7 +22,8 @@ class TrainSpec:
 
     `seed` fixes the initial weights (shared by every loss) and the order of
     the batches. `jit_compile` is passed to `compile` (keep it equal when
-    comparing runs: XLA may reorder float operations).
+    comparing runs: XLA may reorder float operations, and its random ops draw
+    other dropout masks than TensorFlow's kernels).
     """
 
     epochs: int = 20
@@ -62,6 +63,25 @@ def seeded_model(model: str, model_options: Mapping, input_shape, num_classes: i
 
     seed_initializers(seed)
     return zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+
+
+def initial_state(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
+    """`(trainable, non_trainable)` numpy values of `seed`'s initial model (`seeded_model`).
+
+    The non-trainable values include BatchNorm's moving statistics and each
+    Dropout layer's random state (its `keras.random.SeedGenerator`, which
+    `get_weights` leaves out): with them every engine starts a seed's runs
+    from the same weights *and* the same dropout masks, whatever the loss.
+    """
+    template = seeded_model(model, model_options, input_shape, num_classes, seed)
+    return ([v.numpy() for v in template.trainable_variables], [v.numpy() for v in template.non_trainable_variables])
+
+
+def set_state(net, state) -> None:
+    """Assigns `initial_state`'s `(trainable, non_trainable)` values to a model built alike."""
+    trainable, non_trainable = state
+    for variable, value in zip(net.trainable_variables + net.non_trainable_variables, trainable + non_trainable):
+        variable.assign(value)
 
 
 def check_labels(y: np.ndarray, num_classes: int) -> None:

@@ -19,10 +19,12 @@ gradient only.
 Members share nothing: the summed loss `Σ_m loss_m` has gradient
 `∂loss_m/∂weights[m]` on member m's slice, each member reads its own batch
 (its seed's batch order, gathered from its own training arrays), and
-BatchNorm statistics are stacked like the weights. Each member therefore
-trains as it would alone (up to float reordering in batched kernels), from
-the same initial weights as every other loss of its seed: the comparison
-stays paired. Members that share a loss compute it in one call over their
+BatchNorm statistics are stacked like the weights, and so are Dropout's
+random states: a member draws the masks it would draw alone, the same for
+every loss of its seed, one draw per seed and layer (`zoo.engines.dropout_masks`,
+not a loop over members). Each member therefore trains as it would alone (up
+to float reordering in batched kernels), from the same initial weights as
+every other loss of its seed: the comparison stays paired. Members that share a loss compute it in one call over their
 stacked outputs; a batch-level loss (`logistic_inr`) is called member by
 member, since its value depends on the make-up of each member's batch.
 
@@ -48,7 +50,7 @@ import tensorflow as tf
 import keras_losses
 import zoo
 from zoo.data import batches
-from zoo.engines import training
+from zoo.engines import dropout_masks, training
 
 Arrays = tuple[np.ndarray, np.ndarray]
 EVAL_BYTES = 256 * 2**20  # Inputs gathered per evaluation chunk, all members together.
@@ -88,12 +90,6 @@ def gather_members(table: tf.Tensor, rows: tf.Tensor, indices: tf.Tensor) -> tf.
     return tf.gather_nd(table, tf.stack([rows, indices], axis=-1))
 
 
-def initial_weights(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
-    """`(trainable, non_trainable)` numpy values of `seed`'s initial model (`training.seeded_model`)."""
-    template = training.seeded_model(model, model_options, input_shape, num_classes, seed)
-    return ([v.numpy() for v in template.trainable_variables], [v.numpy() for v in template.non_trainable_variables])
-
-
 class VectorizedTrainer:
     """Trains every member of a group at once; `run()` returns one history per member.
 
@@ -105,6 +101,10 @@ class VectorizedTrainer:
         input_shape, num_classes: of the data.
         spec: epochs, batch size, optimizer, learning rate, `jit_compile`
             (XLA for the train step); its `seed` is unused (each variant has its own).
+        shared_masks: Dropout layers draw one mask per seed, shared by the
+            seed's members (`zoo.engines.dropout_masks`); False: every member
+            draws its own inside `tf.vectorized_map`, a loop over members
+            (the same masks, slower; the benchmark's baseline).
     """
 
     def __init__(
@@ -116,6 +116,7 @@ class VectorizedTrainer:
         input_shape,
         num_classes: int,
         spec: training.TrainSpec,
+        shared_masks: bool = True,
     ):
         self.members, self.variants, self.spec = list(members), list(variants), spec
         self.input_shape, self.num_classes = tuple(input_shape), int(num_classes)
@@ -128,9 +129,13 @@ class VectorizedTrainer:
         self.model = zoo.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
         seeds = sorted({v.seed for v in self.variants})
         start = {
-            seed: initial_weights(model, model_options, self.input_shape, self.num_classes, seed) for seed in seeds
+            seed: training.initial_state(model, model_options, self.input_shape, self.num_classes, seed)
+            for seed in seeds
         }
         member_seeds = [self.variants[v].seed for _, v in self.members]
+        self._masks = None
+        if shared_masks and dropout_masks.dropout_layers(self.model):
+            self._masks = dropout_masks.DropoutMasks(self.model, [seeds.index(s) for s in member_seeds])
         self.trainable = [
             tf.Variable(np.stack([start[s][0][j] for s in member_seeds]), name=f"stacked_{j}")
             for j in range(len(self.model.trainable_variables))
@@ -176,11 +181,22 @@ class VectorizedTrainer:
     def _forward(self, x, training):
         """Logits `(M, B, K)` of every member on its own inputs `x` `(M, B, ...)`, and the new states."""
 
-        def one_member(args):
-            trainable, non_trainable, inputs = args
-            return self.model.stateless_call(trainable, non_trainable, inputs, training=training)
+        weights = ([v for v in self.trainable], [v for v in self.non_trainable], x)
+        if self._masks is None:
 
-        return tf.vectorized_map(one_member, ([v for v in self.trainable], [v for v in self.non_trainable], x))
+            def one_member(args):
+                trainable, non_trainable, inputs = args
+                return self.model.stateless_call(trainable, non_trainable, inputs, training=training)
+
+            return tf.vectorized_map(one_member, weights)
+        group_states = self._masks.group_states(self.non_trainable)  # Read outside: the same for every member.
+
+        def one_member_of_group(args):
+            trainable, non_trainable, inputs, group = args
+            with self._masks.member(group_states, group):
+                return self.model.stateless_call(trainable, non_trainable, inputs, training=training)
+
+        return tf.vectorized_map(one_member_of_group, (*weights, self._masks.groups))
 
     def _member_losses(self, y, logits):
         """Each member's loss on its batch, `(M,)`: the Keras value of its loss (mean over the batch)."""

@@ -11,8 +11,11 @@ paired difference from it (the 95 % interval of the per-seed difference
 contains 0): such a gap is seed noise, not a finding (LOSSES.md). A table
 of paired differences to a reference loss (default `log_loss`) says per
 loss and condition: better, worse, or no detectable difference. With a
-single seed nothing can be judged. Runs that diverged (train loss NaN/Inf)
-are left out of means and counted.
+single seed nothing can be judged, and with fewer than 5 the report says that
+verdicts can flip between reruns. Runs that diverged (train loss NaN/Inf)
+are left out of means and counted; a loss or a whole study with no finished
+run is named in a note and left out of the plots, and the report is written all
+the same.
 
 This module puts the report together and is its command line: the numbers
 come from `zoo.report.statistics` (and `zoo.report.paired`), the Markdown and the terminal

@@ -53,48 +53,62 @@ def _save(fig, out_dir, name) -> str:
     return name
 
 
-def plot_learning_curves(records, out_dir, name) -> str:
-    """One panel per loss: mean validation accuracy per epoch, a line per model/depth and noise condition."""
+def _legend(fig, axes, **options) -> None:
+    """One figure legend from the labelled lines of all `axes` (none if no axis has any)."""
+    entries = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, handle)
+    if entries:
+        fig.legend(list(entries.values()), list(entries), **options)
+
+
+def _curve_group(record: dict) -> tuple:
+    """A learning-curve line: `(model, depth, label_noise, noise_type, input_noise)`."""
+    return record["model"], record["depth"], record["label_noise"], record["noise_type"], record["input_noise"]
+
+
+def plot_learning_curves(records, out_dir, name) -> str | None:
+    """One panel per loss: mean validation accuracy per epoch, a line per model/depth and noise condition.
+
+    Diverged runs are left out, and so is a loss none of whose runs finished;
+    with no finished run at all there is no plot (None).
+    """
     plt = _pyplot()
-    losses = loss_order(records)
-    groups = sorted({(r["model"], r["depth"], r["label_noise"], r["noise_type"], r["input_noise"]) for r in records})
+    finished = [r for r in statistics.finite_runs(records) if r.get("val_accuracy")]
+    losses = loss_order(finished)
+    if not losses:
+        return None
+    groups = sorted({_curve_group(r) for r in records})
     cmap = plt.get_cmap("viridis")
     fig, axes = _grid(plt, len(losses))
     for ax, loss in zip(axes, losses):
-        for index, (model, depth, ln, kind, sigma) in enumerate(groups):
-            curves = [
-                r["val_accuracy"]
-                for r in records
-                if r["loss"] == loss
-                and not r.get("diverged_at_epoch")
-                and (r["model"], r["depth"], r["label_noise"], r["noise_type"], r["input_noise"])
-                == (model, depth, ln, kind, sigma)
-                and r.get("val_accuracy")
-            ]
+        for index, group in enumerate(groups):
+            curves = [r["val_accuracy"] for r in finished if r["loss"] == loss and _curve_group(r) == group]
             if not curves:
                 continue
             length = min(len(c) for c in curves)
             mean = np.mean([c[:length] for c in curves], axis=0)
-            style = "-" if not ln and not sigma else "--"
+            model, depth, ln, kind, sigma = group
             ax.plot(
                 np.arange(1, length + 1),
                 mean,
-                style,
+                "-" if not ln and not sigma else "--",
                 color=cmap(index / max(len(groups) - 1, 1)),
-                label=f"{model} d{depth}, {noise_label(ln, kind, sigma)}",
+                label=f"{statistics.model_label(model, depth)}, {noise_label(ln, kind, sigma)}",
             )
         ax.set_title(loss, fontsize=9)
         ax.set_xlabel("epoch", fontsize=8)
         ax.set_ylabel("val accuracy", fontsize=8)
         ax.tick_params(labelsize=7)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
+    labels = len({label for ax in axes for label in ax.get_legend_handles_labels()[1]})
+    _legend(
+        fig,
+        axes,
         loc="lower center",
-        ncol=min(len(labels), 4),
+        ncol=max(min(labels, 4), 1),
         fontsize=8,
-        bbox_to_anchor=(0.5, -0.02 - 0.04 * math.ceil(len(labels) / 4)),
+        bbox_to_anchor=(0.5, -0.02 - 0.04 * math.ceil(labels / 4)),
     )
     return _save(fig, out_dir, name)
 
@@ -107,13 +121,18 @@ def plot_accuracy_vs(
     xlabel: str,
     out_dir: str,
     name: str,
-) -> str:
-    """Test accuracy (mean ± std over seeds) against `axis`, a line per loss, a panel per `panel(record)`."""
+) -> str | None:
+    """Test accuracy (mean ± std over seeds) against `axis`, a line per loss, a panel per `panel(record)`.
+
+    Diverged runs are left out; with no finished run there is no plot (None).
+    """
     plt = _pyplot()
     losses = loss_order(records)
     colors = _colors(losses)
     panels = sorted({panel(r) for r in records})
     stats = seed_stats(records, lambda r: (panel(r), r[axis]), statistics.final_accuracy)
+    if not stats:
+        return None
     fig, axes = _grid(plt, len(panels), width=4.2, height=3.2)
     for ax, key in zip(axes, panels):
         for i, loss in enumerate(losses):
@@ -136,19 +155,23 @@ def plot_accuracy_vs(
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel("test accuracy", fontsize=8)
         ax.tick_params(labelsize=7)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
+    _legend(fig, axes, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
     return _save(fig, out_dir, name)
 
 
-def plot_heatmap(records, out_dir: str, name: str) -> str:
-    """Mean test accuracy, losses (rows, by mean rank) x noise conditions (columns), a panel per model/depth."""
+def plot_heatmap(
+    records, out_dir: str, name: str, value=statistics.final_accuracy, what: str = "mean test accuracy"
+) -> str | None:
+    """Mean `value` (test accuracy), losses (rows, by mean rank) x conditions (columns), a panel per model/depth.
+
+    A cell with no finished run reads "div."; with no finished run at all there is no plot (None).
+    """
     plt = _pyplot()
     panels = statistics.model_depths(records)
     conditions = statistics.noise_conditions(records)
-    values = per_seed(
-        records, lambda r: (statistics.model_depth(r), statistics.condition(r)), statistics.final_accuracy
-    )
+    values = per_seed(records, lambda r: (statistics.model_depth(r), statistics.condition(r)), value)
+    if not values:
+        return None
     losses = statistics.mean_rank_order(values, loss_order(records))
     fig, axes = _grid(plt, len(panels), width=1.1 * len(conditions) + 2.6, height=0.32 * len(losses) + 1.6)
     for ax, panel in zip(axes, panels):
@@ -158,12 +181,13 @@ def plot_heatmap(records, out_dir: str, name: str) -> str:
                 if ((panel, condition), loss) in values:
                     grid[i, j] = stats_of(values[((panel, condition), loss)])[0]
         # Colours span the upper 90 % of cells: one collapsed loss must not flatten the contrast of the others.
-        low = np.nanpercentile(grid, 10) if np.isfinite(grid).any() else 0.0
-        image = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=low, vmax=np.nanmax(grid))
+        finite = np.isfinite(grid).any()  # A panel whose every run diverged has no finite cell.
+        low, high = (np.nanpercentile(grid, 10), np.nanmax(grid)) if finite else (0.0, 1.0)
+        image = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=low, vmax=high)
         for i in range(len(losses)):
             for j in range(len(conditions)):
                 text = "div." if np.isnan(grid[i, j]) else f"{grid[i, j]:.3f}"
-                bright = not np.isnan(grid[i, j]) and grid[i, j] > (low + np.nanmax(grid)) / 2
+                bright = not np.isnan(grid[i, j]) and grid[i, j] > (low + high) / 2
                 ax.text(j, i, text, ha="center", va="center", fontsize=7, color="black" if bright else "white")
         ax.set_xticks(
             range(len(conditions)),
@@ -173,7 +197,7 @@ def plot_heatmap(records, out_dir: str, name: str) -> str:
             fontsize=7,
         )
         ax.set_yticks(range(len(losses)), losses, fontsize=7)
-        ax.set_title(f"{panel[0]} d{panel[1]}: mean test accuracy", fontsize=9)
+        ax.set_title(f"{statistics.model_label(*panel)}: {what}", fontsize=9)
         fig.colorbar(image, ax=ax, fraction=0.04)
     return _save(fig, out_dir, name)
 
@@ -183,12 +207,15 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
 
     Per seed the accuracies are averaged over models and depths, then differenced.
     """
-    if reference not in loss_order(records):
-        return None
+    if reference not in loss_order(statistics.finite_runs(records)):
+        return None  # Not in the study, or diverged in every run: nothing to pair with.
     plt = _pyplot()
     conditions = statistics.noise_conditions(records)
     values = per_seed(records, statistics.condition, statistics.final_accuracy)
     losses = [l for l in loss_order(records) if l != reference]
+    finished = {loss for (_, loss) in values}
+    if not finished - {reference}:
+        return None  # Every other loss diverged in every run: no pair to draw.
     fig, axes = _grid(plt, len(conditions), width=4.0, height=0.26 * len(losses) + 1.3)
     colors = {paired.BETTER: "tab:green", paired.WORSE: "tab:red"}
     for ax, condition in zip(axes, conditions):
@@ -197,6 +224,16 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
             for loss in losses
         }
         ranked = sorted((l for l in losses if found[l] is not None), key=lambda l: found[l].mean)
+        if not ranked:  # Every run of the reference or of the others diverged here.
+            ax.text(
+                0.5,
+                0.5,
+                "no finished pair of runs\n(diverged)",
+                ha="center",
+                va="center",
+                fontsize=8,
+                transform=ax.transAxes,
+            )
         # Losses more than OFF_SCALE from the reference are written at the edge instead of squashing the rest.
         near = [found[l] for l in ranked if abs(found[l].mean) <= OFF_SCALE] or [paired.Difference(0, 0, 0, 1, "")]
         left = min(min(d.low for d in near), 0.0)
@@ -258,28 +295,84 @@ def plot_transition_matrices(records, out_dir: str, name: str) -> str | None:
     return _save(fig, out_dir, name)
 
 
+def plot_per_class_recall(records, reference: str, out_dir: str, name: str) -> str | None:
+    """Mean test recall per class of `reference` and of the best loss by balanced accuracy, a panel per
+    imbalanced condition and model/depth; classes on the x axis from most to fewest training examples."""
+    balanced = statistics.metric("balanced_accuracy")
+    panels = [
+        (md, c)
+        for md in statistics.model_depths(records)
+        for c in statistics.noise_conditions(records)
+        if any(statistics.model_depth(r) == md and statistics.condition(r) == c and r.get("imbalance") for r in records)
+    ]
+    curves = []
+    for panel in panels:
+        subset = [r for r in records if (statistics.model_depth(r), statistics.condition(r)) == panel]
+        scores = {loss: stats_of(v)[0] for (_, loss), v in per_seed(subset, lambda r: 0, balanced).items()}
+        if not scores:
+            continue
+        best = max(scores, key=scores.get)
+        order = np.argsort([-n for n in subset[0]["train_class_counts"]], kind="stable")
+        shown = {}
+        for loss in dict.fromkeys([reference, best]):
+            recalls = [r["per_class_recall"] for r in subset if r["loss"] == loss and balanced(r) is not None]
+            if recalls:
+                shown[loss] = np.nanmean(np.array(recalls, dtype=float), axis=0)[order]
+        curves.append((panel, order, shown))
+    if not curves:
+        return None
+    plt = _pyplot()
+    fig, axes = _grid(plt, len(curves), width=3.6, height=2.8)
+    for ax, ((model_depth, condition), order, shown) in zip(axes, curves):
+        for loss, recall in shown.items():
+            ax.plot(range(len(order)), recall, marker="o", markersize=3, label=loss)
+        ax.set_xticks(range(len(order)), [str(c) for c in order], fontsize=7)
+        ax.set_xlabel("class (most to fewest training examples)", fontsize=7)
+        ax.set_ylabel("test recall", fontsize=7)
+        ax.set_title(f"{model_depth[0]} d{model_depth[1]}, {noise_label(*condition)}", fontsize=8)
+        ax.legend(fontsize=7)
+    return _save(fig, out_dir, name)
+
+
 def render_plots(
     records, out_dir: str, prefix: str = "", reference: str = statistics.REFERENCE
 ) -> list[tuple[str, str]]:
-    """Writes the PNG plots of one study; returns `(title, file name)` pairs."""
+    """Writes the PNG plots of one study; returns `(title, file name)` pairs.
+
+    A plot with nothing finite to show (every run diverged) is not drawn.
+    """
     made = [
         (
             "Mean test accuracy per loss and condition (losses by mean rank)",
             plot_heatmap(records, out_dir, f"{prefix}accuracy_heatmap.png"),
-        )
-    ]
-    differences = plot_paired_differences(records, reference, out_dir, f"{prefix}paired_differences.png")
-    if differences:
-        made.append((f"Paired difference to {reference} with 95 % intervals (green better, red worse)", differences))
-    transitions = plot_transition_matrices(records, out_dir, f"{prefix}transition_matrices.png")
-    if transitions:
-        made.append(("Label transition matrices: asked for and realised (training split)", transitions))
-    made.append(
+        ),
+        (
+            f"Paired difference to {reference} with 95 % intervals (green better, red worse)",
+            plot_paired_differences(records, reference, out_dir, f"{prefix}paired_differences.png"),
+        ),
+        (
+            "Mean balanced accuracy (mean per-class recall) per loss and condition",
+            plot_heatmap(
+                [r for r in records if r.get("imbalance") or r.get("class_weighting")],
+                out_dir,
+                f"{prefix}balanced_accuracy_heatmap.png",
+                statistics.metric("balanced_accuracy"),
+                "mean balanced accuracy",
+            ),
+        ),
+        (
+            f"Test recall per class: `{reference}` and the best loss by balanced accuracy (imbalanced conditions)",
+            plot_per_class_recall(records, reference, out_dir, f"{prefix}per_class_recall.png"),
+        ),
+        (
+            "Label transition matrices: asked for and realised (training split)",
+            plot_transition_matrices(records, out_dir, f"{prefix}transition_matrices.png"),
+        ),
         (
             "Learning curves per loss (validation accuracy)",
             plot_learning_curves(records, out_dir, f"{prefix}learning_curves.png"),
-        )
-    )
+        ),
+    ]
     if len(loss_order(records)) <= LINE_PLOT_MAX_LOSSES:
         for axis, other, xlabel, title in (
             ("label_noise", "input_noise", "label noise rate", "label noise"),
@@ -300,25 +393,27 @@ def render_plots(
                             part,
                             axis,
                             statistics.model_depth,
-                            lambda k: f"{k[0]} d{k[1]}",
+                            lambda k: statistics.model_label(*k),
                             xlabel,
                             out_dir,
                             f"{prefix}accuracy_vs_{axis}{suffix}.png",
                         ),
                     )
                 )
-        made.append(
-            (
-                "Test accuracy vs depth",
-                plot_accuracy_vs(
-                    records,
-                    "depth",
-                    lambda r: (r["model"], r["label_noise"], r["noise_type"], r["input_noise"]),
-                    lambda k: f"{k[0]}, {noise_label(k[1], k[2], k[3])}",
-                    "depth",
-                    out_dir,
-                    f"{prefix}accuracy_vs_depth.png",
-                ),
+        with_depth = [r for r in records if r["depth"] is not None]  # A user's builder may have none.
+        if with_depth:
+            made.append(
+                (
+                    "Test accuracy vs depth",
+                    plot_accuracy_vs(
+                        with_depth,
+                        "depth",
+                        lambda r: (r["model"], r["label_noise"], r["noise_type"], r["input_noise"]),
+                        lambda k: f"{k[0]}, {noise_label(k[1], k[2], k[3])}",
+                        "depth",
+                        out_dir,
+                        f"{prefix}accuracy_vs_depth.png",
+                    ),
+                )
             )
-        )
-    return made
+    return [(title, name) for title, name in made if name]

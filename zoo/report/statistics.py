@@ -26,6 +26,7 @@ from zoo.sweeps import run_records
 
 STUDY_FIELDS = ("dataset", "epochs", "batch_size", "optimizer", "learning_rate")
 REFERENCE = "log_loss"  # The default reference loss of the paired comparison.
+ENOUGH_SEEDS = 5  # Fewer seeds than this: the paired interval is wide and verdicts can flip between reruns.
 
 Stats = tuple[float, float, int]  # mean, std over seeds, number of seeds
 PerSeed = dict[tuple[object, str], dict[int, float]]  # (column, loss) -> {seed: value}
@@ -37,6 +38,42 @@ PerSeed = dict[tuple[object, str], dict[int, float]]  # (column, loss) -> {seed:
 def reportable(records: Iterable[dict]) -> list[dict]:
     """The records of finished runs: with a final test accuracy, or diverged."""
     return [r for r in records if r.get("final_test_accuracy") is not None or r.get("diverged_at_epoch")]
+
+
+def finite_runs(records: Iterable[dict]) -> list[dict]:
+    """The records of runs that did not diverge (they have a final test accuracy)."""
+    return [r for r in records if not r.get("diverged_at_epoch") and r.get("final_test_accuracy") is not None]
+
+
+def all_diverged(records: Sequence[dict]) -> list[str]:
+    """The losses (in order) none of whose runs among `records` finished without diverging."""
+    finished = {r["loss"] for r in finite_runs(records)}
+    return [loss for loss in loss_order(records) if loss not in finished]
+
+
+def few_seeds(seeds: int) -> bool:
+    """Whether a paired verdict over `seeds` seeds rests on fewer than `ENOUGH_SEEDS` (5).
+
+    With 2 to 4 seeds the t-interval is wide (t quantile 12.7 at 2 seeds,
+    2.78 at 5) and a better/worse verdict can flip between reruns; with one
+    seed nothing is judged at all.
+
+    >>> few_seeds(3), few_seeds(5)
+    (True, False)
+    """
+    return seeds < ENOUGH_SEEDS
+
+
+def few_seeds_note(seeds: int) -> str | None:
+    """The plain warning for verdicts resting on `seeds` seeds, or None from `ENOUGH_SEEDS` on."""
+    if not few_seeds(seeds):
+        return None
+    if seeds <= 1:
+        return "A single seed: no verdict can be judged (no spread); run 5 or more seeds (--seeds=0,1,2,3,4)."
+    return (
+        f"The verdicts rest on {seeds} seeds, fewer than {ENOUGH_SEEDS}: the paired interval is then wide and "
+        f"verdicts can flip between reruns; run {ENOUGH_SEEDS} or more seeds (--seeds=0,1,2,3,4) to rely on them."
+    )
 
 
 def studies(records: Sequence[dict]) -> dict[tuple, list[dict]]:
@@ -58,15 +95,31 @@ def field_values(records: Iterable[dict], field: str) -> list:
 
 
 def condition(record: dict) -> tuple:
-    """The record's noise condition, `(label_noise, noise_type, input_noise)`; the noise type of a run
-    with noisy validation labels says so."""
-    noise_type = record["noise_type"] + (", noisy validation" if record.get("noisy_validation") else "")
-    return record["label_noise"], noise_type, record["input_noise"]
+    """The record's data condition, `(label_noise, noise_type, input_noise)`.
+
+    What else sets the condition apart follows the noise type after commas: noisy
+    validation labels, long-tailed training data ("imbalance ρ=100"), class weights
+    ("inverse weights"); `zoo.report.tables.noise_label` names them all.
+    """
+    extras = []
+    if record.get("noisy_validation"):
+        extras.append("noisy validation")
+    if record.get("imbalance"):
+        profile = record.get("imbalance_profile") or "exponential"
+        extras.append(f"imbalance ρ={record['imbalance']:g}" + ("" if profile == "exponential" else f" ({profile})"))
+    if record.get("class_weighting"):
+        extras.append(f"{record['class_weighting']} weights")
+    return record["label_noise"], ", ".join([record["noise_type"], *extras]), record["input_noise"]
 
 
 def model_depth(record: dict) -> tuple:
     """The record's `(model, depth)`."""
     return record["model"], record["depth"]
+
+
+def model_label(model: str, depth) -> str:
+    """`mlp d2`, or the model alone when it has no depth (a user's builder without one)."""
+    return model if depth is None else f"{model} d{depth}"
 
 
 def noise_conditions(records: Iterable[dict]) -> list[tuple]:
@@ -84,8 +137,15 @@ def final_accuracy(record: dict) -> float | None:
     return record.get("final_test_accuracy")
 
 
+def metric(field: str) -> Callable[[dict], float | None]:
+    """The record's value of `field` (e.g. "balanced_accuracy"); None for a diverged run or a record without it."""
+    return lambda record: None if record.get("diverged_at_epoch") else record.get(field)
+
+
 def speed(record: dict) -> int | None:
-    """Learning speed: epochs to reach 95% of the run's best validation accuracy."""
+    """Learning speed: epochs to reach 95% of the run's best validation accuracy (None for a diverged run)."""
+    if record.get("diverged_at_epoch"):
+        return None  # Its curve stops at divergence: "fast" to its best before blowing up is no speed.
     return run_records.epochs_to_fraction(record.get("val_accuracy") or [])
 
 

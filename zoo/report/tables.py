@@ -13,6 +13,8 @@ paired differences, learning speed, robustness, links to its plots) and
 | `l2` | 0.9 |
 >>> noise_label(0.4, "symmetric", 0.0)
 'label noise 0.4 (symmetric)'
+>>> noise_label(0.0, "symmetric, imbalance ρ=10, inverse weights", 0.0)
+'imbalance ρ=10, inverse weights'
 """
 
 from collections.abc import Sequence
@@ -37,13 +39,15 @@ def short_kind(record: dict) -> str:
 
 
 def noise_label(label_noise: float, noise_type: str, input_noise: float) -> str:
-    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5"."""
-    parts = []
-    if label_noise:
-        parts.append(f"label noise {label_noise:g} ({noise_type})")
+    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5", "imbalance ρ=10, inverse weights".
+
+    `noise_type` may carry the condition's other parts after commas (`zoo.report.statistics.condition`).
+    """
+    kind, *extras = noise_type.split(", ")
+    parts = [f"label noise {label_noise:g} ({kind})"] if label_noise else []
     if input_noise:
         parts.append(f"input σ {input_noise:g}")
-    return ", ".join(parts) or "clean"
+    return ", ".join(parts + extras) or "clean"
 
 
 def _cell(stats: Stats | None, digits: int, bold: bool, tie: bool, diverged: Sequence[int] = ()) -> str:
@@ -102,7 +106,7 @@ def stats_table(
 def model_depth_columns(records) -> tuple[list[tuple], list[str]]:
     """The `(model, depth)` columns of `records` and their labels, e.g. "mlp d2"."""
     columns = statistics.model_depths(records)
-    return columns, [f"{model} d{depth}" for model, depth in columns]
+    return columns, [statistics.model_label(*column) for column in columns]
 
 
 def _per_condition_tables(records, losses, value, higher_is_better, digits) -> list[str]:
@@ -138,7 +142,7 @@ def _robustness_tables(records, losses) -> list[str]:
         if not columns:
             continue
         labels = [
-            f"{model} d{depth} @{level:g}{'' if kind in ('', 'symmetric') else ' ' + kind}"
+            f"{statistics.model_label(model, depth)} @{level:g}{'' if kind in ('', 'symmetric') else ' ' + kind}"
             for model, depth, level, kind in columns
         ]
         lines += [
@@ -150,16 +154,24 @@ def _robustness_tables(records, losses) -> list[str]:
     return lines
 
 
-def paired_tables(records, losses, reference: str) -> list[str]:
-    """Per model/depth: each loss's paired test-accuracy difference to `reference` per condition, with verdicts."""
+def paired_tables(
+    records, losses, reference: str, value=statistics.final_accuracy, what: str = "final test accuracy"
+) -> list[str]:
+    """Per model/depth: each loss's paired difference in `value` to `reference` per condition, with verdicts."""
     if reference not in losses:
         return [
             f"(The reference loss `{reference}` is not in this study: no paired table. "
             "`python -m zoo.report OUT --reference=NAME` chooses another.)",
             "",
         ]
+    if reference in statistics.all_diverged(records):
+        return [
+            f"(The reference loss `{reference}` diverged in every run of this study: nothing to pair with. "
+            "`python -m zoo.report OUT --reference=NAME` chooses another.)",
+            "",
+        ]
     lines = [
-        f"Per seed, each loss's final test accuracy minus `{reference}`'s (same initial weights, same "
+        f"Per seed, each loss's {what} minus `{reference}`'s (same initial weights, same "
         "batches), averaged over seeds, with its 95 % interval (t-interval; paired bootstrap from "
         f"{paired.BOOTSTRAP_FROM} seeds). **better** / **worse**: the interval excludes 0; otherwise no "
         "detectable difference.",
@@ -168,7 +180,7 @@ def paired_tables(records, losses, reference: str) -> list[str]:
     conditions = statistics.noise_conditions(records)
     for model_depth in statistics.model_depths(records):
         subset = [r for r in records if statistics.model_depth(r) == model_depth]
-        values = per_seed(subset, statistics.condition, statistics.final_accuracy)
+        values = per_seed(subset, statistics.condition, value)
         rows = []
         for loss in losses:
             if loss == reference:
@@ -178,15 +190,23 @@ def paired_tables(records, losses, reference: str) -> list[str]:
                 found = paired.difference(values.get((condition, loss), {}), values.get((condition, reference), {}))
                 verdict = "" if found is None else found.verdict
                 mark = f"**{verdict}** " if verdict in (paired.BETTER, paired.WORSE) else ""
-                cells.append("–" if found is None else f"{mark}{found.text()}")
+                cells.append(_no_pair(values, condition, loss, reference) if found is None else f"{mark}{found.text()}")
             rows.append([f"`{loss}`"] + cells)
         lines += [
-            f"#### {model_depth[0]} d{model_depth[1]}",
+            f"#### {statistics.model_label(*model_depth)}",
             "",
             markdown_table(["loss"] + [noise_label(*c) for c in conditions], rows),
             "",
         ]
     return lines
+
+
+def _no_pair(values: PerSeed, condition, loss: str, reference: str) -> str:
+    """The paired-table cell of a loss and condition without a finished pair of runs: who diverged."""
+    gone = [name for name in (loss, reference) if (condition, name) not in values]
+    if len(gone) == 2:
+        return "both diverged"
+    return f"`{gone[0]}` diverged" if gone else "–"
 
 
 def _summary_lines(records, losses) -> list[str]:
@@ -200,6 +220,8 @@ def _summary_lines(records, losses) -> list[str]:
             column_values = {loss: v for (c, loss), v in values.items() if c == column}
             best, ties = best_and_ties(column_values)
             if best is None:
+                if any(statistics.model_depth(r) == column for r in subset):
+                    lines.append(f"- {label}, {noise_label(*condition)}: every run diverged; no best loss.")
                 continue
             mean, _, seeds = stats_of(column_values[best])
             verdict = (
@@ -211,6 +233,41 @@ def _summary_lines(records, losses) -> list[str]:
             )
             lines.append(f"- {label}, {noise_label(*condition)}: best `{best}` ({mean:.3f}), {verdict}.")
     return lines
+
+
+def diverged_notes(records: Sequence[dict]) -> list[str]:
+    """Markdown paragraphs naming what diverged in every run (a whole study, or single losses); [] if nothing."""
+    if not records:
+        return []
+    if not statistics.finite_runs(records):
+        return [
+            f"**Every run of this study diverged** (train loss NaN/Inf; {len(records)} of {len(records)}): "
+            "there is no accuracy to compare, the tables show the epoch of divergence and no plot is drawn. "
+            "A lower learning rate, or inputs free of NaN/Inf, usually cures it.",
+            "",
+        ]
+    lines = []
+    for loss in statistics.all_diverged(records):
+        runs = [r for r in records if r["loss"] == loss]
+        epochs = sorted({r["diverged_at_epoch"] for r in runs if r.get("diverged_at_epoch")})
+        at = f"epoch {epochs[0]}" if len(epochs) == 1 else f"epochs {epochs[0]}–{epochs[-1]}" if epochs else "–"
+        lines.append(
+            f"- `{loss}` diverged in every run ({len(runs)} of {len(runs)}, at {at}): "
+            "shown as diverged in the tables and the heatmap, left out of the other plots."
+        )
+    return lines + [""] if lines else []
+
+
+def seeds_notes(records: Sequence[dict]) -> list[str]:
+    """A bold warning when the study's verdicts rest on fewer than `statistics.ENOUGH_SEEDS` seeds."""
+    note = few_seeds_text(records)
+    return [f"**Few seeds.** {note}", ""] if note else []
+
+
+def few_seeds_text(records: Sequence[dict]) -> str | None:
+    """`statistics.few_seeds_note` for the seeds of the finished runs (None if none finished)."""
+    seeds = len(statistics.field_values(statistics.finite_runs(records), "seed"))
+    return statistics.few_seeds_note(seeds) if seeds else None
 
 
 def heading(out_dir: str, records: Sequence[dict]) -> list[str]:
@@ -228,6 +285,39 @@ def validation_note(records: Sequence[dict]) -> str:
         return "Validation labels: clean."
     where = "all runs" if noisy == {True} else "runs marked 'noisy validation'"
     return f"Validation labels: noisy in {where} (the training split's label noise); test labels always clean."
+
+
+# The imbalance tables: record field, title (`zoo.sweeps.class_metrics` defines the fields).
+IMBALANCE_METRICS = (
+    ("balanced_accuracy", "Balanced accuracy (mean per-class test recall)"),
+    ("macro_f1", "Macro-F1"),
+    (
+        "few_shot_accuracy",
+        "Few-shot accuracy (test accuracy on the third of the classes with the fewest training examples)",
+    ),
+    ("posthoc_balanced_accuracy", "Balanced accuracy after post-hoc logit adjustment (argmax of z − log π, τ = 1)"),
+)
+
+
+def imbalance_section(records, losses, reference: str) -> list[str]:
+    """The class-imbalance tables (balanced metrics, paired differences in balanced accuracy), or none
+    when no condition of the study is imbalanced or class-weighted."""
+    if not any(r.get("imbalance") or r.get("class_weighting") for r in records):
+        return []
+    lines = [
+        "### Class imbalance",
+        "",
+        "The test split is balanced and untouched; the training and validation splits are long-tailed "
+        "(`imbalance ρ`: largest over smallest class). Each run's final test predictions give the "
+        "per-class recalls; post-hoc adjustment re-reads the same logits with the training priors π.",
+        "",
+    ]
+    for field, title in IMBALANCE_METRICS:
+        lines += [f"#### {title}", ""]
+        lines += _per_condition_tables(records, losses, statistics.metric(field), True, 3)
+    lines += [f"#### Paired differences to `{reference}` in balanced accuracy", ""]
+    lines += paired_tables(records, losses, reference, statistics.metric("balanced_accuracy"), "balanced accuracy")
+    return lines
 
 
 def study_section(
@@ -252,6 +342,9 @@ def study_section(
         "setting from the same initial weights on the same batches. "
         f"Diverged runs: {diverged}. {validation_note(study)}",
         "",
+    ]
+    lines += diverged_notes(study) + seeds_notes(study)
+    lines += [
         NOTE,
         "",
         "### Final test accuracy",
@@ -270,7 +363,10 @@ def study_section(
     robustness = _robustness_tables(study, losses)
     if robustness:
         lines += ["### Robustness", ""] + robustness
+    lines += imbalance_section(study, losses, reference)
     lines += ["### Plots", ""]
+    if not images:
+        lines += ["(No plots: no run of this study finished without diverging.)", ""]
     for title, name in images:
         lines += [f"![{title}]({name})", ""]
     return lines
@@ -318,4 +414,10 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
             sign = {paired.BETTER: "+", paired.WORSE: "-"}.get(versus.verdict if versus else "", " ")
             cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(24))
         lines.append(loss.ljust(width) + "".join(cells))
-    return "\n".join(lines)
+    gone = statistics.all_diverged(records)
+    if gone and len(gone) == len(losses):
+        lines.append("every run diverged (train loss NaN/Inf): no accuracy to compare")
+    elif gone:
+        lines.append(f"diverged in every run: {', '.join(gone)}")
+    note = few_seeds_text(records)
+    return "\n".join(lines + ([note] if note else []))

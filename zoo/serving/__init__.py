@@ -41,6 +41,8 @@ _EXPORTS = {
     "input_spec": "model_files",
     "unknown_losses": "model_files",
     "SIGNATURE": "model_files",
+    "CLASS_NAMES": "model_files",
+    "NO_CLASS": "model_files",
     "OUTPUT_KINDS": "model_files",
     "InputError": "input_files",
     "Inputs": "input_files",

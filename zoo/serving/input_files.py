@@ -221,3 +221,20 @@ def check_shape(x: np.ndarray, input_shape: Sequence[int | None], source: str) -
         raise InputError(f"{source}: inputs have shape {tuple(x.shape)} but the model expects {wanted}.")
     if len(x) == 0:
         raise InputError(f"{source}: no inputs (empty batch).")
+
+
+def non_finite_rows(x: np.ndarray) -> np.ndarray:
+    """A boolean mask `(N,)`: the inputs holding a NaN or Inf value."""
+    if not np.issubdtype(x.dtype, np.floating):
+        return np.zeros(len(x), dtype=bool)
+    return ~np.isfinite(x.reshape(len(x), -1)).all(axis=1)
+
+
+def check_finite(names: Sequence[str], x: np.ndarray, source: str) -> None:
+    """InputError naming how many inputs (and the first) hold NaN or Inf values."""
+    bad = np.flatnonzero(non_finite_rows(x))
+    if bad.size:
+        raise InputError(
+            f"{source}: {bad.size} of {len(x)} inputs contain NaN or Inf values (first: {names[bad[0]]}); "
+            "fix them, or pass --allow_nan to predict the others and mark these rows."
+        )

@@ -9,18 +9,28 @@
   A missing, truncated or corrupt file, a file that is not a model, or a
   model compiled with a loss that the installed `keras_losses` does not know
   raises `ModelLoadError` with a one-line message naming the problem.
-- `export(model, export_dir, logits=None)` writes a SavedModel whose
-  `serving_default` signature maps an input batch to
+- `export(model, export_dir, logits=None, class_names=None)` writes a
+  SavedModel whose `serving_default` signature maps an input batch to
   `{"probabilities": (N, K) float32, "class": (N,) int32}`. It loads with
   `tf.saved_model.load` alone: neither this project nor the loss is needed.
+  Given `class_names` (one per class), a second signature `class_names`
+  (no inputs) returns them as `{"class_names": (K,) string}`.
 - `Predictor.from_path(path)` gives both kinds one call interface (used by
   `python -m zoo.predict`).
 
 What the model outputs is detected from its last layer: a softmax is taken as
 probabilities, a sigmoid (one-vs-all losses such as `logistic`) as per-class
 scores that are normalised to sum to 1, anything else as logits that get a
-softmax. `logits=True/False` overrides the detection. The predicted class is
-always the argmax of the model's outputs.
+softmax. `logits=True/False` overrides the detection. A single output unit
+(the usual binary classifier, `Dense(1, activation="sigmoid")`, or one logit)
+is read as the probability `p` of class 1 and served as `[1 − p, p]`. The
+predicted class is the argmax of the model's outputs (of `[1 − p, p]` for one unit).
+
+Bad requests never get a confident answer: the signature fixes the input's
+non-batch shape, so a wrongly shaped batch is rejected with an
+`InvalidArgumentError` naming both shapes (not answered, and no process
+abort), and a row with a NaN or Inf input (or a non-finite output) gets NaN
+probabilities and class −1.
 """
 
 import dataclasses
@@ -29,7 +39,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import keras
@@ -40,6 +50,8 @@ from tqdm import tqdm
 from zoo.serving.input_files import one_line
 
 SIGNATURE = "serving_default"
+CLASS_NAMES = "class_names"  # The signature (and its output) holding the class names stored at export.
+NO_CLASS = -1  # The class served for a row whose input (or output) is not finite.
 OUTPUT_KINDS = ("logits", "probabilities", "sigmoid")
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 
@@ -68,27 +80,43 @@ def output_kind(model: keras.Model, logits: bool | None = None) -> str:
 
 
 def to_probabilities(outputs, kind: str):
-    """Class probabilities (rows sum to 1) from model outputs of `kind`."""
+    """Class probabilities (rows sum to 1) from model outputs of `kind`; one unit `p` becomes `[1 − p, p]`."""
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"Unknown output kind {kind!r}; known: {', '.join(OUTPUT_KINDS)}.")
     outputs = keras.ops.cast(outputs, "float32")
+    if outputs.shape[-1] == 1:  # Binary: the probability (or logit) of class 1.
+        p = keras.ops.sigmoid(outputs) if kind == "logits" else outputs
+        return keras.ops.concatenate([1.0 - p, p], axis=-1)
     if kind == "logits":
         return keras.ops.softmax(outputs, axis=-1)
     if kind == "sigmoid":
         total = keras.ops.sum(outputs, axis=-1, keepdims=True)
         return outputs / keras.ops.maximum(total, keras.backend.epsilon())
-    if kind == "probabilities":
-        return outputs
-    raise ValueError(f"Unknown output kind {kind!r}; known: {', '.join(OUTPUT_KINDS)}.")
+    return outputs
 
 
 def serving_function(model: keras.Model, logits: bool | None = None) -> Callable:
-    """`fn(x) -> {"probabilities", "class"}` for `model` (the body of the signature)."""
+    """`fn(x) -> {"probabilities", "class"}` for `model` (the body of the signature).
+
+    A batch whose non-batch shape is not the model's raises `InvalidArgumentError`;
+    rows with a non-finite input or output get NaN probabilities and class `NO_CLASS`.
+    """
     kind = output_kind(model, logits)
+    spec = input_spec(model)
 
     def serve(x):
+        x = tf.ensure_shape(x, spec.shape)  # Checked before any layer runs: no answer, no kernel abort.
         outputs = model(x, training=False)
+        probabilities = to_probabilities(outputs, kind)
+        finite = tf.reduce_all(tf.math.is_finite(probabilities), axis=-1)
+        if x.dtype.is_floating:
+            finite &= tf.reduce_all(tf.math.is_finite(tf.reshape(x, (tf.shape(x)[0], -1))), axis=-1)
+        # The argmax of the outputs themselves (a float32 softmax can tie distinct logits); of [1 − p, p] for one unit.
+        scores = probabilities if outputs.shape[-1] == 1 else outputs
+        classes = tf.cast(tf.argmax(scores, axis=-1), tf.int32)
         return {
-            "probabilities": to_probabilities(outputs, kind),
-            "class": keras.ops.cast(keras.ops.argmax(outputs, axis=-1), "int32"),
+            "probabilities": tf.where(finite[:, None], probabilities, tf.constant(np.nan, probabilities.dtype)),
+            "class": tf.where(finite, classes, NO_CLASS),
         }
 
     return serve
@@ -102,14 +130,37 @@ def input_spec(model: keras.Model) -> tf.TensorSpec:
     return tf.TensorSpec((None,) + tuple(tensor.shape[1:]), tensor.dtype, name="inputs")
 
 
+def num_classes(model: keras.Model) -> int:
+    """The number of classes `model` serves: its output units, 2 for a single unit."""
+    units = model.outputs[0].shape[-1] if model.outputs else None
+    if units is None:
+        raise ValueError("serving needs a model whose last dimension (the classes) is known.")
+    return 2 if units == 1 else int(units)
+
+
+def check_class_names(class_names, classes: int) -> tuple[str, ...]:
+    """`class_names` as a tuple of strings, one per class; ValueError (one line) otherwise."""
+    if isinstance(class_names, str):
+        raise TypeError("class_names must be a sequence of names, e.g. ['cat', 'dog'], not one string.")
+    names = tuple(str(name) for name in class_names)
+    if len(names) != classes:
+        raise ValueError(f"{len(names)} class names for a model with {classes} classes; give one name per class.")
+    if not all(name.strip() for name in names):
+        raise ValueError("class names must not be empty.")
+    return names
+
+
 # ---------------------------------------------------------------- export
 
 
-def export(model: keras.Model, export_dir: str, logits: bool | None = None) -> str:
+def export(
+    model: keras.Model, export_dir: str, logits: bool | None = None, class_names: Sequence[str] | None = None
+) -> str:
     """Writes `model` as a TensorFlow SavedModel for serving; returns `export_dir`.
 
     The `serving_default` signature takes `inputs` (a float batch of the
-    model's input shape) and returns `probabilities` and `class`. The
+    model's input shape) and returns `probabilities` and `class`;
+    `class_names` (one per class) are stored in the signature `class_names`. The
     directory is written next to its destination and moved in place, so a
     failed export leaves no half-written directory; an existing SavedModel at
     `export_dir` is replaced, any other existing non-empty path is an error.
@@ -121,6 +172,9 @@ def export(model: keras.Model, export_dir: str, logits: bool | None = None) -> s
     archive = keras.export.ExportArchive()
     archive.track(model)
     archive.add_endpoint(name=SIGNATURE, fn=serving_function(model, logits), input_signature=[input_spec(model)])
+    if class_names is not None:
+        names = tf.constant(check_class_names(class_names, num_classes(model)))
+        archive.add_endpoint(name=CLASS_NAMES, fn=lambda: {CLASS_NAMES: names}, input_signature=[])
     parent = os.path.dirname(export_dir)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(export_dir)}.", dir=parent)
@@ -274,12 +328,16 @@ def _unknown_loss_message(path: str, name: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Predictor:
-    """A loaded model ready to predict: `predictor(x) -> probabilities (N, K)`."""
+    """A loaded model ready to predict: `predictor(x) -> probabilities (N, K)`.
+
+    `class_names` are those stored at export (`export(..., class_names=...)`), else None.
+    """
 
     path: str
     input_shape: tuple[int | None, ...]
     dtype: tf.DType
     call: Callable[[tf.Tensor], dict[str, tf.Tensor]]
+    class_names: tuple[str, ...] | None = None
 
     @classmethod
     def from_path(cls, path: str, logits: bool | None = None) -> "Predictor":
@@ -317,7 +375,7 @@ class Predictor:
             (scores,) = result.values()
             return {"probabilities": _guess_probabilities(scores, logits)}
 
-        return cls(path, tuple(spec.shape[1:]), spec.dtype, call)
+        return cls(path, tuple(spec.shape[1:]), spec.dtype, call, _stored_class_names(loaded))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities `(N, K)` of one batch."""
@@ -330,6 +388,14 @@ class Predictor:
         starts = range(0, len(x), batch_size)
         bar = tqdm(starts, desc="predict", unit="batch", leave=False, disable=not progress or len(starts) <= 1)
         return np.concatenate([self(x[start : start + batch_size]) for start in bar])
+
+
+def _stored_class_names(loaded) -> tuple[str, ...] | None:
+    """The class names a SavedModel from `export` stores (its `class_names` signature), else None."""
+    signature = getattr(loaded, "signatures", {}).get(CLASS_NAMES)
+    if signature is None:
+        return None
+    return tuple(name.decode("utf-8") for name in signature()[CLASS_NAMES].numpy())
 
 
 def _guess_probabilities(scores, logits: bool | None):

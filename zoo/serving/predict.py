@@ -9,6 +9,11 @@ SavedModel directory (`zoo.serving.export`, or Keras's `model.export`).
 glob; see `zoo.serving.input_files` for the conversion and `--scale/--mean/--std`).
 Prints a table, or writes `--output` as CSV (`.csv`) or JSON (`.json`) with
 the predicted class and the top-k classes with their probabilities per input.
+`--class_names=a,b,...` (or `@names.txt`, one per line) adds each class's
+name; without it, the names stored at export (`zoo.export(..., class_names=...)`)
+are used. Inputs holding NaN or Inf are refused (naming how many); with
+`--allow_nan` they are predicted no class (-1, no top-k) and marked
+`non_finite_input`.
 The output file is written atomically: on any error no (partial) output file
 is left, and an existing one is kept as it was. Errors are one line on stderr
 and exit status 1.
@@ -61,6 +66,16 @@ def define_flags(flag_values: flags.FlagValues) -> None:
         **fv,
     )
     flags.DEFINE_list("std", None, "Divide by these per-channel values after subtracting the mean.", **fv)
+    flags.DEFINE_string(
+        "class_names",
+        "",
+        "Class names, one per class: comma-separated (a,b,c) or @FILE with one per line. "
+        "Default: the names stored at export, if any.",
+        **fv,
+    )
+    flags.DEFINE_boolean(
+        "allow_nan", False, "Predict the other inputs when some hold NaN/Inf, and mark those (class -1).", **fv
+    )
     flags.DEFINE_enum(
         "model_outputs",
         "auto",
@@ -84,42 +99,66 @@ def predict(
     mean: Sequence[float] | None = None,
     std: Sequence[float] | None = None,
     model_outputs: str = "auto",
+    class_names: Sequence[str] | None = None,
+    allow_nan: bool = False,
 ) -> list[dict]:
-    """Per input: `{"input", "class", "top_k": [{"class", "probability"}, ...]}`."""
+    """Per input: `{"input", "class", "top_k": [{"class", "probability"}, ...]}`.
+
+    With class names (`class_names`, else those stored at export) each class
+    also has its `"class_name"`. Inputs with NaN/Inf raise `InputError`, or with
+    `allow_nan` get class -1, no top-k and `"non_finite_input": True`.
+    """
+    import numpy as np
+
     from zoo.serving import input_files, model_files  # TensorFlow loads only once the flags are fine.
 
     predictor = model_files.Predictor.from_path(model, logits=MODEL_OUTPUTS[model_outputs])
     batch = input_files.read(input, predictor.input_shape, scale=scale, mean=mean, std=std)
+    if not allow_nan:
+        input_files.check_finite(batch.names, batch.x, input)
     probabilities = predictor.predict(batch.x, batch_size=batch_size)
-    return records(batch.names, probabilities, top_k)
+    names = predictor.class_names if class_names is None else tuple(class_names)
+    if names is not None and len(names) != probabilities.shape[1]:
+        raise UsageError(f"{len(names)} class names for a model with {probabilities.shape[1]} classes.")
+    invalid = input_files.non_finite_rows(batch.x) | ~np.isfinite(probabilities).all(axis=1)
+    return records(batch.names, probabilities, top_k, names, invalid)
 
 
-def records(names: Sequence[str], probabilities, top_k: int) -> list[dict]:
-    """The report rows: predicted class and the `top_k` classes by probability."""
+def records(names: Sequence[str], probabilities, top_k: int, class_names=None, invalid=None) -> list[dict]:
+    """The report rows: predicted class and the `top_k` classes by probability (none for `invalid` rows)."""
     import numpy as np
 
     order = np.argsort(-probabilities, axis=-1, kind="stable")[:, :top_k]
-    return [
-        {
-            "input": name,
-            "class": int(ranked[0]),
-            "top_k": [{"class": int(c), "probability": float(row[c])} for c in ranked],
-        }
-        for name, row, ranked in zip(names, probabilities, order)
-    ]
+    invalid = np.zeros(len(names), dtype=bool) if invalid is None else invalid
+    label = (lambda c: {}) if class_names is None else (lambda c: {"class_name": class_names[c]})  # noqa: E731
+    rows = []
+    for name, row, ranked, bad in zip(names, probabilities, order, invalid):
+        if bad:
+            rows.append({"input": name, "class": -1, "top_k": [], "non_finite_input": True})
+            continue
+        top = [{"class": int(c), **label(c), "probability": float(row[c])} for c in ranked]
+        rows.append({"input": name, "class": int(ranked[0]), **label(ranked[0]), "top_k": top})
+    return rows
 
 
 def to_csv(rows: list[dict]) -> str:
-    """CSV text: input, class, then top{i}_class and top{i}_probability."""
+    """CSV text: input, class (and class_name), then top{i}_class (top{i}_name) and top{i}_probability."""
     k = max((len(r["top_k"]) for r in rows), default=0)
-    header = ["input", "class"] + [f"top{i}_{f}" for i in range(1, k + 1) for f in ("class", "probability")]
+    named = any("class_name" in r for r in rows)
+    fields = ("class", "name", "probability") if named else ("class", "probability")
+    header = ["input", "class"] + (["class_name"] if named else [])
+    header += [f"top{i}_{f}" for i in range(1, k + 1) for f in fields]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for r in rows:
-        writer.writerow(
-            [r["input"], r["class"]] + [v for t in r["top_k"] for v in (t["class"], f"{t['probability']:.6g}")]
-        )
+        top = [
+            v
+            for t in r["top_k"]
+            for v in (t["class"],) + ((t["class_name"],) if named else ()) + (f"{t['probability']:.6g}",)
+        ]
+        cells = [r["input"], r["class"]] + ([r.get("class_name", "")] if named else []) + top
+        writer.writerow(cells + [""] * (len(header) - len(cells)))  # A marked row has no top-k: empty cells.
     return buffer.getvalue()
 
 
@@ -131,9 +170,11 @@ def to_table(rows: list[dict]) -> str:
     """A plain-text table for the terminal."""
     lines = [("input", "class", "top-k (class: probability)")]
     for r in rows:
-        lines.append(
-            (r["input"], str(r["class"]), "  ".join(f"{t['class']}: {t['probability']:.3f}" for t in r["top_k"]))
-        )
+        if r.get("non_finite_input"):
+            lines.append((r["input"], "-1", "not predicted: the input holds NaN/Inf"))
+            continue
+        name = lambda t: t.get("class_name", str(t["class"]))  # noqa: E731
+        lines.append((r["input"], name(r), "  ".join(f"{name(t)}: {t['probability']:.3f}" for t in r["top_k"])))
     widths = [max(len(line[i]) for line in lines) for i in range(2)]
     return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in lines) + "\n"
 
@@ -171,6 +212,23 @@ def _floats(name: str, values: list[str] | None) -> list[float] | None:
         raise UsageError(f"--{name}={','.join(values)}: expected comma-separated numbers.") from None
 
 
+def class_names_flag(value: str) -> list[str] | None:
+    """`--class_names`: "a,b,c", or "@FILE" with one name per line (blank lines skipped); None if empty."""
+    if not value:
+        return None
+    if value.startswith("@"):
+        try:
+            with open(value[1:], encoding="utf-8") as file:
+                names = [line.strip() for line in file if line.strip()]
+        except OSError as error:
+            raise UsageError(f"--class_names={value}: cannot read {value[1:]} ({error.strerror}).") from None
+    else:
+        names = [name.strip() for name in value.split(",")]
+    if not names or not all(names):
+        raise UsageError(f"--class_names={value}: empty class name; give one name per class.")
+    return names
+
+
 def run(fv: flags.FlagValues) -> None:
     """Checks the flags, predicts, and prints or writes the report."""
     check_flags(fv)
@@ -183,6 +241,8 @@ def run(fv: flags.FlagValues) -> None:
         mean=_floats("mean", fv.mean),
         std=_floats("std", fv.std),
         model_outputs=fv.model_outputs,
+        class_names=class_names_flag(fv.class_names),
+        allow_nan=fv.allow_nan,
     )
     if fv.output:
         from zoo.sweeps import results

@@ -2,6 +2,7 @@
 
 - `sweep`: `SweepConfig`, the grid of settings, noise conditions and run keys;
 - `presets`: named grids (`janocha2017`);
+- `comparison`: `compare_losses(model, data)` (a user's model and data too) and its `Comparison`;
 - `experiment`: the `Runner`, which picks an engine per group of settings;
 - `run_records`: a finished run's record (metrics, divergence, versions);
 - `class_metrics`: per-class metrics of a run's test predictions (balanced accuracy, macro-F1,
@@ -15,5 +16,12 @@ from zoo.common import lazy
 
 __getattr__, __dir__, __all__ = lazy.exports(
     __name__,
-    {"SweepConfig": "sweep", "Setting": "sweep", "Runner": "experiment", "make_records": "run_records"},
+    {
+        "SweepConfig": "sweep",
+        "Setting": "sweep",
+        "Runner": "experiment",
+        "make_records": "run_records",
+        "compare_losses": "comparison",
+        "Comparison": "comparison",
+    },
 )

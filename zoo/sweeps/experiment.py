@@ -15,7 +15,7 @@ import dataclasses
 import gc
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from zoo.sweeps import results
 from zoo.sweeps.run_records import make_records
@@ -82,6 +82,12 @@ class Runner:
         on_train: called with `(setting, losses)` before each training of a
             setting's losses (tests count them).
         tensorboard: also write each finished run to `out_dir/tb` for TensorBoard (`zoo.report.tensorboard`).
+        models: `{label: builder}` for models that are not registered names (a user's builder or
+            model, `zoo.models.user_models.UserModel`); a setting's `model` is looked up here first.
+        data: the data of every setting when it is not the dataset name `config.dataset` (a `Data`,
+            arrays: `zoo.data.user_data.as_data`), put under each setting's noise.
+        engines: `{label: engine}` overriding `engine_for` per model (a user model whose stacked
+            forward pass does not vectorize trains fused).
     """
 
     def __init__(
@@ -92,9 +98,13 @@ class Runner:
         worker: str = "local",
         on_train: Callable | None = None,
         tensorboard: bool = False,
+        models: Mapping[str, Callable] | None = None,
+        data=None,
+        engines: Mapping[str, str] | None = None,
     ):
         self.config, self.out_dir, self.worker, self.on_train = config, out_dir, worker, on_train
         self.tensorboard = tensorboard
+        self.models, self.data, self.engines = dict(models or {}), data, dict(engines or {})
         self.path = results.path_in(out_dir, results_file)
         self._trainer_key, self._trainer = None, None
 
@@ -103,21 +113,30 @@ class Runner:
         done = results.done_keys(self.out_dir) if done is None else done
         return [loss for loss in self.config.losses if run_key(setting, loss) not in done]
 
-    def load(self, setting: Setting):
-        """The setting's data: `zoo.datasets.load` with its seed and noise."""
-        from zoo.data import datasets
+    def model(self, setting: Setting):
+        """What `zoo.build` builds for `setting`: its registered name, or the user's builder."""
+        return self.models.get(setting.model, setting.model)
 
-        return datasets.load(
-            setting.dataset,
-            batch_size=setting.batch_size,
-            validation_split=self.config.validation_split,
+    def engine(self, model: str) -> str:
+        """The engine that trains `model` (a label): `engines` first, else `engine_for`."""
+        return self.engines.get(model) or engine_for(self.config.engine, model)
+
+    def load(self, setting: Setting):
+        """The setting's data under its noise: `zoo.datasets.load` by name, or the given `data`
+        (`zoo.data.user_data.as_data`)."""
+        from zoo.data import user_data
+
+        return user_data.as_data(
+            setting.dataset if self.data is None else self.data,
             seed=setting.seed,
+            validation_split=self.config.validation_split,
+            batch_size=setting.batch_size,
             label_noise=setting.label_noise,
             noise_type=setting.noise_type,
             input_noise=setting.input_noise,
             imbalance_ratio=setting.imbalance or 1.0,
             imbalance_profile=setting.imbalance_profile or "exponential",
-            **self.config.data_options(),
+            **{k: v for k, v in self.config.data_options().items() if v is not None},
             **noise_options(self.config, setting),
         )
 
@@ -139,7 +158,7 @@ class Runner:
             self._trainer = None  # Free the old model first.
             options = model_options(setting)
             self._trainer = fused.FusedTrainer(
-                losses, setting.model, options, data.input_shape, data.num_classes, len(data.y_train), spec
+                losses, self.model(setting), options, data.input_shape, data.num_classes, len(data.y_train), spec
             )
             self._trainer_key = key
         return self._trainer
@@ -205,7 +224,7 @@ class Runner:
         first = group[0][0]
         options = model_options(first)
         limit = self.config.max_members or vectorized.max_members_for(
-            first.model, options, input_shape, num_classes, first.batch_size
+            self.model(first), options, input_shape, num_classes, first.batch_size
         )
         records = []
         for start_index in range(0, len(members), limit):
@@ -217,7 +236,7 @@ class Runner:
             histories, wall = vectorized.train(
                 chunk,
                 variants,
-                first.model,
+                self.model(first),
                 options,
                 input_shape,
                 num_classes,
@@ -242,7 +261,7 @@ class Runner:
         group = [(setting, list(losses)) for setting, losses in group if losses]
         if not group:
             return []
-        engine = engine_for(self.config.engine, group[0][0].model)
+        engine = self.engine(group[0][0].model)
         if engine == "vectorized":
             return self._run_vectorized(group, on_epoch)
         records = []
@@ -276,7 +295,7 @@ class Runner:
                 first = group[0][0]
                 bar.set_postfix_str(
                     f"{first.model} d{first.depth}: {len(group)} settings, "
-                    f"{engine_for(self.config.engine, first.model)} (group {index + 1})"
+                    f"{self.engine(first.model)} (group {index + 1})"
                 )
                 self.run_group(group, on_epoch=bar.update)
         return len(todo)

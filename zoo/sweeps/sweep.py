@@ -39,10 +39,11 @@ SETTING_FIELDS = (
     "class_weighting",
 )
 # Fields added after 0.1.0 and their defaults: left out of run keys at their default (or None, in a record
-# that predates them), so older keys stay valid.
+# that predates them), so older keys stay valid. depth: None for a user's builder without one.
 OPTIONAL_DEFAULTS = {
     "width": None,
     "noisy_validation": False,
+    "depth": None,
     "imbalance": None,
     "imbalance_profile": None,
     "class_weighting": None,
@@ -117,7 +118,7 @@ class Setting:
 
     dataset: str
     model: str
-    depth: int
+    depth: int | None
     label_noise: float
     noise_type: str
     input_noise: float

@@ -4,8 +4,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.paths import REPO as ROOT
 from tests.zoo import tiny_sweep
+
+
+def _level(level):
+    return {} if level is None else {"TF_CPP_MIN_LOG_LEVEL": level}
 
 
 def _env(**extra):
@@ -33,8 +39,9 @@ def test_offline_dataset_error_is_the_first_and_only_line(tmp_path):
     assert completed.stdout == ""
 
 
-def test_a_sweep_prints_no_tensorflow_start_up_lines(tmp_path):
-    completed = _compare(*tiny_sweep.FLAGS, f"--out={tmp_path}")
+@pytest.mark.parametrize("level", [None, "1"])  # Unset, and set by the user (a common habit): both quiet.
+def test_a_sweep_prints_no_tensorflow_start_up_lines(tmp_path, level):
+    completed = _compare(*tiny_sweep.FLAGS, f"--out={tmp_path}", env=_env(**_level(level)))
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stderr.splitlines()[0].startswith("1 settings x 1 losses")
     assert "I0000" not in completed.stderr and "cuda" not in completed.stderr.lower()
@@ -48,6 +55,40 @@ def test_verbose_brings_the_messages_back(tmp_path):
     assert any(line.startswith("error: Dataset 'mnist' is not available offline") for line in lines)
 
 
+def _python(*args, env):
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.mark.parametrize("level", ["1", "3"])
+def test_a_user_set_log_level_is_kept_and_start_up_is_still_silent(level):
+    code = "from zoo.common import quiet; quiet.configure([]); import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])"
+    completed = _python("-c", code, env=_env(TF_CPP_MIN_LOG_LEVEL=level))
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.strip() == level  # Honoured as the user set it, not replaced by ours.
+    assert completed.stderr == ""  # ... and TensorFlow's start-up lines are gone all the same.
+
+
+@pytest.mark.parametrize("level", [None, "2"])
+def test_predict_error_is_the_only_line_with_or_without_the_variable(tmp_path, level):
+    completed = _python(
+        "-m", "zoo.predict", f"--model={tmp_path / 'missing.keras'}", "--input=x.npy", env=_env(**_level(level))
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.splitlines() == [
+        f"zoo.predict: error: --model={tmp_path / 'missing.keras'}: no such file or directory."
+    ]
+
+
+def test_verbose_shows_the_start_up_lines_even_with_the_variable_set(tmp_path):
+    junk = tmp_path / "junk.keras"
+    junk.write_text("not a model")  # Loading it imports TensorFlow, whose start-up lines --verbose shows.
+    completed = _python(
+        "-m", "zoo.predict", f"--model={junk}", "--input=x.npy", "--verbose", env=_env(TF_CPP_MIN_LOG_LEVEL="0")
+    )
+    assert completed.returncode == 1
+    assert "I0000" in completed.stderr and completed.stderr.splitlines()[-1].startswith("zoo.predict: error:")
+
+
 def test_tuning_search_offline_dataset_error_is_one_line(tmp_path):
     completed = subprocess.run(
         [sys.executable, "-m", "tuning.search", "--dataset=mnist", f"--out={tmp_path}"],
@@ -55,8 +96,8 @@ def test_tuning_search_offline_dataset_error_is_one_line(tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env=_env(HOME=str(tmp_path)),
-    )  # No prepared TFDS data under this home.
+        env=_env(HOME=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="1"),
+    )  # No prepared TFDS data under this home; the user's log level set as well.
     assert completed.returncode == 2
     lines = [line for line in completed.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: Dataset 'mnist' is not available offline"), completed.stderr[

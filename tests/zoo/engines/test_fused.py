@@ -39,19 +39,20 @@ def test_fused_equals_separate(toy, optimizer, learning_rate):
         assert moved, f"{loss}: training did not change the weights, the comparison proves nothing"
 
 
-def test_reused_trainer_restarts_exactly(toy):
-    """A trainer reused for a second run gives the same histories as a fresh one."""
+@pytest.mark.parametrize("options", [MODEL_OPTIONS, {**MODEL_OPTIONS, "dropout": 0.5}], ids=["plain", "dropout"])
+def test_reused_trainer_restarts_exactly(toy, options):
+    """A trainer reused for a second run gives the same histories as a fresh one (dropout masks too)."""
     x, y = toy
     spec = training.TrainSpec(epochs=2, batch_size=16, seed=0)
     splits = {"val": (x[:20], y[:20])}
-    trainer = fused.FusedTrainer(LOSSES[:2], "mlp", MODEL_OPTIONS, x.shape[1:], 4, len(y), spec)
+    trainer = fused.FusedTrainer(LOSSES[:2], "mlp", options, x.shape[1:], 4, len(y), spec)
     first = trainer.run((x, y), splits, seed=7).histories
     trainer.run((x[::-1], y[::-1]), splits, seed=1)  # Something else in between.
     again = trainer.run((x, y), splits, seed=7).histories
     fresh = fused.train(
         LOSSES[:2],
         "mlp",
-        MODEL_OPTIONS,
+        options,
         (x, y),
         splits,
         training.TrainSpec(epochs=2, batch_size=16, seed=7),

@@ -1,5 +1,7 @@
 """The vectorized engine trains every member exactly as it would train alone."""
 
+import logging
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -7,6 +9,7 @@ import tensorflow as tf
 import keras_losses
 from tests.zoo.alone import train_alone
 from zoo.engines import training, vectorized
+from zoo.models import families, registry
 from zoo.sweeps import experiment, results, sweep
 
 # Tolerances: members and lone models run the same float32 ops, batched; kernels
@@ -33,14 +36,22 @@ CASES = [
     ("cnn", {"depth": 1, "filters": 4}, "adam", 0.01),
     # BatchNorm: per-member moving statistics (stacked non-trainable variables), used in evaluation.
     ("mlp", {"depth": 2, "width": 16, "batch_norm": True}, "adam", 0.01),
+    # Dropout: each member draws the masks Keras draws for its seed alone, step by step.
+    ("mlp", {"depth": 2, "width": 16, "dropout": 0.3}, "adam", 0.01),
+    ("cnn", {"depth": 1, "filters": 4, "dropout": 0.25}, "sgd", 0.1),
 ]
 
 
-@pytest.mark.parametrize(
-    "model,options,optimizer,learning_rate",
-    CASES,
-    ids=[f"{c[0]}-{c[2]}" + ("-bn" if c[1].get("batch_norm") else "") for c in CASES],
-)
+def _case_id(case):
+    model, options, optimizer, _ = case
+    return (
+        f"{model}-{optimizer}"
+        + ("-bn" if options.get("batch_norm") else "")
+        + ("-dropout" * bool(options.get("dropout")))
+    )
+
+
+@pytest.mark.parametrize("model,options,optimizer,learning_rate", CASES, ids=[_case_id(c) for c in CASES])
 def test_every_member_trains_as_it_would_alone(model, options, optimizer, learning_rate):
     variants = _variants(images=model == "cnn")
     losses = ["log_loss", "logistic_inr", "ovr_squared_hinge"]
@@ -59,7 +70,7 @@ def test_every_member_trains_as_it_would_alone(model, options, optimizer, learni
             options=options,
             eval_data=variant.eval_data,
         )
-        initial = vectorized.initial_weights(model, options, variant.x_train.shape[1:], 4, variant.seed)[0]
+        initial = training.initial_state(model, options, variant.x_train.shape[1:], 4, variant.seed)[0]
         moved = False
         for got, want, start in zip(trainer.member_weights(m), [w.numpy() for w in alone.trainable_variables], initial):
             np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL, err_msg=f"{loss} variant {v}")
@@ -103,9 +114,27 @@ def _sweep(tmp_path, name, **overrides):
     return {r["key"]: r for r in results.read(results.path_in(out))}
 
 
-def test_engines_write_the_same_records(tmp_path):
-    by_engine = {engine: _sweep(tmp_path, engine, engine=engine) for engine in ("vectorized", "fused", "separate")}
-    by_engine["chunked"] = _sweep(tmp_path, "chunked", engine="vectorized", max_members=5)
+# Models registered for the cross-engine test: the zoo MLP with Dropout, and with BatchNorm.
+ENGINE_MODELS = {
+    "mlp": None,
+    "mlp_dropout": lambda input_shape, num_classes, depth: families.mlp(
+        input_shape, num_classes, depth=depth, width=32, dropout=0.4
+    ),
+    "mlp_bn": lambda input_shape, num_classes, depth: families.mlp(
+        input_shape, num_classes, depth=depth, width=32, batch_norm=True
+    ),
+}
+
+
+@pytest.mark.parametrize("model", list(ENGINE_MODELS))
+def test_engines_write_the_same_records(tmp_path, monkeypatch, model):
+    if ENGINE_MODELS[model] is not None:
+        monkeypatch.setitem(registry.MODELS._builders, model, ENGINE_MODELS[model])
+    models = {"models": (model,)}
+    by_engine = {
+        engine: _sweep(tmp_path, engine, engine=engine, **models) for engine in ("vectorized", "fused", "separate")
+    }
+    by_engine["chunked"] = _sweep(tmp_path, "chunked", engine="vectorized", max_members=5, **models)
     reference = by_engine["separate"]
     for engine, records in by_engine.items():
         assert set(records) == set(reference), engine  # Same run keys: resume works across engines.
@@ -186,3 +215,35 @@ def test_xla_training_step_gives_the_same_records(tmp_path):
     for key, record in xla.items():
         np.testing.assert_allclose(record["train_loss"], plain[key]["train_loss"], rtol=1e-4)
         assert record["val_accuracy"] == pytest.approx(plain[key]["val_accuracy"], abs=0.01)
+
+
+def _while_loop_warnings(trainer) -> list[str]:
+    """The vectorizer's per-member loop warnings logged while `trainer` traces and trains."""
+    messages = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    tf.get_logger().addHandler(handler)
+    try:
+        trainer.run()
+    finally:
+        tf.get_logger().removeHandler(handler)
+    return [m for m in messages if "while_loop" in m]
+
+
+def test_dropout_masks_are_drawn_without_a_loop_over_members():
+    variants = _variants()
+    members = [("log_loss", 0), ("l2", 0), ("log_loss", 1), ("l2", 1)]
+    options = {"depth": 2, "width": 8, "dropout": 0.5}
+    spec = training.TrainSpec(epochs=1, batch_size=24)
+    trainers = {
+        shared: vectorized.VectorizedTrainer(members, variants, "mlp", options, (6,), 4, spec, shared_masks=shared)
+        for shared in (True, False)
+    }
+    assert _while_loop_warnings(trainers[True]) == []
+    # The baseline: each member draws inside tf.vectorized_map, which loops over the members.
+    assert any("StatelessRandomUniformV2" in m for m in _while_loop_warnings(trainers[False]))
+    for m in range(len(members)):  # The same masks either way: bitwise the same training.
+        for shared, looped in zip(trainers[True].member_weights(m), trainers[False].member_weights(m)):
+            np.testing.assert_array_equal(shared, looped)
+    for shared, looped in zip(trainers[True].non_trainable, trainers[False].non_trainable):
+        np.testing.assert_array_equal(shared.numpy(), looped.numpy())  # States advanced alike.

@@ -9,7 +9,7 @@ import pytest
 from tests.paths import REPO as ROOT
 from zoo import report
 from zoo.report import tables
-from zoo.sweeps import results, sweep
+from zoo.sweeps import results, run_records, sweep
 
 PNG = b"\x89PNG\r\n\x1a\n"
 # Hand-made final test accuracies per (loss, label noise) and seed 0, 1, 2.
@@ -203,3 +203,85 @@ def test_label_noise_kinds_stay_apart(tmp_path):
     assert "labels 0.4 asymmetric" in summary[1] and "labels 0.4 " in summary[1].replace("asymmetric", "")
     row = summary[2].split()
     assert row[0] == "alpha" and row[1] == "0.900" and "0.800" in row and "0.600" in row
+
+
+# ---------------------------------------------------------------- runs that diverged everywhere
+
+NAN = float("nan")
+
+
+def _made_records(diverging, seeds=3, depths=(2,), label_noises=(0.0, 0.4)):
+    """Records as the sweep writes them (`run_records.make_records`); `diverging(depth, loss)`: NaN from epoch 2."""
+    records = []
+    for depth in depths:
+        for noise in label_noises:
+            for seed in range(seeds):
+                setting = sweep.Setting("digits", "mlp", depth, noise, "symmetric", 0.0, seed, 3, 64, "sgd", 100.0)
+                histories = {}
+                for loss in ("l2", "log_loss"):
+                    finite = [0.5, 0.7, 0.8 + seed / 100]
+                    histories[loss] = {
+                        "loss": [1.0, NAN, NAN] if diverging(depth, loss) else [1.0, 0.5, 0.3],
+                        "accuracy": finite,
+                        "val_accuracy": finite,
+                        "test_accuracy": finite,
+                    }
+                info = {"label_noise": {"realised_fraction": noise}, "sizes": {}}
+                records += run_records.make_records(setting, histories, info, 1.0, "worker0")
+    return records
+
+
+def _images(text):
+    return [line.split("](", 1)[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning", "error::UserWarning")  # No all-NaN reductions, no bad layout.
+def test_a_loss_that_diverged_in_every_run_is_reported_not_a_crash(tmp_path):
+    # l2 (the first loss: the learning-curve legend came from its empty panel) diverges in every run, and at
+    # depth 4 log_loss diverges too, so that heatmap panel has no finite cell.
+    results.append(
+        str(tmp_path / "results.jsonl"), _made_records(lambda depth, loss: loss == "l2" or depth == 4, depths=(2, 4))
+    )
+    text = open(report.render(str(tmp_path)), encoding="utf-8").read()
+    assert "- `l2` diverged in every run (12 of 12, at epoch 2)" in text
+    assert "| `l2` | diverged (epoch 2) | diverged (epoch 2) |" in _section(text, "#### Clean")
+    assert "| `log_loss` | **0.810 ± 0.010** | diverged (epoch 2) |" in _section(text, "#### Clean")
+    assert "- mlp d4, clean: every run diverged; no best loss." in text
+    paired_d2 = _section(text.split("### Paired differences", 1)[1], "#### mlp d2")
+    assert "| `l2` | `l2` diverged | `l2` diverged |" in paired_d2
+    images = _images(text)
+    assert {"accuracy_heatmap.png", "learning_curves.png", "accuracy_vs_label_noise.png"} <= set(images)
+    assert "paired_differences.png" not in images  # The only other loss, l2, has no finished run to pair.
+    for name in images:
+        assert (tmp_path / name).read_bytes().startswith(PNG), name
+    summary = report.summary_text(results.read_all(str(tmp_path)))
+    assert "diverged in every run: l2" in summary.splitlines()
+
+
+def test_a_sweep_that_diverged_in_every_run_still_writes_its_report(tmp_path):
+    results.append(str(tmp_path / "results.jsonl"), _made_records(lambda depth, loss: True))
+    text = open(report.render(str(tmp_path)), encoding="utf-8").read()
+    assert "**Every run of this study diverged** (train loss NaN/Inf; 12 of 12)" in text
+    assert "| `log_loss` | diverged (epoch 2) | diverged (epoch 2) |" not in text  # One column per table ...
+    assert "| `log_loss` | diverged (epoch 2) |" in _section(text, "#### Clean")  # ... each cell says diverged.
+    assert "- mlp d2, clean: every run diverged; no best loss." in text
+    assert "(The reference loss `log_loss` diverged in every run of this study" in text
+    assert "(No plots: no run of this study finished without diverging.)" in text
+    assert _images(text) == [] and not list(tmp_path.glob("*.png"))
+    assert "Few seeds" not in text  # No verdict at all: no seed warning either.
+    speed = _section(text.split("### Learning speed", 1)[1], "#### Clean")
+    assert "| `log_loss` | diverged (epoch 2) |" in speed  # Its one epoch before diverging is no learning speed.
+    summary = report.summary_text(results.read_all(str(tmp_path)))
+    assert summary.splitlines()[-1] == "every run diverged (train loss NaN/Inf): no accuracy to compare"
+
+
+def test_fewer_than_five_seeds_are_said_plainly(tmp_path):
+    few, enough = tmp_path / "few", tmp_path / "enough"
+    results.append(str(few / "results.jsonl"), _made_records(lambda depth, loss: False, seeds=3))
+    results.append(str(enough / "results.jsonl"), _made_records(lambda depth, loss: False, seeds=5))
+    text = open(report.render(str(few)), encoding="utf-8").read()
+    assert "**Few seeds.** The verdicts rest on 3 seeds, fewer than 5: the paired interval is then wide" in text
+    summary = report.summary_text(results.read_all(str(few)))
+    assert summary.splitlines()[-1].startswith("The verdicts rest on 3 seeds, fewer than 5")
+    assert "Few seeds" not in open(report.render(str(enough)), encoding="utf-8").read()
+    assert "fewer than 5" not in report.summary_text(results.read_all(str(enough)))

@@ -64,3 +64,16 @@ def test_mean_rank_order_and_clean_drop():
     records = [_record("a", 0, 0.9), _record("a", 0, 0.6, label_noise=0.4), _record("a", 1, 0.5, label_noise=0.4)]
     drop = statistics.clean_drop(records)
     assert drop(records[1]) == pytest.approx(0.3) and drop(records[2]) is None  # Seed 1 has no clean run.
+
+
+def test_few_seeds_below_five():
+    assert [statistics.few_seeds(n) for n in (1, 2, 4, 5, 10)] == [True, True, True, False, False]
+    assert "rest on 4 seeds, fewer than 5" in statistics.few_seeds_note(4)
+    assert statistics.few_seeds_note(5) is None and "single seed" in statistics.few_seeds_note(1).lower()
+
+
+def test_all_diverged_names_the_losses_without_a_finished_run():
+    records = [_record("a", 0, None, diverged=2), _record("a", 1, None, diverged=1), _record("b", 0, 0.8)]
+    records.append(_record("b", 1, None, diverged=3))
+    assert statistics.all_diverged(records) == ["a"]
+    assert [r["loss"] for r in statistics.finite_runs(records)] == ["b"]

@@ -16,8 +16,8 @@ from tests.fixtures import bad_files
 from tests.fixtures.make_fixtures import tiny_model, training_data
 from zoo import serving
 
-# Runs in a fresh interpreter where importing this project is impossible.
-SERVER = textwrap.dedent("""
+# A fresh interpreter where importing this project is impossible: TensorFlow alone.
+TENSORFLOW_ALONE = textwrap.dedent("""
     import json, sys
 
     class Blocker:
@@ -28,7 +28,8 @@ SERVER = textwrap.dedent("""
     sys.meta_path.insert(0, Blocker())
     import numpy as np
     import tensorflow as tf
-
+""")
+SERVER = TENSORFLOW_ALONE + textwrap.dedent("""
     directory = sys.argv[1]
     out = {}
     for name in json.load(open(directory + "/exports.json")):
@@ -42,6 +43,19 @@ SERVER = textwrap.dedent("""
     assert not {"keras_losses", "zoo", "tuning"} & set(sys.modules), sys.modules.keys()
     np.savez(directory + "/served.npz", **out)
 """)
+
+
+def _serve_alone(script, directory):
+    """Runs `script` on `directory` in a fresh interpreter; it must exit 0 (a kernel abort is a signal)."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(directory)],
+        cwd=directory,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
 
 
 def _softmax(z):
@@ -88,15 +102,7 @@ def served(tmp_path_factory):
         assert serving.export(model, str(directory / name)) == str(directory / name)
         np.save(directory / f"{name}.x.npy", x)
     (directory / "exports.json").write_text(json.dumps(list(models)))
-    result = subprocess.run(
-        [sys.executable, "-c", SERVER, str(directory)],
-        cwd=directory,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    _serve_alone(SERVER, directory)
     with np.load(directory / "served.npz") as out:
         return models, dict(out)
 
@@ -231,3 +237,111 @@ def test_load_unknown_loss_names_it_and_the_version(saved_keras, tmp_path, loss)
 def test_load_loss_of_another_package_says_which(saved_keras, tmp_path):
     path = bad_files.with_loss(saved_keras, tmp_path / "other.keras", "other_pkg>Loss")
     assert "import the package 'other_pkg'" in _load_error(path)
+
+
+# ---------------------------------------------------------------- bad requests, binary models, class names
+
+# Serves each export of `guarded` with TensorFlow alone: wrongly shaped requests, a NaN row, the class names.
+GUARDED_SERVER = TENSORFLOW_ALONE + textwrap.dedent("""
+    directory = sys.argv[1]
+    out = {}
+    for name, case in json.load(open(directory + "/cases.json")).items():
+        served = tf.saved_model.load(f"{directory}/{name}")
+        signature = served.signatures["serving_default"]
+        for shape in case["wrong_shapes"]:
+            try:
+                signature(inputs=tf.zeros(shape))
+                out[f"{name} {shape}"] = "answered"
+            except tf.errors.InvalidArgumentError as error:
+                out[f"{name} {shape}"] = error.message
+        x = np.load(f"{directory}/{name}.x.npy")
+        result = signature(inputs=tf.constant(x))
+        out[name] = {k: v.numpy().tolist() for k, v in result.items()}
+        if "class_names" in served.signatures:
+            names = served.signatures["class_names"]()["class_names"].numpy()
+            out[name]["class_names"] = [n.decode() for n in names]
+    assert not {"keras_losses", "zoo", "tuning"} & set(sys.modules), sys.modules.keys()
+    json.dump(out, open(directory + "/served.json", "w"))
+""")
+IMAGE = (8, 8, 1)
+
+
+def _guarded_models():
+    """name -> (model, export options, wrong request shapes, inputs with NaN in row 1 and Inf in row 2)."""
+    layers = keras.layers
+    keras.utils.set_random_seed(3)
+    cnn = zoo.build("cnn", depth=1, input_shape=IMAGE, num_classes=3)  # Global pooling: any image size fits.
+    flat = keras.Sequential([keras.Input(IMAGE), layers.Flatten(), layers.Dense(3)])  # Any 64 values fit.
+    binary = keras.Sequential([keras.Input((4,)), layers.Dense(1, activation="sigmoid")])
+    binary_logit = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+    images = np.random.default_rng(4).normal(size=(4,) + IMAGE).astype(np.float32)
+    rows = np.random.default_rng(5).normal(size=(6, 4)).astype(np.float32)
+    for x in (images, rows):
+        x.reshape(len(x), -1)[1, 0], x.reshape(len(x), -1)[2, -1] = np.nan, np.inf
+    wrong_images = [[2, 64], [2, 16, 16, 1], [2, 8, 8], [2, 8, 8, 1, 1]]
+    return {
+        "cnn": (cnn, {"class_names": ["cat", "dog", "bird"]}, wrong_images, images),
+        "flat": (flat, {}, wrong_images, images),
+        "binary": (binary, {"class_names": ["benign", "malignant"]}, [[2, 5], [2]], rows),
+        "binary_logit": (binary_logit, {"logits": True}, [], rows),
+    }
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("guarded")
+    models = _guarded_models()
+    for name, (model, options, _, x) in models.items():
+        serving.export(model, str(directory / name), **options)
+        np.save(directory / f"{name}.x.npy", x)
+    (directory / "cases.json").write_text(json.dumps({n: {"wrong_shapes": m[2]} for n, m in models.items()}))
+    _serve_alone(GUARDED_SERVER, directory)
+    return models, json.loads((directory / "served.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["cnn", "flat"])
+def test_a_wrongly_shaped_request_is_rejected_not_answered(guarded, name):
+    _, out = guarded
+    for shape in _guarded_models()[name][2]:
+        shown = ",".join(map(str, shape))
+        expected = f"Shape of tensor inputs [{shown}] is not compatible with expected shape [?,8,8,1]."
+        assert expected in out[f"{name} {shape}"], (shape, out[f"{name} {shape}"][:300])
+
+
+@pytest.mark.parametrize("name", ["cnn", "flat", "binary", "binary_logit"])
+def test_a_row_with_nan_or_inf_gets_nan_probabilities_and_class_minus_one(guarded, name):
+    models, out = guarded
+    model, _, _, x = models[name]
+    probabilities, classes = np.array(out[name]["probabilities"], dtype=float), out[name]["class"]
+    assert classes[1:3] == [-1, -1] and np.isnan(probabilities[1:3]).all()
+    finite = np.array([0] + list(range(3, len(x))))
+    expected = np.asarray(model(x[finite]))
+    if name in ("cnn", "flat"):
+        expected = _softmax(expected)
+    else:  # One unit: p (or sigmoid of the logit) of class 1, served as [1 - p, p].
+        p = expected[:, 0] if name == "binary" else 1 / (1 + np.exp(-expected[:, 0].astype(np.float64)))
+        expected = np.stack([1 - p, p], axis=1)
+    np.testing.assert_allclose(probabilities[finite], expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(np.array(classes)[finite], np.argmax(expected, axis=-1))
+
+
+def test_binary_wrong_request_and_class_names_are_served(guarded):
+    _, out = guarded
+    assert "Shape of tensor inputs [2,5] is not compatible with expected shape [?,4]." in out["binary [2, 5]"]
+    assert "Shape of tensor inputs [2] is not compatible with expected shape [?,4]." in out["binary [2]"]
+    assert out["cnn"]["class_names"] == ["cat", "dog", "bird"]
+    assert out["binary"]["class_names"] == ["benign", "malignant"]
+    assert "class_names" not in out["flat"]
+
+
+def test_class_names_are_checked_at_export_and_read_by_the_predictor(tmp_path):
+    model = tiny_model()  # Three classes.
+    with pytest.raises(ValueError, match="^2 class names for a model with 3 classes; give one name per class.$"):
+        serving.export(model, str(tmp_path / "bad"), class_names=["a", "b"])
+    with pytest.raises(TypeError, match="not one string"):
+        serving.export(model, str(tmp_path / "bad"), class_names="abc")
+    assert not (tmp_path / "bad").exists()
+    zoo.export(model, str(tmp_path / "named"), class_names=["a", "b", "c"])
+    assert serving.Predictor.from_path(str(tmp_path / "named")).class_names == ("a", "b", "c")
+    serving.export(model, str(tmp_path / "plain"))
+    assert serving.Predictor.from_path(str(tmp_path / "plain")).class_names is None

@@ -302,3 +302,91 @@ def test_the_command_runs_under_both_module_names(files, tmp_path):
     assert ok.returncode == 0, ok.stderr[-2000:]
     rows = json.loads(out.read_text())
     assert [row["class"] for row in rows] == list(np.argmax(_probabilities(files["model"], files["x"]), axis=-1))
+
+
+# ---------------------------------------------------------------- NaN/Inf inputs and class names
+
+
+@pytest.fixture
+def nan_inputs(files, tmp_path):
+    x = files["x"].copy()
+    x[3, 0, 0, 0], x[7, 4, 4, 0] = np.nan, -np.inf
+    np.save(tmp_path / "nan.npy", x)
+    return str(tmp_path / "nan.npy"), x
+
+
+@pytest.mark.parametrize("kind", ["keras", "saved"])
+def test_inputs_with_nan_or_inf_are_refused_naming_how_many(files, tmp_path, capsys, nan_inputs, kind):
+    out = tmp_path / "out.csv"
+    error = _expect_error(capsys, [f"--model={files[kind]}", f"--input={nan_inputs[0]}"], out)
+    assert error == (
+        f"zoo.predict: error: {nan_inputs[0]}: 2 of 12 inputs contain NaN or Inf values (first: nan.npy[3]); "
+        "fix them, or pass --allow_nan to predict the others and mark these rows."
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["keras", "saved"])
+def test_allow_nan_marks_those_rows_and_predicts_the_others(files, tmp_path, nan_inputs, kind):
+    out = tmp_path / "out.json"
+    _cli(f"--model={files[kind]}", f"--input={nan_inputs[0]}", f"--output={out}", "--allow_nan", "--top_k=2")
+    rows = json.loads(out.read_text())
+    probabilities = _probabilities(files["model"], files["x"])
+    for index, row in enumerate(rows):
+        if index in (3, 7):
+            assert row == {"input": f"nan.npy[{index}]", "class": -1, "top_k": [], "non_finite_input": True}
+        else:
+            assert row["class"] == int(np.argmax(probabilities[index])) and "non_finite_input" not in row
+    csv_out = tmp_path / "out.csv"
+    _cli(f"--model={files[kind]}", f"--input={nan_inputs[0]}", f"--output={csv_out}", "--allow_nan", "--top_k=2")
+    marked = _read_csv(csv_out)[3]
+    assert (marked["class"], marked["top1_class"], marked["top1_probability"]) == ("-1", "", "")
+
+
+def test_class_names_from_the_flag_and_from_a_file(files, tmp_path, capsys):
+    names = [f"digit{i}" for i in range(CLASSES)]
+    probabilities = _probabilities(files["model"], files["x"])
+    out = tmp_path / "out.csv"
+    _cli(f"--model={files['keras']}", f"--input={files['npy']}", f"--output={out}", f"--class_names={','.join(names)}")
+    rows = _read_csv(out)
+    _check_rows(rows, probabilities, 3)
+    for row, p in zip(rows, probabilities):
+        ranked = np.argsort(-p)
+        assert row["class_name"] == names[ranked[0]] and row["top2_name"] == names[ranked[1]]
+    (tmp_path / "names.txt").write_text("\n".join(names) + "\n\n")
+    _cli(
+        f"--model={files['saved']}", f"--input={files['npy']}", "--top_k=1", f"--class_names=@{tmp_path / 'names.txt'}"
+    )
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split()[1] for line in lines] == [names[c] for c in np.argmax(probabilities, axis=-1)]
+    assert lines[0].split()[2] == names[int(np.argmax(probabilities[0]))] + ":"
+
+
+def test_class_names_stored_at_export_are_printed(files, tmp_path, capsys):
+    names = [f"n{i}" for i in range(CLASSES)]
+    serving.export(files["model"], str(tmp_path / "named"), class_names=names)
+    out = tmp_path / "out.json"
+    _cli(f"--model={tmp_path / 'named'}", f"--input={files['npy']}", f"--output={out}", "--top_k=1")
+    classes = np.argmax(_probabilities(files["model"], files["x"]), axis=-1)
+    rows = json.loads(out.read_text())
+    assert [r["class_name"] for r in rows] == [names[c] for c in classes]
+    assert [r["top_k"][0]["class_name"] for r in rows] == [names[c] for c in classes]
+    _cli(f"--model={tmp_path / 'named'}", f"--input={files['npy']}", "--class_names=" + ",".join("ABCDEFGHIJ"))
+    first = capsys.readouterr().out.splitlines()[1].split()
+    assert first[1] == "ABCDEFGHIJ"[classes[0]]  # The flag wins over the stored names.
+
+
+@pytest.mark.parametrize(
+    "value,fragment",
+    [
+        ("a,b,c", "3 class names for a model with 10 classes."),
+        ("a,,c", "--class_names=a,,c: empty class name; give one name per class."),
+        ("@/no/such/names.txt", "--class_names=@/no/such/names.txt: cannot read /no/such/names.txt"),
+    ],
+)
+def test_bad_class_names(files, tmp_path, capsys, value, fragment):
+    out = tmp_path / "out.csv"
+    _expect_error(
+        capsys, [f"--model={files['keras']}", f"--input={files['npy']}", f"--class_names={value}"], out, fragment
+    )
+    assert not out.exists()
