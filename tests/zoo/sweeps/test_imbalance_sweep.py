@@ -110,3 +110,20 @@ def test_bad_axes_are_one_line_errors():
         comparison.check_config(_config(imbalance=(0.5,)))
     with pytest.raises(ValueError, match="class weighting must be one of"):
         comparison.check_config(_config(class_weighting=("sqrt",)))
+
+
+def test_the_report_shows_balanced_metrics_and_per_class_recall(tmp_path, vectorized_records):
+    import os
+
+    from zoo import report
+
+    out = str(tmp_path / "report")
+    os.makedirs(out)
+    results.append(results.path_in(out), list(vectorized_records.values()))
+    text = open(report.render(out)).read()
+    assert "### Class imbalance" in text and "#### Imbalance ρ=10, inverse weights" in text
+    assert "Few-shot accuracy" in text and "post-hoc logit adjustment" in text
+    assert os.path.exists(os.path.join(out, "per_class_recall.png"))
+    assert os.path.exists(os.path.join(out, "balanced_accuracy_heatmap.png"))
+    summary = report.summary_text(list(vectorized_records.values()))
+    assert "ρ=10, inverse" in summary.splitlines()[1]
