@@ -115,6 +115,27 @@ flags.DEFINE_boolean(
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
+    "imbalance",
+    "1",
+    "Comma-separated imbalance ratios (largest over smallest class) of the training data, a grid axis; 1: as "
+    "loaded. The training split is subsampled (seeded), validation drawn from it, the test split untouched.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_enum(
+    "imbalance_profile",
+    "exponential",
+    ["exponential", "step"],
+    "Long-tail profile: exponential (n_i = n_max * rho^(-i/(K-1))) or step (half the classes n_max/rho).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "class_weighting",
+    "none",
+    "Comma-separated class weightings of the loss, a grid axis: none, inverse (1/n_j), effective "
+    "(Cui et al. 2019, beta 0.9999); from each run's training labels.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
     "input_noise",
     "0",
     "Comma-separated sigmas of Gaussian noise added to the standardised training inputs.",
@@ -195,6 +216,9 @@ SWEEP_FLAGS = (
     "noise_matrix",
     "human_labels",
     "noisy_validation",
+    "imbalance",
+    "imbalance_profile",
+    "class_weighting",
     "input_noise",
     "cross_noise",
     "data_dir",
@@ -228,6 +252,9 @@ CALL_FIELDS = (
     "noise_matrix",
     "human_labels",
     "noisy_validation",
+    "imbalance",
+    "imbalance_profile",
+    "class_weighting",
     "max_members",
     "jit_compile",
 )
@@ -296,6 +323,9 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         if values.get("human_labels")
         else (),
         noisy_validation=bool(values.get("noisy_validation")),
+        imbalance=_numbers(values["imbalance"], "imbalance", float, low=1.0),
+        imbalance_profile=values["imbalance_profile"],
+        class_weighting=tuple(dict.fromkeys(_items(values["class_weighting"], "class_weighting"))),
     )
     try:
         comparison.check_config(config)

@@ -54,7 +54,7 @@ from sklearn import datasets as sk_datasets
 from sklearn import model_selection
 
 from zoo.common.registry import Registry
-from zoo.data import arrays, files, noise
+from zoo.data import arrays, files, imbalance, noise
 
 DATASETS = Registry("dataset")
 TEST_FRACTION = 0.25  # For sets without a test split of their own.
@@ -130,6 +130,8 @@ def load(
     image_size: str | tuple[int, int] | None = None,
     noise_matrix=None,
     noisy_validation: bool = False,
+    imbalance_ratio: float = 1.0,
+    imbalance_profile: str = "exponential",
     **options,
 ) -> Data:
     """Loads dataset `name` as normalised, split, optionally noisy `Data`.
@@ -149,6 +151,10 @@ def load(
         image_size: `dir:` only, "HEIGHT,WIDTH" or a pair (default the first image's size).
         noise_matrix: the K×K transition matrix of a "matrix:HASH" noise type.
         noisy_validation: give the validation split the same label noise as training.
+        imbalance_ratio: ratio ρ of the long-tailed training data (`zoo.data.imbalance`; 1: as loaded):
+            the training part is subsampled with `seed` before the validation split is carved
+            from it, so validation is as imbalanced as training; the test split is untouched.
+        imbalance_profile: "exponential" or "step".
         **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
     """
     if not 0.0 <= validation_split < 1.0:
@@ -174,6 +180,8 @@ def load(
         shuffle_buffer=shuffle_buffer,
         noise_matrix=noise_matrix,
         noisy_validation=noisy_validation,
+        imbalance_ratio=imbalance_ratio,
+        imbalance_profile=imbalance_profile,
     )
 
 
@@ -213,6 +221,8 @@ def _assemble(
     shuffle_buffer: int = 10000,
     noise_matrix=None,
     noisy_validation: bool = False,
+    imbalance_ratio: float = 1.0,
+    imbalance_profile: str = "exponential",
 ) -> Data:
     """Splits, standardises and noises a `_Source` into `Data` (the arguments are `load`'s)."""
     if not 0.0 <= validation_split < 1.0:
@@ -221,7 +231,10 @@ def _assemble(
         _check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
 
     human = _human_labels(source, noise_type, name)
-    x_train, x_val, y_train, y_val, *human = _split(source.x_train, source.y_train, validation_split, seed, *human)
+    kept = imbalance.subsample(source.y_train, source.num_classes, imbalance_ratio, imbalance_profile, seed=[seed, 3])
+    x_train, x_val, y_train, y_val, *human = _split(
+        source.x_train[kept], source.y_train[kept], validation_split, seed, *(h[kept] for h in human)
+    )
     mean, std = _channel_stats(x_train)
     x_train, x_val, x_test = ((x - mean) / std for x in (x_train, x_val, source.x_test))
     y_clean = y_train
@@ -240,6 +253,8 @@ def _assemble(
         "sizes": {"train": len(y_train), "val": len(y_val), "test": len(source.y_test)},
         "label_noise": {"rate": label_noise, "type": noise_type, **label_info, "splits": splits},
         "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
+        "imbalance": {"ratio": imbalance_ratio, "profile": imbalance_profile, "splits": ["train", "val"]},
+        "train_class_counts": np.bincount(y_train, minlength=source.num_classes).tolist(),
         "normalisation": {"mean": mean.ravel().tolist(), "std": std.ravel().tolist()},
         "seed": seed,
         "validation_split": validation_split,

@@ -62,6 +62,7 @@ class FusedResult:
     histories: dict[str, dict[str, list[float]]]
     wall_seconds: float
     model: keras.Model | None = None  # The fused model (trained), when kept.
+    test_logits: dict[str, np.ndarray] | None = None  # {loss: (N, K)} on the "test" split after the last epoch.
 
 
 class FusedTrainer:
@@ -79,6 +80,7 @@ class FusedTrainer:
         input_shape, num_classes: of the data.
         train_size: number of training examples (one epoch runs as one TensorFlow call).
         spec: the training hyperparameters; its `seed` is only a default for `run`.
+        loss_arguments: `{loss: keras_losses.get keyword arguments}` (class weights, class counts).
     """
 
     def __init__(
@@ -90,6 +92,7 @@ class FusedTrainer:
         num_classes: int,
         train_size: int,
         spec: TrainSpec,
+        loss_arguments: Mapping[str, Mapping] | None = None,
     ):
         self.losses = list(losses)
         if len(set(self.losses)) != len(self.losses):
@@ -102,7 +105,7 @@ class FusedTrainer:
         self.model = build_fused(self.subnets, self.input_shape)
         self.train_size = int(train_size)
         self.steps = batches.steps_per_epoch(self.train_size, spec.batch_size)
-        compile_fused(self.model, self.losses, spec, steps_per_execution=self.steps)
+        compile_fused(self.model, self.losses, spec, steps_per_execution=self.steps, loss_arguments=loss_arguments)
         build_metrics(self.model, self.losses, self.input_shape, self.num_classes)
         self.model.train_function = epoch_train_function(self.model, self.steps)
         self.model.optimizer.build(self.model.trainable_variables)  # Eagerly: fast, and a state to restore.
@@ -146,7 +149,8 @@ class FusedTrainer:
         self.model.fit(
             data, epochs=self.spec.epochs, steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0
         )
-        return FusedResult(callback.histories, time.perf_counter() - start, self.model)
+        wall = time.perf_counter() - start
+        return FusedResult(callback.histories, wall, self.model, callback.logits.get("test"))
 
 
 def _num_classes(train_data: Arrays, eval_data: Mapping[str, Arrays]) -> int:

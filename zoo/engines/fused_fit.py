@@ -61,6 +61,7 @@ class EpochEnd(keras.callbacks.Callback):
         self.splits = dict(splits)
         self.on_epoch = on_epoch
         self.histories = {loss: {"loss": [], "accuracy": []} for loss in self.losses}
+        self.logits = {}  # {split: {loss: logits (N, K)}} after the latest epoch.
         self._forward = forward
 
     def on_epoch_end(self, epoch, logs=None):
@@ -72,20 +73,20 @@ class EpochEnd(keras.callbacks.Callback):
                 value = logs.get(f"{output_name(loss)}_{metric}", logs.get(metric))
                 history[metric].append(float(value))
         for split, (x, y) in self.splits.items():
-            for loss, accuracy in self._accuracies(x, y).items():
+            self.logits[split] = self._logits(x)
+            for loss, logits in self.logits[split].items():
+                accuracy = float(np.mean(np.argmax(logits, axis=-1) == y)) if len(y) else float("nan")
                 self.histories[loss].setdefault(f"{split}_accuracy", []).append(accuracy)
         if self.on_epoch is not None:
             self.on_epoch(epoch)
 
-    def _accuracies(self, x, y) -> dict[str, float]:
-        if len(y) == 0:
-            return {loss: float("nan") for loss in self.losses}
-        correct = {loss: 0 for loss in self.losses}
-        for start in range(0, len(y), EVAL_BATCH):
+    def _logits(self, x) -> dict[str, np.ndarray]:
+        """Each loss's sub-network outputs on `x`, `{loss: (N, K)}`."""
+        parts = {loss: [] for loss in self.losses}
+        for start in range(0, len(x), EVAL_BATCH):
             outputs = self._forward(tf.constant(x[start : start + EVAL_BATCH], tf.float32))
             if not isinstance(outputs, dict):
                 outputs = {output_name(self.losses[0]): outputs}
             for loss in self.losses:
-                predicted = np.argmax(outputs[output_name(loss)].numpy(), axis=-1)
-                correct[loss] += int(np.sum(predicted == y[start : start + EVAL_BATCH]))
-        return {loss: correct[loss] / len(y) for loss in self.losses}
+                parts[loss].append(outputs[output_name(loss)].numpy())
+        return {loss: np.concatenate(p) if p else np.zeros((0, 0), np.float32) for loss, p in parts.items()}

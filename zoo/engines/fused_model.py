@@ -45,15 +45,25 @@ def build_fused(subnets: Mapping[str, keras.Model], input_shape) -> keras.Model:
     return keras.Model(inputs, outputs, name="fused")
 
 
-def compile_fused(model: keras.Model, losses: Sequence[str], spec: TrainSpec, steps_per_execution: int = 1) -> None:
+def compile_fused(
+    model: keras.Model,
+    losses: Sequence[str],
+    spec: TrainSpec,
+    steps_per_execution: int = 1,
+    loss_arguments: Mapping[str, Mapping] | None = None,
+) -> None:
     """Compiles with one loss per output (plain sum) and accuracy per output.
+
+    `loss_arguments` configure the losses (`{loss: keras_losses.get keyword arguments}`).
 
     `steps_per_execution` steps run per call into TensorFlow (the same
     updates with less Python overhead); it must divide the steps per epoch.
     """
     model.compile(
         optimizer=make_optimizer(spec.optimizer, spec.learning_rate),
-        loss={output_name(loss): keras_losses.for_logits(loss) for loss in losses},
+        loss={
+            output_name(loss): keras_losses.for_logits(loss, **(loss_arguments or {}).get(loss, {})) for loss in losses
+        },
         metrics={output_name(loss): ["accuracy"] for loss in losses},
         jit_compile=spec.jit_compile,
         steps_per_execution=steps_per_execution,

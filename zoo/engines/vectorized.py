@@ -105,6 +105,9 @@ class VectorizedTrainer:
             seed's members (`zoo.engines.dropout_masks`); False: every member
             draws its own inside `tf.vectorized_map`, a loop over members
             (the same masks, slower; the benchmark's baseline).
+        loss_arguments: each member's loss configuration (`keras_losses.get` keyword
+            arguments such as `class_weights` or `class_counts`), None: none. Adjacent
+            members with one loss and equal arguments share one loss call.
     """
 
     def __init__(
@@ -117,6 +120,7 @@ class VectorizedTrainer:
         num_classes: int,
         spec: training.TrainSpec,
         shared_masks: bool = True,
+        loss_arguments: Sequence[Mapping] | None = None,
     ):
         self.members, self.variants, self.spec = list(members), list(variants), spec
         self.input_shape, self.num_classes = tuple(input_shape), int(num_classes)
@@ -147,7 +151,7 @@ class VectorizedTrainer:
         self._evaluation = None  # Built on first use (see `_evaluation_table`).
         self.optimizer = training.make_optimizer(spec.optimizer, spec.learning_rate)
         self.optimizer.build(self.trainable)
-        self._loss_calls = _loss_calls([loss for loss, _ in self.members])
+        self._loss_calls = _loss_calls([loss for loss, _ in self.members], loss_arguments)
         self._inputs, self._input_rows = self._table([v.x_train for v in self.variants], np.float32)
         self._labels, self._label_rows = self._table(
             [batches.one_hot(v.y_train, self.num_classes) for v in self.variants], np.float32
@@ -163,14 +167,13 @@ class VectorizedTrainer:
             jit_compile=spec.jit_compile,
             input_signature=[tf.TensorSpec((None, members, None), tf.int32)],
         )
-        self._predict = tf.function(
-            self._predict_eager,
-            input_signature=[
-                tf.TensorSpec((None, None, *self.input_shape), tf.float32),
-                tf.TensorSpec((members,), tf.int32),
-                tf.TensorSpec((members, None), tf.int32),
-            ],
-        )
+        evaluation_signature = [
+            tf.TensorSpec((None, None, *self.input_shape), tf.float32),
+            tf.TensorSpec((members,), tf.int32),
+            tf.TensorSpec((members, None), tf.int32),
+        ]
+        self._predict = tf.function(self._predict_eager, input_signature=evaluation_signature)
+        self._logits = tf.function(self._logits_eager, input_signature=evaluation_signature)
 
     def _table(self, arrays, dtype):
         """Distinct arrays stacked into one tensor, and each member's row in it."""
@@ -239,9 +242,12 @@ class VectorizedTrainer:
         hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), tf.argmax(y, -1)), tf.float32), axis=1)
         return losses, hits
 
-    def _predict_eager(self, table, rows, indices):
+    def _logits_eager(self, table, rows, indices):
         logits, _ = self._forward(gather_members(table, rows, indices), training=False)
-        return tf.argmax(logits, axis=-1, output_type=tf.int32)
+        return logits
+
+    def _predict_eager(self, table, rows, indices):
+        return tf.argmax(self._logits_eager(table, rows, indices), axis=-1, output_type=tf.int32)
 
     def _epoch_batches(self, epoch: int) -> list[np.ndarray]:
         """`epoch`'s batches as `(T, M, B)` index arrays: the full batches, then the smaller last one."""
@@ -293,17 +299,33 @@ class VectorizedTrainer:
         bounds = dict(zip(splits, zip(np.cumsum([0] + sizes[:-1]), np.cumsum(sizes))))
         return tf.constant(np.stack(distinct)), tf.constant(rows), labels, bounds
 
+    def _chunks(self, start: int, stop: int):
+        """`(a, b)` bounds of the evaluation chunks over examples `start:stop` (memory-bounded)."""
+        example_bytes = 4 * int(np.prod(self.input_shape)) * len(self.members)
+        chunk = max(1, min(stop - start, EVAL_BYTES // max(example_bytes, 1)))
+        return [(a, min(stop, a + chunk)) for a in range(start, stop, chunk)]
+
+    def split_logits(self, split: str) -> np.ndarray:
+        """Every member's logits `(M, N, K)` on its own evaluation split `split` (e.g. "test")."""
+        if self._evaluation is None:
+            self._evaluation = self._evaluation_table()
+        table, rows, _, bounds = self._evaluation
+        start, stop = (int(b) for b in bounds[split])
+        parts = [
+            self._logits(
+                table, rows, tf.constant(np.broadcast_to(np.arange(a, b, dtype=np.int32), (len(self.members), b - a)))
+            ).numpy()
+            for a, b in self._chunks(start, stop)
+        ]
+        return np.concatenate(parts, axis=1) if parts else np.zeros((len(self.members), 0, self.num_classes))
+
     def evaluate(self) -> dict[str, np.ndarray]:
         """Each member's accuracy on each of its evaluation splits (e.g. its own validation split)."""
         if self._evaluation is None:
             self._evaluation = self._evaluation_table()
         table, rows, labels, bounds = self._evaluation
-        size = labels.shape[1]
-        example_bytes = 4 * int(np.prod(self.input_shape)) * len(self.members)
-        chunk = max(1, min(size, EVAL_BYTES // max(example_bytes, 1)))
         hits = np.zeros(labels.shape, bool)
-        for start in range(0, size, chunk):
-            stop = min(size, start + chunk)
+        for start, stop in self._chunks(0, labels.shape[1]):
             indices = np.broadcast_to(np.arange(start, stop, dtype=np.int32), (len(self.members), stop - start))
             hits[:, start:stop] = self._predict(table, rows, tf.constant(indices)).numpy() == labels[:, start:stop]
         return {
@@ -338,16 +360,18 @@ class VectorizedTrainer:
         return [variable[member].numpy() for variable in self.trainable]
 
 
-def _loss_calls(losses: Sequence[str]):
-    """`(per-example loss, start, stop, batch_level)` per run of adjacent members with one loss.
+def _loss_calls(losses: Sequence[str], arguments: Sequence[Mapping] | None = None):
+    """`(per-example loss, start, stop, batch_level)` per run of adjacent members with one configured loss.
 
     `batch_level` losses (`logistic_inr`) depend on the make-up of the batch,
     so they are called member by member.
     """
+    arguments = [dict(a or {}) for a in (arguments or [None] * len(losses))]
+    same = [(loss, repr(sorted(a.items()))) for loss, a in zip(losses, arguments)]
     calls, start = [], 0
     for stop in range(1, len(losses) + 1):
-        if stop == len(losses) or losses[stop] != losses[start]:
-            loss = keras_losses.for_logits(losses[start], reduction=None)
+        if stop == len(losses) or same[stop] != same[start]:
+            loss = keras_losses.for_logits(losses[start], reduction=None, **arguments[start])
             calls.append((loss, start, stop, bool(getattr(loss, "batch_level", False))))
             start = stop
     return calls
@@ -376,8 +400,16 @@ def max_members_for(model: str, model_options: Mapping, input_shape, num_classes
     return max(1, memory_budget() // member_bytes(built, batch_size))
 
 
-def train(*trainer_args, on_epoch: Callable[[int], None] | None = None) -> tuple[list[dict], float]:
-    """`VectorizedTrainer(*trainer_args).run(on_epoch)`, timed: returns `(histories, wall seconds)`."""
+def train(
+    *trainer_args, on_epoch: Callable[[int], None] | None = None, **trainer_options
+) -> tuple[list[dict], float, np.ndarray]:
+    """`VectorizedTrainer(*trainer_args, **trainer_options).run(on_epoch)`, timed.
+
+    Returns `(histories, wall seconds, test logits)`: the logits `(M, N, K)` of every member
+    on its own test split after the last epoch (for per-class metrics).
+    """
     start = time.perf_counter()
-    histories = VectorizedTrainer(*trainer_args).run(on_epoch)
-    return histories, time.perf_counter() - start
+    trainer = VectorizedTrainer(*trainer_args, **trainer_options)
+    histories = trainer.run(on_epoch)
+    wall = time.perf_counter() - start
+    return histories, wall, trainer.split_logits("test")

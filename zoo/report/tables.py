@@ -383,7 +383,11 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
     if not records:
         return "(no finished runs)"
     losses = statistics.loss_order(records)
-    column = lambda r: (r["label_noise"], short_kind(r) if r["label_noise"] else "", r["input_noise"])  # noqa: E731
+
+    def column(r):
+        extras = statistics.condition(r)[1].split(", ")[1:]  # noisy validation, imbalance, class weights
+        return r["label_noise"], short_kind(r) if r["label_noise"] else "", r["input_noise"], ", ".join(extras)
+
     conditions = sorted({column(r) for r in records})
     values = per_seed(records, column, statistics.final_accuracy)
     diverged = divergences(records, column)
@@ -391,9 +395,10 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
         " + ".join(
             ([f"labels {ln:g} {kind}".replace(" symmetric", "")] if ln else [])
             + ([f"input σ {sigma:g}"] if sigma else [])
+            + ([extras.replace("imbalance ", "").replace(" weights", "")] if extras else [])
         )
         or "clean"
-        for ln, kind, sigma in conditions
+        for ln, kind, sigma, extras in conditions
     ]
     width = max(len(loss) for loss in losses) + 2
     lines = [

@@ -5,6 +5,8 @@
 - `comparison`: `compare_losses(model, data)` (a user's model and data too) and its `Comparison`;
 - `experiment`: the `Runner`, which picks an engine per group of settings;
 - `run_records`: a finished run's record (metrics, divergence, versions);
+- `class_metrics`: per-class metrics of a run's test predictions (balanced accuracy, macro-F1,
+  many/medium/few-shot accuracy, post-hoc logit adjustment);
 - `results`: the `results*.jsonl` files, written as runs end (resume);
 - `lock`: one sweep per output folder;
 - `distributed`: the same sweep over keras-tuner's chief and workers.

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 
-from zoo.sweeps import experiment, lock, results, sweep
+from zoo.sweeps import experiment, lock, loss_config, results, sweep
 
 DEFAULT_DEPTHS = sweep.SweepConfig.depths  # For the zoo's families when `depths` is not given.
 
@@ -35,7 +35,7 @@ def _as_tuple(value) -> tuple:
 
 def check_config(config: sweep.SweepConfig) -> None:
     """One-line ValueError for a value of `config` out of range (an unknown optimizer, engine, noise kind)."""
-    from zoo.data import noise
+    from zoo.data import imbalance, noise
     from zoo.engines import training
 
     if config.noise_matrix:
@@ -47,6 +47,10 @@ def check_config(config: sweep.SweepConfig) -> None:
     noise.check_noise_type(config.noise_type, config.dataset)  # No published map: names --noise_matrix.
     for label_set in config.human_labels:
         noise.human_condition(config.dataset, label_set)
+    for ratio in config.imbalance:
+        imbalance.check(ratio, config.imbalance_profile)
+    for weighting in config.class_weighting:
+        loss_config.check_weighting(weighting)
     for name in ("epochs", "batch_size"):
         if int(getattr(config, name)) < 1:
             raise ValueError(f"{name} must be >= 1, got {getattr(config, name)}.")
@@ -179,6 +183,9 @@ def compare_losses(
     noise_matrix: str | None = None,
     human_labels: Sequence[str] = (),
     noisy_validation: bool = False,
+    imbalance: Sequence[float] = (1.0,),
+    imbalance_profile: str = "exponential",
+    class_weighting: Sequence[str] = ("none",),
     max_members: int = 0,
     jit_compile: bool = False,
     tensorboard: bool = False,
@@ -194,6 +201,11 @@ def compare_losses(
             split is held out) or `((x_train, y_train), (x_test, y_test))`.
         losses: loss names or groups (`default`, `canonical`, `keras`, `all`), a list or a comma string.
         seeds, label_noise, input_noise, noise_type, cross_noise: the grid (as `python -m zoo.compare`).
+        noise_matrix, human_labels, noisy_validation: the other label noise kinds (`zoo.data.noise`).
+        imbalance, imbalance_profile, class_weighting: long-tailed training data (ratios, a grid axis;
+            `zoo.data.imbalance`) and class weights from each run's training counts (`none`, `inverse`,
+            `effective`; `zoo.sweeps.loss_config`); the prior-aware losses get the counts themselves.
+        label_column, image_size: for `csv:` and `dir:` data.
         depths, width: swept for the zoo's families (default depths 1, 2, 3) and for builders that take
             `depth=` / `width=`; giving them to a model that does not is a one-line ValueError.
         epochs, batch_size, optimizer, learning_rate, validation_split: training.
@@ -230,6 +242,9 @@ def compare_losses(
         noise_matrix=noise_matrix,
         human_labels=human_labels,
         noisy_validation=noisy_validation,
+        imbalance=imbalance,
+        imbalance_profile=imbalance_profile,
+        class_weighting=class_weighting,
         max_members=max_members,
         jit_compile=jit_compile,
     )
@@ -302,6 +317,9 @@ def prepare(
     noise_matrix=None,
     human_labels=(),
     noisy_validation=False,
+    imbalance=(1.0,),
+    imbalance_profile="exponential",
+    class_weighting=("none",),
     max_members=0,
     jit_compile=False,
 ) -> Plan:
@@ -335,6 +353,9 @@ def prepare(
         noise_matrix=os.path.expanduser(noise_matrix) if noise_matrix else None,
         human_labels=tuple(dict.fromkeys(_as_tuple(human_labels))) if human_labels else (),
         noisy_validation=bool(noisy_validation),
+        imbalance=tuple(dict.fromkeys(float(r) for r in _as_tuple(imbalance))),
+        imbalance_profile=imbalance_profile,
+        class_weighting=tuple(dict.fromkeys(_as_tuple(class_weighting))),
         engine=engine,
         max_members=int(max_members),
         jit_compile=bool(jit_compile),

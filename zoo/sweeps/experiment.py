@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from zoo.sweeps import results
+from zoo.sweeps import loss_config, results
 from zoo.sweeps.run_records import make_records
 from zoo.sweeps.sweep import Setting, SweepConfig, noise_options, run_key
 
@@ -50,6 +50,8 @@ def group_key(setting: Setting) -> tuple:
         setting.batch_size,
         setting.optimizer,
         setting.learning_rate,
+        setting.imbalance,  # The training-set size (and the class counts) depend on it.
+        setting.imbalance_profile,
     )
 
 
@@ -132,17 +134,20 @@ class Runner:
             label_noise=setting.label_noise,
             noise_type=setting.noise_type,
             input_noise=setting.input_noise,
+            imbalance_ratio=setting.imbalance or 1.0,
+            imbalance_profile=setting.imbalance_profile or "exponential",
             **{k: v for k, v in self.config.data_options().items() if v is not None},
             **noise_options(self.config, setting),
         )
 
-    def _trainer_for(self, setting: Setting, losses: list[str], data):
-        """A fused trainer for these losses and shapes, reused while they stay the same."""
+    def _trainer_for(self, setting: Setting, losses: list[str], data, arguments: dict):
+        """A fused trainer for these (configured) losses and shapes, reused while they stay the same."""
         from zoo.engines import fused
 
         spec = self._spec(setting)
         key = (
             tuple(losses),
+            repr(sorted((loss, sorted(a.items())) for loss, a in arguments.items())),
             setting.model,
             setting.depth,
             data.input_shape,
@@ -154,7 +159,14 @@ class Runner:
             self._trainer = None  # Free the old model first.
             options = model_options(setting)
             self._trainer = fused.FusedTrainer(
-                losses, self.model(setting), options, data.input_shape, data.num_classes, len(data.y_train), spec
+                losses,
+                self.model(setting),
+                options,
+                data.input_shape,
+                data.num_classes,
+                len(data.y_train),
+                spec,
+                loss_arguments=arguments,
             )
             self._trainer_key = key
         return self._trainer
@@ -170,9 +182,20 @@ class Runner:
         wall_seconds: float,
         engine: str,
         trained_together: int,
+        test_logits: dict | None = None,
+        y_test=None,
     ) -> list[dict]:
         records = make_records(
-            setting, histories, data_info, wall_seconds, self.worker, engine=engine, trained_together=trained_together
+            setting,
+            histories,
+            data_info,
+            wall_seconds,
+            self.worker,
+            engine=engine,
+            trained_together=trained_together,
+            test_logits=test_logits,
+            y_test=y_test,
+            train_counts=data_info.get("train_class_counts"),
         )
         results.append(self.path, records)
         if self.tensorboard:
@@ -185,7 +208,8 @@ class Runner:
         """Trains `losses` of `setting` side by side in one Keras model (`engine` "fused"), or one ("separate")."""
         start = time.perf_counter()
         data = self.load(setting)
-        trainer = self._trainer_for(setting, losses, data)
+        arguments = {loss: loss_arguments(loss, setting, data.info) for loss in losses}
+        trainer = self._trainer_for(setting, losses, data, arguments)
         splits = {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}
         result = trainer.run(
             (data.x_train, data.y_train),
@@ -193,13 +217,16 @@ class Runner:
             seed=setting.seed,
             on_epoch=None if on_epoch is None else lambda epoch: on_epoch(len(losses)),
         )
-        return self._write(setting, result.histories, data.info, time.perf_counter() - start, engine, len(losses))
+        wall = time.perf_counter() - start
+        return self._write(
+            setting, result.histories, data.info, wall, engine, len(losses), result.test_logits, data.y_test
+        )
 
     def _run_vectorized(self, group: Sequence[tuple[Setting, list[str]]], on_epoch) -> list[dict]:
         """Trains every run of `group` (one `group_key`) stacked, chunk by chunk; records per chunk."""
         from zoo.engines import vectorized
 
-        variants, infos = [], []
+        variants, infos, test_labels = [], [], []
         for setting, _ in group:
             data = self.load(setting)  # Only its arrays are kept: its tf.data pipelines hold copies.
             variants.append(
@@ -211,6 +238,7 @@ class Runner:
                 )
             )
             infos.append(data.info)
+            test_labels.append(data.y_test)
             input_shape, num_classes = data.input_shape, data.num_classes
             del data
         # Loss-major order: members of one loss are adjacent and share one loss call.
@@ -229,7 +257,7 @@ class Runner:
             if self.on_train is not None:
                 for index in sorted({v for _, v in chunk}):
                     self.on_train(group[index][0], [loss for loss, v in chunk if v == index])
-            histories, wall = vectorized.train(
+            histories, wall, logits = vectorized.train(
                 chunk,
                 variants,
                 self.model(first),
@@ -238,11 +266,21 @@ class Runner:
                 num_classes,
                 self._spec(first),
                 on_epoch=None if on_epoch is None else lambda _, n=chunk_size: on_epoch(n),
+                loss_arguments=[loss_arguments(loss, group[v][0], infos[v]) for loss, v in chunk],
             )
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}
+                test_logits = {loss: logits[m] for m, (loss, v) in enumerate(chunk) if v == index}
+                share = wall * len(mine) / len(chunk)
                 records += self._write(
-                    group[index][0], mine, infos[index], wall * len(mine) / len(chunk), "vectorized", len(chunk)
+                    group[index][0],
+                    mine,
+                    infos[index],
+                    share,
+                    "vectorized",
+                    len(chunk),
+                    test_logits,
+                    test_labels[index],
                 )
             gc.collect()  # The chunk's stacked network and its traced graphs hold large constants.
         return records
@@ -295,6 +333,11 @@ class Runner:
                 )
                 self.run_group(group, on_epoch=bar.update)
         return len(todo)
+
+
+def loss_arguments(loss: str, setting: Setting, data_info: dict) -> dict:
+    """The run's loss configuration from its training counts (`zoo.sweeps.loss_config`)."""
+    return loss_config.loss_arguments(loss, data_info["train_class_counts"], setting.class_weighting)
 
 
 def model_options(setting: Setting) -> dict:

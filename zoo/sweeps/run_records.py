@@ -15,10 +15,11 @@ from the `results*.jsonl` files) without looking inside them.
 
 import datetime
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from zoo.sweeps import class_metrics
 from zoo.sweeps.sweep import Setting, run_key
 
 SPEED_FRACTION = 0.95  # Learning speed: epochs to reach this fraction of the run's best val accuracy.
@@ -55,12 +56,19 @@ def make_records(
     worker: str,
     engine: str = "fused",
     trained_together: int | None = None,
+    test_logits: Mapping[str, np.ndarray] | None = None,
+    y_test: np.ndarray | None = None,
+    train_counts: Sequence[int] | None = None,
 ) -> list[dict]:
     """One result record per loss of a finished training of `setting`.
 
     `wall_seconds` is the setting's share of the training time; each record
     also carries its own share, `wall_seconds / number of losses`.
     `trained_together` is how many runs trained in one network (`fused_with`).
+    With each loss's final `test_logits`, the test labels and the training class
+    counts, a record also holds its per-class metrics (`zoo.sweeps.class_metrics`:
+    balanced accuracy, macro-F1, per-class recall, many/medium/few-shot accuracy, and
+    the same after post-hoc logit adjustment), None for a diverged run.
     """
     finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     common = {
@@ -99,9 +107,25 @@ def make_records(
                 "diverged_at_epoch": diverged,
                 "final_test_accuracy": test[-1] if test and diverged is None else None,
                 "best_val_accuracy": max(val) if val else None,
+                **_class_fields(test_logits, loss, diverged, y_test, train_counts),
             }
         )
     return records
+
+
+CONFUSION_MAX_CLASSES = 20  # Records keep the test confusion matrix up to this many classes (it has K² cells).
+
+
+def _class_fields(test_logits, loss, diverged, y_test, train_counts) -> dict:
+    if test_logits is None or loss not in test_logits or y_test is None or train_counts is None:
+        return {}
+    logits = np.asarray(test_logits[loss])
+    if diverged is not None or not np.isfinite(logits).all():
+        return {"train_class_counts": [int(n) for n in train_counts]}
+    fields = class_metrics.record_fields(logits, y_test, train_counts)
+    if len(train_counts) > CONFUSION_MAX_CLASSES:
+        del fields["test_confusion"]
+    return fields
 
 
 def noise_details(label_noise: dict) -> dict:

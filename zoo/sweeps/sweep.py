@@ -34,10 +34,20 @@ SETTING_FIELDS = (
     "batch_size",
     "optimizer",
     "learning_rate",
+    "imbalance",
+    "imbalance_profile",
+    "class_weighting",
 )
 # Fields added after 0.1.0 and their defaults: left out of run keys at their default (or None, in a record
 # that predates them), so older keys stay valid. depth: None for a user's builder without one.
-OPTIONAL_DEFAULTS = {"width": None, "noisy_validation": False, "depth": None}
+OPTIONAL_DEFAULTS = {
+    "width": None,
+    "noisy_validation": False,
+    "depth": None,
+    "imbalance": None,
+    "imbalance_profile": None,
+    "class_weighting": None,
+}
 OPTIONAL_FIELDS = tuple(OPTIONAL_DEFAULTS)
 
 
@@ -62,6 +72,11 @@ class SweepConfig:
     `noise_type` ("symmetric", "pair", "asymmetric"), then one per
     `human_labels` set (`cifar10_n` / `cifar100_n`); with `noise_matrix` (a
     file, `zoo.data.noise.read_matrix`) the clean run and that matrix instead.
+
+    `imbalance` ratios (1: the data as loaded) make the training data long-tailed
+    with `imbalance_profile` (`zoo.data.imbalance`); `class_weighting` (none,
+    inverse, effective) weights each run's loss by its training counts
+    (`zoo.sweeps.loss_config`). Both are grid axes.
     """
 
     dataset: str = "digits"
@@ -85,6 +100,9 @@ class SweepConfig:
     engine: str = "auto"
     max_members: int = 0
     jit_compile: bool = False
+    imbalance: tuple[float, ...] = (1.0,)
+    imbalance_profile: str = "exponential"
+    class_weighting: tuple[str, ...] = ("none",)
     noise_matrix: str | None = None
     human_labels: tuple[str, ...] = ()
     noisy_validation: bool = False
@@ -111,6 +129,9 @@ class Setting:
     learning_rate: float
     width: int | None = None  # Last, with a default: added in 0.2.0.
     noisy_validation: bool = False  # Validation labels as noisy as training ones (added with issue 19).
+    imbalance: float | None = None  # Long-tailed training data (issue 18); None: as loaded ...
+    imbalance_profile: str | None = None
+    class_weighting: str | None = None  # ... and no class weights.
 
     def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
@@ -174,9 +195,14 @@ def grid(config: SweepConfig) -> list[Setting]:
             config.learning_rate,
             width=config.width,
             noisy_validation=config.noisy_validation,
+            imbalance=None if ratio == 1 else ratio,
+            imbalance_profile=None if ratio == 1 else config.imbalance_profile,
+            class_weighting=None if weighting == "none" else weighting,
         )
         for model in config.models
         for depth in config.depths
+        for ratio in config.imbalance
+        for weighting in config.class_weighting
         for label_noise, noise_type, input_noise in conditions(config)
         for seed in config.seeds
     ]
