@@ -17,6 +17,11 @@ pre-softmax values out). A model whose outputs still look like probabilities (ro
 summing to 1, e.g. a subclassed model with a softmax inside `call`) is refused, as is a
 model with several outputs or an output width other than the class count.
 
+A binary model with one output unit (the usual `Dense(1, activation="sigmoid")`) is cut
+before its sigmoid the same way and widened to the two logits `[0, z]` (`TwoClassLogits`):
+their softmax is `[1 − σ(z), σ(z)]`, the model's own reading, so every loss and every
+accuracy sees two classes.
+
 >>> import keras
 >>> def tiny(input_shape, num_classes):
 ...     inputs = keras.Input(input_shape)
@@ -35,6 +40,17 @@ import keras
 import numpy as np
 
 SOFTMAX_LAYERS = (keras.layers.Softmax,)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TwoClassLogits(keras.layers.Layer):
+    """One binary logit `z` `(B, 1)` as the two logits `[0, z]` `(B, 2)` (softmax = `[1 − σ(z), σ(z)]`)."""
+
+    def call(self, z):
+        return keras.ops.concatenate([keras.ops.zeros_like(z), z], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2)
 
 
 class UserModel:
@@ -100,6 +116,13 @@ def _is_softmax(function) -> bool:
     return function is keras.activations.softmax or getattr(function, "__name__", "") == "softmax"
 
 
+def _is_squashing(function) -> bool:
+    """A softmax, or a sigmoid (a binary model's single unit)."""
+    return (
+        _is_softmax(function) or function is keras.activations.sigmoid or getattr(function, "__name__", "") == "sigmoid"
+    )
+
+
 def logits_model(model, input_shape, num_classes: int, label: str = "model") -> keras.Model:
     """`model` checked (one output of width `num_classes`, logits) and cut before a final softmax."""
     if not isinstance(model, keras.Model):
@@ -114,13 +137,17 @@ def logits_model(model, input_shape, num_classes: int, label: str = "model") -> 
         raise ValueError(f"Model {label!r} has {len(outputs)} outputs; the comparison needs one (the class scores).")
     layer = _output_layer(model)
     if isinstance(layer, SOFTMAX_LAYERS) or (
-        isinstance(layer, keras.layers.Activation) and _is_softmax(layer.activation)
+        isinstance(layer, keras.layers.Activation) and _is_squashing(layer.activation)
     ):
         inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # The structure it was built with.
         model = keras.Model(inputs, layer.input, name=model.name)
-    elif layer is not None and _is_softmax(getattr(layer, "activation", None)):
+    elif layer is not None and _is_squashing(getattr(layer, "activation", None)):
         layer.activation = keras.activations.linear
     values = model(probe, training=False)
+    if num_classes == 2 and not isinstance(values, (list, tuple, dict)) and tuple(values.shape[1:]) == (1,):
+        inputs = keras.Input(tuple(input_shape), name="inputs")
+        model = keras.Model(inputs, TwoClassLogits(name="two_class_logits")(model(inputs)), name=model.name)
+        values = model(probe, training=False)
     if isinstance(values, (list, tuple, dict)):
         raise ValueError(f"Model {label!r} has {len(values)} outputs; the comparison needs one (the class scores).")
     values = np.asarray(values)

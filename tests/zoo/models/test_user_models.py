@@ -92,3 +92,35 @@ def test_registered_builder_works_in_tuning():
     finally:
         zoo.models.unregister("own_tuned_net")
     assert "own_tuned_net" not in zoo.names()
+
+
+def test_a_single_sigmoid_unit_becomes_two_logits_with_the_same_probabilities():
+    import keras
+    import numpy as np
+
+    from zoo.models.user_models import logits_model
+
+    inputs = keras.Input((5,))
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(keras.layers.Dense(8)(inputs)))
+    x = np.random.default_rng(0).normal(size=(16, 5)).astype("float32")
+    probabilities = np.asarray(model(x)).ravel()
+    logits = np.asarray(logits_model(model, (5,), 2)(x))
+    assert logits.shape == (16, 2)
+    np.testing.assert_allclose(np.asarray(keras.ops.softmax(logits))[:, 1], probabilities, rtol=1e-5, atol=1e-6)
+
+
+def test_compare_losses_on_binary_data_with_a_sigmoid_model():
+    import keras
+    from sklearn.datasets import load_breast_cancer
+
+    import zoo
+
+    def binary(input_shape, num_classes):
+        inputs = keras.Input(input_shape)
+        return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(keras.layers.Dense(8)(inputs)))
+
+    data = load_breast_cancer()
+    comparison = zoo.compare_losses(
+        binary, (data.data[:200], data.target[:200]), losses="log_loss,focal", seeds=(0,), epochs=2, progress=False
+    )
+    assert len(comparison.records) == 2 and all(r["final_test_accuracy"] is not None for r in comparison.records)
