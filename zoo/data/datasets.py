@@ -255,6 +255,7 @@ def _assemble(
         "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
         "imbalance": {"ratio": imbalance_ratio, "profile": imbalance_profile, "splits": ["train", "val"]},
         "train_class_counts": np.bincount(y_train, minlength=source.num_classes).tolist(),
+        **({"class_names": list(source.class_names)} if source.class_names else {}),
         "normalisation": {"mean": mean.ravel().tolist(), "std": std.ravel().tolist()},
         "seed": seed,
         "validation_split": validation_split,

@@ -326,7 +326,8 @@ def plot_per_class_recall(records, reference: str, out_dir: str, name: str) -> s
     for ax, ((model_depth, condition), order, shown) in zip(axes, curves):
         for loss, recall in shown.items():
             ax.plot(range(len(order)), recall, marker="o", markersize=3, label=loss)
-        ax.set_xticks(range(len(order)), [str(c) for c in order], fontsize=7)
+        names = records[0].get("class_names") or [str(c) for c in range(len(order))]
+        ax.set_xticks(range(len(order)), [names[c] for c in order], fontsize=7, rotation=45 if len(order) > 10 else 0)
         ax.set_xlabel("class (most to fewest training examples)", fontsize=7)
         ax.set_ylabel("test recall", fontsize=7)
         ax.set_title(f"{model_depth[0]} d{model_depth[1]}, {noise_label(*condition)}", fontsize=8)

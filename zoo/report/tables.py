@@ -343,6 +343,9 @@ def study_section(
         f"Diverged runs: {diverged}. {validation_note(study)}",
         "",
     ]
+    names = study[0].get("class_names")
+    if names:
+        lines += [f"Classes (0 … {len(names) - 1} in records): " + ", ".join(f"`{n}`" for n in names) + ".", ""]
     lines += diverged_notes(study) + seeds_notes(study)
     lines += [
         NOTE,

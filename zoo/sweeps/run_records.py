@@ -83,6 +83,7 @@ def make_records(
         "finished_at": finished,
         "worker": worker,
         "versions": versions(),
+        **({"class_names": data_info["class_names"]} if data_info.get("class_names") else {}),
     }
     records = []
     for loss, history in histories.items():

@@ -234,3 +234,20 @@ def test_command_line_model_from_a_file(tmp_path):
     assert bad.stderr.strip().splitlines()[-1] == (
         "error: --depths given, but builder 'plain' takes no depth= keyword argument."
     )
+
+
+def test_string_labels_reach_the_records_and_the_report(tmp_path):
+    import numpy as np
+
+    import zoo
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(240, 4)).astype("float32")
+    y = np.array(["ant", "bee", "cow"])[rng.integers(0, 3, 240)]
+    comparison = zoo.compare_losses(
+        "mlp", (x, y), losses="log_loss", seeds=(0,), depths=(1,), epochs=1, imbalance=(1, 5), progress=False
+    )
+    assert {tuple(r["class_names"]) for r in comparison.records} == {("ant", "bee", "cow")}
+    text = open(comparison.report(str(tmp_path))).read()
+    assert "Classes (0 … 2 in records): `ant`, `bee`, `cow`." in text
+    assert (tmp_path / "per_class_recall.png").exists()
