@@ -340,7 +340,7 @@ def _as_flag_error(error: ValueError) -> ValueError:
     text = str(error)
     if text.split(" ")[0] in SWEEP_FLAGS:
         text = f"--{text}"
-    for name in (flag for flag in SWEEP_FLAGS if "_" in flag):
+    for name in (flag for flag in SWEEP_FLAGS if "_" in flag and f"--{flag}" not in text):
         text = re.sub(rf"(?<![-\w]){name}(?!\w)", f"--{name}", text)
     return ValueError(text)
 

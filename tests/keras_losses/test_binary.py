@@ -12,7 +12,7 @@ import pytest
 
 import keras_losses
 from tests.keras_losses.backends import LABEL_ERROR
-from tests.keras_losses.helpers import case_id, cases, reference, reference_values
+from tests.keras_losses.helpers import case_id, cases, needed_config, reference, reference_values
 
 CASES = cases()
 LABEL_FORMATS = {
@@ -30,11 +30,10 @@ def two_columns(name, z):
     return np.stack([first, z], axis=-1)
 
 
-def binary_config(config):
-    """`config` with class weights cut to the two classes."""
-    if "class_weights" in config:
-        return {**config, "class_weights": config["class_weights"][:2]}
-    return config
+def binary_config(name, config):
+    """`config` for two classes: class weights and counts cut to two, the needed counts added."""
+    config = {**needed_config(name, 2), **config}
+    return {k: v[:2] if k in ("class_weights", "class_counts") else v for k, v in config.items()}
 
 
 def binary_batch(seed=5, batch_size=12):
@@ -48,7 +47,7 @@ def binary_batch(seed=5, batch_size=12):
 @pytest.mark.parametrize("label_format", list(LABEL_FORMATS))
 def test_single_logit_matches_two_column_reference(case, label_format):
     name, config = case
-    config = binary_config(config)
+    config = binary_config(name, config)
     labels, one_hot, z = binary_batch()
     loss = keras_losses.for_logits(name, reduction=None, **config)
     got = np.asarray(loss(LABEL_FORMATS[label_format](labels), z[:, None].astype("float32")))
@@ -63,7 +62,7 @@ PROBABILITY_CASES = [c for c in CASES if keras_losses.takes_from_logits(c[0])]
 @pytest.mark.parametrize("label_format", ["int", "float_column"])
 def test_single_probability_matches_two_column_reference(case, label_format):
     name, config = case
-    config = binary_config(config)
+    config = binary_config(name, config)
     labels, one_hot, z = binary_batch(seed=6)
     loss = keras_losses.get(name, reduction=None, **config)
     p = reference.sigmoid(z)[:, None].astype("float32")

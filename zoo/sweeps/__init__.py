@@ -7,6 +7,7 @@
 - `run_records`: a finished run's record (metrics, divergence, versions);
 - `class_metrics`: per-class metrics of a run's test predictions (balanced accuracy, macro-F1,
   many/medium/few-shot accuracy, post-hoc logit adjustment);
+- `loss_config`: each run's loss configuration from its training counts (class weights, class counts);
 - `results`: the `results*.jsonl` files, written as runs end (resume);
 - `lock`: one sweep per output folder;
 - `distributed`: the same sweep over keras-tuner's chief and workers.
