@@ -110,7 +110,9 @@ def test_every_searchable_loss_parameter_builds_at_its_bounds():
             hp.values["loss"] = loss
             hp.values.update({f"{loss}_{name}": spec[bound] for name, spec in parameters.items()})
             # The prior-aware losses (logit_adjusted's tau, ldam's max_margin) are searched given the counts.
-            model = _hypermodel(losses=list(LOSS_PARAMETERS), class_counts=[100 - 9 * k for k in range(CLASSES)]).build(hp)
+            model = _hypermodel(losses=list(LOSS_PARAMETERS), class_counts=[100 - 9 * k for k in range(CLASSES)]).build(
+                hp
+            )
             for name, spec in parameters.items():
                 assert model.loss.get_config()[name] == pytest.approx(spec[bound])
     keras.backend.clear_session()

@@ -404,23 +404,26 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
         for ln, kind, sigma, extras in conditions
     ]
     width = max(len(loss) for loss in losses) + 2
+    cell = max([24] + [len(label) + 2 for label in labels])  # Long condition labels keep a gap.
     lines = [
         f"mean test accuracy (over models, depths, seeds); * best, ~ no detectable paired difference "
         f"from best; +/- detectably better/worse than {reference}",
-        "".ljust(width) + "".join(label.rjust(24) for label in labels),
+        "".ljust(width) + "".join(label.rjust(cell) for label in labels),
     ]
     marks = {c: best_and_ties({l: v for (cc, l), v in values.items() if cc == c}) for c in conditions}
     for loss in losses:
         cells = []
         for c in conditions:
             if (c, loss) not in values:
-                cells.append((f"diverged (ep {min(diverged[(c, loss)])})" if (c, loss) in diverged else "–").rjust(24))
+                cells.append(
+                    (f"diverged (ep {min(diverged[(c, loss)])})" if (c, loss) in diverged else "–").rjust(cell)
+                )
                 continue
             mean, std, _ = stats_of(values[(c, loss)])
             mark = "*" if marks[c][0] == loss else "~" if loss in marks[c][1] else " "
             versus = paired.difference(values[(c, loss)], values.get((c, reference), {}))
             sign = {paired.BETTER: "+", paired.WORSE: "-"}.get(versus.verdict if versus else "", " ")
-            cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(24))
+            cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(cell))
         lines.append(loss.ljust(width) + "".join(cells))
     gone = statistics.all_diverged(records)
     if gone and len(gone) == len(losses):
