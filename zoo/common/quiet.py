@@ -70,7 +70,9 @@ def configure(argv: Sequence[str] | None = None) -> bool:
         try:
             import tensorflow as tf
 
-            tf.config.list_logical_devices()  # Device set-up (cuInit) happens here, still silenced.
+            # Device discovery (cuInit) happens here, still silenced; physical devices only, so the
+            # runtime stays uninitialised and commands may still set its threads (tuning.search --threads).
+            tf.config.list_physical_devices()
         except ImportError:
             pass  # Reported where the CLI imports it, with stderr back.
     quiet_python_logging()
