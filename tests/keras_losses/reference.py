@@ -103,6 +103,11 @@ def inr_weights(t, s, beta):
     num_classes = s.shape[1]
     present = [c for c in range(num_classes) if np.any(t == c)]
     mean_score = {(c, k): s[t == c, k].mean() for c in present for k in range(num_classes)}
+    return _weights_of_means(mean_score, present, num_classes, beta)
+
+
+def _weights_of_means(mean_score, present, num_classes, beta):
+    """`w[c, k] = exp(β·s̄[c, k]) / Σ_{c' present, c' ≠ k} exp(β·s̄[c', k])`, by loops."""
     weights = np.zeros((num_classes, num_classes))
     for k in range(num_classes):
         negatives = [c for c in present if c != k]
@@ -132,12 +137,7 @@ def logistic_inr_soft(y, o, beta=1.0):
     n = y.sum(0)
     present = [c for c in range(num_classes) if n[c] > 0]
     mean_score = {(c, k): (y[:, c] * s[:, k]).sum() / n[c] for c in present for k in range(num_classes)}
-    weights = np.zeros((num_classes, num_classes))
-    for k in range(num_classes):
-        negatives = [c for c in present if c != k]
-        total = sum(np.exp(beta * mean_score[c, k]) for c in negatives)
-        for c in negatives:
-            weights[c, k] = np.exp(beta * mean_score[c, k]) / total
+    weights = _weights_of_means(mean_score, present, num_classes, beta)
     out = np.zeros(batch_size)
     for i in range(batch_size):
         for c in present:
