@@ -270,25 +270,31 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
 def plot_transition_matrices(records, out_dir: str, name: str) -> str | None:
     """Per class-dependent noise condition: the asked-for transition matrix beside the realised one
     (the training labels' noisy-vs-clean counts, row-normalised, over the study's seeds); None without any."""
-    realised, asked = {}, {}
+    realised, asked = {}, {}  # Per (rate, noise type): one condition (the losses of a seed share its labels).
     for r in records:
         if r.get("realised_transition_counts") is not None:
-            realised.setdefault(r["noise_type"], {})[r["seed"]] = np.asarray(r["realised_transition_counts"])
-            asked[r["noise_type"]] = r.get("noise_matrix")
+            condition = (r["label_noise"], r["noise_type"])
+            realised.setdefault(condition, {})[r["seed"]] = np.asarray(r["realised_transition_counts"])
+            asked[condition] = r.get("noise_matrix")
     if not realised:
         return None
     plt = _pyplot()
     fig, axes = _grid(plt, 2 * len(realised), width=3.0, height=2.8)
-    for index, (kind, by_seed) in enumerate(sorted(realised.items())):
+    for index, (condition, by_seed) in enumerate(sorted(realised.items())):
         counts = sum(by_seed.values())
-        panels = ((asked[kind], "asked"), (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1), "realised"))
+        panels = ((asked[condition], "asked"), (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1), "realised"))
+        rate, kind = condition
+        label = kind if kind.startswith(("matrix:", "human:")) else f"{kind} {rate:g}"
         for ax, (matrix, what) in zip(axes[2 * index : 2 * index + 2], panels):
             if matrix is None:
                 ax.text(0.5, 0.5, "no asked matrix\n(human labels)", ha="center", va="center", fontsize=8)
                 ax.set_axis_off()
                 continue
             image = ax.imshow(np.asarray(matrix), cmap="magma", vmin=0.0, vmax=1.0)
-            ax.set_title(f"{kind}: {what}", fontsize=8)
+            classes = range(len(matrix))
+            ax.set_xticks(classes, [str(c) for c in classes], fontsize=6)
+            ax.set_yticks(classes, [str(c) for c in classes], fontsize=6)
+            ax.set_title(f"{label}: {what}", fontsize=8)
             ax.set_xlabel("noisy label", fontsize=7)
             ax.set_ylabel("true class", fontsize=7)
             fig.colorbar(image, ax=ax, fraction=0.04)
