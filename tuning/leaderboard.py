@@ -74,6 +74,31 @@ def _format(value) -> str:
     return "" if value is None else str(value)
 
 
+def _condition_lines(condition: dict[str, Any] | None) -> list[str]:
+    """What the search's data were put under (`tuning.conditions.spec_fields`): which validation
+    labels ranked the trials, so a reader knows whether the choice was made on clean ones."""
+    if not condition:
+        return []
+    parts = []
+    if condition.get("noise_matrix"):
+        parts.append(f"training labels flipped by the transition matrix {condition['noise_matrix']}")
+    elif condition.get("human_labels"):
+        parts.append(f"human training labels ({condition['human_labels']})")
+    elif condition.get("label_noise"):
+        kind = condition.get("noise_type", "symmetric")
+        parts.append(f"training labels with {_format(condition['label_noise'])} {kind} label noise")
+    if condition.get("imbalance"):
+        profile = condition.get("imbalance_profile", "exponential")
+        parts.append(f"training data imbalanced at ratio {_format(condition['imbalance'])} ({profile})")
+    noisy = any(condition.get(name) for name in ("label_noise", "noise_matrix", "human_labels"))
+    validation = (
+        "the trials were ranked on **noisy** validation labels (the same noise as training)"
+        if condition.get("noisy_validation") and noisy
+        else "the trials were ranked on clean validation labels"
+    )
+    return [f"Data: {'; '.join(parts)}; {validation}; the test split is clean and balanced.", ""]
+
+
 def markdown(board: dict[str, Any]) -> str:
     """The Markdown leaderboard: best trial per loss, sorted by the objective."""
     objective = board["objective"]
@@ -83,6 +108,7 @@ def markdown(board: dict[str, Any]) -> str:
         f"Best trial per loss, ranked by `{objective}` ({board['direction']}imize); "
         f"{board['completed']} of {len(board['trials'])} trials completed.",
         "",
+        *_condition_lines(board.get("data_condition")),
         f"| rank | loss | {objective} | loss parameters | model | depth | width | dropout | learning rate | trial |",
         "|---:|---|---:|---|---|---:|---:|---:|---:|---|",
     ]

@@ -2,6 +2,12 @@
 
     python -m tuning.search --dataset digits --losses all --max_trials 20 --epochs 10
     python -m tuning.search --model my_models.py:build --losses log_loss,focal,gce --objective val_macro_f1
+    python -m tuning.search --dataset digits --label_noise 0.3 --noise_type pair --noisy_validation --imbalance 10
+
+`--label_noise`/`--noise_type`/`--noise_matrix`/`--human_labels` and `--imbalance` put the
+training data under one condition, made as `zoo.compare` makes that condition's runs
+(`tuning.conditions`); with `--noisy_validation` the trials are ranked, and the winner's
+retraining stopped early, on validation labels with the same noise (the test split stays clean).
 
 `--model` takes your own `build(hp) -> keras.Model` (uncompiled, logits)
 instead of the zoo's families (`tuning.LossHyperModel(build_model=...)`).
@@ -36,7 +42,7 @@ if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines
 
 from absl import flags, logging
 
-from tuning import distributed, leaderboard, retrain, spec, tuners
+from tuning import conditions, distributed, leaderboard, retrain, spec, tuners
 from zoo.common import cli
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
@@ -91,6 +97,7 @@ flags.DEFINE_string(
     flag_values=FLAGS,
 )
 flags.DEFINE_integer("batch_size", 128, "Batch size.", flag_values=FLAGS)
+cli.define_data_condition_flags(FLAGS, axes=False)
 flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
 flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
 flags.DEFINE_bool(
@@ -188,7 +195,9 @@ def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
 
     import zoo
 
-    data = zoo.datasets.load(config["dataset"], batch_size=config["batch_size"], seed=config["seed"])
+    data = zoo.datasets.load(
+        config["dataset"], batch_size=config["batch_size"], seed=config["seed"], **conditions.load_options(config)
+    )
     if config.get("model"):  # The user's build(hp): the zoo's model flags do not apply.
         from zoo.common.callables import load_callable
 
@@ -249,6 +258,7 @@ def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
     bar.close()
 
     board = leaderboard.build(tuner.oracle.trials.values(), tuner.oracle.objective)
+    board["data_condition"] = conditions.spec_fields(config)
     if not board["best_per_loss"]:
         raise RuntimeError("No trial completed; see the trial messages in " + os.path.join(out, tuners.PROJECT))
     if config.get("retrain", True):
@@ -315,6 +325,7 @@ def config_from_flags() -> dict[str, Any]:
         "trial_timeout": FLAGS.trial_timeout,
         "progress": FLAGS.progress,
         "tensorboard": FLAGS.tensorboard,
+        **conditions.from_flags({name: FLAGS[name].value for name in conditions.DEFAULTS}),
     }
 
 

@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from tuning import tuners
+from tuning import conditions, tuners
 from zoo.sweeps import results
 
 SPEC_FILE = "search_spec.json"
@@ -40,6 +40,7 @@ def search_spec(config: dict[str, Any]) -> dict[str, Any]:
         "seed",
     )
     spec = {key: config[key] for key in keys}
+    spec.update(conditions.spec_fields(config))  # Noise and imbalance, where the data have them.
     if config.get("model"):  # The user's builder (`--model`); absent from the zoo-model searches' specs.
         spec["model"] = config["model"]
     return spec

@@ -83,51 +83,7 @@ flags.DEFINE_string(
     "noise); results are reported as mean ± std over them.",
     flag_values=FLAGS,
 )
-flags.DEFINE_string(
-    "label_noise", "0,0.4", "Comma-separated rates of flipped training labels, in [0, 1).", flag_values=FLAGS
-)
-flags.DEFINE_string(
-    "noise_type",
-    "symmetric",
-    "Label noise kind: symmetric (to any other class), pair (class k to k+1) or asymmetric (the "
-    "literature's class maps: mnist, cifar10, cifar100; each mapped class flips with the rate; asymmetric:MAP "
-    "takes MAP's map for a copy of that set, e.g. an npz file of MNIST).",
-    flag_values=FLAGS,
-)
-flags.DEFINE_string(
-    "noise_matrix",
-    None,
-    "A K×K label transition matrix (.npy, .csv or .json; row = true class, rows sum to 1, the diagonal the keep "
-    "probability): the noise conditions are the clean run and this matrix.",
-    flag_values=FLAGS,
-)
-flags.DEFINE_string(
-    "human_labels",
-    "",
-    "Human label sets as extra noise conditions: aggre, random1, random2, random3, worst (--dataset=cifar10_n) "
-    "or noisy (--dataset=cifar100_n).",
-    flag_values=FLAGS,
-)
-flags.DEFINE_boolean(
-    "noisy_validation",
-    False,
-    "Give the validation split the training split's label noise (the test split stays clean).",
-    flag_values=FLAGS,
-)
-flags.DEFINE_string(
-    "imbalance",
-    "1",
-    "Comma-separated imbalance ratios (largest over smallest class) of the training data, a grid axis; 1: as "
-    "loaded. The training split is subsampled (seeded), validation drawn from it, the test split untouched.",
-    flag_values=FLAGS,
-)
-flags.DEFINE_enum(
-    "imbalance_profile",
-    "exponential",
-    ["exponential", "step"],
-    "Long-tail profile: exponential (n_i = n_max * rho^(-i/(K-1))) or step (half the classes n_max/rho).",
-    flag_values=FLAGS,
-)
+cli.define_data_condition_flags(FLAGS, axes=True, label_noise_default="0,0.4")
 flags.DEFINE_string(
     "class_weighting",
     "none",

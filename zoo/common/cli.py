@@ -60,3 +60,68 @@ def define_distributed_flags(flag_values):
         "Distributed: the chief's port (default: $KERASTUNER_ORACLE_PORT).",
         flag_values=flag_values,
     )
+
+
+def define_data_condition_flags(flag_values, axes: bool, label_noise_default: str = "0"):
+    """The label-noise and imbalance flags of the data a command trains on.
+
+    With `axes` (`zoo.compare`) `--label_noise`, `--human_labels` and `--imbalance` are
+    comma-separated grid axes; without (`tuning.search`, one search on one condition) each
+    takes one value. `--noise_type`, `--noise_matrix`, `--noisy_validation` and
+    `--imbalance_profile` mean the same in both.
+    """
+    several = "Comma-separated rates" if axes else "Rate"
+    flags.DEFINE_string(
+        "label_noise",
+        label_noise_default,
+        f"{several} of flipped training labels, in [0, 1).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "noise_type",
+        "symmetric",
+        "Label noise kind: symmetric (to any other class), pair (class k to k+1) or asymmetric (the "
+        "literature's class maps: mnist, cifar10, cifar100; each mapped class flips with the rate; asymmetric:MAP "
+        "takes MAP's map for a copy of that set, e.g. an npz file of MNIST).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "noise_matrix",
+        None,
+        "A K×K label transition matrix (.npy, .csv or .json; row = true class, rows sum to 1, the diagonal the keep "
+        "probability)" + (": the noise conditions are the clean run and this matrix." if axes else "."),
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "human_labels",
+        "",
+        ("Human label sets as extra noise conditions: " if axes else "The human label set to train on: ")
+        + "aggre, random1, random2, random3, worst (--dataset=cifar10_n) or noisy (--dataset=cifar100_n).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_boolean(
+        "noisy_validation",
+        False,
+        "Give the validation split the training split's label noise (the test split stays clean)"
+        + ("." if axes else ": the trials are ranked, and the retraining stopped early, on noisy labels."),
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "imbalance",
+        "1",
+        (
+            "Comma-separated imbalance ratios (largest over smallest class) of the training data, a grid axis"
+            if axes
+            else "Imbalance ratio (largest over smallest class) of the training data"
+        )
+        + "; 1: as loaded. The training split is subsampled (seeded), validation drawn from it, the test split "
+        "untouched.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_enum(
+        "imbalance_profile",
+        "exponential",
+        ["exponential", "step"],
+        "Long-tail profile: exponential (n_i = n_max * rho^(-i/(K-1))) or step (half the classes n_max/rho).",
+        flag_values=flag_values,
+    )
