@@ -48,7 +48,8 @@ def _rank(x):
     return len(x.shape)
 
 
-def _is_sparse(y_true, y_pred):
+def is_sparse(y_true, y_pred):
+    """Whether `y_true` holds sparse labels (one class index per example) for `y_pred`, by shape."""
     if _rank(y_true) == _rank(y_pred) - 1:
         return True
     return _rank(y_true) == _rank(y_pred) and y_true.shape[-1] == 1 and y_pred.shape[-1] not in (1, None)
@@ -155,7 +156,7 @@ def targets_and_outputs(y_true, y_pred):
             f"keras_losses: y_pred has one unit (shape {tuple(y_pred.shape)}); the loss classes read it as two "
             "classes (e.g. keras_losses.get(name)(y_true, y_pred)), the per-example functions need two columns."
         )
-    if _is_sparse(y_true, y_pred):
+    if is_sparse(y_true, y_pred):
         num_classes = y_pred.shape[-1]
         if num_classes is None:
             raise ValueError(

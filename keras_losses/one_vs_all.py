@@ -13,6 +13,7 @@ CHANGELOG.md); it is not one of the canonical names.
 from keras import ops
 
 from keras_losses._probabilities import masked_shift, masked_softmax, sigmoid_parts
+from keras_losses import _targets
 from keras_losses._targets import FLOAT, targets_and_outputs
 from keras_losses.base import SIGMOID, ClassificationLoss, Tunable, register
 
@@ -27,12 +28,15 @@ def logistic(y_true, y_pred, from_logits=False):
     return -ops.sum(log_1ms + y * (log_s - log_1ms), axis=-1)
 
 
-def _is_hard(y):
-    """Whether every row of `y` is one-hot (sparse labels always are): a boolean scalar tensor."""
-    total = ops.sum(y, axis=-1)
+def _is_one_hot(y, target):
+    """Whether every row of `y` is one-hot, given `target = argmax(y)`: a boolean scalar tensor.
+
+    A row is one-hot iff its largest entry is 1, it sums to 1 and nothing is negative.
+    """
+    largest = ops.take_along_axis(y, ops.expand_dims(target, -1), axis=-1)
     return ops.logical_and(
-        ops.all(ops.equal(ops.max(y, axis=-1), 1.0)),
-        ops.logical_and(ops.all(ops.equal(total, 1.0)), ops.all(y >= 0.0)),
+        ops.all(ops.equal(largest, 1.0)),
+        ops.logical_and(ops.all(ops.equal(ops.sum(y, axis=-1), 1.0)), ops.all(ops.min(y, axis=-1) >= 0.0)),
     )
 
 
@@ -45,46 +49,60 @@ def _weights_of(class_means, present, beta, detach_weights):
     return ops.stop_gradient(weights) if detach_weights else weights
 
 
-def _inr_hard(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
-    """`Σ_c (y_c/n_c)·[−log s_c − Σ_k w[c,k]·log(1 − s_k)]` per example, for one-hot rows.
+def _choose(hard, hard_branch, soft_branch):
+    """`hard_branch()` where the labels are known to be hard (`hard is True`), else a `cond` on `hard`.
 
-    Per-class sums by a segment sum and each example's row of `w` by a gather: O(B·K + K²).
+    Each `cond` returns one small tensor (K×K sums, or one value per example): TensorFlow's
+    gradient of a `cond` keeps the intermediates of both branches, zeros for the branch not
+    taken, so the B×K work shared by both stays outside.
     """
-    num_classes = y.shape[-1]
-    target = ops.argmax(y, axis=-1)
-    class_means = ops.segment_sum(s, target, num_segments=num_classes) * ops.expand_dims(inverse_counts, 1)
-    weights = _weights_of(class_means, present, beta, detach_weights)
-    # −log s[i,t] − Σ_k w[t,k]·log(1 − s[i,k]); w[t,t] = 0, so k runs over k ≠ t.
-    own_weights = ops.take(weights, target, axis=0)
-    share = ops.sum(y * ops.expand_dims(inverse_counts, 0), axis=-1)  # 1/n_t
-    return share * (-ops.sum(y * log_s, axis=-1) - ops.sum(own_weights * log_1ms, axis=-1))
-
-
-def _inr_soft(y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present):
-    """The same for any rows (soft labels): class means and per-class terms by two dense K×K products, O(B·K²)."""
-    class_means = ops.matmul(ops.transpose(y), s) * ops.expand_dims(inverse_counts, 1)
-    weights = _weights_of(class_means, present, beta, detach_weights)
-    # Per example i and class c: −log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k]), weighed by y[i,c]/n_c.
-    per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
-    return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
+    if hard is True:
+        return hard_branch()
+    return ops.cond(hard, hard_branch, soft_branch)
 
 
 def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False):
     """Per-example values of `LogisticINR`: each example's share of the batch's `L⁺ + L⁻`, times B.
 
-    The values depend on the whole batch; their mean is the batch loss `L⁺ + L⁻`.
+    The values depend on the whole batch; their mean is the batch loss `L⁺ + L⁻`. Hard labels
+    (sparse ones always; one-hot rows, checked) take the O(B·K + K²) route, by a segment sum
+    and gathers; soft labels need two dense K×K products, O(B·K²).
     """
+    sparse = _targets.is_sparse(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
     y, o = targets_and_outputs(y_true, y_pred)
-    if y.shape[-1] is None:
+    num_classes = y.shape[-1]
+    if num_classes is None:
         raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
     log_s, log_1ms = sigmoid_parts(o, from_logits)
-    s = ops.exp(log_s) if from_logits else ops.clip(o, 0.0, 1.0)
+    s = ops.sigmoid(o) if from_logits else ops.clip(o, 0.0, 1.0)
     counts = ops.sum(y, axis=0)  # n_c
     present = counts > 0
     inverse_counts = ops.where(present, 1.0 / ops.where(present, counts, 1.0), 0.0)
-    parts = (y, s, log_s, log_1ms, beta, detach_weights, inverse_counts, present)
-    # Hard labels take the O(B·K + K²) route; soft ones need the dense products.
-    shares = ops.cond(_is_hard(y), lambda: _inr_hard(*parts), lambda: _inr_soft(*parts))
+    target = ops.argmax(y, axis=-1)
+    hard = True if sparse else _is_one_hot(y, target)
+    # Σ_{i∈B_c} s[i, k] for every class c and output k.
+    class_sums = _choose(
+        hard,
+        lambda: ops.segment_sum(s, target, num_segments=num_classes),
+        lambda: ops.matmul(ops.transpose(y), s),
+    )
+    weights = _weights_of(class_sums * ops.expand_dims(inverse_counts, 1), present, beta, detach_weights)
+
+    def hard_shares():
+        # (1/n_t)·[−log s[i,t] − Σ_k w[t,k]·log(1 − s[i,k])]; w[t,t] = 0, so k runs over k ≠ t.
+        # × y[i,t]: 1, or NaN for a sparse label out of range (the target's NaN row), which then shows.
+        at_target = ops.expand_dims(target, -1)
+        y_t = ops.take_along_axis(y, at_target, axis=-1)[:, 0]
+        log_s_t = ops.take_along_axis(log_s, at_target, axis=-1)[:, 0]
+        negatives = ops.sum(ops.take(weights, target, axis=0) * log_1ms, axis=-1)
+        return y_t * ops.take(inverse_counts, target) * (-log_s_t - negatives)
+
+    def soft_shares():
+        # Σ_c (y[i,c]/n_c)·[−log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k])].
+        per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
+        return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
+
+    shares = _choose(hard, hard_shares, soft_shares)
     batch_size = ops.cast(ops.shape(y)[0], FLOAT)
     # × B so that Keras's batch mean ("sum_over_batch_size") is exactly L⁺ + L⁻.
     return batch_size * shares
