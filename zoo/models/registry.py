@@ -40,7 +40,7 @@ def options(model, depth, width=None, head=None) -> dict:
     """`zoo.build` options for `model` at `depth` and, if given, `width` (see `WIDTH_ARGUMENT`) and `head`.
 
     A depth of None is left out (a user's builder without a depth argument), and so is a head
-    of None (the families' default, "linear").
+    of None or "linear" (the families' default; a user's builder takes no `head`).
 
     >>> options("cnn", 2, width=8), options("my_net", None, width=8), options("mlp", 1, head="cosine")
     ({'depth': 2, 'filters': 8}, {'width': 8}, {'depth': 1, 'head': 'cosine'})
@@ -48,7 +48,7 @@ def options(model, depth, width=None, head=None) -> dict:
     found = {} if depth is None else {"depth": depth}
     if width is not None:
         found[WIDTH_ARGUMENT.get(model, "width")] = width
-    if head is not None:
+    if head not in (None, "linear"):
         found["head"] = head
     return found
 
