@@ -70,6 +70,13 @@ flags.DEFINE_integer(
     "default: each family's own (mlp 128, cnn 32, resnet 16).",
     flag_values=FLAGS,
 )
+flags.DEFINE_string(
+    "head",
+    "linear",
+    "The zoo families' last layer: linear (Dense) or cosine (cosine-normalised logits in [-1, 1], "
+    "zoo.models.layers.CosineLogits): LDAM's cosine setting, for its default scale s=30 (Cao et al. 2019).",
+    flag_values=FLAGS,
+)
 flags.DEFINE_integer(
     "epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).", flag_values=FLAGS
 )
@@ -162,6 +169,7 @@ SWEEP_FLAGS = (
     "models",
     "depths",
     "width",
+    "head",
     "epochs",
     "batch_size",
     "learning_rate",
@@ -196,6 +204,7 @@ CALL_FIELDS = (
     "cross_noise",
     "depths",
     "width",
+    "head",
     "epochs",
     "batch_size",
     "optimizer",
@@ -259,6 +268,7 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         models=models,
         depths=_numbers(values["depths"], "depths", int, low=1),
         width=None if values["width"] is None else int(values["width"]),
+        head=values["head"],
         seeds=_numbers(values["seeds"], "seeds", int, low=0),
         label_noise=label_noise,
         noise_type=values["noise_type"],
@@ -321,8 +331,14 @@ def check_models(config: sweep.SweepConfig) -> None:
     import zoo
 
     for model in config.models:
+        comparison.check_head(model, config.head, model in zoo.models.USER_MODELS)
         for depth in config.depths:
-            zoo.build(model, input_shape=(8, 8, 1), num_classes=2, **zoo.models.options(model, depth, config.width))
+            zoo.build(
+                model,
+                input_shape=(8, 8, 1),
+                num_classes=2,
+                **zoo.models.options(model, depth, config.width, config.head),
+            )
 
 
 def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) -> comparison.Plan:

@@ -211,6 +211,7 @@ def test_unknown_loss_fails_before_anything_runs(tmp_path):
         ("--optimizer=adma", "Unknown optimizer 'adma'"),
         ("--dataset=digitz", "Did you mean: 'digits'"),
         ("--epochs=0", "--epochs must be >= 1"),
+        ("--head=Cosine", "^--head must be one of 'linear', 'cosine', got 'Cosine'.$"),
     ],
 )
 def test_bad_flag_values_are_one_line_errors(flag, message):
@@ -259,6 +260,34 @@ def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
         assert compare.main(["compare"]) == 2
     assert "error: Dataset 'mnist' is not available offline" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_bad_head_on_the_command_line_is_one_line_before_anything_runs(tmp_path):
+    out = tmp_path / "out"
+    completed = _cli("--head=bogus", "--losses=ldam", f"--out={out}")
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines()[-1] == "error: --head must be one of 'linear', 'cosine', got 'bogus'."
+    assert "Traceback" not in completed.stderr and not out.exists()
+    assert "LDAM's cosine setting" in FLAGS["head"].help
+
+
+def test_head_reaches_the_model_options_and_a_registered_model_refuses_it():
+    import zoo
+
+    with parsed_flags(["compare", "--head=cosine"]):
+        config = compare.sweep_config(compare.flag_values())
+    assert config.head == "cosine" and experiment.model_options(sweep.grid(config)[0]) == {"depth": 1, "head": "cosine"}
+    compare.check_models(config)  # The families build with a cosine head.
+    zoo.models.register("own_plain")(
+        lambda input_shape, num_classes: zoo.build("mlp", input_shape=input_shape, num_classes=num_classes)
+    )
+    try:
+        with pytest.raises(
+            ValueError, match="^head='cosine' applies to the zoo's families .* not to your model 'own_plain'"
+        ):
+            compare.check_models(dataclasses.replace(config, models=("own_plain",)))
+    finally:
+        zoo.models.unregister("own_plain")
 
 
 def test_width_reaches_the_model_and_the_records(tmp_path):

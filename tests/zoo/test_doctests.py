@@ -19,6 +19,7 @@ MODULES = [
     "zoo.models",
     "zoo.models.registry",
     "zoo.models.families",
+    "zoo.models.layers",
     "zoo.models.user_models",
     "zoo.data.datasets",
     "zoo.common.registry",

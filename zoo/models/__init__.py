@@ -1,7 +1,9 @@
 """Models: the registry of builders by name, the zoo's families, and users' own models.
 
-- `registry`: `build(name, ...)`, `names()`, `options(model, depth, width)`, `register(name)`, `unregister`, `MODELS`;
-- `families`: `mlp`, `cnn` (VGG blocks) and `resnet` (CIFAR ResNet), logits out;
+- `registry`: `build(name, ...)`, `names()`, `options(model, depth, width, head)`, `register(name)`, `unregister`,
+  `MODELS`, `HEADS`;
+- `families`: `mlp`, `cnn` (VGG blocks) and `resnet` (CIFAR ResNet), logits out (`head="linear"` or `"cosine"`);
+- `layers`: `CosineLogits`, the cosine-normalised classifier head (registered with Keras on import);
 - `user_models`: `UserModel`, a user's builder or `keras.Model` as a logits builder (softmax cut off).
 
 >>> from zoo import models
@@ -9,8 +11,9 @@
 ['cnn', 'mlp', 'resnet']
 """
 
-from zoo.models import families  # noqa: F401  (registers the families)
+from zoo.models import families, layers  # noqa: F401  (registers the families and the layers)
 from zoo.models.registry import (
+    HEADS,
     MODELS,
     OUTPUTS,
     USER_MODELS,
@@ -22,4 +25,15 @@ from zoo.models.registry import (
     unregister,
 )
 
-__all__ = ["MODELS", "OUTPUTS", "USER_MODELS", "WIDTH_ARGUMENT", "build", "names", "options", "register", "unregister"]
+__all__ = [
+    "HEADS",
+    "MODELS",
+    "OUTPUTS",
+    "USER_MODELS",
+    "WIDTH_ARGUMENT",
+    "build",
+    "names",
+    "options",
+    "register",
+    "unregister",
+]

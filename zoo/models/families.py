@@ -1,7 +1,7 @@
 """Model builders of the zoo: MLP, VGG-style CNN and CIFAR ResNet families.
 
 Every builder is a small pure function
-`(input_shape, num_classes, depth=..., ..., output="logits") -> keras.Model`
+`(input_shape, num_classes, depth=..., ..., output="logits", head="linear") -> keras.Model`
 registered under a stable name, so experiments pick a family and a depth by
 name:
 
@@ -12,7 +12,13 @@ name:
 
 Models output logits by default; `output="probabilities"` appends a softmax
 layer named "probabilities". The last layers compute in float32 so the
-models also work under a `mixed_float16` policy.
+models also work under a `mixed_float16` policy. The "logits" layer is a
+`Dense` (`head="linear"`, the default) or, with `head="cosine"`, a
+`zoo.models.layers.CosineLogits` (cosines in [−1, 1], the setting of LDAM's
+authors):
+
+>>> zoo.build("mlp", depth=1, input_shape=(4,), num_classes=3, head="cosine").get_layer("logits").scale
+1.0
 """
 
 import math
@@ -20,12 +26,14 @@ import math
 import keras
 from keras import layers
 
-from zoo.models.registry import MODELS, OUTPUTS
+from zoo.models.layers import CosineLogits
+from zoo.models.registry import MODELS, OUTPUTS, check_head
 
 # ---------------------------------------------------------------- helpers
 
 
-def _check_common(num_classes: int, output: str) -> None:
+def _check_common(num_classes: int, output: str, head: str) -> None:
+    check_head(head)
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}.")
     if not isinstance(num_classes, int) or num_classes < 1:
@@ -37,9 +45,12 @@ def _check_depth(family: str, depth: int, minimum: int = 1) -> None:
         raise ValueError(f"{family} depth must be an integer >= {minimum}, got {depth!r}.")
 
 
-def _head(inputs, x, num_classes: int, output: str, name: str) -> keras.Model:
-    """Adds the float32 "logits" layer (and "probabilities") and wraps a Model."""
-    x = layers.Dense(num_classes, name="logits", dtype="float32")(x)
+def _head(inputs, x, num_classes: int, output: str, head: str, name: str) -> keras.Model:
+    """Adds the float32 "logits" layer, Dense or CosineLogits by `head` (and "probabilities"); wraps a Model."""
+    if head == "cosine":
+        x = CosineLogits(num_classes, name="logits", dtype="float32")(x)
+    else:
+        x = layers.Dense(num_classes, name="logits", dtype="float32")(x)
     if output == "probabilities":
         x = layers.Activation("softmax", name="probabilities", dtype="float32")(x)
     return keras.Model(inputs, x, name=name)
@@ -90,14 +101,22 @@ def _conv_bn_act(x, filters, name, *, strides=1, batch_norm=True, activation="re
 
 @MODELS.register("mlp")
 def mlp(
-    input_shape, num_classes, depth=3, width=128, activation="relu", dropout=0.0, batch_norm=False, output="logits"
+    input_shape,
+    num_classes,
+    depth=3,
+    width=128,
+    activation="relu",
+    dropout=0.0,
+    batch_norm=False,
+    output="logits",
+    head="linear",
 ) -> keras.Model:
     """Multilayer perceptron with `depth` hidden Dense layers of `width` units.
 
     Layers are named `dense_i`, `bn_i`, `act_i`, `dropout_i` (i = 1..depth),
     then `logits` (and `probabilities`). The model is named `mlp_d{depth}`.
     """
-    _check_common(num_classes, output)
+    _check_common(num_classes, output, head)
     _check_depth("mlp", depth)
     inputs = keras.Input(shape=tuple(input_shape), name="inputs")
     x = layers.Flatten(name="flatten")(inputs)
@@ -108,7 +127,7 @@ def mlp(
         x = layers.Activation(activation, name=f"act_{i}")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    return _head(inputs, x, num_classes, output, name=f"mlp_d{depth}")
+    return _head(inputs, x, num_classes, output, head, name=f"mlp_d{depth}")
 
 
 # ---------------------------------------------------------------- CNN
@@ -116,7 +135,15 @@ def mlp(
 
 @MODELS.register("cnn")
 def cnn(
-    input_shape, num_classes, depth=2, filters=32, activation="relu", dropout=0.0, batch_norm=False, output="logits"
+    input_shape,
+    num_classes,
+    depth=2,
+    filters=32,
+    activation="relu",
+    dropout=0.0,
+    batch_norm=False,
+    output="logits",
+    head="linear",
 ) -> keras.Model:
     """VGG-style CNN: `depth` blocks of conv-conv-maxpool, filters doubling per block.
 
@@ -125,7 +152,7 @@ def cnn(
     feature map is 1 pixel wide, so deep models also fit 8x8 inputs. A global
     average pool (`gap`) feeds the `logits` layer. Named `cnn_d{depth}`.
     """
-    _check_common(num_classes, output)
+    _check_common(num_classes, output, head)
     _check_depth("cnn", depth)
     inputs = keras.Input(shape=tuple(input_shape), name="inputs")
     x = _as_image(inputs, tuple(input_shape))
@@ -138,7 +165,7 @@ def cnn(
         if dropout:
             x = layers.Dropout(dropout, name=f"block{block}_dropout")(x)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
-    return _head(inputs, x, num_classes, output, name=f"cnn_d{depth}")
+    return _head(inputs, x, num_classes, output, head, name=f"cnn_d{depth}")
 
 
 # ---------------------------------------------------------------- ResNet
@@ -186,7 +213,14 @@ def _basic_block(x, filters, strides, name, shortcut, weight_decay):
 
 @MODELS.register("resnet")
 def resnet(
-    input_shape, num_classes, depth=20, width=16, shortcut="projection", weight_decay=0.0, output="logits"
+    input_shape,
+    num_classes,
+    depth=20,
+    width=16,
+    shortcut="projection",
+    weight_decay=0.0,
+    output="logits",
+    head="linear",
 ) -> keras.Model:
     """CIFAR ResNet of He et al. 2016 (section 4.2) with `depth = 6n + 2` layers.
 
@@ -196,7 +230,7 @@ def resnet(
     `shortcut` is "projection" (1x1 conv, option B) or "padding" (option A).
     Block `s` of stage `t` is named `stage{t}_block{s}`. Named `resnet_d{depth}`.
     """
-    _check_common(num_classes, output)
+    _check_common(num_classes, output, head)
     if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
         raise ValueError(
             f"resnet depth must be 6n+2 with n >= 1 (e.g. {', '.join(map(str, _resnet_depths()))}), got {depth!r}."
@@ -213,4 +247,4 @@ def resnet(
             strides = 2 if stage > 1 and block == 1 else 1
             x = _basic_block(x, filters, strides, f"stage{stage}_block{block}", shortcut, weight_decay)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
-    return _head(inputs, x, num_classes, output, name=f"resnet_d{depth}")
+    return _head(inputs, x, num_classes, output, head, name=f"resnet_d{depth}")

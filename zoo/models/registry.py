@@ -4,7 +4,8 @@ Every builder is a small pure function
 `(input_shape, num_classes, depth=..., ..., output="logits") -> keras.Model`
 registered under a stable name (`zoo.models.families` holds the zoo's own).
 Users add theirs with `register(name)` (`zoo.models.user_models` states their contract);
-`build` also takes such a builder itself in place of a name.
+`build` also takes such a builder itself in place of a name. The families' `head` ("linear"
+or "cosine", `HEADS`) is theirs alone: a user's model brings its own last layer.
 """
 
 from collections.abc import Callable, Sequence
@@ -15,6 +16,8 @@ from zoo.common.registry import Registry
 
 MODELS = Registry("model")
 OUTPUTS = ("logits", "probabilities")
+# The families' last layer: "linear" (Dense) or "cosine" (`zoo.models.layers.CosineLogits`, LDAM's setting).
+HEADS = ("linear", "cosine")
 # The builder argument that a family's "width" means (MLP units, CNN filters, ResNet width);
 # a user's builder takes `width` itself.
 WIDTH_ARGUMENT = {"mlp": "width", "cnn": "filters", "resnet": "width"}
@@ -33,18 +36,27 @@ def names():
     return MODELS.names()
 
 
-def options(model, depth, width=None) -> dict:
-    """`zoo.build` options for `model` at `depth` and, if given, `width` (see `WIDTH_ARGUMENT`).
+def options(model, depth, width=None, head=None) -> dict:
+    """`zoo.build` options for `model` at `depth` and, if given, `width` (see `WIDTH_ARGUMENT`) and `head`.
 
-    A depth of None is left out (a user's builder without a depth argument).
+    A depth of None is left out (a user's builder without a depth argument), and so is a head
+    of None or "linear" (the families' default; a user's builder takes no `head`).
 
-    >>> options("cnn", 2, width=8), options("my_net", None, width=8)
-    ({'depth': 2, 'filters': 8}, {'width': 8})
+    >>> options("cnn", 2, width=8), options("my_net", None, width=8), options("mlp", 1, head="cosine")
+    ({'depth': 2, 'filters': 8}, {'width': 8}, {'depth': 1, 'head': 'cosine'})
     """
     found = {} if depth is None else {"depth": depth}
     if width is not None:
         found[WIDTH_ARGUMENT.get(model, "width")] = width
+    if head not in (None, "linear"):
+        found["head"] = head
     return found
+
+
+def check_head(head) -> None:
+    """One-line ValueError unless `head` is one of `HEADS`."""
+    if head not in HEADS:
+        raise ValueError(f"head must be one of {', '.join(map(repr, HEADS))}, got {head!r}.")
 
 
 def register(name: str) -> Callable[[Callable], Callable]:

@@ -4,8 +4,9 @@
 >>> model = serving.load("model.keras")           # doctest: +SKIP
 >>> serving.export(model, "export/model")         # doctest: +SKIP
 
-- `load(path)` reads a `.keras` file (after `import keras_losses`, with Keras's
-  safe mode on and no `custom_objects`) or a TensorFlow SavedModel directory.
+- `load(path)` reads a `.keras` file (after `import keras_losses` and of the zoo's
+  layers, `zoo.models.layers`, with Keras's safe mode on and no `custom_objects`)
+  or a TensorFlow SavedModel directory.
   A missing, truncated or corrupt file, a file that is not a model, or a
   model compiled with a loss that the installed `keras_losses` does not know
   raises `ModelLoadError` with a one-line message naming the problem.
@@ -237,6 +238,7 @@ def _load_saved_model(path: str):
 
 def _load_keras_file(path: str, compile: bool):
     import keras_losses  # noqa: F401  (registers the losses and their string names)
+    from zoo.models import layers  # noqa: F401  (registers the zoo's layers: a cosine head, CosineLogits)
 
     config = _keras_config(path)
     if compile:

@@ -37,6 +37,7 @@ def check_config(config: sweep.SweepConfig) -> None:
     """One-line ValueError for a value of `config` out of range (an unknown optimizer, engine, noise kind)."""
     from zoo.data import imbalance, noise
     from zoo.engines import training
+    from zoo.models import registry
 
     if config.noise_matrix:
         if any(config.label_noise):
@@ -60,6 +61,7 @@ def check_config(config: sweep.SweepConfig) -> None:
     experiment.engine_for(config.engine, "mlp")  # Unknown engine: ValueError.
     if config.width is not None and int(config.width) < 1:
         raise ValueError(f"width must be >= 1, got {config.width}.")
+    registry.check_head(config.head)
     if int(config.max_members) < 0:
         raise ValueError(f"max_members must be >= 0, got {config.max_members}.")
     for rate in config.label_noise:
@@ -93,11 +95,23 @@ def _resolve_models(model) -> dict:
     return found
 
 
-def _depths_for(label: str, builder, depths, width) -> tuple:
-    """The depths to sweep for one model; one-line ValueError when it cannot take `depths` / `width`."""
+def check_head(label: str, head: str, user: bool) -> None:
+    """One-line ValueError for a `head` other than "linear" on a user's model (the head is the families' own)."""
+    from zoo import models
+
+    if user and head != "linear":
+        raise ValueError(
+            f"head={head!r} applies to the zoo's families ({', '.join(models.WIDTH_ARGUMENT)}) only, not to "
+            f"your model {label!r}: give it its own last layer (e.g. zoo.models.layers.CosineLogits)."
+        )
+
+
+def _depths_for(label: str, builder, depths, width, head="linear") -> tuple:
+    """The depths to sweep for one model; one-line ValueError when it cannot take `depths` / `width` / `head`."""
     from zoo import models
 
     user = builder or (models.MODELS.lookup(label).user_model if label in models.USER_MODELS else None)
+    check_head(label, head, user is not None)
     if user is None:
         return tuple(depths) if depths is not None else DEFAULT_DEPTHS
     user.check_options(None if depths is None else tuple(depths)[0], width)
@@ -169,6 +183,7 @@ def compare_losses(
     cross_noise: bool = True,
     depths: Sequence[int] | None = None,
     width: int | None = None,
+    head: str = "linear",
     epochs: int = 25,
     batch_size: int = 64,
     optimizer: str = "adam",
@@ -208,6 +223,8 @@ def compare_losses(
         label_column, image_size: for `csv:` and `dir:` data.
         depths, width: swept for the zoo's families (default depths 1, 2, 3) and for builders that take
             `depth=` / `width=`; giving them to a model that does not is a one-line ValueError.
+        head: the families' last layer, "linear" (Dense) or "cosine" (`zoo.models.layers.CosineLogits`,
+            cosines in [−1, 1]: LDAM's setting, for its default scale s = 30); the zoo's families only.
         epochs, batch_size, optimizer, learning_rate, validation_split: training.
         out: a folder where records are written as each run ends (a rerun resumes); None: a temporary
             folder, removed at the end (nothing left on disk).
@@ -229,6 +246,7 @@ def compare_losses(
         cross_noise=cross_noise,
         depths=depths,
         width=width,
+        head=head,
         epochs=epochs,
         batch_size=batch_size,
         optimizer=optimizer,
@@ -304,6 +322,7 @@ def prepare(
     cross_noise=True,
     depths=None,
     width=None,
+    head="linear",
     epochs=25,
     batch_size=64,
     optimizer="adam",
@@ -342,6 +361,7 @@ def prepare(
         cross_noise=bool(cross_noise),
         depths=DEFAULT_DEPTHS if depths is None else tuple(dict.fromkeys(_as_tuple(depths))),
         width=width,
+        head=head,
         epochs=int(epochs),
         batch_size=int(batch_size),
         optimizer=optimizer,
@@ -362,13 +382,13 @@ def prepare(
     )
     check_config(config)
     builders = _resolve_models(model)
-    per_model = {label: _depths_for(label, builder, depths, width) for label, builder in builders.items()}
+    per_model = {label: _depths_for(label, builder, depths, width, head) for label, builder in builders.items()}
     loaded, name = load_data(data, config)
     config = dataclasses.replace(config, dataset=name, models=tuple(builders))
     engines = {}
     for label, builder in builders.items():
         for depth in per_model[label]:  # Every model at every depth builds (and has one output per class).
-            options = models.options(label, depth, width)
+            options = models.options(label, depth, width, head)
             models.build(builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options)
         user = builder is not None or label in models.USER_MODELS
         if user and engine in ("auto", "vectorized"):  # `auto`: vectorized for users' models when it runs.

@@ -46,6 +46,7 @@ def group_key(setting: Setting) -> tuple:
         setting.model,
         setting.depth,
         setting.width,
+        setting.head,
         setting.epochs,
         setting.batch_size,
         setting.optimizer,
@@ -341,10 +342,10 @@ def loss_arguments(loss: str, setting: Setting, data_info: dict) -> dict:
 
 
 def model_options(setting: Setting) -> dict:
-    """The `zoo.build` options of a setting's model (depth, and width when set)."""
+    """The `zoo.build` options of a setting's model (depth, and width and head when set)."""
     from zoo import models
 
-    return models.options(setting.model, setting.depth, setting.width)
+    return models.options(setting.model, setting.depth, setting.width, setting.head)
 
 
 def train_spec(setting: Setting):

@@ -1,7 +1,7 @@
 """The sweep's definition: what to compare, the grid of settings, run keys.
 
 A *setting* is everything a training run depends on except the loss (dataset,
-model, depth, width, seed, noise, training hyperparameters); a *run* is a
+model, depth, width, head, seed, noise, training hyperparameters); a *run* is a
 setting plus a loss, named by its `run_key`. `SweepConfig` says what to
 compare and `grid` expands it into settings; `resolve_losses` turns loss names
 and group words into the losses. Pure data, no training: the records of runs
@@ -25,6 +25,7 @@ SETTING_FIELDS = (
     "model",
     "depth",
     "width",
+    "head",
     "label_noise",
     "noise_type",
     "input_noise",
@@ -42,6 +43,7 @@ SETTING_FIELDS = (
 # that predates them), so older keys stay valid. depth: None for a user's builder without one.
 OPTIONAL_DEFAULTS = {
     "width": None,
+    "head": None,
     "noisy_validation": False,
     "depth": None,
     "imbalance": None,
@@ -77,6 +79,9 @@ class SweepConfig:
     with `imbalance_profile` (`zoo.data.imbalance`); `class_weighting` (none,
     inverse, effective) weights each run's loss by its training counts
     (`zoo.sweeps.loss_config`). Both are grid axes.
+
+    `head` is the zoo families' last layer, one value for the sweep like `width`:
+    "linear" (Dense) or "cosine" (`zoo.models.layers.CosineLogits`, LDAM's setting).
     """
 
     dataset: str = "digits"
@@ -84,6 +89,7 @@ class SweepConfig:
     models: tuple[str, ...] = ("mlp",)
     depths: tuple[int, ...] = (1, 2, 3)
     width: int | None = None
+    head: str = "linear"
     seeds: tuple[int, ...] = (0, 1, 2)
     label_noise: tuple[float, ...] = (0.0, 0.4)
     noise_type: str = "symmetric"
@@ -132,6 +138,7 @@ class Setting:
     imbalance: float | None = None  # Long-tailed training data (issue 18); None: as loaded ...
     imbalance_profile: str | None = None
     class_weighting: str | None = None  # ... and no class weights.
+    head: str | None = None  # The families' last layer; None: "linear" (Dense), as before heads existed.
 
     def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
@@ -198,6 +205,7 @@ def grid(config: SweepConfig) -> list[Setting]:
             imbalance=None if ratio == 1 else ratio,
             imbalance_profile=None if ratio == 1 else config.imbalance_profile,
             class_weighting=None if weighting == "none" else weighting,
+            head=None if config.head == "linear" else config.head,
         )
         for model in config.models
         for depth in config.depths

@@ -109,6 +109,45 @@ def test_logits_and_probabilities(name):
     assert np.all(probs >= 0)
 
 
+SMALL = {"mlp": {"depth": 1, "width": 8}, "cnn": {"depth": 1, "filters": 4}, "resnet": {"depth": 8, "width": 4}}
+
+
+@pytest.mark.parametrize("name", ["mlp", "cnn", "resnet"])
+def test_cosine_head(name):
+    from tests.zoo.models.test_layers import cosine_logits_reference
+    from zoo.models.layers import CosineLogits
+
+    shape, x = (8, 8, 1), np.random.default_rng(0).normal(size=(3, 8, 8, 1)).astype(np.float32)
+    linear = zoo.build(name, input_shape=shape, num_classes=4, **SMALL[name])
+    cosine = zoo.build(name, input_shape=shape, num_classes=4, head="cosine", **SMALL[name])
+    assert _layer_names(cosine) == _layer_names(linear)  # The same layers, "logits" last.
+    head = cosine.get_layer("logits")
+    assert type(head) is CosineLogits and head.scale == 1.0 and head.compute_dtype == "float32"
+    assert [w.shape for w in head.weights] == [linear.get_layer("logits").kernel.shape]  # No bias.
+    features = keras.Model(cosine.inputs[0], head.input)(x)
+    expected = cosine_logits_reference(features, head.kernel.numpy(), 1.0)
+    np.testing.assert_allclose(_forward_on(cosine, x), expected, rtol=1e-5, atol=1e-6)
+    probabilities = zoo.build(
+        name, input_shape=shape, num_classes=4, head="cosine", output="probabilities", **SMALL[name]
+    )
+    assert _layer_names(probabilities)[-2:] == ["logits", "probabilities"]
+    probabilities.set_weights(cosine.get_weights())
+    z = _forward_on(cosine, x)
+    np.testing.assert_allclose(_forward_on(probabilities, x), np.exp(z) / np.exp(z).sum(-1, keepdims=True), rtol=1e-5)
+
+
+def _forward_on(model, x):
+    return keras.ops.convert_to_numpy(model(x, training=False))
+
+
+@pytest.mark.parametrize("name", ["mlp", "cnn", "resnet"])
+@pytest.mark.parametrize("head", ["Cosine", "dense", None])
+def test_bad_head_is_a_one_line_error(name, head):
+    with pytest.raises(ValueError) as error:
+        zoo.build(name, input_shape=(8, 8, 1), num_classes=3, head=head, **SMALL[name])
+    assert str(error.value) == f"head must be one of 'linear', 'cosine', got {head!r}."
+
+
 def test_head_is_float32_under_mixed_precision():
     keras.mixed_precision.set_global_policy("mixed_float16")
     try:

@@ -81,6 +81,11 @@ def _models(tmp_path):
     reloaded = serving.load(tmp_path / "logits.keras")
     mlp = zoo.build("mlp", depth=1, input_shape=(8, 8, 1), num_classes=10)
     mlp_probs = zoo.build("mlp", depth=1, input_shape=(8, 8, 1), num_classes=10, output="probabilities")
+    cosine = _trained(
+        zoo.build("mlp", depth=1, width=8, input_shape=(4,), num_classes=3, head="cosine"),
+        keras_losses.for_logits("ldam", class_counts=[30, 20, 10]),
+    )
+    cosine.save(tmp_path / "cosine.keras")
     raw = lambda m, x: np.asarray(m(x))  # noqa: E731
     sig = raw(sigmoid, x4)
     return {
@@ -90,6 +95,8 @@ def _models(tmp_path):
         "reloaded": (reloaded, x4, _softmax(raw(logits, x4))),
         "zoo_mlp": (mlp, x_img, _softmax(raw(mlp, x_img))),
         "zoo_mlp_probabilities": (mlp_probs, x_img, raw(mlp_probs, x_img)),
+        "zoo_mlp_cosine": (cosine, x4, _softmax(raw(cosine, x4))),
+        "zoo_mlp_cosine_reloaded": (serving.load(tmp_path / "cosine.keras"), x4, _softmax(raw(cosine, x4))),
     }
 
 
@@ -107,7 +114,19 @@ def served(tmp_path_factory):
         return models, dict(out)
 
 
-@pytest.mark.parametrize("name", ["logits", "softmax", "sigmoid", "reloaded", "zoo_mlp", "zoo_mlp_probabilities"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "logits",
+        "softmax",
+        "sigmoid",
+        "reloaded",
+        "zoo_mlp",
+        "zoo_mlp_probabilities",
+        "zoo_mlp_cosine",
+        "zoo_mlp_cosine_reloaded",
+    ],
+)
 def test_served_without_project_matches_keras(served, name):
     models, out = served
     model, x, expected = models[name]
@@ -127,6 +146,11 @@ def test_served_without_project_matches_keras(served, name):
         (lambda: tiny_model("sigmoid"), "sigmoid"),
         (lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Softmax()]), "probabilities"),
         (lambda: zoo.build("mlp", depth=1, input_shape=(4,), num_classes=3, output="probabilities"), "probabilities"),
+        (lambda: zoo.build("mlp", depth=1, input_shape=(4,), num_classes=3, head="cosine"), "logits"),
+        (
+            lambda: zoo.build("mlp", depth=1, input_shape=(4,), num_classes=3, head="cosine", output="probabilities"),
+            "probabilities",
+        ),
     ],
 )
 def test_output_kind_is_read_off_the_last_layer(build, kind):

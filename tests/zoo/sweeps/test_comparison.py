@@ -159,13 +159,37 @@ def test_results_written_with_out_and_a_rerun_resumes(tmp_path):
             "has 2 outputs; the comparison needs one",
         ),
         ("mpl", {}, "Unknown model 'mpl'. Did you mean: 'mlp'?"),
+        (own_cnn, {"head": "cosine"}, "head='cosine' applies to the zoo's families (mlp, cnn, resnet) only"),
+        ("mlp", {"head": "normed"}, "head must be one of 'linear', 'cosine', got 'normed'."),
     ],
-    ids=["depth", "width", "width-mismatch", "two-outputs", "unknown-name"],
+    ids=["depth", "width", "width-mismatch", "two-outputs", "unknown-name", "head-own-model", "head-unknown"],
 )
 def test_bad_models_are_one_line_errors_before_training(model, options, message):
     with pytest.raises(ValueError) as error:
         zoo.compare_losses(model, _digits(), **{**SMALL, **options})
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_cosine_head_sweep_trains_on_the_vectorized_and_the_fused_engine():
+    """LDAM in its authors' setting: both engines train the cosine-head MLP, to the same records."""
+    common = dict(losses=["ldam", "log_loss"], seeds=(0,), depths=(1,), width=16, epochs=2, progress=False)
+    found = {
+        engine: zoo.compare_losses("mlp", "digits", head="cosine", engine=engine, **common).records
+        for engine in ("vectorized", "fused")
+    }
+    for engine, records in found.items():
+        assert sorted(r["loss"] for r in records) == ["ldam", "log_loss"]
+        assert {r["head"] for r in records} == {"cosine"} and {r["engine"] for r in records} == {engine}
+        assert all("/depth=1/width=16/head=cosine/" in r["key"] for r in records)
+    vectorized, fused = (sorted(found[e], key=lambda r: r["loss"]) for e in ("vectorized", "fused"))
+    for a, b in zip(vectorized, fused):
+        assert a["key"] == b["key"]
+        for field in ("train_accuracy", "val_accuracy", "test_accuracy"):  # (Fused logs losses unweighted by batch.)
+            assert a[field] == pytest.approx(b[field]), field
+    linear = zoo.compare_losses("mlp", "digits", engine="vectorized", **common).records
+    assert {r["head"] for r in linear} == {None}
+    ldam = {r["head"]: r["train_loss"] for r in linear + vectorized if r["loss"] == "ldam"}
+    assert not np.allclose(ldam[None], ldam["cosine"], rtol=1e-3)  # The head changed the training.
 
 
 def test_registered_builder_works_as_a_family_name():

@@ -18,6 +18,18 @@ def test_width_enters_run_keys_only_when_set():
     assert sweep.run_key(sweep.grid(narrow)[0], "l2") == key.replace("/depth=1/", "/depth=1/width=8/")
 
 
+def test_head_enters_run_keys_only_when_cosine():
+    linear, cosine = sweep.grid(_config()), sweep.grid(_config(head="cosine"))
+    key = "dataset=blobs/model=mlp/depth=1/label_noise=0/noise_type=symmetric/input_noise=0/seed=0/epochs=2/"
+    key += "batch_size=64/optimizer=adam/learning_rate=0.001/loss=l2"
+    assert linear[0].head is None and sweep.run_key(linear[0], "l2") == key  # Keys from before heads stay valid.
+    assert sweep.run_key(linear[0].fields(), "l2") == key
+    assert cosine[0].head == "cosine"
+    assert sweep.run_key(cosine[0], "l2") == key.replace("/depth=1/", "/depth=1/head=cosine/")
+    assert sweep.run_key(cosine[0].fields(), "l2") == sweep.run_key(cosine[0], "l2")
+    assert list(sweep.SETTING_FIELDS).index("head") == list(sweep.SETTING_FIELDS).index("width") + 1
+
+
 def test_a_record_has_the_run_key_of_its_setting():
     setting = sweep.grid(_config(width=8))[0]
     assert sweep.run_key(setting.fields(), "l2") == sweep.run_key(setting, "l2")
