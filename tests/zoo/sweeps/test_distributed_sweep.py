@@ -243,6 +243,18 @@ def test_oracle_hands_out_pending_settings_once(tmp_path):
     assert oracle.create_trial("w2").status == "STOPPED"
 
 
+def test_unfinished_runs_count_what_has_no_record(tmp_path):
+    config = _config()
+    settings, out = sweep.grid(config), str(tmp_path)
+    assert distributed.unfinished_runs(config, out) == len(settings) * 2
+    done = [{"key": sweep.run_key(settings[0], loss)} for loss in config.losses] + [
+        {"key": sweep.run_key(settings[3], "l2")}
+    ]
+    results.append(results.path_in(out, results.worker_file("worker0")), done)
+    assert distributed.unfinished_runs(config, out) == len(settings) * 2 - 3
+    assert distributed.pending_settings(config, out) == [i for i in range(len(settings)) if i != 0]
+
+
 def test_fingerprint_depends_on_grid_and_losses():
     settings = sweep.grid(_config())
     assert distributed.fingerprint(settings, ["l2"]) == distributed.fingerprint(settings, ["l2"])
