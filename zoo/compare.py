@@ -404,6 +404,14 @@ def main(argv):
     path = report.render(FLAGS.out, FLAGS.reference)
     print(report.summary_text(results.read_all(FLAGS.out), FLAGS.reference))
     print(f"Report: {path}")
+    missing = distributed.unfinished_runs(config, FLAGS.out) if role == "chief" else 0
+    if missing:
+        print(
+            f"error: {missing} of {len(settings) * len(config.losses)} runs did not finish (a worker's trial "
+            "failed: its log has the traceback); rerun the same commands to train only those.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -188,11 +188,21 @@ class SweepTuner(keras_tuner.Tuner):
         return {OBJECTIVE.name: float(sum(values) / len(values)) if values else 0.0}
 
 
-def pending_settings(config: sweep.SweepConfig, out_dir: str) -> list[int]:
-    """Indices of the settings of `config` with at least one unfinished run."""
+def _pending(config: sweep.SweepConfig, out_dir: str) -> list[list[str]]:
+    """The losses without a record in `out_dir`, per setting of `config` (in grid order)."""
     runner = experiment.Runner(config, out_dir)
     done = results.done_keys(out_dir)
-    return [i for i, setting in enumerate(sweep.grid(config)) if runner.pending(setting, done)]
+    return [runner.pending(setting, done) for setting in sweep.grid(config)]
+
+
+def pending_settings(config: sweep.SweepConfig, out_dir: str) -> list[int]:
+    """Indices of the settings of `config` with at least one unfinished run."""
+    return [i for i, losses in enumerate(_pending(config, out_dir)) if losses]
+
+
+def unfinished_runs(config: sweep.SweepConfig, out_dir: str) -> int:
+    """How many runs of `config` have no record in `out_dir` (after a sweep: those of failed trials)."""
+    return sum(len(losses) for losses in _pending(config, out_dir))
 
 
 def make_tuner(config: sweep.SweepConfig, out_dir: str, progress: bool = True) -> SweepTuner:
@@ -252,7 +262,11 @@ def serve(
 
 
 def run(config: sweep.SweepConfig, out_dir: str, progress: bool = True) -> int:
-    """Runs this process's part of a distributed sweep; returns the trials it trained (0 for the chief)."""
+    """Runs this process's part of a distributed sweep; returns the trials it trained (0 for the chief).
+
+    A trial that fails on a worker is not retried (its traceback is in that worker's log): the chief
+    counts the runs left over with `unfinished_runs` once the sweep is done.
+    """
     tuner = make_tuner(config, out_dir, progress)
     if role() == "chief":
         tuner.save()
