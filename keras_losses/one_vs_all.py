@@ -12,8 +12,8 @@ CHANGELOG.md); it is not one of the canonical names.
 
 from keras import ops
 
-from keras_losses._probabilities import masked_shift, masked_softmax, sigmoid_parts
 from keras_losses import _targets
+from keras_losses._probabilities import masked_shift, masked_softmax, sigmoid_parts
 from keras_losses._targets import FLOAT, targets_and_outputs
 from keras_losses.base import SIGMOID, ClassificationLoss, Tunable, register
 
