@@ -61,6 +61,16 @@ def _choose(hard, hard_branch, soft_branch):
     return ops.cond(hard, hard_branch, soft_branch)
 
 
+def _sigmoid_costs(o, from_logits):
+    """`(−log s, −log(1 − s), s)`, the first as a function: with logits `−log(1 − s) = softplus(o)` and
+    `−log s = softplus(o) − o`, so only the values at the targets need the subtraction."""
+    if from_logits:
+        softplus = ops.softplus(o)
+        return (lambda: softplus - o), softplus, ops.sigmoid(o)
+    log_s, log_1ms = sigmoid_parts(o, from_logits)
+    return (lambda: -log_s), -log_1ms, ops.clip(o, 0.0, 1.0)
+
+
 def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False):
     """Per-example values of `LogisticINR`: each example's share of the batch's `L⁺ + L⁻`, times B.
 
@@ -73,19 +83,20 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
     num_classes = y.shape[-1]
     if num_classes is None:
         raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
-    log_s, log_1ms = sigmoid_parts(o, from_logits)
-    s = ops.sigmoid(o) if from_logits else ops.clip(o, 0.0, 1.0)
-    counts = ops.sum(y, axis=0)  # n_c
-    present = counts > 0
-    inverse_counts = ops.where(present, 1.0 / ops.where(present, counts, 1.0), 0.0)
+    cost_positive, cost_negative, s = _sigmoid_costs(o, from_logits)  # −log s, −log(1 − s), s
     target = ops.argmax(y, axis=-1)
     hard = True if sparse else _is_one_hot(y, target)
-    # Σ_{i∈B_c} s[i, k] for every class c and output k.
-    class_sums = _choose(
+    # n_c, and Σ_{i∈B_c} s[i, k] for every class c and output k.
+    counts, class_sums = _choose(
         hard,
-        lambda: ops.segment_sum(s, target, num_segments=num_classes),
-        lambda: ops.matmul(ops.transpose(y), s),
+        lambda: (
+            ops.segment_sum(ops.ones_like(target, dtype=FLOAT), target, num_segments=num_classes),
+            ops.segment_sum(s, target, num_segments=num_classes),
+        ),
+        lambda: (ops.sum(y, axis=0), ops.matmul(ops.transpose(y), s)),
     )
+    present = counts > 0
+    inverse_counts = ops.where(present, 1.0 / ops.where(present, counts, 1.0), 0.0)
     weights = _weights_of(class_sums * ops.expand_dims(inverse_counts, 1), present, beta, detach_weights)
 
     def hard_shares():
@@ -93,13 +104,18 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
         # × y[i,t]: 1, or NaN for a sparse label out of range (the target's NaN row), which then shows.
         at_target = ops.expand_dims(target, -1)
         y_t = ops.take_along_axis(y, at_target, axis=-1)[:, 0]
-        log_s_t = ops.take_along_axis(log_s, at_target, axis=-1)[:, 0]
-        negatives = ops.sum(ops.take(weights, target, axis=0) * log_1ms, axis=-1)
-        return y_t * ops.take(inverse_counts, target) * (-log_s_t - negatives)
+        if from_logits:  # −log s[i,t] = softplus(o[i,t]) − o[i,t], at the targets only
+            positive = (
+                ops.take_along_axis(cost_negative, at_target, axis=-1) - ops.take_along_axis(o, at_target, axis=-1)
+            )[:, 0]
+        else:
+            positive = ops.take_along_axis(cost_positive(), at_target, axis=-1)[:, 0]
+        negatives = ops.sum(ops.take(weights, target, axis=0) * cost_negative, axis=-1)
+        return y_t * ops.take(inverse_counts, target) * (positive + negatives)
 
     def soft_shares():
         # Σ_c (y[i,c]/n_c)·[−log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k])].
-        per_class = -log_s - ops.matmul(log_1ms, ops.transpose(weights))
+        per_class = cost_positive() + ops.matmul(cost_negative, ops.transpose(weights))
         return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
 
     shares = _choose(hard, hard_shares, soft_shares)
