@@ -49,8 +49,16 @@ def _weights_of(class_means, present, beta, detach_weights):
     return ops.stop_gradient(weights) if detach_weights else weights
 
 
+# Up to this many classes the dense route (two K×K products, valid for any labels) is used for
+# every batch: at small K its O(B·K²) is a few small matmuls, cheaper than the hard route's
+# gathers and far cheaper than a `cond` between the two, which costs TensorFlow about a
+# millisecond per call with its gradient (the vectorized engine makes one per run and step).
+DENSE_CLASSES = 128
+
+
 def _choose(hard, hard_branch, soft_branch):
-    """`hard_branch()` where the labels are known to be hard (`hard is True`), else a `cond` on `hard`.
+    """`hard_branch()` when the labels are known to be hard (`hard is True`), `soft_branch()` when
+    the dense route is chosen (`hard is False`), else a `cond` on the boolean tensor `hard`.
 
     Each `cond` returns one small tensor (K×K sums, or one value per example): TensorFlow's
     gradient of a `cond` keeps the intermediates of both branches, zeros for the branch not
@@ -58,6 +66,8 @@ def _choose(hard, hard_branch, soft_branch):
     """
     if hard is True:
         return hard_branch()
+    if hard is False:
+        return soft_branch()
     return ops.cond(hard, hard_branch, soft_branch)
 
 
@@ -74,9 +84,10 @@ def _sigmoid_costs(o, from_logits):
 def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False):
     """Per-example values of `LogisticINR`: each example's share of the batch's `L⁺ + L⁻`, times B.
 
-    The values depend on the whole batch; their mean is the batch loss `L⁺ + L⁻`. Hard labels
-    (sparse ones always; one-hot rows, checked) take the O(B·K + K²) route, by a segment sum
-    and gathers; soft labels need two dense K×K products, O(B·K²).
+    The values depend on the whole batch; their mean is the batch loss `L⁺ + L⁻`. Above
+    `DENSE_CLASSES` classes, hard labels (sparse ones always; one-hot rows, checked) take the
+    O(B·K + K²) route, by a segment sum and gathers; soft labels, and every batch of up to
+    `DENSE_CLASSES` classes, take the dense route of two K×K products, O(B·K²).
     """
     sparse = _targets.is_sparse(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
     y, o = targets_and_outputs(y_true, y_pred)
@@ -84,8 +95,11 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
     if num_classes is None:
         raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
     cost_positive, cost_negative, s = _sigmoid_costs(o, from_logits)  # −log s, −log(1 − s), s
-    target = ops.argmax(y, axis=-1)
-    hard = True if sparse else _is_one_hot(y, target)
+    target = None if num_classes <= DENSE_CLASSES else ops.argmax(y, axis=-1)
+    if target is None:
+        hard = False  # The dense route, for hard and soft labels alike (see DENSE_CLASSES).
+    else:
+        hard = True if sparse else _is_one_hot(y, target)
     # n_c, and Σ_{i∈B_c} s[i, k] for every class c and output k.
     counts, class_sums = _choose(
         hard,
@@ -193,9 +207,11 @@ class LogisticINR(ClassificationLoss):
       `y_{i,c}` (`n_c = Σ_i y_{i,c}`, means weighted by `y_{i,c}`); for
       one-hot labels this is the definition above.
 
-    Cost: with hard labels (sparse, or one-hot rows) the per-class means are a
-    segment sum and each example's weights a gather, O(B·K + K²); soft labels
-    need two dense K×K products, O(B·K²).
+    Cost: above `DENSE_CLASSES` (128) classes, with hard labels (sparse, or
+    one-hot rows) the per-class means are a segment sum and each example's
+    weights a gather, O(B·K + K²); soft labels, and any batch of at most 128
+    classes, take two dense K×K products, O(B·K²), which at small K cost less
+    than the gathers and the check of the labels.
 
     Against the authors' code: it adds `eps = 1e-7` inside both logarithms,
     `log(s + eps)` and `log(1 − s + eps)`, so each term is capped at

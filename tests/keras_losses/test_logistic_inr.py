@@ -9,8 +9,18 @@ import numpy as np
 import pytest
 
 import keras_losses
+from keras_losses import one_vs_all
 from tests.keras_losses.backends import value_and_gradient
 from tests.keras_losses.helpers import batch, reference, reference_values
+
+
+@pytest.fixture(autouse=True, params=["dense route", "hard route"])
+def route(request, monkeypatch):
+    """Every test runs on both routes: the dense one (K ≤ DENSE_CLASSES, as here) and the hard one
+    (segment sums and gathers, taken above DENSE_CLASSES classes), forced by lowering the bound."""
+    if request.param == "hard route":
+        monkeypatch.setattr(one_vs_all, "DENSE_CLASSES", 0)
+    return request.param
 
 
 def mean_loss(labels, logits, **config):
@@ -175,3 +185,26 @@ def test_one_hot_and_sparse_labels_take_the_same_values_and_gradients():
 def test_unknown_argument_names_the_accepted_ones():
     with pytest.raises(TypeError, match="gamma.*accepts: from_logits, beta, detach_weights"):
         keras_losses.LogisticINR(gamma=1.0)
+
+
+@pytest.mark.parametrize("labels_as", ["sparse", "one-hot", "soft"])
+def test_many_classes_take_the_route_of_their_labels_with_the_same_values(labels_as):
+    """Above DENSE_CLASSES (here K = 200, unforced) sparse and one-hot labels take the hard route,
+    soft ones the dense route; all equal the reference, per example."""
+    labels, one_hot, logits = batch(seed=31, batch_size=48, num_classes=200)
+    loss = keras_losses.for_logits("logistic_inr", beta=2.0, reduction=None)
+    if labels_as == "soft":
+        y = np.random.default_rng(32).dirichlet(np.ones(200) * 0.05, size=48)
+        want = reference.logistic_inr_soft(y, logits, beta=2.0)
+    else:
+        y = labels if labels_as == "sparse" else one_hot.astype("float32")
+        want = reference.logistic_inr(one_hot, logits, beta=2.0)
+    np.testing.assert_allclose(np.asarray(loss(y, logits.astype("float32"))), want, rtol=2e-5, atol=1e-5)
+
+
+def test_probabilities_on_the_hard_route_equal_the_logits_route(route):
+    labels, _, logits = batch(seed=33, batch_size=20, num_classes=6, scale=1.5)
+    probabilities = (1 / (1 + np.exp(-logits))).astype("float32")
+    from_probabilities = keras_losses.get("logistic_inr", reduction=None)(labels, probabilities)
+    from_logits = keras_losses.for_logits("logistic_inr", reduction=None)(labels, logits.astype("float32"))
+    np.testing.assert_allclose(np.asarray(from_probabilities), np.asarray(from_logits), rtol=1e-4, atol=1e-5)
