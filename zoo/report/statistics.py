@@ -137,6 +137,12 @@ def final_accuracy(record: dict) -> float | None:
     return record.get("final_test_accuracy")
 
 
+def final_validation_accuracy(record: dict) -> float | None:
+    """A value function: the run's validation accuracy after its last epoch (None for a diverged run)."""
+    curve = record.get("val_accuracy") or []
+    return None if record.get("diverged_at_epoch") or not curve else curve[-1]
+
+
 def metric(field: str) -> Callable[[dict], float | None]:
     """The record's value of `field` (e.g. "balanced_accuracy"); None for a diverged run or a record without it."""
     return lambda record: None if record.get("diverged_at_epoch") else record.get(field)

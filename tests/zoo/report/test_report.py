@@ -285,3 +285,23 @@ def test_fewer_than_five_seeds_are_said_plainly(tmp_path):
     assert summary.splitlines()[-1].startswith("The verdicts rest on 3 seeds, fewer than 5")
     assert "Few seeds" not in open(report.render(str(enough)), encoding="utf-8").read()
     assert "fewer than 5" not in report.summary_text(results.read_all(str(enough)))
+
+
+def test_the_loss_chosen_on_validation_with_its_test_accuracy_and_both_leads():
+    """Validation prefers `beta` (its curve ends higher), the test split `alpha`: the row says both,
+    and beta's lead over alpha per seed as each split measures it (hand-computed)."""
+    validation = {"alpha": (0.80, 0.82, 0.84), "beta": (0.85, 0.86, 0.90)}
+    test = {"alpha": (0.90, 0.91, 0.92), "beta": (0.88, 0.89, 0.93)}
+    records = []
+    for loss in validation:
+        for seed in range(3):
+            record = _record(loss, 0.4, seed, test[loss][seed])
+            record["val_accuracy"] = [0.5, validation[loss][seed]]
+            records.append(record)
+    text = "\n".join(tables.validation_choice_lines(records, ["alpha", "beta"], reference="alpha"))
+    row = [line for line in text.splitlines() if line.startswith("| mlp d2, label noise 0.4")]
+    assert len(row) == 1
+    cells = [cell.strip() for cell in row[0].strip("|").split("|")]
+    assert cells[1:4] == ["`beta`", "0.900", "`alpha` (0.910)"]  # picked, its mean test accuracy, best on test
+    # Per-seed leads: validation +0.05, +0.04, +0.06 (mean +0.050); test −0.02, −0.02, +0.01 (mean −0.010).
+    assert cells[4].startswith("**better** +0.050 [") and cells[5].startswith("-0.010 [")
