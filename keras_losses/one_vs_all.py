@@ -60,15 +60,17 @@ def _choose(hard, hard_branch, soft_branch):
     """`hard_branch()` when the labels are known to be hard (`hard is True`), `soft_branch()` when
     the dense route is chosen (`hard is False`), else a `cond` on the boolean tensor `hard`.
 
-    Each `cond` returns one small tensor (K×K sums, or one value per example): TensorFlow's
-    gradient of a `cond` keeps the intermediates of both branches, zeros for the branch not
-    taken, so the B×K work shared by both stays outside.
+    In the `cond` the hard route's value is computed outside and passed through: its gathers'
+    gradients (segment sums that need a static number of rows) then stay outside the `cond`,
+    where XLA can compile them. Each `cond` returns small tensors (K×K sums, or one value per
+    example), since TensorFlow's gradient of a `cond` keeps the intermediates of both branches.
     """
     if hard is True:
         return hard_branch()
     if hard is False:
         return soft_branch()
-    return ops.cond(hard, hard_branch, soft_branch)
+    hard_value = hard_branch()
+    return ops.cond(hard, lambda: hard_value, soft_branch)
 
 
 def _sigmoid_costs(o, from_logits):

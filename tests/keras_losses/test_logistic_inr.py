@@ -10,7 +10,7 @@ import pytest
 
 import keras_losses
 from keras_losses import one_vs_all
-from tests.keras_losses.backends import value_and_gradient
+from tests.keras_losses.backends import BACKEND, value_and_gradient
 from tests.keras_losses.helpers import batch, reference, reference_values
 
 
@@ -208,3 +208,29 @@ def test_probabilities_on_the_hard_route_equal_the_logits_route(route):
     from_probabilities = keras_losses.get("logistic_inr", reduction=None)(labels, probabilities)
     from_logits = keras_losses.for_logits("logistic_inr", reduction=None)(labels, logits.astype("float32"))
     np.testing.assert_allclose(np.asarray(from_probabilities), np.asarray(from_logits), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow's XLA (jit_compile) only")
+def test_one_hot_labels_at_the_benchmark_size_compile_with_xla(route):
+    """One-hot labels at K = 1000 take the hard route behind a runtime check (a `cond`). Under XLA,
+    with the inputs captured as constants as `benchmarks/bench_losses.py` has them, a gather's
+    gradient inside the `cond` once failed to compile at this size (not at smaller ones); it must
+    compile and equal the uncompiled values and gradients."""
+    import tensorflow as tf
+
+    if route == "dense route":
+        pytest.skip("K = 1000 takes the hard route under both settings of the fixture")
+    _, one_hot, logits = batch(seed=34, batch_size=4096, num_classes=1000)
+    y, o = tf.constant(one_hot, tf.float32), tf.constant(logits, tf.float32)
+    loss = keras_losses.for_logits("logistic_inr")
+
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch(o)
+            value = loss(y, o)
+        return value, tape.gradient(value, o)
+
+    value, grad = tf.function(step)()
+    compiled_value, compiled_grad = tf.function(step, jit_compile=True)()
+    np.testing.assert_allclose(compiled_value.numpy(), value.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(compiled_grad.numpy(), grad.numpy(), rtol=1e-4, atol=1e-7)
