@@ -240,7 +240,9 @@ def transition_counts(clean, noisy, num_classes: int) -> np.ndarray:
 # Wei et al. 2022, "Learning with Noisy Labels Revisited: A Study Using Real-World Human
 # Annotations" (ICLR): the label sets of TFDS `cifar10_n` / `cifar100_n` (feature name) and
 # their published noise rates (Table 1), used as the condition's nominal `label_noise`; the
-# realised rate against the clean label goes into each record.
+# realised rate against the clean label goes into each record. (Checked against the CIFAR-N
+# release's table: aggre 9.03 %, random1 17.23 %, random2 18.12 %, random3 17.64 %, worst 40.21 %,
+# CIFAR-100N noisy 40.20 %.)
 HUMAN_LABELS = {
     "cifar10_n": {
         "aggre": ("aggre_label", 0.0903),
