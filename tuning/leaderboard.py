@@ -91,6 +91,7 @@ def _condition_lines(condition: dict[str, Any] | None) -> list[str]:
         profile = condition.get("imbalance_profile", "exponential")
         parts.append(f"training data imbalanced at ratio {_format(condition['imbalance'])} ({profile})")
     noisy = any(condition.get(name) for name in ("label_noise", "noise_matrix", "human_labels"))
+    parts = parts or ["clean, balanced training data"]  # Only --noisy_validation given: nothing to add noise to.
     validation = (
         "the trials were ranked on **noisy** validation labels (the same noise as training)"
         if condition.get("noisy_validation") and noisy

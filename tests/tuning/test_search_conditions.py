@@ -103,3 +103,21 @@ def test_bad_conditions_are_one_line_errors(tmp_path, main_in_process, args, mes
     assert code == 2
     assert stderr.startswith("error: ") and stderr.count("\n") == 1 and message in stderr, stderr
     assert not (tmp_path / "out" / "tuner").exists()
+
+
+@pytest.mark.parametrize(
+    "condition,expected",
+    [
+        ({"noisy_validation": True}, "Data: clean, balanced training data; the trials were ranked on clean"),
+        (
+            {"human_labels": "worst", "noisy_validation": True},
+            "Data: human training labels (worst); the trials were ranked on **noisy** validation labels",
+        ),
+        ({"noise_matrix": "matrix:abc"}, "transition matrix matrix:abc; the trials were ranked on clean"),
+    ],
+)
+def test_leaderboard_states_the_data_condition(condition, expected):
+    from tuning import leaderboard
+
+    assert expected in "\n".join(leaderboard._condition_lines(condition))
+    assert leaderboard._condition_lines({}) == []
