@@ -74,13 +74,14 @@ def _choose(hard, hard_branch, soft_branch):
 
 
 def _sigmoid_costs(o, from_logits):
-    """`(−log s, −log(1 − s), s)`, the first as a function: with logits `−log(1 − s) = softplus(o)` and
-    `−log s = softplus(o) − o`, so only the values at the targets need the subtraction."""
+    """`(positive, −log(1 − s), s)`, where `positive(pick)` is `pick(−log s)` for `pick` a gather at
+    the targets (or the identity): with logits `−log(1 − s) = softplus(o)` and `−log s = softplus(o) − o`,
+    so only the picked values need the subtraction."""
     if from_logits:
         softplus = ops.softplus(o)
-        return (lambda: softplus - o), softplus, ops.sigmoid(o)
+        return (lambda pick: pick(softplus) - pick(o)), softplus, ops.sigmoid(o)
     log_s, log_1ms = sigmoid_parts(o, from_logits)
-    return (lambda: -log_s), -log_1ms, ops.clip(o, 0.0, 1.0)
+    return (lambda pick: pick(-log_s)), -log_1ms, ops.clip(o, 0.0, 1.0)
 
 
 def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=False):
@@ -96,11 +97,11 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
     num_classes = y.shape[-1]
     if num_classes is None:
         raise ValueError("keras_losses: logistic_inr needs a known number of classes.")
-    cost_positive, cost_negative, s = _sigmoid_costs(o, from_logits)  # −log s, −log(1 − s), s
-    target = None if num_classes <= DENSE_CLASSES else ops.argmax(y, axis=-1)
-    if target is None:
-        hard = False  # The dense route, for hard and soft labels alike (see DENSE_CLASSES).
+    cost_positive, cost_negative, s = _sigmoid_costs(o, from_logits)  # −log s (picked), −log(1 − s), s
+    if num_classes <= DENSE_CLASSES:
+        target, hard = None, False  # The dense route, for hard and soft labels alike (see DENSE_CLASSES).
     else:
+        target = ops.argmax(y, axis=-1)
         hard = True if sparse else _is_one_hot(y, target)
     # n_c, and Σ_{i∈B_c} s[i, k] for every class c and output k.
     counts, class_sums = _choose(
@@ -119,19 +120,17 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
         # (1/n_t)·[−log s[i,t] − Σ_k w[t,k]·log(1 − s[i,k])]; w[t,t] = 0, so k runs over k ≠ t.
         # × y[i,t]: 1, or NaN for a sparse label out of range (the target's NaN row), which then shows.
         at_target = ops.expand_dims(target, -1)
-        y_t = ops.take_along_axis(y, at_target, axis=-1)[:, 0]
-        if from_logits:  # −log s[i,t] = softplus(o[i,t]) − o[i,t], at the targets only
-            positive = (
-                ops.take_along_axis(cost_negative, at_target, axis=-1) - ops.take_along_axis(o, at_target, axis=-1)
-            )[:, 0]
-        else:
-            positive = ops.take_along_axis(cost_positive(), at_target, axis=-1)[:, 0]
+
+        def at_targets(x):
+            return ops.take_along_axis(x, at_target, axis=-1)[:, 0]
+
+        y_t, positive = at_targets(y), cost_positive(at_targets)
         negatives = ops.sum(ops.take(weights, target, axis=0) * cost_negative, axis=-1)
         return y_t * ops.take(inverse_counts, target) * (positive + negatives)
 
     def soft_shares():
         # Σ_c (y[i,c]/n_c)·[−log s[i,c] − Σ_k w[c,k]·log(1 − s[i,k])].
-        per_class = cost_positive() + ops.matmul(cost_negative, ops.transpose(weights))
+        per_class = cost_positive(lambda x: x) + ops.matmul(cost_negative, ops.transpose(weights))
         return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
 
     shares = _choose(hard, hard_shares, soft_shares)
