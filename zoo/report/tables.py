@@ -188,9 +188,7 @@ def paired_tables(
             cells = []
             for condition in conditions:
                 found = paired.difference(values.get((condition, loss), {}), values.get((condition, reference), {}))
-                verdict = "" if found is None else found.verdict
-                mark = f"**{verdict}** " if verdict in (paired.BETTER, paired.WORSE) else ""
-                cells.append(_no_pair(values, condition, loss, reference) if found is None else f"{mark}{found.text()}")
+                cells.append(_no_pair(values, condition, loss, reference) if found is None else _difference_cell(found))
             rows.append([f"`{loss}`"] + cells)
         lines += [
             f"#### {statistics.model_label(*model_depth)}",
@@ -287,9 +285,13 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
 
 def _lead_text(values: PerSeed, column, loss: str, reference: str) -> str:
     found = paired.difference(values.get((column, loss), {}), values.get((column, reference), {}))
-    if found is None:
-        return "–"
-    return (f"**{found.verdict}** " if found.verdict in (paired.BETTER, paired.WORSE) else "") + found.text()
+    return "–" if found is None else _difference_cell(found)
+
+
+def _difference_cell(found: paired.Difference) -> str:
+    """A paired difference as a table cell: "**better** +0.012 [+0.004, +0.020]", the verdict only when detectable."""
+    mark = f"**{found.verdict}** " if found.verdict in (paired.BETTER, paired.WORSE) else ""
+    return mark + found.text()
 
 
 def diverged_notes(records: Sequence[dict]) -> list[str]:
