@@ -18,6 +18,7 @@ rendered from the records. With --oracle_ip/--oracle_port/--tuner_id the
 sweep runs through keras-tuner's distributed mode (`zoo.sweeps.distributed`).
 """
 
+import dataclasses
 import os
 import re
 import sys
@@ -163,66 +164,11 @@ flags.DEFINE_integer(
 )
 cli.define_distributed_flags(FLAGS)
 
-SWEEP_FLAGS = (
-    "dataset",
-    "losses",
-    "models",
-    "depths",
-    "width",
-    "head",
-    "epochs",
-    "batch_size",
-    "learning_rate",
-    "optimizer",
-    "seeds",
-    "label_noise",
-    "noise_type",
-    "noise_matrix",
-    "human_labels",
-    "noisy_validation",
-    "imbalance",
-    "imbalance_profile",
-    "class_weighting",
-    "input_noise",
-    "cross_noise",
-    "data_dir",
-    "label_column",
-    "image_size",
-    "engine",
-    "max_members",
-    "jit_compile",
-)
-
-
-# The SweepConfig fields passed on to `compare_losses` (dataset and models are its first arguments).
-CALL_FIELDS = (
-    "losses",
-    "seeds",
-    "label_noise",
-    "input_noise",
-    "noise_type",
-    "cross_noise",
-    "depths",
-    "width",
-    "head",
-    "epochs",
-    "batch_size",
-    "optimizer",
-    "learning_rate",
-    "validation_split",
-    "engine",
-    "data_dir",
-    "label_column",
-    "image_size",
-    "noise_matrix",
-    "human_labels",
-    "noisy_validation",
-    "imbalance",
-    "imbalance_profile",
-    "class_weighting",
-    "max_members",
-    "jit_compile",
-)
+# Every `SweepConfig` field is a flag of the same name except `validation_split` (the command keeps
+# its default); the fields passed on to `compare_losses` are all but its first arguments.
+_CONFIG_FIELDS = tuple(field.name for field in dataclasses.fields(sweep.SweepConfig))
+SWEEP_FLAGS = tuple(name for name in _CONFIG_FIELDS if name != "validation_split")
+CALL_FIELDS = tuple(name for name in _CONFIG_FIELDS if name not in ("dataset", "models"))
 
 
 def _items(text: str, flag: str) -> list[str]:
