@@ -11,6 +11,8 @@ data, so the specs of earlier searches stay valid).
 
 from typing import Any
 
+from zoo.common import cli
+
 DEFAULTS = {
     "label_noise": 0.0,
     "noise_type": "symmetric",
@@ -23,16 +25,12 @@ DEFAULTS = {
 
 
 def _one_number(flag: str, text, low: float, high: float | None = None) -> float:
-    text = str(text).strip()
-    if "," in text:
-        raise ValueError(f"--{flag} takes one value in a search (it trains on one condition), got {text!r}.")
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"--{flag}: {text!r} is not a number.") from None
-    if value < low or (high is not None and value >= high):
-        bound = f"[{low:g}, {high:g})" if high is not None else f">= {low:g}"
-        raise ValueError(f"--{flag}: {text} is out of range (must be {bound}).")
+    """The one number of `--flag` (`cli.numbers`' parsing and range errors, as `zoo.compare`'s)."""
+    if "," in str(text):
+        raise ValueError(
+            f"--{flag} takes one value in a search (it trains on one condition), got {str(text).strip()!r}."
+        )
+    (value,) = cli.numbers(text, flag, float, low=low, high=high, high_open=high is not None)
     return value
 
 

@@ -171,28 +171,6 @@ SWEEP_FLAGS = tuple(name for name in _CONFIG_FIELDS if name != "validation_split
 CALL_FIELDS = tuple(name for name in _CONFIG_FIELDS if name not in ("dataset", "models"))
 
 
-def _items(text: str, flag: str) -> list[str]:
-    items = [item.strip() for item in str(text).split(",") if item.strip()]
-    if not items:
-        raise ValueError(f"--{flag} is empty.")
-    return items
-
-
-def _numbers(text: str, flag: str, kind, low=None, high=None, high_open=False) -> tuple:
-    values = []
-    for item in _items(text, flag):
-        try:
-            value = kind(item)
-        except ValueError:
-            raise ValueError(f"--{flag}: {item!r} is not {'an integer' if kind is int else 'a number'}.") from None
-        too_high = high is not None and (value >= high if high_open else value > high)
-        if (low is not None and value < low) or too_high:
-            bound = f"[{low}, {high})" if high_open else f">= {low}"
-            raise ValueError(f"--{flag}: {item} is out of range (must be {bound}).")
-        values.append(value)
-    return tuple(dict.fromkeys(values))
-
-
 def sweep_config(values: dict) -> sweep.SweepConfig:
     """A validated `SweepConfig` from flag values (strings as on the command line).
 
@@ -201,24 +179,24 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
     from zoo.data import datasets
     from zoo.models import registry
 
-    models = tuple(dict.fromkeys(_items(values["models"], "models")))
+    models = tuple(dict.fromkeys(cli.items(values["models"], "models")))
     for model in models:
         registry.MODELS.lookup(model)  # Raises with close matches.
     key = values["dataset"].partition(":")[0]
     if key not in datasets.DATASETS:
         raise ValueError(datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + datasets.FORMS))
-    label_noise = _numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True)
+    label_noise = cli.numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True)
     config = sweep.SweepConfig(
         dataset=values["dataset"],
-        losses=sweep.resolve_losses(_items(values["losses"], "losses")),
+        losses=sweep.resolve_losses(cli.items(values["losses"], "losses")),
         models=models,
-        depths=_numbers(values["depths"], "depths", int, low=1),
+        depths=cli.numbers(values["depths"], "depths", int, low=1),
         width=None if values["width"] is None else int(values["width"]),
         head=values["head"],
-        seeds=_numbers(values["seeds"], "seeds", int, low=0),
+        seeds=cli.numbers(values["seeds"], "seeds", int, low=0),
         label_noise=label_noise,
         noise_type=values["noise_type"],
-        input_noise=_numbers(values["input_noise"], "input_noise", float, low=0.0),
+        input_noise=cli.numbers(values["input_noise"], "input_noise", float, low=0.0),
         cross_noise=bool(values["cross_noise"]),
         epochs=int(values["epochs"]),
         batch_size=int(values["batch_size"]),
@@ -231,13 +209,13 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         max_members=int(values["max_members"]),
         jit_compile=bool(values["jit_compile"]),
         noise_matrix=os.path.expanduser(values["noise_matrix"]) if values.get("noise_matrix") else None,
-        human_labels=tuple(dict.fromkeys(_items(values["human_labels"], "human_labels")))
+        human_labels=tuple(dict.fromkeys(cli.items(values["human_labels"], "human_labels")))
         if values.get("human_labels")
         else (),
         noisy_validation=bool(values.get("noisy_validation")),
-        imbalance=_numbers(values["imbalance"], "imbalance", float, low=1.0),
+        imbalance=cli.numbers(values["imbalance"], "imbalance", float, low=1.0),
         imbalance_profile=values["imbalance_profile"],
-        class_weighting=tuple(dict.fromkeys(_items(values["class_weighting"], "class_weighting"))),
+        class_weighting=tuple(dict.fromkeys(cli.items(values["class_weighting"], "class_weighting"))),
     )
     try:
         comparison.check_config(config)

@@ -91,8 +91,8 @@ def test_a_matrix_search_keys_its_spec_by_the_matrix(tmp_path):
     "args,message",
     [
         (["--label_noise", "0.2,0.4"], "--label_noise takes one value in a search"),
-        (["--label_noise", "1.2"], "--label_noise: 1.2 is out of range (must be [0, 1))"),
-        (["--imbalance", "0.5"], "--imbalance: 0.5 is out of range (must be >= 1)"),
+        (["--label_noise", "1.2"], "--label_noise: 1.2 is out of range (must be [0.0, 1.0))"),
+        (["--imbalance", "0.5"], "--imbalance: 0.5 is out of range (must be >= 1.0)"),
         (["--label_noise", "0.2", "--noise_matrix", "t.npy"], "--noise_matrix and --label_noise each give"),
         (["--dataset", "blobs", "--label_noise", "0.2", "--noise_type", "asymmetric"], "--noise_matrix=PATH"),
         (["--human_labels", "aggre"], "--human_labels needs --dataset=cifar10_n or cifar100_n"),

@@ -125,3 +125,28 @@ def define_data_condition_flags(flag_values, axes: bool, label_noise_default: st
         "Long-tail profile: exponential (n_i = n_max * rho^(-i/(K-1))) or step (half the classes n_max/rho).",
         flag_values=flag_values,
     )
+
+
+def items(text: str, flag: str) -> list[str]:
+    """The comma-separated items of flag `--flag`'s value, stripped; one line if there are none."""
+    items = [item.strip() for item in str(text).split(",") if item.strip()]
+    if not items:
+        raise ValueError(f"--{flag} is empty.")
+    return items
+
+
+def numbers(text: str, flag: str, kind, low=None, high=None, high_open=False) -> tuple:
+    """The distinct numbers (`kind`: int or float) of `--flag`'s comma-separated value, in order; one-line
+    errors for an item that is not a number or lies outside `[low, high]` (`[low, high)` with `high_open`)."""
+    values = []
+    for item in items(text, flag):
+        try:
+            value = kind(item)
+        except ValueError:
+            raise ValueError(f"--{flag}: {item!r} is not {'an integer' if kind is int else 'a number'}.") from None
+        too_high = high is not None and (value >= high if high_open else value > high)
+        if (low is not None and value < low) or too_high:
+            bound = f"[{low}, {high})" if high_open else f">= {low}"
+            raise ValueError(f"--{flag}: {item} is out of range (must be {bound}).")
+        values.append(value)
+    return tuple(dict.fromkeys(values))
