@@ -202,6 +202,17 @@ def plot_heatmap(
     return _save(fig, out_dir, name)
 
 
+def clipped_ends(difference: paired.Difference, left: float, right: float) -> list[tuple[float, str]]:
+    """Where a drawn interval runs past the plot's x range: `(edge, arrow marker)` per clipped end, so the
+    reader sees it continue instead of taking the edge for its end."""
+    ends = []
+    if difference.low < left:
+        ends.append((left, "<"))
+    if difference.high > right:
+        ends.append((right, ">"))
+    return ends
+
+
 def plot_paired_differences(records, reference: str, out_dir: str, name: str) -> str | None:
     """A panel per noise condition: each loss's paired difference to `reference` with its 95 % interval, ranked.
 
@@ -258,6 +269,8 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
             ax.errorbar(
                 d.mean, y, xerr=[[d.mean - d.low], [d.high - d.mean]], fmt="o", markersize=3, capsize=2, color=color
             )
+            for x, marker in clipped_ends(d, left, right):  # The interval goes on past the axis.
+                ax.plot(x, y, marker=marker, markersize=5, color=color, clip_on=False)
         ax.set_xlim(left, right)
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(ranked)), ranked, fontsize=7)

@@ -305,3 +305,14 @@ def test_the_loss_chosen_on_validation_with_its_test_accuracy_and_both_leads():
     assert cells[1:4] == ["`beta`", "0.900", "`alpha` (0.910)"]  # picked, its mean test accuracy, best on test
     # Per-seed leads: validation +0.05, +0.04, +0.06 (mean +0.050); test −0.02, −0.02, +0.01 (mean −0.010).
     assert cells[4].startswith("**better** +0.050 [") and cells[5].startswith("-0.010 [")
+
+
+def test_an_interval_past_the_paired_plot_s_range_is_marked_at_the_edge():
+    from zoo.report import paired, plots
+
+    inside = paired.Difference(0.05, 0.01, 0.09, 3, "t")
+    wide = paired.Difference(0.146, 0.085, 0.207, 3, "t")  # LDAM's at rho = 100: past a 0.16 edge
+    both = paired.Difference(0.0, -0.3, 0.3, 3, "t")
+    assert plots.clipped_ends(inside, -0.02, 0.16) == []
+    assert plots.clipped_ends(wide, -0.02, 0.16) == [(0.16, ">")]
+    assert plots.clipped_ends(both, -0.16, 0.16) == [(-0.16, "<"), (0.16, ">")]
