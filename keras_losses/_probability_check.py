@@ -112,16 +112,6 @@ def _in_symbolic_scope():
     return in_symbolic_scope()
 
 
-def _concrete(x):
-    """`x` as a NumPy array, or None while it has no values."""
-    if backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        if not tf.executing_eagerly():  # tracing a tf.function (asking would warn, then fail)
-            return None
-    return _targets._concrete(x)  # None for a JAX tracer or a PyTorch meta tensor
-
-
 def check_probabilities(loss, y_pred, rows_sum_to_one):
     """Warn once if `loss` (a loss with `from_logits=False`) gets `y_pred` that are not probabilities.
 
@@ -131,7 +121,7 @@ def check_probabilities(loss, y_pred, rows_sum_to_one):
         return
     if _in_symbolic_scope():
         return
-    values = _concrete(y_pred)
+    values = _targets._concrete(y_pred)
     if values is not None:
         loss._probabilities_checked = True
         values = values.astype("float64")

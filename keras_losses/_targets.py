@@ -79,9 +79,14 @@ def _label_message(num_classes):
 
 def _concrete(x):
     """`x` as a NumPy array, or None while it is being traced (no values yet)."""
+    if backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        if not tf.executing_eagerly():  # tracing a tf.function (asking would warn, then fail)
+            return None
     try:
         return ops.convert_to_numpy(x)
-    except Exception:  # a tracer (jax.jit), a symbolic tensor: nothing to check
+    except Exception:  # a tracer (jax.jit), a PyTorch meta tensor, a symbolic tensor: no values
         return None
 
 

@@ -57,18 +57,18 @@ DENSE_CLASSES = 128
 
 
 def _choose(hard, hard_branch, soft_branch):
-    """`hard_branch()` when the labels are known to be hard (`hard is True`), `soft_branch()` when
-    the dense route is chosen (`hard is False`), else a `cond` on the boolean tensor `hard`.
+    """`hard_branch()` when the labels are known to be hard (`hard` True, or a tensor with that value,
+    eagerly), `soft_branch()` when they are not or the dense route is chosen (`hard is False`), else,
+    while tracing, a `cond` on the boolean tensor `hard`.
 
     In the `cond` the hard route's value is computed outside and passed through: its gathers'
     gradients (segment sums that need a static number of rows) then stay outside the `cond`,
     where XLA can compile them. Each `cond` returns small tensors (K×K sums, or one value per
     example), since TensorFlow's gradient of a `cond` keeps the intermediates of both branches.
     """
-    if hard is True:
-        return hard_branch()
-    if hard is False:
-        return soft_branch()
+    known = hard if isinstance(hard, bool) else _targets._concrete(hard)  # eager: the labels' values are there
+    if known is not None:
+        return hard_branch() if bool(known) else soft_branch()
     hard_value = hard_branch()
     return ops.cond(hard, lambda: hard_value, soft_branch)
 

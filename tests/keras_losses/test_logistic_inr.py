@@ -234,3 +234,17 @@ def test_one_hot_labels_at_the_benchmark_size_compile_with_xla(route):
     compiled_value, compiled_grad = tf.function(step, jit_compile=True)()
     np.testing.assert_allclose(compiled_value.numpy(), value.numpy(), rtol=1e-5)
     np.testing.assert_allclose(compiled_grad.numpy(), grad.numpy(), rtol=1e-4, atol=1e-7)
+
+
+@pytest.mark.skipif(BACKEND == "torch", reason="no compiled mode is tested on torch")
+def test_one_hot_labels_compiled_take_the_cond_and_equal_eager(route):
+    """Traced (XLA, jax.jit) the one-hot check is a tensor and the routes meet in a `cond`; eagerly it
+    is a Python branch. Both give the same values and gradients, on both routes, soft rows included."""
+    labels, one_hot, logits = batch(seed=35, batch_size=12, num_classes=5)
+    soft = np.random.default_rng(36).dirichlet(np.ones(5), size=12)
+    loss = keras_losses.for_logits("logistic_inr", beta=1.5)
+    for y in (one_hot.astype("float32"), soft.astype("float32")):
+        value, grad = value_and_gradient(loss, y, logits)
+        compiled_value, compiled_grad = value_and_gradient(loss, y, logits, compiled=True)
+        np.testing.assert_allclose(compiled_value, value, rtol=1e-5)
+        np.testing.assert_allclose(compiled_grad, grad, rtol=1e-4, atol=1e-6)
