@@ -5,7 +5,8 @@
 - `cli`, `quiet`: the command lines' absl flag parsing and their quiet TensorFlow start-up;
 - `keras_tuner_compat`: every private keras-tuner API the project uses, checked against the tested versions;
 - `callables`: `load_callable("module:function" | "file.py:function")` for the command lines;
-- `lazy`: the lazy public names of the zoo's packages.
+- `lazy`: the lazy public names of the zoo's packages;
+- `tasks`: the task names (single_label, multi_label, dense) and `infer_task(y)`, the task of a label array.
 """
 
 from zoo.common import lazy

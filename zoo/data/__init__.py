@@ -5,7 +5,10 @@
 - `user_data`: `as_data(data)` -> `Data` for any data a user has (a name, numpy arrays, a `tf.data.Dataset`);
 - `arrays`: checks inputs (ragged, NaN/Inf, lengths) and encodes labels to 0..K-1 with their class names;
 - `files`: readers of `.npz` arrays, `.csv` tables and image folders;
+- `task_datasets`: multi-label and dense data: offline defaults (digit properties, synthetic shapes with masks),
+  MNIST-built sets, and mask files (npz, an image folder with a parallel mask folder);
 - `noise`: label flips and Gaussian input noise, seeded;
+- `task_noise`: label noise of multi-label (bit flips, missing positives) and dense labels (per position), seeded;
 - `imbalance`: long-tailed subsampling of the training split (exponential and step profiles), seeded;
 - `user_data`: `as_data(data)`, users' own data (names, `Data`, numpy arrays) as `Data`;
 - `batches`: the batch order and one-hot labels every engine reads.

@@ -7,7 +7,9 @@
 - `fused`: one setting's losses side by side in one Keras model (`fused_model` builds it,
   `fused_fit` trains an epoch), the default for CNNs and ResNets; `separate` is `fused` one loss at a time;
 - `metrics`: confusion-matrix Keras metrics that engines and `tuning` compile alike (accuracy,
-  balanced accuracy, macro-F1, and the NLL), for K output units or a single sigmoid unit.
+  balanced accuracy, macro-F1, and the NLL), for K output units or a single sigmoid unit;
+- `task_metrics`: NumPy metrics of final test outputs for multi-label (mAP, F1, subset accuracy, Hamming loss)
+  and dense tasks (pixel accuracy, per-class and mean IoU, mean Dice), and each task's `HEADLINE_METRIC`.
 """
 
 from zoo.common import lazy

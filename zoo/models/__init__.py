@@ -4,7 +4,9 @@
   `MODELS`, `HEADS`;
 - `families`: `mlp`, `cnn` (VGG blocks) and `resnet` (CIFAR ResNet), logits out (`head="linear"` or `"cosine"`);
 - `layers`: `CosineLogits`, the cosine-normalised classifier head (registered with Keras on import);
-- `user_models`: `UserModel`, a user's builder or `keras.Model` as a logits builder (softmax cut off).
+- `user_models`: `UserModel`, a user's builder or `keras.Model` as a logits builder (softmax cut off);
+- `unet`: a small U-Net for dense tasks, per-pixel logits `(N, H, W, K)` (not registered yet);
+- `multi_label`: `sigmoid_outputs` / `multi_label_builder`, the families ending in K sigmoid units.
 
 >>> from zoo import models
 >>> models.names()
