@@ -176,7 +176,7 @@ def _callbacks(config: dict[str, Any]) -> list:
         return []
     import keras
 
-    from zoo.report import tensorboard
+    from zoo.sweeps import tensorboard
 
     return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], tensorboard.LOG_DIR))]
 

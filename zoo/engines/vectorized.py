@@ -48,7 +48,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras_losses
-import zoo
+from zoo import models
 from zoo.data import batches
 from zoo.engines import dropout_masks, training
 
@@ -130,7 +130,7 @@ class VectorizedTrainer:
         self.train_size = sizes.pop()
         for variant in self.variants:
             training.check_labels(variant.y_train, self.num_classes)
-        self.model = zoo.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
+        self.model = models.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
         seeds = sorted({v.seed for v in self.variants})
         start = {
             seed: training.initial_state(model, model_options, self.input_shape, self.num_classes, seed)
@@ -396,7 +396,7 @@ def memory_budget() -> int:
 
 def max_members_for(model: str, model_options: Mapping, input_shape, num_classes: int, batch_size: int) -> int:
     """How many members of `model` fit `memory_budget()` at `batch_size` (at least 1)."""
-    built = zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+    built = models.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
     return max(1, memory_budget() // member_bytes(built, batch_size))
 
 

@@ -8,7 +8,7 @@ seed every loss starts from the same weights on the same batches), so
 differences are judged on per-seed differences (`zoo.report.paired`): per table
 column the best loss is **bold**, and ≈ marks the losses with no detectable
 paired difference from it (the 95 % interval of the per-seed difference
-contains 0): such a gap is seed noise, not a finding (LOSSES.md). A table
+contains 0): such a gap is seed noise, not a finding (docs/losses/). A table
 of paired differences to a reference loss (default `log_loss`) says per
 loss and condition: better, worse, or no detectable difference. With a
 single seed nothing can be judged, and with fewer than 5 the report says that
@@ -26,10 +26,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from zoo.common import results
 from zoo.report import plots, statistics, tables
 from zoo.report.statistics import REFERENCE
 from zoo.report.tables import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
-from zoo.sweeps import results
 
 REPORT_FILE = "report.md"
 

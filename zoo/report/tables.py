@@ -11,10 +11,8 @@ paired differences, learning speed, robustness, links to its plots) and
 | loss | clean |
 |---|---|
 | `l2` | 0.9 |
->>> noise_label(0.4, "symmetric", 0.0)
-'label noise 0.4 (symmetric)'
->>> noise_label(0.0, "symmetric, imbalance ρ=10, inverse weights", 0.0)
-'imbalance ρ=10, inverse weights'
+
+Conditions are named by `zoo.sweeps.condition.Condition.label()` (and `short()` in the summary).
 """
 
 from collections.abc import Sequence
@@ -30,24 +28,6 @@ NOTE = (
     "that gap is seed-to-seed noise, not a finding. With one seed no difference can be judged. Diverged runs "
     "(train loss NaN/Inf) are left out of the means and counted."
 )
-
-
-def short_kind(record: dict) -> str:
-    """A record's label noise kind in few letters: symmetric, pair, asymmetric, matrix, human:SET."""
-    kind = record["noise_type"]
-    return "matrix" if kind.startswith("matrix:") else kind
-
-
-def noise_label(label_noise: float, noise_type: str, input_noise: float) -> str:
-    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5", "imbalance ρ=10, inverse weights".
-
-    `noise_type` may carry the condition's other parts after commas (`zoo.report.statistics.condition`).
-    """
-    kind, *extras = noise_type.split(", ")
-    parts = [f"label noise {label_noise:g} ({kind})"] if label_noise else []
-    if input_noise:
-        parts.append(f"input σ {input_noise:g}")
-    return ", ".join(parts + extras) or "clean"
 
 
 def _cell(stats: Stats | None, digits: int, bold: bool, tie: bool, diverged: Sequence[int] = ()) -> str:
@@ -123,7 +103,7 @@ def _per_condition_tables(records, losses, value, higher_is_better, digits) -> l
             digits,
             divergences(subset, statistics.model_depth),
         )
-        lines += [f"#### {noise_label(*condition).capitalize()}", "", table, ""]
+        lines += [f"#### {condition.label().capitalize()}", "", table, ""]
     return lines
 
 
@@ -135,8 +115,11 @@ def _robustness_tables(records, losses) -> list[str]:
         ("input_noise", "label_noise", "input noise σ"),
     ):
         subset = [r for r in records if not r[other] and r[axis]]
+
         # Label noise levels of different kinds (symmetric 0.4, asymmetric 0.4) are different columns.
-        column = lambda r, a=axis: (r["model"], r["depth"], r[a], short_kind(r) if a == "label_noise" else "")  # noqa: E731
+        def column(r, a=axis):
+            return r["model"], r["depth"], r[a], statistics.condition(r).kind if a == "label_noise" else ""
+
         values = per_seed(subset, column, drop)
         columns = sorted({c for c, _ in values})
         if not columns:
@@ -193,7 +176,7 @@ def paired_tables(
         lines += [
             f"#### {statistics.model_label(*model_depth)}",
             "",
-            markdown_table(["loss"] + [noise_label(*c) for c in conditions], rows),
+            markdown_table(["loss"] + [c.label() for c in conditions], rows),
             "",
         ]
     return lines
@@ -219,7 +202,7 @@ def _summary_lines(records, losses) -> list[str]:
             best, ties = best_and_ties(column_values)
             if best is None:
                 if any(statistics.model_depth(r) == column for r in subset):
-                    lines.append(f"- {label}, {noise_label(*condition)}: every run diverged; no best loss.")
+                    lines.append(f"- {label}, {condition.label()}: every run diverged; no best loss.")
                 continue
             mean, _, seeds = stats_of(column_values[best])
             verdict = (
@@ -229,7 +212,7 @@ def _summary_lines(records, losses) -> list[str]:
                 if seeds > 1
                 else "single seed: no spread to judge"
             )
-            lines.append(f"- {label}, {noise_label(*condition)}: best `{best}` ({mean:.3f}), {verdict}.")
+            lines.append(f"- {label}, {condition.label()}: best `{best}` ({mean:.3f}), {verdict}.")
     return lines
 
 
@@ -259,7 +242,7 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
                 for values in (validation, test)
             ]
             rows.append(
-                [f"{label}, {noise_label(*condition)}", f"`{picked}`", f"{tested.get(picked, float('nan')):.3f}"]
+                [f"{label}, {condition.label()}", f"`{picked}`", f"{tested.get(picked, float('nan')):.3f}"]
                 + [f"`{best}` ({tested[best]:.3f})"]
                 + leads
             )
@@ -448,21 +431,12 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
     losses = statistics.loss_order(records)
 
     def column(r):
-        extras = statistics.condition(r)[1].split(", ")[1:]  # noisy validation, imbalance, class weights
-        return r["label_noise"], short_kind(r) if r["label_noise"] else "", r["input_noise"], ", ".join(extras)
+        return statistics.condition(r).summary_column()
 
     conditions = sorted({column(r) for r in records})
     values = per_seed(records, column, statistics.final_accuracy)
     diverged = divergences(records, column)
-    labels = [
-        " + ".join(
-            ([f"labels {ln:g} {kind}".replace(" symmetric", "")] if ln else [])
-            + ([f"input σ {sigma:g}"] if sigma else [])
-            + ([extras.replace("imbalance ", "").replace(" weights", "")] if extras else [])
-        )
-        or "clean"
-        for ln, kind, sigma, extras in conditions
-    ]
+    labels = [condition.short() for condition in conditions]
     width = max(len(loss) for loss in losses) + 2
     cell = max([24] + [len(label) + 2 for label in labels])  # Long condition labels keep a gap.
     lines = [

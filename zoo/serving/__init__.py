@@ -17,7 +17,7 @@ of this project that runs after training, so it is kept apart from the
 experiments (its own folder and tests; `tuning` uses only the names in `__all__`),
 but it needs what the `zoo` extra installs (TensorFlow for SavedModels,
 Pillow for images, absl and tqdm for the command) and shares zoo's command-line
-helpers (`zoo.common.cli`, `zoo.common.quiet`) and atomic writer (`zoo.sweeps.results`).
+helpers (`zoo.common.cli`, `zoo.common.quiet`) and atomic writer (`zoo.common.results`).
 `keras_losses` stays light (Keras only, any backend), and a production service
 needs neither: a SavedModel from `export` loads with TensorFlow alone. A
 top-level package would add a fourth install surface for three modules.

@@ -245,7 +245,7 @@ def run(fv: flags.FlagValues) -> None:
         allow_nan=fv.allow_nan,
     )
     if fv.output:
-        from zoo.sweeps import results
+        from zoo.common import results
 
         results.write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
         print(f"Wrote {len(rows)} predictions to {fv.output}", file=sys.stderr)

@@ -1,30 +1,29 @@
-"""`compare_losses`: which loss for a model and data, from a script or a notebook; `Comparison`, its answer.
+"""A comparison checked and ready to train: `prepare(model, data, ...)` returns its `Plan`.
 
-    >>> import zoo                                                      # doctest: +SKIP
-    >>> result = zoo.compare_losses(my_builder, (x, y), losses=["log_loss", "focal", "gce"])
-    >>> print(result.summary()); result.best(); result.report("runs/mine")
-
-`model` is a zoo family name or a `zoo.models.register`ed name, a builder
+`prepare` checks everything `zoo.compare_losses` (`zoo.comparison`) and `python -m zoo.compare`
+are given (one-line ValueError before anything trains): the config's values, the models
+(`model` is a zoo family name or a `zoo.models.register`ed name, a builder
 `build(input_shape, num_classes[, depth=, width=]) -> keras.Model` or a `keras.Model`
-instance (`zoo.models.user_models` states the contract, and how a final softmax is cut
-off so that every loss gets what it acts on). `data` is a dataset name, a
-`zoo.datasets.Data` or numpy arrays (`zoo.data.user_data.as_data`). The runs are the
-same as `python -m zoo.compare`'s (which calls this function): one record per (loss,
-model, depth, seed, noise condition), paired by seed (every loss of a seed starts from
-the same initial weights, built by the builder once per seed after seeding the global
-generators, and sees the same batches). A user model trains on the vectorized engine
-when `tf.vectorized_map` over its `stateless_call` works on one batch (checked before
-the sweep); otherwise it trains fused and one line says why. Each record's `engine`
-says which engine ran, `model` the model's label.
+instance; `zoo.models.user_models` states the contract), and the data (a dataset name, a
+`zoo.datasets.Data` or numpy arrays, `zoo.data.user_data.as_data`). `Plan.run` trains the
+pending runs and returns their records: one per (loss, model, depth, seed, noise condition),
+paired by seed (every loss of a seed starts from the same initial weights, built by the
+builder once per seed after seeding the global generators, and sees the same batches). A
+user model trains on the vectorized engine when `tf.vectorized_map` over its
+`stateless_call` works on one batch (checked here); otherwise it trains fused and one line
+says why. Each record's `engine` says which engine ran, `model` the model's label.
 """
 
 import dataclasses
+import inspect
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
 
-from zoo.sweeps import experiment, lock, loss_config, results, sweep
+from zoo.common import results
+from zoo.common.close_matches import did_you_mean
+from zoo.sweeps import experiment, lock, loss_config, sweep
 
 DEFAULT_DEPTHS = sweep.SweepConfig.depths  # For the zoo's families when `depths` is not given.
 
@@ -171,104 +170,6 @@ def probe_vectorized(builder, options: dict, data) -> str | None:
     return None
 
 
-def compare_losses(
-    model,
-    data,
-    *,
-    losses="default",
-    seeds: Sequence[int] = (0, 1, 2),
-    label_noise: Sequence[float] = (0.0,),
-    input_noise: Sequence[float] = (0.0,),
-    noise_type: str = "symmetric",
-    cross_noise: bool = True,
-    depths: Sequence[int] | None = None,
-    width: int | None = None,
-    head: str = "linear",
-    epochs: int = 25,
-    batch_size: int = 64,
-    optimizer: str = "adam",
-    learning_rate: float = 1e-3,
-    validation_split: float = 0.2,
-    out: str | None = None,
-    engine: str = "auto",
-    reference: str = "log_loss",
-    data_dir: str | None = None,
-    label_column: str | int | None = None,
-    image_size=None,
-    noise_matrix: str | None = None,
-    human_labels: Sequence[str] = (),
-    noisy_validation: bool = False,
-    imbalance: Sequence[float] = (1.0,),
-    imbalance_profile: str = "exponential",
-    class_weighting: Sequence[str] = ("none",),
-    max_members: int = 0,
-    jit_compile: bool = False,
-    tensorboard: bool = False,
-    progress: bool = True,
-) -> "Comparison":
-    """Trains every loss on `model` and `data` (paired by seed) and returns the `Comparison`.
-
-    Args:
-        model: a zoo model name (`zoo.names()`, `zoo.models.register`), a builder
-            `build(input_shape, num_classes[, depth=, width=]) -> keras.Model` (uncompiled, logits or
-            softmax out: see `zoo.models.user_models`), a `keras.Model` (cloned per seed), or a list of these.
-        data: a dataset name, a `zoo.datasets.Data`, `(x, y)` numpy arrays (a fixed stratified test
-            split is held out) or `((x_train, y_train), (x_test, y_test))`.
-        losses: loss names or groups (`default`, `canonical`, `keras`, `all`), a list or a comma string.
-        seeds, label_noise, input_noise, noise_type, cross_noise: the grid (as `python -m zoo.compare`).
-        noise_matrix, human_labels, noisy_validation: the other label noise kinds (`zoo.data.noise`).
-        imbalance, imbalance_profile, class_weighting: long-tailed training data (ratios, a grid axis;
-            `zoo.data.imbalance`) and class weights from each run's training counts (`none`, `inverse`,
-            `effective`; `zoo.sweeps.loss_config`); the prior-aware losses get the counts themselves.
-        label_column, image_size: for `csv:` and `dir:` data.
-        depths, width: swept for the zoo's families (default depths 1, 2, 3) and for builders that take
-            `depth=` / `width=`; giving them to a model that does not is a one-line ValueError.
-        head: the families' last layer, "linear" (Dense) or "cosine" (`zoo.models.layers.CosineLogits`,
-            cosines in [−1, 1]: LDAM's setting, for its default scale s = 30); the zoo's families only.
-        epochs, batch_size, optimizer, learning_rate, validation_split: training.
-        out: a folder where records are written as each run ends (a rerun resumes); None: a temporary
-            folder, removed at the end (nothing left on disk).
-        engine: `auto`, `vectorized`, `fused` or `separate` (`zoo.sweeps.experiment`).
-        reference: the loss the paired tables and `best()` compare with.
-        tensorboard, progress: also write TensorBoard logs to `out/tb`; show a progress bar.
-
-    Raises ValueError (one line) for bad input, before anything trains; `zoo.sweeps.lock.LockedError`
-    when another sweep writes to `out`.
-    """
-    plan = prepare(
-        model,
-        data,
-        losses=losses,
-        seeds=seeds,
-        label_noise=label_noise,
-        input_noise=input_noise,
-        noise_type=noise_type,
-        cross_noise=cross_noise,
-        depths=depths,
-        width=width,
-        head=head,
-        epochs=epochs,
-        batch_size=batch_size,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        validation_split=validation_split,
-        engine=engine,
-        reference=reference,
-        data_dir=data_dir,
-        label_column=label_column,
-        image_size=image_size,
-        noise_matrix=noise_matrix,
-        human_labels=human_labels,
-        noisy_validation=noisy_validation,
-        imbalance=imbalance,
-        imbalance_profile=imbalance_profile,
-        class_weighting=class_weighting,
-        max_members=max_members,
-        jit_compile=jit_compile,
-    )
-    return plan.run(out, tensorboard=tensorboard, progress=progress)
-
-
 @dataclasses.dataclass(frozen=True)
 class Plan:
     """A checked comparison, ready to train: the config, its settings, the user models, data and engines."""
@@ -278,20 +179,23 @@ class Plan:
     models: dict
     data: object
     engines: dict
-    reference: str
+
+    @property
+    def reference(self) -> str:
+        return self.config.reference
 
     @property
     def runs(self) -> int:
         return len(self.settings) * len(self.config.losses)
 
-    def run(self, out: str | None = None, tensorboard: bool = False, progress: bool = True) -> "Comparison":
-        """Trains the pending runs into `out` (None: a temporary folder, removed) and returns the `Comparison`."""
+    def run(self, out: str | None = None, tensorboard: bool = False, progress: bool = True) -> list[dict]:
+        """Trains the pending runs into `out` (None: a temporary folder, removed) and returns the plan's records."""
         if out is None:
             with tempfile.TemporaryDirectory(prefix="compare_losses-") as folder:
                 return self._train(folder, False, progress, keep=False)
         return self._train(out, tensorboard, progress, keep=True)
 
-    def _train(self, out_dir: str, tensorboard: bool, progress: bool, keep: bool) -> "Comparison":
+    def _train(self, out_dir: str, tensorboard: bool, progress: bool, keep: bool) -> list[dict]:
         print(
             f"{len(self.settings)} settings x {len(self.config.losses)} losses = {self.runs} runs"
             + (f" -> {out_dir}" if keep else ""),
@@ -306,79 +210,85 @@ class Plan:
         finally:
             lock.release(out_dir)
         keys = {sweep.run_key(setting, loss) for setting in self.settings for loss in self.config.losses}
-        records = [record for record in results.read_all(out_dir) if record["key"] in keys]
-        return Comparison(records, self.reference, out_dir if keep else None)
+        return [record for record in results.read_all(out_dir) if record["key"] in keys]
 
 
-def prepare(
-    model,
-    data,
-    *,
-    losses="default",
-    seeds=(0, 1, 2),
-    label_noise=(0.0,),
-    input_noise=(0.0,),
-    noise_type="symmetric",
-    cross_noise=True,
-    depths=None,
-    width=None,
-    head="linear",
-    epochs=25,
-    batch_size=64,
-    optimizer="adam",
-    learning_rate=1e-3,
-    validation_split=0.2,
-    engine="auto",
-    reference="log_loss",
-    data_dir=None,
-    label_column=None,
-    image_size=None,
-    noise_matrix=None,
-    human_labels=(),
-    noisy_validation=False,
-    imbalance=(1.0,),
-    imbalance_profile="exponential",
-    class_weighting=("none",),
-    max_members=0,
-    jit_compile=False,
-) -> Plan:
-    """Checks everything `compare_losses` is given (one-line ValueError) and returns its `Plan`; trains nothing.
+# Where `prepare` and `zoo.compare_losses` deliberately default otherwise than `SweepConfig`: depths None
+# means the zoo's families' `SweepConfig.depths` and a user's builder's own (none, or its default).
+API_DEFAULTS = {"depths": None}
 
-    Loads the data once, builds every model at every depth on its shape, and tries the
-    vectorized engine on one batch for the users' models.
+
+def option_defaults() -> dict:
+    """The keywords of `prepare` with their defaults: `SweepConfig`'s options, but `API_DEFAULTS`."""
+    found = sweep.defaults()
+    return {name: API_DEFAULTS.get(name, found[name]) for name in sweep.OPTIONS}
+
+
+def with_defaults(function: str, options: dict, extra: Sequence[str] = ()) -> dict:
+    """`options` completed with `option_defaults()`; TypeError (close matches) for a keyword that is
+    neither an option nor in `extra`, worded as Python's for `function`."""
+    known = [*sweep.OPTIONS, *extra]
+    for name in options:
+        if name not in known:
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}.{did_you_mean(name, known)}")
+    return {**option_defaults(), **options}
+
+
+def signature(extra: Sequence[inspect.Parameter] = (), returns=inspect.Signature.empty) -> inspect.Signature:
+    """`(model, data, *, <every option with its default>, *extra)`: the signature `help()` shows."""
+    types = {field.name: field.type for field in dataclasses.fields(sweep.SweepConfig)}
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    options = [
+        inspect.Parameter(name, keyword, default=default, annotation=types[name])
+        for name, default in option_defaults().items()
+    ]
+    positional = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in ("model", "data")]
+    return inspect.Signature([*positional, *options, *extra], return_annotation=returns)
+
+
+def prepare(model, data, **options) -> Plan:
+    """Checks everything `zoo.compare_losses` is given (one-line ValueError) and returns its `Plan`; trains nothing.
+
+    Takes the keywords of `zoo.compare_losses` but `out`, `tensorboard` and `progress` (`Plan.run`'s),
+    each defaulting as `SweepConfig` does (`option_defaults()`). Loads the data once, builds every
+    model at every depth on its shape, and tries the vectorized engine on one batch for the users' models.
     """
     from zoo import models
 
+    options = with_defaults("prepare", options)
+    losses, depths, width, head, engine = (options[k] for k in ("losses", "depths", "width", "head", "engine"))
     if isinstance(losses, str):
         losses = [item.strip() for item in losses.split(",") if item.strip()]
+    data_dir, noise_matrix, human_labels = options["data_dir"], options["noise_matrix"], options["human_labels"]
     config = sweep.SweepConfig(
         dataset=data if isinstance(data, str) else "data",
         losses=sweep.resolve_losses(losses),
-        seeds=tuple(dict.fromkeys(int(s) for s in _as_tuple(seeds))),
-        label_noise=tuple(dict.fromkeys(float(r) for r in _as_tuple(label_noise))),
-        input_noise=tuple(dict.fromkeys(float(s) for s in _as_tuple(input_noise))),
-        noise_type=noise_type,
-        cross_noise=bool(cross_noise),
+        seeds=tuple(dict.fromkeys(int(s) for s in _as_tuple(options["seeds"]))),
+        label_noise=tuple(dict.fromkeys(float(r) for r in _as_tuple(options["label_noise"]))),
+        input_noise=tuple(dict.fromkeys(float(s) for s in _as_tuple(options["input_noise"]))),
+        noise_type=options["noise_type"],
+        cross_noise=bool(options["cross_noise"]),
         depths=DEFAULT_DEPTHS if depths is None else tuple(dict.fromkeys(_as_tuple(depths))),
         width=width,
         head=head,
-        epochs=int(epochs),
-        batch_size=int(batch_size),
-        optimizer=optimizer,
-        learning_rate=float(learning_rate),
-        validation_split=float(validation_split),
+        epochs=int(options["epochs"]),
+        batch_size=int(options["batch_size"]),
+        optimizer=options["optimizer"],
+        learning_rate=float(options["learning_rate"]),
+        validation_split=float(options["validation_split"]),
         data_dir=os.path.expanduser(data_dir) if data_dir else None,
-        label_column=label_column,
-        image_size=image_size,
+        label_column=options["label_column"],
+        image_size=options["image_size"],
         noise_matrix=os.path.expanduser(noise_matrix) if noise_matrix else None,
         human_labels=tuple(dict.fromkeys(_as_tuple(human_labels))) if human_labels else (),
-        noisy_validation=bool(noisy_validation),
-        imbalance=tuple(dict.fromkeys(float(r) for r in _as_tuple(imbalance))),
-        imbalance_profile=imbalance_profile,
-        class_weighting=tuple(dict.fromkeys(_as_tuple(class_weighting))),
+        noisy_validation=bool(options["noisy_validation"]),
+        imbalance=tuple(dict.fromkeys(float(r) for r in _as_tuple(options["imbalance"]))),
+        imbalance_profile=options["imbalance_profile"],
+        class_weighting=tuple(dict.fromkeys(_as_tuple(options["class_weighting"]))),
         engine=engine,
-        max_members=int(max_members),
-        jit_compile=bool(jit_compile),
+        max_members=int(options["max_members"]),
+        jit_compile=bool(options["jit_compile"]),
+        reference=options["reference"],
     )
     check_config(config)
     builders = _resolve_models(model)
@@ -407,136 +317,7 @@ def prepare(
         {label: b for label, b in builders.items() if b is not None},
         None if isinstance(data, str) else data,
         engines,
-        reference,
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Best:
-    """The best loss of one (model, depth, condition) by mean final test accuracy, against the reference."""
-
-    model: str
-    depth: int | None
-    condition: str
-    loss: str
-    test_accuracy: float
-    reference: str
-    difference: object  # `zoo.report.paired.Difference` to the reference, None when it is the reference.
-
-    def __str__(self) -> str:
-        depth = "" if self.depth is None else f" d{self.depth}"
-        versus = (
-            "(the reference)"
-            if self.difference is None
-            else f"{self.difference.text()} vs {self.reference}: {self.difference.verdict}"
-        )
-        return f"{self.model}{depth}, {self.condition}: {self.loss} {self.test_accuracy:.3f} {versus}"
-
-
-class Comparison:
-    """The records of a `compare_losses` sweep, and its tables, plots and report.
-
-    `records` are the records of `results.jsonl`, one per run; `out` is where they are stored
-    (None when `compare_losses` ran with `out=None`).
-    """
-
-    def __init__(self, records: Sequence[dict], reference: str = "log_loss", out: str | None = None):
-        self.records, self.reference, self.out = list(records), reference, out
-
-    def _reportable(self):
-        from zoo.report import statistics
-
-        return statistics.reportable(self.records)
-
-    def summary(self) -> str:
-        """The terminal summary table (as `python -m zoo.compare` prints)."""
-        from zoo.report import tables
-
-        return tables.summary_text(self.records, self.reference)
-
-    def paired(self, reference: str | None = None) -> str:
-        """The Markdown tables of each loss's paired test-accuracy difference to `reference`."""
-        from zoo.report import statistics, tables
-
-        records = self._reportable()
-        return "\n".join(tables.paired_tables(records, statistics.loss_order(records), reference or self.reference))
-
-    def best(self) -> list[Best]:
-        """Per model, depth and noise condition: the loss with the best mean test accuracy, paired to the reference."""
-        import numpy as np
-
-        from zoo.report import paired, statistics, tables
-
-        records = self._reportable()
-        found = []
-        for model_depth in statistics.model_depths(records):
-            subset = [r for r in records if statistics.model_depth(r) == model_depth]
-            values = statistics.per_seed(subset, statistics.condition, statistics.final_accuracy)
-            for condition in statistics.noise_conditions(subset):
-                column = {loss: v for (c, loss), v in values.items() if c == condition}
-                if not column:
-                    continue
-                loss = max(column, key=lambda name: float(np.mean(list(column[name].values()))))
-                reference = column.get(self.reference)
-                difference = None
-                if loss != self.reference and reference:
-                    difference = paired.difference(column[loss], reference)
-                found.append(
-                    Best(
-                        *model_depth,
-                        tables.noise_label(*condition),
-                        loss,
-                        float(np.mean(list(column[loss].values()))),
-                        self.reference,
-                        difference,
-                    )
-                )
-        return found
-
-    def report(self, out_dir: str) -> str:
-        """Writes `out_dir/report.md` and its PNG plots (as `python -m zoo.report`); returns the report's path.
-
-        The records are added to `out_dir/results.jsonl` first when they are not there yet.
-        """
-        from zoo import report
-
-        have = results.done_keys(out_dir)
-        missing = [record for record in self.records if record["key"] not in have]
-        if missing:
-            results.append(results.path_in(out_dir), missing)
-        return report.render(out_dir, self.reference)
-
-    def plots(self) -> dict:
-        """The report's plots as matplotlib figures, `{title: figure}`."""
-        import matplotlib.pyplot as plt
-
-        from zoo.report import plots
-
-        figures = {}
-        with tempfile.TemporaryDirectory(prefix="comparison-plots-") as folder:
-            for title, name in plots.render_plots(self._reportable(), folder, "", self.reference):
-                image = plt.imread(os.path.join(folder, name))
-                figure = plt.figure(figsize=(image.shape[1] / 90, image.shape[0] / 90), dpi=90)
-                figure.figimage(image)
-                figures[title] = figure
-        return figures
-
-    def to_frame(self):
-        """The records as a pandas DataFrame, one row per run (pandas must be installed)."""
-        try:
-            import pandas
-        except ImportError:
-            raise ImportError("Comparison.to_frame needs pandas, not installed: pip install pandas") from None
-        return pandas.DataFrame.from_records(self.records)
-
-    def _repr_markdown_(self) -> str:
-        from zoo.report import statistics, tables
-
-        records = self._reportable()
-        lines = []
-        for key, study in sorted(statistics.studies(records).items()):
-            lines += tables.study_section(key, study, self.reference)
-        return "\n".join(lines) or "No finished runs."
-
-    def __repr__(self) -> str:
-        return f"Comparison({len(self.records)} runs, reference={self.reference!r}, out={self.out!r})"
+prepare.__signature__ = signature(returns=Plan)
