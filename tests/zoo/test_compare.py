@@ -15,7 +15,7 @@ import pytest
 from tests.paths import REPO as ROOT
 from zoo import compare
 from zoo.common import results
-from zoo.data import datasets
+from zoo.data import datasets, tfds_sets
 from zoo.sweeps import experiment, sweep
 
 FLAGS = compare.FLAGS
@@ -255,7 +255,7 @@ def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
     def unavailable(name, data_dir=None):
         raise datasets.DatasetUnavailableError(f"Dataset {name!r} is not available offline: no network.")
 
-    monkeypatch.setattr(datasets, "_tfds_source", unavailable)
+    monkeypatch.setattr(tfds_sets, "tfds_source", unavailable)
     out = tmp_path / "out"
     with parsed_flags(["compare", "--preset=janocha2017", f"--out={out}"]):
         assert compare.main(["compare"]) == 2

@@ -1,6 +1,8 @@
 """Sweeps: which runs to train, running them, and keeping their results.
 
-- `sweep`: `SweepConfig`, the grid of settings, noise conditions and run keys;
+- `sweep`: `SweepConfig` (every option of a comparison and its default), the grid of settings, run keys;
+- `condition`: `Condition`, a run's data condition as a value (noise, validation labels, imbalance,
+  class weights), with its long and short labels;
 - `presets`: named grids (`janocha2017`);
 - `plan`: `prepare(model, data, ...)` checks a comparison (a user's model and data too) and returns
   its `Plan`, which trains (`zoo.compare_losses` and `python -m zoo.compare` call it);
@@ -21,6 +23,7 @@ __getattr__, __dir__, __all__ = lazy.exports(
     {
         "SweepConfig": "sweep",
         "Setting": "sweep",
+        "Condition": "condition",
         "Runner": "experiment",
         "make_records": "run_records",
         "prepare": "plan",
