@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from zoo.common import results
-from zoo.report import document, paired, plots, statistics, tables
+from zoo.report import document, paired, plots, statistics, summary, tables
 from zoo.sweeps import plan as sweep_plan
 from zoo.sweeps.condition import Condition
 
@@ -109,7 +109,7 @@ class Comparison:
 
     def summary(self) -> str:
         """The terminal summary table (as `python -m zoo.compare` prints)."""
-        return tables.summary_text(self.records, self.reference)
+        return summary.summary_text(self.records, self.reference)
 
     def paired(self, reference: str | None = None) -> str:
         """The Markdown tables of each loss's paired test-accuracy difference to `reference`."""

@@ -28,6 +28,9 @@ every other loss of its seed: the comparison stays paired. Members that share a 
 stacked outputs; a batch-level loss (`logistic_inr`) is called member by
 member, since its value depends on the make-up of each member's batch.
 
+One job in one module past 400 lines (a third of them this description): the stacked
+trainer, and how many members fit in memory (`max_members_for`), which sizes it.
+
 >>> import numpy as np
 >>> x, y = np.random.rand(32, 4).astype("float32"), np.arange(32) % 3
 >>> variant = Variant(seed=0, x_train=x, y_train=y, eval_data={"val": (x, y)})

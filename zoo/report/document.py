@@ -18,8 +18,8 @@ run is named in a note and left out of the plots, and the report is written all
 the same.
 
 This module puts the report together and is its command line: the numbers
-come from `zoo.report.statistics` (and `zoo.report.paired`), the Markdown and the terminal
-summary from `zoo.report.tables`, the PNG plots from `zoo.report.plots`.
+come from `zoo.report.statistics` (and `zoo.report.paired`), the Markdown from `zoo.report.tables`, the terminal
+summary from `zoo.report.summary`, the PNG plots from `zoo.report.plots`.
 """
 
 import os
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from zoo.common import results
 from zoo.report import plots, statistics, tables
 from zoo.report.statistics import REFERENCE
-from zoo.report.tables import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
+from zoo.report.summary import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
 
 REPORT_FILE = "report.md"
 

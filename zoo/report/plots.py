@@ -5,7 +5,9 @@ panel per model/depth), each loss's paired difference to the reference loss
 with its 95 % interval, learning curves per loss, and, for up to
 `LINE_PLOT_MAX_LOSSES` losses, test accuracy against noise level and depth.
 The numbers come from `zoo.report.statistics`; `render_plots` writes them all and
-returns their titles and file names for `zoo.report`.
+returns their titles and file names for `zoo.report`. One job, every figure of the
+report, in one module past 400 lines: the figures share the panel grid, colours, legend
+and saving (`_grid`, `_colors`, `_legend`, `_save`).
 """
 
 import math

@@ -4,8 +4,9 @@ Every number comes from `zoo.report.statistics`; this module only formats it. A
 table cell is a mean ± std over seeds; per column the best loss is **bold**
 and `TIE` marks the losses with no detectable paired difference from it.
 `study_section` writes one study's part of `report.md` (tables, summary,
-paired differences, learning speed, robustness, links to its plots) and
-`summary_text` the compact table `python -m zoo.compare` prints.
+paired differences, learning speed, robustness, links to its plots); the compact
+table `python -m zoo.compare` prints is `zoo.report.summary`'s. One job, the report's
+Markdown, in one module past 400 lines: its tables share the cell and table formats.
 
 >>> print(markdown_table(["loss", "clean"], [["`l2`", "0.9"]]))
 | loss | clean |
@@ -416,53 +417,3 @@ def study_section(
     for title, name in images:
         lines += [f"![{title}]({name})", ""]
     return lines
-
-
-def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE) -> str:
-    """A compact plain-text table for the terminal: mean test accuracy per loss and noise condition.
-
-    Averages over models and depths per seed, then over seeds; `*` marks the
-    best per column, `~` the losses with no detectable paired difference from
-    it, and `+`/`-` the losses detectably better/worse than `reference`.
-    """
-    records = statistics.reportable(records)
-    if not records:
-        return "(no finished runs)"
-    losses = statistics.loss_order(records)
-
-    def column(r):
-        return statistics.condition(r).summary_column()
-
-    conditions = sorted({column(r) for r in records})
-    values = per_seed(records, column, statistics.final_accuracy)
-    diverged = divergences(records, column)
-    labels = [condition.short() for condition in conditions]
-    width = max(len(loss) for loss in losses) + 2
-    cell = max([24] + [len(label) + 2 for label in labels])  # Long condition labels keep a gap.
-    lines = [
-        f"mean test accuracy (over models, depths, seeds); * best, ~ no detectable paired difference "
-        f"from best; +/- detectably better/worse than {reference}",
-        "".ljust(width) + "".join(label.rjust(cell) for label in labels),
-    ]
-    marks = {c: best_and_ties({l: v for (cc, l), v in values.items() if cc == c}) for c in conditions}
-    for loss in losses:
-        cells = []
-        for c in conditions:
-            if (c, loss) not in values:
-                cells.append(
-                    (f"diverged (ep {min(diverged[(c, loss)])})" if (c, loss) in diverged else "–").rjust(cell)
-                )
-                continue
-            mean, std, _ = stats_of(values[(c, loss)])
-            mark = "*" if marks[c][0] == loss else "~" if loss in marks[c][1] else " "
-            versus = paired.difference(values[(c, loss)], values.get((c, reference), {}))
-            sign = {paired.BETTER: "+", paired.WORSE: "-"}.get(versus.verdict if versus else "", " ")
-            cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(cell))
-        lines.append(loss.ljust(width) + "".join(cells))
-    gone = statistics.all_diverged(records)
-    if gone and len(gone) == len(losses):
-        lines.append("every run diverged (train loss NaN/Inf): no accuracy to compare")
-    elif gone:
-        lines.append(f"diverged in every run: {', '.join(gone)}")
-    note = few_seeds_text(records)
-    return "\n".join(lines + ([note] if note else []))
