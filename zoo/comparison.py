@@ -101,7 +101,7 @@ class Comparison:
     (None when `compare_losses` ran with `out=None`).
     """
 
-    def __init__(self, records: Sequence[dict], reference: str = "log_loss", out: str | None = None):
+    def __init__(self, records: Sequence[dict], reference: str = statistics.REFERENCE, out: str | None = None):
         self.records, self.reference, self.out = list(records), reference, out
 
     def _reportable(self):

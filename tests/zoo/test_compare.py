@@ -438,7 +438,7 @@ def test_noise_kinds_with_every_engine_and_resume(tmp_path, engine):
 
     reportable = statistics.reportable(list(records.values()))
     conditions = statistics.noise_conditions(reportable)
-    assert len(conditions) == 4 and sum(", noisy validation" in c[1] for c in conditions) == 2
+    assert len(conditions) == 4 and sum(c.noisy_validation for c in conditions) == 2
     values = statistics.per_seed(reportable, statistics.condition, statistics.final_accuracy)
     for condition in conditions:  # Paired by seed within each noise condition, both seeds in every pair.
         difference = paired.difference(values[(condition, "l2")], values[(condition, "log_loss")])
