@@ -47,17 +47,30 @@ from zoo.common import cli
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
+
+def default(name: str):
+    """The default of flag `--name`: its `SearchSettings` field's (a sequence as a list of strings)."""
+    value = getattr(SearchSettings, name)
+    return [str(item) for item in value] if isinstance(value, tuple) else value
+
+
 flags.DEFINE_string(
-    "dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).", flag_values=FLAGS
+    "dataset",
+    default("dataset"),
+    "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list(
     "losses",
-    ["all"],
+    default("losses"),
     "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all'.",
     flag_values=FLAGS,
 )
 flags.DEFINE_list(
-    "models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.", flag_values=FLAGS
+    "models",
+    default("models"),
+    "Comma-separated model families (zoo.names()); several are searched.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "model",
@@ -67,54 +80,79 @@ flags.DEFINE_string(
     "or one unit for 2 classes; it may define its own hyperparameters.",
     flag_values=FLAGS,
 )
-flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.", flag_values=FLAGS)
+flags.DEFINE_list("depths", default("depths"), "Comma-separated depths; several are searched.", flag_values=FLAGS)
 flags.DEFINE_list(
     "widths",
-    [],
+    default("widths"),
     "Comma-separated widths (mlp units, cnn filters, resnet width); empty: each family's default.",
     flag_values=FLAGS,
 )
 flags.DEFINE_list(
-    "dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.", flag_values=FLAGS
+    "dropouts",
+    default("dropouts"),
+    "Comma-separated dropout rates (mlp, cnn); several are searched.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list(
-    "learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.", flag_values=FLAGS
+    "learning_rates",
+    default("learning_rates"),
+    "Comma-separated Adam learning rates; several are searched.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_bool(
-    "tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).", flag_values=FLAGS
+    "tune_loss_parameters",
+    default("tune_loss_parameters"),
+    "Search each loss's own parameters (focal gamma, ...).",
+    flag_values=FLAGS,
 )
-flags.DEFINE_enum("tuner", "random", tuners.TUNERS, "Search algorithm.", flag_values=FLAGS)
+flags.DEFINE_enum("tuner", default("tuner"), tuners.TUNERS, "Search algorithm.", flag_values=FLAGS)
 flags.DEFINE_integer(
-    "max_trials", 20, "Trials in total (a resumed search counts the finished ones).", flag_values=FLAGS
+    "max_trials",
+    default("max_trials"),
+    "Trials in total (a resumed search counts the finished ones).",
+    flag_values=FLAGS,
 )
-flags.DEFINE_integer("epochs", 10, "Epochs per trial (Hyperband: the most epochs of a trial).", flag_values=FLAGS)
+flags.DEFINE_integer(
+    "epochs", default("epochs"), "Epochs per trial (Hyperband: the most epochs of a trial).", flag_values=FLAGS
+)
 flags.DEFINE_string(
     "objective",
-    "val_accuracy",
+    default("objective"),
     "Fixed metric the trials are ranked on (val_accuracy, "
     "val_top3_accuracy, val_nll, ...); never the trial's own loss.",
     flag_values=FLAGS,
 )
-flags.DEFINE_integer("batch_size", 128, "Batch size.", flag_values=FLAGS)
+flags.DEFINE_integer("batch_size", default("batch_size"), "Batch size.", flag_values=FLAGS)
 cli.define_data_condition_flags(FLAGS, axes=False)
-flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
-flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
+flags.DEFINE_integer("seed", default("seed"), "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
+flags.DEFINE_string("out", default("out"), "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
 flags.DEFINE_bool(
-    "retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.", flag_values=FLAGS
+    "retrain",
+    default("retrain"),
+    "Retrain the best configuration and save best.keras and best_savedmodel/.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_integer(
-    "retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).", flag_values=FLAGS
+    "retrain_epochs",
+    default("retrain_epochs"),
+    "Most epochs of the retraining (early stopping on validation).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list(
     "retrain_seeds",
-    [],
+    default("retrain_seeds"),
     "Seeds of the initial weights for retraining the best configuration "
     "(each retrained and tested; the first is saved). Empty: --seed only.",
     flag_values=FLAGS,
 )
-flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS)
 flags.DEFINE_integer(
-    "threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS
+    "patience", default("patience"), "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS
+)
+flags.DEFINE_integer(
+    "threads",
+    default("threads"),
+    "TensorFlow intra- and inter-op threads (0: TensorFlow's default).",
+    flag_values=FLAGS,
 )
 cli.define_distributed_flags(FLAGS)
 flags.DEFINE_float(
@@ -126,13 +164,13 @@ flags.DEFINE_float(
 )
 flags.DEFINE_bool(
     "tensorboard",
-    False,
+    default("tensorboard"),
     "Write per-trial TensorBoard logs and HParams to OUT/tb (keras-tuner's "
     "own TensorBoard support): `tensorboard --logdir OUT/tb`.",
     flag_values=FLAGS,
 )
 flags.DEFINE_bool("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", flag_values=FLAGS)
-flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
+flags.DEFINE_bool("progress", default("progress"), "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
 
 def _parse_numbers(name: str, values: Sequence[str], kind) -> list:
