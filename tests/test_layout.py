@@ -214,6 +214,17 @@ def test_function_level_imports_count():
     ]
 
 
+def test_an_unknown_name_error_loads_no_keras():
+    """The registries' close matches come from `zoo.common.close_matches` (difflib), not keras_losses."""
+    code = (
+        "import sys; from zoo.common.registry import Registry; "
+        "print(Registry('model').unknown_message('mpl', ['mlp'])); "
+        "print(sorted(m for m in ('keras', 'keras_losses', 'tensorflow') if m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == ["Unknown model 'mpl'. Did you mean: 'mlp'? Known: mlp", "[]"]
+
+
 def test_import_zoo_stays_light():
     """`import zoo` loads none of the zoo's sub-packages, nor TensorFlow, Keras or NumPy."""
     code = "import sys, zoo; print(sorted(m for m in sys.modules if m.split('.')[0] in " + repr(HEAVY) + "))"
