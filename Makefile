@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format test-jax test-torch bench clean
+.PHONY: demo test lint format test-jax test-torch bench clean docs-catalogue
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test-jax: $(STAMP)
 
 test-torch: $(STAMP)
 	$(TORCH) $(PYTEST) $(LOSS_TESTS)
+
+# The loss catalogue docs/losses/, regenerated from the registry (a test fails while it is stale).
+docs-catalogue: $(STAMP)
+	$(PY) -m keras_losses.catalogue docs/losses
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_losses
