@@ -3,13 +3,14 @@
 #   make test   create .venv, install, run the test suite on TensorFlow, then
 #               the loss library's tests again on JAX and on PyTorch
 # make lint checks formatting and lint (ruff); make format applies them.
+# make docs builds the documentation site into site/; make docs-catalogue regenerates docs/losses/.
 # One backend's loss tests alone: make test-jax, make test-torch.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format test-jax test-torch bench clean docs-catalogue
+.PHONY: demo test lint format test-jax test-torch bench clean docs-catalogue docs docs-serve
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,10 +52,23 @@ test-torch: $(STAMP)
 docs-catalogue: $(STAMP)
 	$(PY) -m keras_losses.catalogue docs/losses
 
+# The documentation site, built into site/ in strict mode (mkdocs.yml: a broken link or a missing
+# reference fails the build); offline. Its tools come with the `docs` extra.
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
+docs-serve: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve
+
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_losses
 	$(PY) -m benchmarks.bench_fused
 	$(PY) -m benchmarks.bench_tuning_workers
 
 clean:
-	rm -rf $(VENV) runs
+	rm -rf $(VENV) runs site
