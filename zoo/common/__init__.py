@@ -2,7 +2,9 @@
 
 - `registry`: `Registry`, the name -> builder table behind models, datasets and presets
   (close matches on an unknown name);
-- `cli`, `quiet`: the command lines' absl flag parsing and their quiet TensorFlow start-up;
+- `cli`, `quiet`, `runtime_log_filter`: the command lines' absl flag parsing, their quiet TensorFlow
+  start-up and TensorFlow's runtime log lines kept off the terminal while training;
+- `backend_guard`: zoo and tuning refuse a Keras backend other than TensorFlow in one line;
 - `keras_tuner_compat`: every private keras-tuner API the project uses, checked against the tested versions;
 - `callables`: `load_callable("module:function" | "file.py:function")` for the command lines;
 - `lazy`: the lazy public names of the zoo's packages.
