@@ -1,7 +1,7 @@
 """`python -m keras_losses`: the table of every loss `get` serves, in Markdown.
 
-Rendered from `describe(name)`, i.e. from what each class declares; the
-README's loss table is this output (a test compares them).
+Rendered from `describe(name)`, i.e. from what each class declares;
+the loss catalogue's table (docs/losses/index.md) is this output (a test compares them).
 """
 
 import sys

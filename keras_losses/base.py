@@ -18,7 +18,7 @@ gets an `__init__` with that explicit signature. `register` writes the
 formula, range, paper and the arguments every loss shares into the class's
 and the function's docstrings, registers the class for Keras serialization,
 and adds its `LossInfo` to `CATALOG`, from which the registry, `describe()`,
-tuning's search space and the README table read.
+tuning's search space and the loss catalogue (docs/losses/) read.
 """
 
 import dataclasses

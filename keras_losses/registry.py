@@ -13,7 +13,7 @@ import keras
 from keras_losses.base import CATALOG, LossInfo, Tunable, seal_catalog  # noqa: F401 (LossInfo, Tunable: public types)
 from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss
 
-# The modules that define losses, in the order of `names()` (LOSSES.md's);
+# The modules that define losses, in the order of `names()` (and of the catalogue, docs/losses/);
 # within a module, the order of definition.
 LOSS_MODULES = (
     "distance",

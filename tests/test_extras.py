@@ -38,7 +38,11 @@ def test_extras():
     assert "keras-losses[zoo]" in _requirements(extras["tuning"])
     assert any(r.startswith("keras-tuner") for r in _requirements(extras["tuning"]))
     assert _requirements(extras["all"]) == ["keras-losses[zoo,tuning]"]
-    assert "keras-losses[jax,torch]" in _requirements(extras["test"])
+    test = _requirements(extras["test"])
+    assert "keras-losses[jax,torch,notebook]" in test and "keras-losses[loss-tests]" in test
+    assert any(r.startswith("pandas") for r in _requirements(extras["notebook"]))  # Comparison.to_frame()
+    assert any(r.startswith("ipywidgets") for r in _requirements(extras["notebook"]))  # progress bars as widgets
+    assert {r.split(">")[0].split("[")[0] for r in _requirements(extras["docs"])} >= {"mkdocs", "mkdocs-material"}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""The README's "Which loss for my model?" scripts run as printed (on tiny data, few epochs)."""
+"""The README's "Which loss for my model?" scripts run as printed (on tiny data, few epochs).
+
+The documentation site's pages show the same scripts (docs/guide/comparing.md, docs/guide/tuning.md):
+a test holds them equal, so that what runs here is what the site prints.
+"""
 
 import os
 import re
@@ -19,12 +23,20 @@ TINY = [
 ]
 
 
-def readme_script(name: str) -> str:
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+PAGES = {"which_loss": "docs/guide/comparing.md", "own_search": "docs/guide/tuning.md"}
+
+
+def readme_script(name: str, path: str = "README.md") -> str:
+    with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
         text = handle.read()
     found = re.search(rf"<!-- script: {name} -->\n```python\n(.*?)```", text, re.S)
-    assert found, f"README has no script {name!r}"
+    assert found, f"{path} has no script {name!r}"
     return found.group(1)
+
+
+def test_the_site_pages_show_the_readme_scripts():
+    for name, page in PAGES.items():
+        assert readme_script(name, page) == readme_script(name), f"{page}'s {name} differs from the README's"
 
 
 def _run(script: str, cwd) -> subprocess.CompletedProcess:

@@ -13,6 +13,8 @@ import importlib
 import importlib.util
 import pkgutil
 
+from zoo.common.backend_guard import require_tensorflow
+
 # What `pip install keras-losses[zoo]` brings (setup.cfg), by import name. Only
 # looked up, not imported, so that `import zoo` stays cheap; without them it
 # fails at once with one line instead of deep inside a run.
@@ -48,6 +50,7 @@ def require(package, names):
         raise error
 
 
+require_tensorflow()  # Off TensorFlow: one line, at once (exit 2 for `python -m zoo.…` / `tuning.…`).
 require("zoo", _REQUIRES)
 
 # The sub-packages and commands, `zoo.<name>`, imported on first use; `zoo.datasets` is

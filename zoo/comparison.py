@@ -164,7 +164,10 @@ class Comparison:
             for title, name in plots.render_plots(self._reportable(), folder, "", self.reference):
                 image = plt.imread(os.path.join(folder, name))
                 figure = plt.figure(figsize=(image.shape[1] / 90, image.shape[0] / 90), dpi=90)
-                figure.figimage(image)
+                # On axes (not `figimage`): a notebook's inline backend draws no figure without axes.
+                axes = figure.add_axes((0, 0, 1, 1))
+                axes.imshow(image)
+                axes.set_axis_off()
                 figures[title] = figure
         return figures
 

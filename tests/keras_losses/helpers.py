@@ -66,6 +66,6 @@ def batch(seed=0, batch_size=16, num_classes=NUM_CLASSES, scale=3.0):
 
 
 def reference_values(name, y, logits, config):
-    """The reference's per-example values; class weights applied as LOSSES.md defines them, for every loss."""
+    """The reference's per-example values; class weights as docs/losses/index.md defines them, every loss."""
     own = {k: v for k, v in config.items() if k not in ("from_logits", "class_weights")}
     return reference.class_weighted(reference.REFERENCES[name](y, logits, **own), y, config.get("class_weights"))

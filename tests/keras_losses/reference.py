@@ -1,4 +1,4 @@
-"""Independent float64 NumPy reference of every loss, written from LOSSES.md.
+"""Independent float64 NumPy reference of every loss, written from the loss catalogue (docs/losses/).
 
 Each function takes a one-hot/soft target `y` (B, K) and raw outputs `o`
 (B, K) (logits) and returns one value per example. Nothing here imports
@@ -189,7 +189,7 @@ def nce_rce(y, o, alpha=1.0, beta=1.0):
     return alpha * nce + beta * _rce(y, p)
 
 
-# Prior-aware losses (LOSSES.md, "Class imbalance"): counts n, priors π = n / Σn.
+# Prior-aware losses (docs/losses/long_tail.md): counts n, priors π = n / Σn.
 
 
 def logit_adjusted(y, o, class_counts, tau=1.0):
@@ -214,7 +214,7 @@ def class_balanced_weights(counts, beta=0.9999):
 
 
 def class_weighted(values, y, class_weights):
-    """Each example's value times its class's weight, `Σ_k y_k·w_k` (LOSSES.md); unchanged for None."""
+    """Each example's value times its class's weight, `Σ_k y_k·w_k` (docs/losses/index.md); unchanged for None."""
     return values if class_weights is None else values * (y * np.asarray(class_weights)).sum(-1)
 
 

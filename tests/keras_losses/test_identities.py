@@ -1,4 +1,4 @@
-"""Identities between losses stated by the papers and LOSSES.md."""
+"""Identities between losses stated by the papers and the loss catalogue (docs/losses/)."""
 
 import numpy as np
 import pytest

@@ -5,6 +5,7 @@ import pathlib
 import subprocess
 import sys
 
+import keras
 import pytest
 
 import keras_losses
@@ -178,6 +179,9 @@ def test_registering_a_subclass_leaves_the_parents_function_docstring_alone():
 
 def test_import_works_with_docstrings_stripped():
     """`python -OO` (slim production images) strips docstrings: nothing to complete, nothing to check."""
+    keras_alone = subprocess.run([sys.executable, "-OO", "-c", "import keras"], capture_output=True, timeout=300)
+    if keras_alone.returncode != 0:  # Keras 3.10 itself: `Adadelta.__doc__.replace(...)` on a stripped docstring
+        pytest.skip(f"Keras {keras.__version__} itself cannot be imported under -OO")
     script = "import keras_losses; print(keras_losses.Focal.__doc__, len(keras_losses.names()))"
     result = subprocess.run([sys.executable, "-OO", "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -12,14 +12,14 @@ import keras_losses
 from keras_losses import compat
 from tests.keras_losses.helpers import get, needed_config
 
-# LOSSES.md's names, in its order (written out: the test's own reference).
+# The catalogue's names (docs/losses/), in its order (written out: the test's own reference).
 SPEC_NAMES = [
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
     "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
     "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
     "logit_adjusted", "balanced_softmax", "ldam",
 ]  # fmt: skip
-# The prior-aware losses cannot be built from their name alone (LOSSES.md, "Class imbalance").
+# The prior-aware losses cannot be built from their name alone (docs/losses/long_tail.md).
 NEED_COUNTS = ["logit_adjusted", "balanced_softmax", "ldam"]
 BY_NAME = [name for name in SPEC_NAMES if name not in NEED_COUNTS]
 
@@ -138,14 +138,14 @@ def test_guard_refuses_to_shadow_a_keras_builtin():
         compat.install({"hinge": keras_losses.OvrHinge})
 
 
-def test_readme_table_is_the_table_rendered_from_the_classes():
-    """`python -m keras_losses` renders it from describe(); the README must hold it verbatim."""
+def test_catalogue_table_is_the_table_rendered_from_the_classes():
+    """`python -m keras_losses` renders it from describe(); the catalogue (docs/losses/) must hold it verbatim."""
     import pathlib
 
     from keras_losses import __main__ as loss_table
 
-    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
-    assert loss_table.table() in readme
+    index = (pathlib.Path(__file__).parents[2] / "docs" / "losses" / "index.md").read_text(encoding="utf-8")
+    assert loss_table.table() in index
     for name in keras_losses.all_names():
         row = next(line for line in loss_table.table_rows() if line.startswith(f"| `{name}` |"))
         assert keras_losses.describe(name)["formula"].replace("|", "\\|") in row, name

@@ -5,7 +5,9 @@
 - `results`: the record files (`results*.jsonl`, written line by line as runs end, read tolerantly) and
   `write_atomic`, the one whole-file writer: below the sweeps that write records and the report,
   serving and tuning that read them;
-- `cli`, `quiet`: the command lines' absl flag parsing and their quiet TensorFlow start-up;
+- `cli`, `quiet`, `runtime_log_filter`: the command lines' absl flag parsing, their quiet TensorFlow
+  start-up and TensorFlow's runtime log lines kept off the terminal while training;
+- `backend_guard`: zoo and tuning refuse a Keras backend other than TensorFlow in one line;
 - `keras_tuner_compat`: every private keras-tuner API the project uses, checked against the tested versions;
 - `callables`: `load_callable("module:function" | "file.py:function")` for the command lines;
 - `lazy`: the lazy public names of the zoo's packages;

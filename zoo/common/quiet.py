@@ -20,6 +20,8 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 
+from zoo.common import runtime_log_filter
+
 NOISY_LOGGERS = ("absl", "tensorflow", "urllib3", "h5py", "tensorflow_datasets")
 VERBOSE_FLAGS = ("--verbose", "--verbose=true", "--verbose=True", "--verbose=1")
 
@@ -76,4 +78,5 @@ def configure(argv: Sequence[str] | None = None) -> bool:
         except ImportError:
             pass  # Reported where the CLI imports it, with stderr back.
     quiet_python_logging()
+    runtime_log_filter.install()  # TensorFlow's runtime lines while training (oneDNN, tf.data) kept off too.
     return False

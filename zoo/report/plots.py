@@ -12,6 +12,7 @@ and saving (`_grid`, `_colors`, `_legend`, `_save`).
 
 import math
 import os
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -27,7 +28,8 @@ LINE_PLOT_MAX_LOSSES = 8  # More lines than this in one panel cannot be told apa
 def _pyplot():
     import matplotlib
 
-    matplotlib.use("Agg")
+    if "ipykernel" not in sys.modules:  # In a notebook the inline backend stays, so that figures show.
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
