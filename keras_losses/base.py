@@ -34,6 +34,12 @@ from keras_losses._probability_check import check_probabilities
 
 PACKAGE = "keras_losses"
 
+# The tasks a loss serves (`LossInfo.tasks`, `describe(name)["tasks"]`, `names(task=...)`).
+SINGLE_LABEL = "single_label"  # one class per example (sparse, one-hot or soft labels summing to 1)
+MULTI_LABEL = "multi_label"  # any number of classes per example (multi-hot targets)
+DENSE = "dense"  # one prediction per position, outputs (B, …, K) (segmentation, tagging)
+TASKS = (SINGLE_LABEL, MULTI_LABEL, DENSE)
+
 # What a loss acts on (`describe(name)["acts_on"]`).
 RAW = "raw outputs"
 SOFTMAX = "softmax probabilities"
@@ -57,6 +63,15 @@ SHARED_ARGUMENTS = {
     "y_pred": "the model's outputs, shape `(B, K)`: probabilities, logits or raw outputs (see what it acts on).",
 }
 KERAS_ARGUMENTS = ("reduction", "name", "dtype")
+# What each loss's docstring says of its tasks (`register(..., multi_label=...)`).
+MULTI_LABEL_NOTE = (
+    "Multi-label loss: a sum of independent per-class terms, defined on multi-hot targets "
+    "(any number of positive classes per example) as well as on single labels."
+)
+SINGLE_LABEL_NOTE = (
+    "Single-label loss: one class per example (or a soft label summing to 1); for multi-hot targets "
+    "see `keras_losses.names(multi_label=True)`."
+)
 # Arguments every loss takes that the base class applies itself (not passed to `function`).
 BASE_ARGUMENTS = ("class_weights",)
 
@@ -81,6 +96,12 @@ class LossInfo:
     value_range: str
     paper: str
     tunable: Mapping[str, Tunable]
+    multi_label: bool = False
+
+    @property
+    def tasks(self):
+        """`("single_label", "dense")`, plus `"multi_label"` for a loss defined on multi-hot targets."""
+        return (SINGLE_LABEL, DENSE) + ((MULTI_LABEL,) if self.multi_label else ())
 
     @property
     def defaults(self):
@@ -279,7 +300,8 @@ def _complete_docstring(cls, info):
 
     facts = (
         f"Formula (per example): `loss = {info.formula}`\n"
-        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper.rstrip('.')}."
+        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper.rstrip('.')}.\n"
+        + (MULTI_LABEL_NOTE if info.multi_label else SINGLE_LABEL_NOTE)
     )
     parts = [summary, facts, before.strip("\n"), args(arguments), after.strip("\n")]
     cls.__doc__ = "\n\n".join(part for part in parts if part) + "\n"
@@ -298,7 +320,7 @@ def serializable(cls):
     return keras.saving.register_keras_serializable(package=PACKAGE)(cls)
 
 
-def register(name, *, formula, acts_on, value_range, paper, tunable=None, canonical=True):
+def register(name, *, formula, acts_on, value_range, paper, tunable=None, multi_label=False, canonical=True):
     """Class decorator: declares loss `name`'s facts and registers the class.
 
     Args:
@@ -309,6 +331,9 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
         paper: where the loss comes from.
         tunable: `{argument: Tunable(low, high, sampling)}`, the search range of
             each argument worth tuning (the default is the function's).
+        multi_label: True for a per-class (sigmoid / one-vs-all) loss, defined on
+            multi-hot targets (any number of positive classes per example); the
+            others are single-label losses and refuse multi-hot or empty rows.
         canonical: `False` for a class kept only so that old saved models load;
             it is serializable but not among `names()`.
     """
@@ -332,6 +357,7 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
             value_range=value_range,
             paper=paper,
             tunable=dict(tunable or {}),
+            multi_label=bool(multi_label),
         )
         cls.canonical_name = name
         cls.info = info

@@ -151,7 +151,14 @@ def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0):
     return -ops.sum(y * log_s, axis=-1) - ops.sum(weights * log_1ms, axis=-1)
 
 
-@register("logistic", formula="−log s_t − Σ_{k≠t} log(1 − s_k)", acts_on=SIGMOID, value_range="[0, ∞)", paper=LI)
+@register(
+    "logistic",
+    multi_label=True,
+    formula="−log s_t − Σ_{k≠t} log(1 − s_k)",
+    acts_on=SIGMOID,
+    value_range="[0, ∞)",
+    paper=LI,
+)
 class Logistic(ClassificationLoss):
     """One-vs-all logistic loss (LGL): K independent sigmoid classifiers.
 
