@@ -61,6 +61,14 @@ def _class_weights(name, value):
     return weights
 
 
+def _ignore_class(name, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or float(value) != int(value):
+        raise ValueError(f"keras_losses: `{name}` must be an integer label (e.g. 255) or None, got {value!r}.")
+    return int(value)
+
+
 def _class_counts(name, value):
     if value is None:  # refused by the loss that needs it (see REQUIRED)
         return None
@@ -96,6 +104,8 @@ _CHECKS = {
     "label_smoothing": _label_smoothing,
     "class_weights": _class_weights,
     "class_counts": _class_counts,
+    "ignore_class": _ignore_class,
+    "per_image": _boolean,
     "tau": _number,
     "max_margin": _non_negative,
     "scale": _positive,
