@@ -43,6 +43,14 @@ def _label_smoothing(name, value):
     return value
 
 
+def unit_interval(name, value):
+    """`value` as a float in [0, 1] (a check some losses add to their argument's usual one)."""
+    value = _number(name, value)
+    if not 0 <= value <= 1:
+        raise ValueError(f"keras_losses: `{name}` must be in [0, 1], got {value}.")
+    return value
+
+
 def _boolean(name, value):
     if not isinstance(value, bool):
         raise ValueError(f"keras_losses: `{name}` must be True or False, got {value!r}.")
@@ -105,6 +113,9 @@ _CHECKS = {
     "class_weights": _class_weights,
     "class_counts": _class_counts,
     "ignore_class": _ignore_class,
+    "gamma_pos": _non_negative,
+    "gamma_neg": _non_negative,
+    "clip": _label_smoothing,  # a probability margin in [0, 1)
     "per_image": _boolean,
     "tau": _number,
     "max_margin": _non_negative,

@@ -81,6 +81,8 @@ SHARED_ARGUMENTS = {
     "(see what it acts on).",
     "label_smoothing": "ε in [0, 1): the targets `y` (one-hot, soft, or from sparse labels) are replaced by "
     "`(1 − ε)·y + ε/K`, as Keras does.",
+    "options": "Keras's own further arguments of that loss (e.g. `label_smoothing`, `alpha`, `gamma`), "
+    "passed on to it; they may also be given by name.",
     "ignore_class": "optional integer label (e.g. 255, the void of segmentation masks): positions with this "
     "sparse label contribute nothing and are left out of the mean, as in Keras's "
     "`SparseCategoricalCrossentropy(ignore_class=...)` (the loss is the sum over the kept positions divided "

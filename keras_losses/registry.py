@@ -19,7 +19,7 @@ from keras_losses.base import (  # noqa: F401 (LossInfo, Tunable: public types)
     Tunable,
     seal_catalog,
 )
-from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss
+from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss, keras_options
 
 # The modules that define losses, in the order of `names()` (LOSSES.md's);
 # within a module, the order of definition.
@@ -32,6 +32,7 @@ LOSS_MODULES = (
     "cross_entropy_variants",
     "noise_robust",
     "long_tail",
+    "multi_label",
 )
 
 
@@ -152,7 +153,7 @@ def describe(name):
             "class": f"keras_losses.KerasLoss(loss={name!r})",
             "formula": f"Keras's keras.losses.{name}",
             "acts_on": KERAS_CLASSIFICATION_LOSSES[name][0],
-            "defaults": {"from_logits": False} if takes_from_logits(name) else {},
+            "defaults": {**({"from_logits": False} if takes_from_logits(name) else {}), **keras_options(name)},
             "range": "see Keras",
             "paper": "Keras built-in",
             "tunable": {},
