@@ -61,7 +61,8 @@ class Focal(ClassificationLoss):
     acts_on=SOFTMAX,
     value_range="[0, ∞) for ε ≥ −1",
     paper="Leng et al. (2022)",
-    tunable={"epsilon": Tunable(-1.0, 3.0)},
+    # A cross-entropy with one more term: label smoothing, the usual companion of cross-entropy, is searched too.
+    tunable={"epsilon": Tunable(-1.0, 3.0), "label_smoothing": Tunable(0.0, 0.3)},
 )
 class Poly1(ClassificationLoss):
     """Poly-1 loss (PolyLoss): log loss plus ε times the first polynomial term.
