@@ -5,16 +5,21 @@ soft) target of the same shape as `y_pred`, and `y_pred` cast to float32.
 Sparse integer labels of shape `(B,)` or `(B, 1)` are converted with the
 number of classes K taken from `y_pred`.
 
-A sparse label outside `[0, K)` (or not an integer) is an error with a
-message that names the bad labels, on every backend, wherever the labels
-are concrete values: eagerly on TensorFlow, JAX and PyTorch, and in a
-TensorFlow graph (`tf.function` without XLA, `fit` with `jit_compile=False`).
-On TensorFlow a failed assertion raises `tf.errors.InvalidArgumentError`;
-on JAX and PyTorch a `ValueError` is raised; the message is the same.
-Inside a compiled function where the values are not known while tracing
-(XLA through `tf.function(jit_compile=True)`, which drops assertions, or
-`jax.jit`, including JAX's default `fit`), the row of the target becomes NaN
-instead, so the loss is NaN rather than a silently wrong number.
+Dense outputs `(B, …, K)` take sparse labels `(B, …)` / `(B, …, 1)` or targets `(B, …, K)`:
+`flatten_positions` makes one row per position, and the rest is as for `(B, K)`.
+
+A sparse label outside `[0, K)` (or not an integer), and for a single-label loss a one-hot /
+soft row that does not sum to 1 (multi-hot or empty: `check_single_label`), is an error with a
+message that names the problem and the bad values, wherever the labels have values: eagerly on
+TensorFlow, JAX and PyTorch (raised here, so the message is the error's last line), in a
+TensorFlow graph (`tf.function` without XLA, `fit` with `jit_compile=False`: a failed
+`tf.debugging.Assert` whose op name, on the last line, says what failed), and under `jax.jit`
+(JAX's default `fit`: a host callback raises it when the step runs; JAX reports it as a
+`JaxRuntimeError` whose last line is the `ValueError` and its message). On TensorFlow the error
+is `tf.errors.InvalidArgumentError`, elsewhere `ValueError`; the message is the same. Under XLA
+on TensorFlow (`tf.function(jit_compile=True)`), which drops assertions, the row of the target
+becomes NaN instead, so the loss is NaN rather than a silently wrong number (the NaN rows are
+made on every backend; they only show where no error was raised).
 
 A single-unit output `(B, 1)` (a binary classifier's `Dense(1)`) is two
 classes: `binary_as_two_classes` widens it to `(B, 2)` once, in
@@ -32,6 +37,8 @@ labels of 2 classes. How one value is widened depends on what it is:
 In every reading the predicted class is the argmax of the two columns, i.e.
 `z > 0`, `o > 0` or `p > ½`.
 """
+
+import functools
 
 import numpy as np
 from keras import backend, ops
@@ -74,7 +81,8 @@ def _check_one_hot_shape(y_true, y_pred, sparse=False):
 def _label_message(num_classes):
     return (
         f"keras_losses: sparse labels must be integers in [0, {num_classes}) "
-        f"for {num_classes} classes; got out-of-range label(s):"
+        f"for {num_classes} classes; got out-of-range label(s) (a void label such as 255 is left out "
+        "with ignore_class=255):"
     )
 
 
@@ -108,17 +116,28 @@ def _assert_valid(valid, message, shown, check_name):
     """
     valid_values = _concrete(valid)
     if valid_values is not None:
-        if np.all(valid_values):
-            return
-        bad = _concrete(shown)[np.logical_not(valid_values)]
-        text = f"{message} {', '.join(_shown(v) for v in bad[:10].tolist())}"
-        raise _tensorflow_error(text) if backend.backend() == "tensorflow" else ValueError(text)
+        _raise_if_invalid(message, valid_values, _concrete(shown))
+        return
+    if backend.backend() == "jax":  # traced by jax.jit: checked when the step runs, by a host callback
+        import jax
+
+        jax.debug.callback(functools.partial(_raise_if_invalid, message), valid, shown)
     if backend.backend() == "tensorflow":
         import tensorflow as tf
 
         if not tf.executing_eagerly():
             bad = tf.boolean_mask(shown, tf.logical_not(valid))
             tf.debugging.Assert(tf.reduce_all(valid), [message, bad], summarize=10, name=check_name)
+
+
+def _raise_if_invalid(message, valid, shown):
+    """Raise the label error (TensorFlow's type on TensorFlow) if any of `valid` (NumPy) is False."""
+    valid = np.asarray(valid)
+    if np.all(valid):
+        return
+    bad = np.asarray(shown)[np.logical_not(valid)]
+    text = f"{message} {', '.join(_shown(v) for v in bad[:10].tolist())}"
+    raise _tensorflow_error(text) if backend.backend() == "tensorflow" else ValueError(text)
 
 
 def _shown(value):

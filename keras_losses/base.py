@@ -423,7 +423,10 @@ def _complete_docstring(cls, info):
         return
     class_level = BASE_ARGUMENTS + KERAS_ARGUMENTS + tuple(own_arguments(cls))
     function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in class_level]
-    returns = "Returns:\n    The loss of each example, shape `(B,)` (no reduction, no sample weights)."
+    returns = (
+        "Returns:\n    The loss of each example, shape `(B,)`, or of each position, `(B, …)`, for dense outputs "
+        "(no reduction, no sample weights)."
+    )
     source = inspect.cleandoc(cls.function.__doc__ or f"Per-example values of `{cls.__name__}`.")
     cls.function.__doc__ = "\n\n".join([source, summary, facts, args(function_args), returns]) + "\n"
     cls.function._documented = True

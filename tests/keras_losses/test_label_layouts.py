@@ -9,7 +9,7 @@ import pytest
 
 import keras_losses
 from tests.keras_losses import reference
-from tests.keras_losses.backends import BACKEND, COMPILED, LABEL_ERROR, value_and_gradient
+from tests.keras_losses.backends import BACKEND, COMPILED, COMPILED_LABEL_ERROR, LABEL_ERROR, value_and_gradient
 from tests.keras_losses.helpers import CLASS_WEIGHTS, NUM_CLASSES, for_logits
 
 ALL = keras_losses.all_names()
@@ -156,6 +156,25 @@ def test_ignore_class_must_be_an_integer(bad):
         keras_losses.get("focal", ignore_class=bad)
 
 
+def test_an_unignored_void_label_is_an_error_whose_last_line_names_it():
+    labels, logits = _dense(seed=19, void_fraction=0.3)
+    with pytest.raises(LABEL_ERROR) as error:
+        keras_losses.LogLoss(from_logits=True)(labels, logits)
+    last_line = str(error.value).strip().splitlines()[-1]
+    assert "sparse labels must be integers in [0, 5)" in last_line and "ignore_class=255" in last_line
+    assert last_line.endswith(": 255" if (labels == VOID).sum() == 1 else ", 255")
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="a TensorFlow graph")
+def test_in_a_tensorflow_graph_the_last_line_names_the_failed_label_check():
+    import tensorflow as tf
+
+    labels, logits = _dense(seed=19, void_fraction=0.3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="got out-of-range label") as error:
+        tf.function(keras_losses.LogLoss(from_logits=True))(tf.constant(labels), tf.constant(logits))
+    assert "keras_losses_sparse_label_out_of_range" in str(error.value).strip().splitlines()[-1]
+
+
 # --- label_smoothing -----------------------------------------------------------------------------
 
 SMOOTHING = [name for name in keras_losses.names() if "label_smoothing" in keras_losses.describe(name)["defaults"]]
@@ -266,9 +285,16 @@ def test_single_label_refusal_in_a_tensorflow_graph_and_fit():
 
 @pytest.mark.skipif(not COMPILED, reason=f"no compiled mode tested on {BACKEND}")
 @pytest.mark.parametrize("name", ["log_loss", "cauchy_schwarz", "logistic_inr", "categorical_crossentropy"])
-def test_single_label_refusal_compiled_gives_nan(name):
+def test_single_label_refusal_compiled_is_an_error_under_jax_jit_and_nan_under_xla(name):
     y, logits = _bad_rows("multi_hot")
-    value, _ = value_and_gradient(keras_losses.for_logits(name), y, logits, compiled=True)
+    loss = keras_losses.for_logits(name)
+    if COMPILED_LABEL_ERROR is not None:  # jax.jit
+        with pytest.raises(COMPILED_LABEL_ERROR) as error:
+            value_and_gradient(loss, y, logits, compiled=True)
+        last_line = str(error.value).strip().splitlines()[-1]
+        assert last_line.startswith("ValueError: keras_losses: ") and "single-label loss" in last_line
+        return
+    value, _ = value_and_gradient(loss, y, logits, compiled=True)
     assert np.isnan(value)
 
 
