@@ -283,9 +283,9 @@ class ClassificationLoss(keras.losses.Loss):
             y, _ = _targets.targets_and_outputs(y_true, y_pred)
             if self.single_label and not sparse:
                 y = _targets.check_single_label(y, self._single_label_message())
-            if zero_ignored:  # no label there: left out of a batch's (or an image's) sums
-                y = y * ops.cast(ops.expand_dims(kept, -1), y.dtype)
             labels = _targets.smooth_labels(y, smoothing)
+            if zero_ignored:  # no label there (not even a smoothed one): left out of a batch's or an image's sums
+                labels = labels * ops.cast(ops.expand_dims(kept, -1), labels.dtype)
         function_arguments = self.arguments
         if "label_smoothing" in function_arguments:  # applied above, once
             function_arguments = {**function_arguments, "label_smoothing": 0.0}

@@ -131,13 +131,15 @@ def test_every_position_ignored_gives_zero_as_keras():
     assert float(keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=VOID)(labels, logits)) == 0.0
 
 
-def test_tanimoto_per_image_leaves_ignored_pixels_out_of_the_image_sums():
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_tanimoto_per_image_leaves_ignored_pixels_out_of_the_image_sums(smoothing):
     labels, logits = _dense(seed=9, void_fraction=0.3)
-    got = np.asarray(
-        keras_losses.Tanimoto(from_logits=True, per_image=True, ignore_class=VOID, reduction=None)(labels, logits)
+    loss = keras_losses.Tanimoto(
+        from_logits=True, per_image=True, ignore_class=VOID, label_smoothing=smoothing, reduction=None
     )
+    got = np.asarray(loss(labels, logits))
     kept = (labels != VOID)[..., None]
-    y = _one_hot(np.where(labels == VOID, 0, labels)) * kept
+    y = ((1 - smoothing) * _one_hot(np.where(labels == VOID, 0, labels)) + smoothing / NUM_CLASSES) * kept
     p = reference.softmax(logits.astype("float64")) * kept
     overlap = (p * y).sum((1, 2, 3))
     want = -overlap / ((p**2).sum((1, 2, 3)) + (y**2).sum((1, 2, 3)) - overlap)
