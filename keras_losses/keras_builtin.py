@@ -29,11 +29,12 @@ def keras_options(loss):
     """The arguments of Keras's loss `loss` besides the labels, outputs and `from_logits`, with their defaults.
 
     Read from Keras's function, whose arguments are its class's but for reduction, name and dtype:
-    `label_smoothing` and `axis` of `categorical_crossentropy`, also `alpha` and `gamma` of
-    `categorical_focal_crossentropy`; none for the others.
+    `label_smoothing` of `categorical_crossentropy`, also `alpha` and `gamma` of
+    `categorical_focal_crossentropy`; none for the others. Keras's `axis` is accepted too, as -1 only
+    (the class axis is the last in every label layout here), so it is not listed.
     """
     parameters = list(inspect.signature(getattr(keras.losses, loss)).parameters.values())[2:]
-    return {p.name: p.default for p in parameters if p.name != "from_logits"}
+    return {p.name: p.default for p in parameters if p.name not in ("from_logits", "axis")}
 
 
 def _check_keras_loss(loss, from_logits, options=None):
@@ -45,7 +46,8 @@ def _check_keras_loss(loss, from_logits, options=None):
     if from_logits and KERAS_CLASSIFICATION_LOSSES[loss][0] == RAW:
         raise ValueError(f"keras_losses: {loss!r} acts on the raw outputs and takes no from_logits argument.")
     accepted = keras_options(loss)
-    unknown = sorted(set(options or {}) - set(accepted))
+    takes_axis = "axis" in inspect.signature(getattr(keras.losses, loss)).parameters
+    unknown = sorted(set(options or {}) - set(accepted) - ({"axis"} if takes_axis else set()))
     if unknown:
         own = ["from_logits"] * KERAS_CLASSIFICATION_LOSSES[loss][1] + list(accepted)
         raise TypeError(
