@@ -17,7 +17,7 @@ SPEC_NAMES = [
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
     "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
     "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
-    "logit_adjusted", "balanced_softmax", "ldam",
+    "logit_adjusted", "balanced_softmax", "ldam", "sigmoid_focal", "asymmetric",
 ]  # fmt: skip
 # The prior-aware losses cannot be built from their name alone (docs/losses/long_tail.md).
 NEED_COUNTS = ["logit_adjusted", "balanced_softmax", "ldam"]
