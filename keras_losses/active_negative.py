@@ -21,7 +21,8 @@ model's weights, not part of the loss: add it as a weight regulariser, e.g.
 5e−5 on CIFAR-10, 5e−7 on CIFAR-100).
 
 Values follow the authors' code (Virusdoll/Active-Negative-Loss, `loss.py`):
-the focal weights and NFL/NNFL's normalisers are detached, as there.
+the focal weights `(1 − p_j)^γ` of NFL and NNFL are detached, as there (the
+gradient flows through the `log p_j` terms only).
 """
 
 import math
@@ -51,13 +52,13 @@ def normalized_negative_cross_entropy(y, log_p, min_prob):
 
 
 def normalized_negative_focal(y, log_p, gamma, min_prob):
-    """`1 − (A' − FL_t) / (K·A' − Σ_j FL_j)`; focal weights and Σ_j FL_j detached (authors' code)."""
+    """`1 − (A' − FL_t) / (K·A' − Σ_j FL_j)`; the focal weights detached (authors' code)."""
     log_p = _clipped_log(log_p, min_prob)
     weight = ops.stop_gradient(ops.power(ops.clip(1.0 - ops.exp(log_p), 0.0, 1.0), gamma))
     focal = -weight * log_p
     bound = -((1.0 - min_prob) ** gamma) * math.log(min_prob)
     num_classes = ops.cast(ops.shape(y)[-1], y.dtype)
-    total = ops.stop_gradient(ops.sum(focal, axis=-1))
+    total = ops.sum(focal, axis=-1)
     return 1.0 - (bound - ops.sum(y * focal, axis=-1)) / (num_classes * bound - total)
 
 
@@ -120,8 +121,8 @@ class ANLFL(ClassificationLoss):
     """Active negative loss ANL-FL: normalised focal loss plus normalised negative focal loss.
 
     NFL is `active_passive`'s (`FL_t / Σ_j FL_j`). As in the authors' code, `p` is
-    clipped to `[p_min, 1]` in the negative part, and the focal weights and both
-    normalisers are detached. The paper's `δ·‖θ‖₁` is a weight regulariser, not part
+    clipped to `[p_min, 1]` in the negative part, and the focal weights `(1 − p)^γ`
+    are detached. The paper's `δ·‖θ‖₁` is a weight regulariser, not part
     of this loss (see the module docstring).
 
     Args:

@@ -13,10 +13,11 @@ Values follow the authors' code (HanxunH/Active-Passive-Losses, `loss.py`):
 
 - MAE is their "reduced" MAE `1 − p_t`, half the paper's `Σ|p − y| = 2·(1 − p_t)`
   (so the paper's NCE+MAE with β is this one with 2β);
-- NMAE is `(1 − p_t) / (2·(K − 1))`, half the paper's `Σ|p − y| / Σ_j Σ|p − e_j|
+- NMAE is `(1 − p_t)/(2·(K − 1))`, half the paper's `Σ|p − y| / Σ_j Σ|p − e_j|
   = (1 − p_t) / (K − 1)`;
-- NFL's normaliser and the focal weight `(1 − p_t)^γ` are detached (no gradient
-  flows through them: the value is the paper's, the gradient is the code's);
+- NFL's focal weights `(1 − p_j)^γ` are detached, in the numerator and the
+  normaliser (the gradient flows through the `log p_j` only: the value is the
+  paper's, the gradient the code's);
 - NGCE clips `p` to `[1e−7, 1]` before the powers.
 """
 
@@ -49,9 +50,9 @@ def normalized_cross_entropy(y, p, log_p):
 
 
 def normalized_focal(y, p, log_p, gamma):
-    """`(−Σ y·(1 − p)^γ·log p) / Σ_j −(1 − p_j)^γ·log p_j`, weights and normaliser detached (authors' code)."""
+    """NFL, focal loss over its sum over every label; the weights `(1 − p)^γ` detached (authors' code)."""
     weight = ops.stop_gradient(ops.power(ops.clip(1.0 - p, 0.0, 1.0), gamma))
-    normalizer = ops.stop_gradient(-ops.sum(weight * log_p, axis=-1))
+    normalizer = -ops.sum(weight * log_p, axis=-1)
     return -ops.sum(y * weight * log_p, axis=-1) / normalizer
 
 
@@ -157,8 +158,9 @@ Q_TUNABLE = {"q": Tunable(0.1, 1.0)}
 class NormalizedFocal(ClassificationLoss):
     """Normalized focal loss (NFL): the focal loss divided by its sum over every label.
 
-    As in the authors' code, the focal weights `(1 − p)^γ` and the normaliser are
-    detached: the value is the paper's, no gradient flows through them.
+    As in the authors' code, the focal weights `(1 − p)^γ` are detached (in the
+    numerator and the normaliser): the value is the paper's, the gradient flows
+    through the `log p` terms only.
 
     Args:
         gamma: the focusing exponent γ ≥ 0 (the authors use 0.5); `γ = 0` is NCE.
@@ -260,7 +262,7 @@ class NCEPlusMAE(ClassificationLoss):
 
 @register(
     "nfl_rce",
-    formula="α·(−Σ y·(1 − p)^γ·log p)/Σ_j −(1 − p_j)^γ·log p_j + β·(−Σ p·log clip(y, 1e−4, 1))",
+    formula="α·NFL + β·(−Σ p·log clip(y, 1e−4, 1)), NFL = (−Σ y·(1 − p)^γ·log p)/Σ_j −(1 − p_j)^γ·log p_j",
     acts_on=SOFTMAX,
     value_range="[0, α + 9.22·β]",
     paper=MA,
@@ -269,7 +271,7 @@ class NCEPlusMAE(ClassificationLoss):
 class NFLPlusRCE(ClassificationLoss):
     """Active-passive loss NFL + RCE: normalised focal loss plus reverse cross-entropy.
 
-    The focal weights and NFL's normaliser are detached, as in the authors' code.
+    NFL's focal weights `(1 − p)^γ` are detached, as in the authors' code.
 
     Args:
         alpha: α ≥ 0, the weight of the normalised focal loss (the active part).
@@ -290,7 +292,7 @@ class NFLPlusRCE(ClassificationLoss):
 
 @register(
     "nfl_mae",
-    formula="α·(−Σ y·(1 − p)^γ·log p)/Σ_j −(1 − p_j)^γ·log p_j + β·(1 − p_t)",
+    formula="α·NFL + β·(1 − p_t), NFL = (−Σ y·(1 − p)^γ·log p)/Σ_j −(1 − p_j)^γ·log p_j",
     acts_on=SOFTMAX,
     value_range="[0, α + β]",
     paper=MA,

@@ -7,9 +7,9 @@ summing to 1), given as configuration (`transition_matrix`, nested lists),
 stored in `get_config()` and so in a saved `.keras` model:
 
 - forward: the model's clean-class probabilities are pushed through the noise,
-  `−Σ y·log(Tᵀp)` (i.e. `−log (p·T)_ỹ` for the observed label ỹ);
+  the log loss of `Tᵀp` (i.e. `−log (p·T)_ỹ` for the observed label ỹ);
 - backward: the losses of every label are mixed by `T⁻¹`,
-  `−Σ_j (y·T⁻¹)_j·log p_j` — unbiased, but negative values are possible and
+  `−Σ_j (y·T⁻¹)_j · log p_j` — unbiased, but negative values are possible and
   `T` must be invertible.
 
 As in the authors' Keras code (giorgiop/loss-correction, `loss.py`, `robust`),
