@@ -25,11 +25,11 @@ CONFIGS = {
     "nce_mae": [{"alpha": 2.0, "beta": 0.5}],
     "nfl_rce": [{"alpha": 2.0, "beta": 0.5, "gamma": 1.5}],
     "nfl_mae": [{"alpha": 0.5, "beta": 2.0, "gamma": 0.0}],
-    "ngce_rce": [{"alpha": 2.0, "beta": 0.5, "q": 0.1}],
+    "ngce_rce": [{"alpha": 2.0, "beta": 0.5, "q": 0.7}],
     "ngce_mae": [{"alpha": 0.5, "beta": 2.0, "q": 1.0}],
     "anl_ce": [{"alpha": 5.0, "beta": 5.0}, {"min_prob": 1e-3}],
     "anl_fl": [{"alpha": 10.0, "beta": 1.0, "gamma": 1.0}, {"min_prob": 1e-3}],
-    "agce": [{"a": 0.6, "q": 0.6}, {"a": 4.0, "q": 0.2}],
+    "agce": [{"a": 1.0, "q": 2.0}, {"a": 4.0, "q": 0.2}],
     "aul": [{"a": 5.5, "q": 3.0}, {"a": 3.0, "q": 0.1}],
     "ael": [{"a": 2.5}],
     "js": [{"pi": 0.1}, {"pi": 0.9}],
@@ -53,7 +53,7 @@ def class_counts(num_classes=NUM_CLASSES):
     return [float(round(100 * 10 ** (-i / max(num_classes - 1, 1)))) for i in range(num_classes)]
 
 
-def transition_matrix(num_classes=NUM_CLASSES, rate=0.3):
+def transition_matrix(num_classes=NUM_CLASSES, rate=0.2):
     """Asymmetric label noise: class i keeps its label with 1 − rate, else becomes i + 1 (mod K); invertible."""
     matrix = (1 - rate) * np.eye(num_classes) + rate * np.roll(np.eye(num_classes), 1, axis=1)
     return matrix.tolist()

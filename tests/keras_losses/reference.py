@@ -270,12 +270,12 @@ def nfl_mae(y, o, alpha=1.0, beta=1.0, gamma=0.5):
     return alpha * _nfl(y, p, gamma) + beta * _mae(y, p)
 
 
-def ngce_rce(y, o, alpha=1.0, beta=1.0, q=0.7):
+def ngce_rce(y, o, alpha=1.0, beta=1.0, q=0.1):
     p = softmax(o)
     return alpha * _ngce(y, p, q) + beta * _rce(y, p)
 
 
-def ngce_mae(y, o, alpha=1.0, beta=1.0, q=0.7):
+def ngce_mae(y, o, alpha=1.0, beta=1.0, q=0.1):
     p = softmax(o)
     return alpha * _ngce(y, p, q) + beta * _mae(y, p)
 
@@ -304,7 +304,7 @@ def anl_fl(y, o, alpha=1.0, beta=1.0, gamma=0.5, min_prob=1e-7):
 # Asymmetric losses (Zhou et al. 2021).
 
 
-def agce(y, o, a=1.0, q=2.0):
+def agce(y, o, a=0.6, q=0.6):
     p_t = (y * softmax(o)).sum(-1)
     return ((a + 1) ** q - (a + p_t) ** q) / q
 

@@ -310,7 +310,7 @@ CASES = {
     "ma/NGCEandRCE(alpha=1,beta=1,q=0.1)": ("ngce_rce", {"q": 0.1}),
     "ma/NGCEandMAE(alpha=1,beta=1,q=0.1)": ("ngce_mae", {"q": 0.1}),
     "alfs/AGCELoss(a=0.6,q=0.6)": ("agce", {"a": 0.6, "q": 0.6}),
-    "alfs/AGCELoss(a=1,q=2)": ("agce", {}),
+    "alfs/AGCELoss(a=1,q=2)": ("agce", {"a": 1.0, "q": 2.0}),
     "alfs/AUELoss(a=5.5,q=3)": ("aul", {"a": 5.5, "q": 3.0}),
     "alfs/AUELoss(a=1.5,q=0.9)": ("aul", {}),
     "alfs/AExpLoss(a=2.5)": ("ael", {"a": 2.5}),
