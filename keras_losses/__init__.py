@@ -24,7 +24,7 @@ Modules, by what the losses in them do:
 - `active_negative`: active negative losses (ANL-CE, ANL-FL).
 - `asymmetric_noise`: asymmetric losses for noisy labels (AGCE, AUL, AEL).
 - `jensen_shannon`: the scaled Jensen–Shannon divergence loss (JS).
-- `bi_tempered`: the bi-tempered logistic loss.
+- `tempered`: the bi-tempered logistic loss (tempered logarithm and softmax).
 - `bootstrap`: soft and hard bootstrapping.
 - `taylor`: Taylor cross-entropy.
 - `loss_correction`: forward and backward correction with a known transition matrix.
@@ -61,7 +61,6 @@ from keras_losses.active_passive import (
 )
 from keras_losses.asymmetric_noise import AEL, AGCE, AUL, ael, agce, aul
 from keras_losses.base import ClassificationLoss, LossInfo, Tunable
-from keras_losses.bi_tempered import BiTempered, bi_tempered
 from keras_losses.bootstrap import BootstrapHard, BootstrapSoft, bootstrap_hard, bootstrap_soft
 from keras_losses.class_balance import class_balanced_weights, inverse_frequency_weights
 from keras_losses.cross_entropy_variants import Focal, Poly1, focal, poly1
@@ -131,6 +130,7 @@ from keras_losses.registry import (
 )
 from keras_losses.similarity import CauchySchwarz, Tanimoto, cauchy_schwarz, tanimoto
 from keras_losses.taylor import TaylorCrossEntropy, taylor_ce
+from keras_losses.tempered import BiTempered, bi_tempered
 
 compat.install(registry.classes_by_name())
 

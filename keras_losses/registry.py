@@ -27,7 +27,7 @@ LOSS_MODULES = (
     "active_negative",
     "asymmetric_noise",
     "jensen_shannon",
-    "bi_tempered",
+    "tempered",
     "bootstrap",
     "taylor",
     "loss_correction",

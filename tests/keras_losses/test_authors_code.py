@@ -380,7 +380,7 @@ def test_bi_tempered_gradient_outside_the_support_is_zero_where_the_authors_code
     assert np.isnan(NUMBERS[key][1][0]).all()  # example 0 has classes outside the support of p
     loss, inputs = _loss(key)
     _, gradient = value_and_gradient(loss, LABELS, inputs)
-    tempered_softmax = importlib.import_module("keras_losses.bi_tempered").tempered_softmax
+    tempered_softmax = importlib.import_module("keras_losses.tempered").tempered_softmax
     probabilities = keras.ops.convert_to_numpy(tempered_softmax(keras.ops.convert_to_tensor(inputs), 0.7))
     outside = probabilities[0] == 0
     assert outside.any() and np.all(gradient[0][outside] == 0)
