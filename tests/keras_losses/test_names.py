@@ -80,23 +80,17 @@ def test_compile_by_string_trains(name):
     assert [type(r) for r in resolved] == [type(keras_losses.get(name))]
 
 
-@pytest.mark.parametrize("name", NEED_MATRIX)
-def test_compile_by_string_without_transition_matrix_fails_saying_what_to_pass(name):
-    x = np.zeros((4, 4), "float32")
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
-    model.compile(optimizer="sgd", loss=name)
-    with pytest.raises(ValueError) as error:
-        model.train_on_batch(x, np.array([0, 1, 2, 0]))
-    assert str(error.value) == (
-        f"keras_losses: {name!r} needs `transition_matrix` (the K×K label-noise transition matrix T, "
-        f"T[i][j] = P(observed j | true i)), so it cannot be built from its name alone; "
-        f'pass keras_losses.get("{name}", transition_matrix=[...]) as the loss.'
-    )
+# What each kind of loss cannot be built without, as the one-line error says it (written out here).
+NEEDED = {
+    "class_counts": "the training count (or prior) of each of the K classes",
+    "transition_matrix": "the K×K label-noise transition matrix T, T[i][j] = P(observed j | true i)",
+}
 
 
-@pytest.mark.parametrize("name", NEED_COUNTS)
-def test_compile_by_string_without_counts_fails_in_one_line_saying_what_to_pass(name):
+@pytest.mark.parametrize("name", NEED_COUNTS + NEED_MATRIX)
+def test_compile_by_string_without_its_configuration_fails_in_one_line_saying_what_to_pass(name):
     """Keras resolves the string when the loss is first built (the first fit/evaluate step)."""
+    argument = "class_counts" if name in NEED_COUNTS else "transition_matrix"
     x = np.zeros((4, 4), "float32")
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
     model.compile(optimizer="sgd", loss=name)
@@ -105,10 +99,10 @@ def test_compile_by_string_without_counts_fails_in_one_line_saying_what_to_pass(
     message = str(error.value)
     assert "\n" not in message
     assert message == (
-        f"keras_losses: {name!r} needs `class_counts` (the training count (or prior) of each of the K classes), "
-        f'so it cannot be built from its name alone; pass keras_losses.get("{name}", class_counts=[...]) as the loss.'
+        f"keras_losses: {name!r} needs `{argument}` ({NEEDED[argument]}), so it cannot be built from its name "
+        f'alone; pass keras_losses.get("{name}", {argument}=[...]) as the loss.'
     )
-    with pytest.raises(ValueError, match=f'needs `class_counts`.*keras_losses.get\\("{name}", class_counts='):
+    with pytest.raises(ValueError, match=f'needs `{argument}`.*keras_losses.get\\("{name}", {argument}='):
         keras_losses.get(name)
 
 
