@@ -55,7 +55,8 @@ def validate_losses(
 ) -> tuple[str, ...]:
     """Returns `losses` as a tuple of known names; None: all of `keras_losses.all_names()`
     (without the prior-aware losses unless the class counts will be given: `with_counts`, and without
-    the loss corrections unless the noise's transition matrix will be: `with_transition_matrix`).
+    the loss corrections unless the noise's transition matrix will be: `with_transition_matrix`; a group
+    word such as "all" then leaves the loss corrections out, naming one is an error).
 
     Names and group words are resolved as the sweep resolves them
     (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
@@ -75,17 +76,21 @@ def validate_losses(
         raise ValueError("losses must name at least one loss.")
     if len(set(losses)) != len(losses):
         raise ValueError(f"losses has duplicates: {losses}.")
+    named = [item for item in losses if item not in sweep.loss_groups()]
     losses = sweep.resolve_losses(losses)
     if not with_counts and (prior_aware := [n for n in losses if needs_counts(n)]):
         raise ValueError(
             f"{', '.join(prior_aware)} need the training class counts: pass class_counts=[n_0, ..., n_K-1] "
             "(e.g. numpy.bincount(y_train))."
         )
-    if not with_transition_matrix and (corrected := [n for n in losses if needs_transition_matrix(n)]):
-        raise ValueError(
-            f"{', '.join(corrected)} need the label noise's transition matrix: pass transition_matrix=T "
-            "(K×K nested lists, T[i][j] = P(observed label j | true class i))."
-        )
+    if not with_transition_matrix:
+        # Named, a loss correction without T is an error; in a group word ("all") it is left out.
+        if corrected := [n for n in named if needs_transition_matrix(n)]:
+            raise ValueError(
+                f"{', '.join(corrected)} need the label noise's transition matrix: pass transition_matrix=T "
+                "(K×K nested lists, T[i][j] = P(observed label j | true class i))."
+            )
+        losses = tuple(n for n in losses if not needs_transition_matrix(n))
     return losses
 
 

@@ -51,5 +51,7 @@ def test_a_trial_that_picks_the_loss_builds_it_with_its_sampled_parameters(name)
 def test_loss_corrections_need_the_transition_matrix():
     assert not set(NEED_MATRIX) & set(loss_choice.validate_losses(None, with_counts=True))
     assert set(NEED_MATRIX) <= set(loss_choice.validate_losses(None, with_transition_matrix=True))
+    everything = loss_choice.validate_losses(["all"], with_counts=True)  # `python -m tuning.search`'s default
+    assert set(everything) == set(keras_losses.all_names()) - set(NEED_MATRIX)
     with pytest.raises(ValueError, match="forward_corrected need the label noise's transition matrix"):
         loss_choice.choose_loss(keras_tuner.HyperParameters(), ["log_loss", "forward_corrected"])
