@@ -194,6 +194,8 @@ class ClassificationLoss(keras.losses.Loss):
 
     function = None
     canonical_name = None
+    # True where `function` applies `label_smoothing` by its own (the authors') convention, not Keras's.
+    smooths_labels_itself = False
     info: LossInfo | None = None
 
     def __init_subclass__(cls, **kwargs):
@@ -214,7 +216,7 @@ class ClassificationLoss(keras.losses.Loss):
         self.options = {key: arguments.validate(key, kwargs.pop(key, default)) for key, default in own.items()}
         self.arguments = {**accepted, **kwargs}
         for key, value in self.arguments.items():
-            self.arguments[key] = arguments.validate(key, value)
+            self.arguments[key] = arguments.validate(key, value, self.canonical_name)
         self.class_weights = arguments.validate("class_weights", class_weights)
         for key in arguments.REQUIRED:
             if key in self.arguments and self.arguments[key] is None:
@@ -277,7 +279,10 @@ class ClassificationLoss(keras.losses.Loss):
                 )
             kept, y_true = _targets.kept_and_substituted(_targets.squeeze_sparse(y_true, y_pred), ignore_class)
         labels = y_true  # as given (sparse labels stay sparse: some losses use them as indices)
-        smoothing = self.options.get("label_smoothing") or self.arguments.get("label_smoothing") or 0.0
+        # A loss whose function smooths by its own published convention (`bi_tempered`) is passed ε as is.
+        own_smoothing = self.smooths_labels_itself
+        smoothing = 0.0 if own_smoothing else self.options.get("label_smoothing") or self.arguments.get("label_smoothing")
+        smoothing = smoothing or 0.0
         zero_ignored = kept is not None and (getattr(self, "batch_level", False) or not self.per_position)
         if (self.single_label and not sparse) or smoothing or zero_ignored:
             y, _ = _targets.targets_and_outputs(y_true, y_pred)
@@ -287,7 +292,7 @@ class ClassificationLoss(keras.losses.Loss):
             if zero_ignored:  # no label there (not even a smoothed one): left out of a batch's or an image's sums
                 labels = labels * ops.cast(ops.expand_dims(kept, -1), labels.dtype)
         function_arguments = self.arguments
-        if "label_smoothing" in function_arguments:  # applied above, once
+        if "label_smoothing" in function_arguments and not own_smoothing:  # applied above, once
             function_arguments = {**function_arguments, "label_smoothing": 0.0}
         values = type(self).function(labels, y_pred, **function_arguments)
         if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
