@@ -29,10 +29,7 @@ from keras_losses._probabilities import cross_entropy, softmax_parts
 from keras_losses._targets import targets_and_outputs
 from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
 
-MA = (
-    'Ma et al. (2020), "Normalized Loss Functions for Deep Learning with Noisy Labels", ICML, '
-    "https://arxiv.org/abs/2006.13554"
-)
+MA = "Ma et al. (2020)"  # keras_losses/references.py has the full reference
 RCE_LOG_FLOOR = 1e-4  # clip(y, 1e-4, 1) of Wang et al.'s reverse cross-entropy
 LOG_EPSILON = -16.11809565095832  # log(1e-7), the floor of the clipped probabilities
 

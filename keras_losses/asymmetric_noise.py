@@ -15,10 +15,7 @@ from keras_losses._probabilities import softmax_parts
 from keras_losses._targets import targets_and_outputs
 from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
 
-ZHOU = (
-    'Zhou et al. (2021), "Asymmetric Loss Functions for Learning with Noisy Labels", ICML, '
-    "https://arxiv.org/abs/2106.03110"
-)
+ZHOU = "Zhou et al. (2021)"  # keras_losses/references.py has the full reference
 
 
 def _target_probability(y_true, y_pred, from_logits):

@@ -15,10 +15,7 @@ from keras_losses._probabilities import cross_entropy, softmax_parts
 from keras_losses._targets import FLOAT, targets_and_outputs
 from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
 
-REED = (
-    'Reed et al. (2014), "Training Deep Neural Networks on Noisy Labels with Bootstrapping", ICLR workshop, '
-    "https://arxiv.org/abs/1412.6596"
-)
+REED = "Reed et al. (2014)"  # keras_losses/references.py has the full reference
 
 
 def _bootstrapped(y_true, y_pred, from_logits, beta, belief_of):

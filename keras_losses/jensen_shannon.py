@@ -49,8 +49,7 @@ def js(y_true, y_pred, from_logits=False, pi=0.5):
     formula="(π·KL(y‖m) + (1 − π)·KL(p‖m)) / (−(1 − π)·log(1 − π)), m = π·y + (1 − π)·p",
     acts_on=SOFTMAX,
     value_range="[0, 1 + π·log π / ((1 − π)·log(1 − π))]",
-    paper='Englesson & Azizpour (2021), "Generalized Jensen-Shannon Divergence Loss for Learning with Noisy '
-    'Labels", NeurIPS, https://arxiv.org/abs/2105.04522',
+    paper="Englesson & Azizpour (2021)",
     tunable={"pi": Tunable(0.1, 0.9)},
 )
 class JensenShannon(ClassificationLoss):

@@ -201,8 +201,7 @@ class LDAM(ClassificationLoss):
     formula="−log softmax(z·(n/max n)^γ + τ·log π)_t",
     acts_on=RAW,
     value_range="[0, ∞)",
-    paper='Kini et al. (2021), "Label-Imbalanced and Group-Sensitive Classification under Overparameterization", '
-    "NeurIPS, https://arxiv.org/abs/2103.01550",
+    paper="Kini et al. (2021)",
     tunable={"gamma": Tunable(0.0, 0.5), "tau": Tunable(0.0, 2.0)},
 )
 class VS(ClassificationLoss):
@@ -238,8 +237,7 @@ class VS(ClassificationLoss):
     formula="−log(e^{z_t} / (e^{z_t} + Σ_{j≠t} min(1, n_j/n_t)^p·max(1, p_j/p_t)^q·e^{z_j}))",
     acts_on=SOFTMAX,
     value_range="[0, ∞)",
-    paper='Wang et al. (2021), "Seesaw Loss for Long-Tailed Instance Segmentation", CVPR, '
-    "https://arxiv.org/abs/2008.10032",
+    paper="Wang et al. (2021)",
     tunable={"p": Tunable(0.0, 1.5), "q": Tunable(0.0, 3.0)},
 )
 class Seesaw(ClassificationLoss):

@@ -28,10 +28,7 @@ from keras_losses._probabilities import EPSILON
 from keras_losses._targets import FLOAT, targets_and_outputs
 from keras_losses.base import SOFTMAX, ClassificationLoss, register
 
-PATRINI = (
-    'Patrini et al. (2017), "Making Deep Neural Networks Robust to Label Noise: a Loss Correction Approach", '
-    "CVPR, https://arxiv.org/abs/1609.03683"
-)
+PATRINI = "Patrini et al. (2017)"  # keras_losses/references.py has the full reference
 
 
 def _matrix(loss, transition_matrix, num_classes):

@@ -53,7 +53,7 @@ def asymmetric(y_true, y_pred, from_logits=False, gamma_pos=0.0, gamma_neg=4.0, 
     formula="−Σ_k α_t·(1 − p_t)^γ·log p_t, p_t = y_k·s_k + (1 − y_k)·(1 − s_k), α_t = y_k·α + (1 − y_k)·(1 − α)",
     acts_on=SIGMOID,
     value_range="[0, ∞)",
-    paper="Lin et al. (2017), as tfa.losses.SigmoidFocalCrossEntropy and optax.sigmoid_focal_loss",
+    paper="Lin et al. (2017)",
     tunable={"gamma": Tunable(0.0, 5.0), "alpha": Tunable(0.1, 0.9)},
     multi_label=True,
 )
@@ -89,7 +89,7 @@ class SigmoidFocal(ClassificationLoss):
     formula="−Σ_k [y_k·(1 − s_k)^γ⁺·log s_k + (1 − y_k)·s_m^γ⁻·log(1 − s_m)], s_m = max(s_k − m, 0)",
     acts_on=SIGMOID,
     value_range="[0, ∞)",
-    paper="Ridnik et al. (2021), Asymmetric Loss For Multi-Label Classification (ASL)",
+    paper="Ridnik et al. (2021)",
     tunable={"gamma_neg": Tunable(0.0, 6.0), "gamma_pos": Tunable(0.0, 2.0), "clip": Tunable(0.0, 0.2)},
     multi_label=True,
 )

@@ -84,6 +84,67 @@ PAPERS = {
         "NeurIPS 2019; arXiv:1906.07413",
         "https://arxiv.org/abs/1906.07413",
     ),
+    "Ye et al. (2023)": Reference(
+        "Xichen Ye, Xiaoqiang Li, Songmin Dai, Tong Liu, Yan Sun, Weiqin Tong",
+        "Active Negative Loss Functions for Learning with Noisy Labels",
+        "NeurIPS 2023",
+        "https://papers.neurips.cc/paper_files/paper/2023/hash/15f4cefb0e143c7ad9d40e879b0a9d0c-Abstract-Conference.html",
+    ),
+    "Zhou et al. (2021)": Reference(
+        "Xiong Zhou, Xianming Liu, Junjun Jiang, Xin Gao, Xiangyang Ji",
+        "Asymmetric Loss Functions for Learning with Noisy Labels",
+        "ICML 2021; arXiv:2106.03110",
+        "https://arxiv.org/abs/2106.03110",
+    ),
+    "Englesson & Azizpour (2021)": Reference(
+        "Erik Englesson, Hossein Azizpour",
+        "Generalized Jensen-Shannon Divergence Loss for Learning with Noisy Labels",
+        "NeurIPS 2021; arXiv:2105.04522",
+        "https://arxiv.org/abs/2105.04522",
+    ),
+    "Amid et al. (2019)": Reference(
+        "Ehsan Amid, Manfred K. Warmuth, Rohan Anil, Tomer Koren",
+        "Robust Bi-Tempered Logistic Loss Based on Bregman Divergences",
+        "NeurIPS 2019; arXiv:1906.03361",
+        "https://arxiv.org/abs/1906.03361",
+    ),
+    "Reed et al. (2014)": Reference(
+        "Scott Reed, Honglak Lee, Dragomir Anguelov, Christian Szegedy, Dumitru Erhan, Andrew Rabinovich",
+        "Training Deep Neural Networks on Noisy Labels with Bootstrapping",
+        "ICLR 2015 workshop; arXiv:1412.6596 (2014)",
+        "https://arxiv.org/abs/1412.6596",
+    ),
+    "Feng et al. (2020)": Reference(
+        "Lei Feng, Senlin Shu, Zhuoyi Lin, Fengmao Lv, Li Li, Bo An",
+        "Can Cross Entropy Loss Be Robust to Label Noise?",
+        "IJCAI 2020",
+        "https://www.ijcai.org/proceedings/2020/305",
+    ),
+    "Patrini et al. (2017)": Reference(
+        "Giorgio Patrini, Alessandro Rozza, Aditya Krishna Menon, Richard Nock, Lizhen Qu",
+        "Making Deep Neural Networks Robust to Label Noise: a Loss Correction Approach",
+        "CVPR 2017; arXiv:1609.03683",
+        "https://arxiv.org/abs/1609.03683",
+    ),
+    "Kini et al. (2021)": Reference(
+        "Ganesh Ramachandra Kini, Orestis Paraskevas, Samet Oymak, Christos Thrampoulidis",
+        "Label-Imbalanced and Group-Sensitive Classification under Overparameterization",
+        "NeurIPS 2021; arXiv:2103.01550",
+        "https://arxiv.org/abs/2103.01550",
+    ),
+    "Wang et al. (2021)": Reference(
+        "Jiaqi Wang, Wenwei Zhang, Yuhang Zang, Yuhang Cao, Jiangmiao Pang, Tao Gong, Kai Chen, Ziwei Liu, "
+        "Chen Change Loy, Dahua Lin",
+        "Seesaw Loss for Long-Tailed Instance Segmentation",
+        "CVPR 2021; arXiv:2008.10032",
+        "https://arxiv.org/abs/2008.10032",
+    ),
+    "Ridnik et al. (2021)": Reference(
+        "Tal Ridnik, Emanuel Ben-Baruch, Nadav Zamir, Asaf Noy, Itamar Friedman, Matan Protter, Lihi Zelnik-Manor",
+        "Asymmetric Loss For Multi-Label Classification",
+        "ICCV 2021; arXiv:2009.14119",
+        "https://arxiv.org/abs/2009.14119",
+    ),
 }
 
 # Papers the catalogue cites for what the package does beyond single losses.

@@ -31,8 +31,7 @@ def taylor_ce(y_true, y_pred, from_logits=False, order=2):
     formula="Σ_{i=1}^{order} (1 − p_t)^i / i",
     acts_on=SOFTMAX,
     value_range="[0, Σ_{i=1}^{order} 1/i]",
-    paper='Feng et al. (2020), "Can Cross Entropy Loss Be Robust to Label Noise?", IJCAI, '
-    "https://www.ijcai.org/proceedings/2020/305",
+    paper="Feng et al. (2020)",
 )
 class TaylorCrossEntropy(ClassificationLoss):
     """Taylor cross-entropy: log loss's Taylor series in `1 − p_t`, truncated.

@@ -118,8 +118,7 @@ def bi_tempered(y_true, y_pred, from_logits=False, t1=0.8, t2=1.2, label_smoothi
     formula="Σ y·(log_t1 y − log_t1 p) − Σ (y^(2−t1) − p^(2−t1))/(2 − t1), p = exp_t2(z − λ(z))",
     acts_on=SOFTMAX,
     value_range="[0, 1/(1 − t1)] for t1 < 1 and one-hot y; [0, ∞) otherwise",
-    paper='Amid et al. (2019), "Robust Bi-Tempered Logistic Loss Based on Bregman Divergences", NeurIPS, '
-    "https://arxiv.org/abs/1906.03361",
+    paper="Amid et al. (2019)",
     tunable={"t1": Tunable(0.5, 1.0), "t2": Tunable(1.0, 4.0)},
 )
 class BiTempered(ClassificationLoss):
