@@ -191,9 +191,17 @@ def test_label_smoothing_is_on_every_loss_reading_labels_as_a_distribution():
 
 @pytest.mark.parametrize("name", SMOOTHING)
 def test_label_smoothing_is_the_loss_on_smoothed_labels(name):
-    """Sparse and one-hot labels alike: y ← (1 − ε)·y + ε/K, then the loss on those soft labels."""
+    """Sparse and one-hot labels alike: y ← (1 − ε)·y + ε/K, then the loss on those soft labels.
+
+    `bi_tempered` keeps its authors' convention, y ← (1 − K·ε/(K − 1))·y + ε/(K − 1) (the target keeps
+    1 − ε; google/bi-tempered-loss), which the base class passes through (`smooths_labels_itself`).
+    """
     labels, logits = _dense(seed=10)
-    smoothed = 0.8 * _one_hot(labels) + 0.2 / NUM_CLASSES
+    if keras_losses.registry.LOSSES[name].cls.smooths_labels_itself:
+        k = NUM_CLASSES
+        smoothed = (1 - k * 0.2 / (k - 1)) * _one_hot(labels) + 0.2 / (k - 1)
+    else:
+        smoothed = 0.8 * _one_hot(labels) + 0.2 / NUM_CLASSES
     want = np.asarray(for_logits(name, reduction=None)(smoothed, logits))
     for y_true in (labels, _one_hot(labels)):
         got = np.asarray(for_logits(name, label_smoothing=0.2, reduction=None)(y_true, logits))
