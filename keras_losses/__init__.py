@@ -21,6 +21,7 @@ Modules, by what the losses in them do:
 - `cross_entropy_variants`: cross-entropies reshaped to weigh hard examples (focal, Poly-1).
 - `noise_robust`: losses designed to be robust to label noise (GCE, SCE, NCE + RCE).
 - `long_tail`: prior-aware losses for class-imbalanced data (logit adjustment, balanced softmax, LDAM).
+- `multi_label`: per-class sigmoid losses for multi-hot targets (sigmoid focal, asymmetric loss ASL).
 - `class_balance`: per-class weights from the training counts (effective number, inverse frequency), for
   every loss's `class_weights`.
 - `keras_builtin`: Keras's own classification losses, sparse labels and logits handled.
@@ -64,6 +65,7 @@ from keras_losses.margin import (
     ovr_hinge,
     ovr_squared_hinge,
 )
+from keras_losses.multi_label import Asymmetric, SigmoidFocal, asymmetric, sigmoid_focal
 from keras_losses.noise_robust import (
     GeneralizedCrossEntropy,
     NCEPlusRCE,
@@ -104,11 +106,12 @@ __all__ = [
     "L1", "L2", "Expectation", "RegularizedExpectation", "Chebyshev", "OvrHinge", "OvrSquaredHinge",
     "OvrCubedHinge", "LogLoss", "SquaredLog", "Tanimoto", "CauchySchwarz", "Logistic", "LogisticINR", "Focal",
     "Poly1", "GeneralizedCrossEntropy", "SymmetricCrossEntropy", "NCEPlusRCE",
-    "LogitAdjusted", "BalancedSoftmax", "LDAM", "PerExampleLogisticINR", "KerasLoss",
+    "LogitAdjusted", "BalancedSoftmax", "LDAM", "SigmoidFocal", "Asymmetric", "PerExampleLogisticINR", "KerasLoss",
     # The per-example functions, in the same order.
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
     "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic", "logistic_inr", "focal",
-    "poly1", "gce", "sce", "nce_rce", "logit_adjusted", "balanced_softmax", "ldam", "per_example_logistic_inr",
+    "poly1", "gce", "sce", "nce_rce", "logit_adjusted", "balanced_softmax", "ldam", "sigmoid_focal", "asymmetric",
+    "per_example_logistic_inr",
     "keras_loss",
 ]
 # fmt: on

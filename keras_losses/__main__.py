@@ -6,7 +6,7 @@ README's loss table is this output (a test compares them).
 
 import sys
 
-from keras_losses import registry
+from keras_losses import base, registry
 
 HEADER = ("name", "class", "formula (per example)", "acts on", "range", "defaults", "tuned over", "paper")
 
@@ -16,7 +16,9 @@ def _cell(text):
 
 
 def _defaults(defaults):
-    return ", ".join(f"{arg}={value!r}" for arg, value in defaults.items()) or "—"
+    # `ignore_class=None` is every loss's (the README says so once), not listed on each row.
+    shown = {arg: value for arg, value in defaults.items() if arg not in base.IGNORE_CLASS}
+    return ", ".join(f"{arg}={value!r}" for arg, value in shown.items()) or "—"
 
 
 def _tuned(tunable):

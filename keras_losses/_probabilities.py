@@ -38,6 +38,23 @@ def sigmoid_parts(y_pred, from_logits):
     return _safe_log(y_pred), _safe_log(1.0 - y_pred)
 
 
+def power(x, exponent):
+    """`x ** exponent` for `x ≥ 0` and a Python number `exponent ≥ 0`, with a finite gradient at `x = 0`.
+
+    Small integer exponents (the usual γ = 2) multiply, which is cheaper than exp(γ·log x); `x⁰ = 1`;
+    otherwise `x` is kept off 0 inside the power, whose gradient there would be infinite (0·∞ = NaN).
+    """
+    if exponent == 0:
+        return ops.ones_like(x)
+    if float(exponent).is_integer() and 1 <= exponent <= 4:
+        result = x
+        for _ in range(int(exponent) - 1):
+            result = result * x
+        return result
+    positive = x > 0
+    return ops.where(positive, ops.power(ops.where(positive, x, 1.0), exponent), 0.0)
+
+
 # Stands for −∞ off a mask: exp() of it is exactly 0, and unlike −∞ it keeps
 # max-subtraction and gradients free of inf − inf.
 _MASKED = -1e30

@@ -5,16 +5,21 @@ soft) target of the same shape as `y_pred`, and `y_pred` cast to float32.
 Sparse integer labels of shape `(B,)` or `(B, 1)` are converted with the
 number of classes K taken from `y_pred`.
 
-A sparse label outside `[0, K)` (or not an integer) is an error with a
-message that names the bad labels, on every backend, wherever the labels
-are concrete values: eagerly on TensorFlow, JAX and PyTorch, and in a
-TensorFlow graph (`tf.function` without XLA, `fit` with `jit_compile=False`).
-On TensorFlow a failed assertion raises `tf.errors.InvalidArgumentError`;
-on JAX and PyTorch a `ValueError` is raised; the message is the same.
-Inside a compiled function where the values are not known while tracing
-(XLA through `tf.function(jit_compile=True)`, which drops assertions, or
-`jax.jit`, including JAX's default `fit`), the row of the target becomes NaN
-instead, so the loss is NaN rather than a silently wrong number.
+Dense outputs `(B, …, K)` take sparse labels `(B, …)` / `(B, …, 1)` or targets `(B, …, K)`:
+`flatten_positions` makes one row per position, and the rest is as for `(B, K)`.
+
+A sparse label outside `[0, K)` (or not an integer), and for a single-label loss a one-hot /
+soft row that does not sum to 1 (multi-hot or empty: `check_single_label`), is an error with a
+message that names the problem and the bad values, wherever the labels have values: eagerly on
+TensorFlow, JAX and PyTorch (raised here, so the message is the error's last line), in a
+TensorFlow graph (`tf.function` without XLA, `fit` with `jit_compile=False`: a failed
+`tf.debugging.Assert` whose op name, on the last line, says what failed), and under `jax.jit`
+(JAX's default `fit`: a host callback raises it when the step runs; JAX reports it as a
+`JaxRuntimeError` whose last line is the `ValueError` and its message). On TensorFlow the error
+is `tf.errors.InvalidArgumentError`, elsewhere `ValueError`; the message is the same. Under XLA
+on TensorFlow (`tf.function(jit_compile=True)`), which drops assertions, the row of the target
+becomes NaN instead, so the loss is NaN rather than a silently wrong number (the NaN rows are
+made on every backend; they only show where no error was raised).
 
 A single-unit output `(B, 1)` (a binary classifier's `Dense(1)`) is two
 classes: `binary_as_two_classes` widens it to `(B, 2)` once, in
@@ -32,6 +37,8 @@ labels of 2 classes. How one value is widened depends on what it is:
 In every reading the predicted class is the argmax of the two columns, i.e.
 `z > 0`, `o > 0` or `p > ½`.
 """
+
+import functools
 
 import numpy as np
 from keras import backend, ops
@@ -55,10 +62,11 @@ def is_sparse(y_true, y_pred):
     return _rank(y_true) == _rank(y_pred) and y_true.shape[-1] == 1 and y_pred.shape[-1] not in (1, None)
 
 
-def _check_one_hot_shape(y_true, y_pred):
-    """Raise ValueError naming both shapes when they cannot match."""
+def _check_one_hot_shape(y_true, y_pred, sparse=False):
+    """Raise ValueError naming both shapes when they cannot match (all but the class axis if `sparse`)."""
+    axes = slice(None, -1 if sparse else None)
     mismatch = _rank(y_true) != _rank(y_pred) or any(
-        a is not None and b is not None and a != b for a, b in zip(y_true.shape, y_pred.shape)
+        a is not None and b is not None and a != b for a, b in zip(y_true.shape[axes], y_pred.shape[axes])
     )
     if mismatch:
         raise ValueError(
@@ -66,14 +74,15 @@ def _check_one_hot_shape(y_true, y_pred):
             f"y_true.shape={tuple(y_true.shape)}, "
             f"y_pred.shape={tuple(y_pred.shape)}. Expected one-hot/soft "
             "labels of the same shape as y_pred, or sparse integer labels "
-            "of shape (batch,) or (batch, 1)."
+            "of y_pred's shape without its class axis, (batch, …) or (batch, …, 1)."
         )
 
 
 def _label_message(num_classes):
     return (
         f"keras_losses: sparse labels must be integers in [0, {num_classes}) "
-        f"for {num_classes} classes; got out-of-range label(s):"
+        f"for {num_classes} classes; got out-of-range label(s) (a void label such as 255 is left out "
+        "with ignore_class=255):"
     )
 
 
@@ -90,25 +99,58 @@ def _concrete(x):
         return None
 
 
-def _assert_labels_valid(labels, valid, num_classes):
-    """Fail loudly on bad labels whenever they have values (see module)."""
+def _tensorflow_error(message):
+    """TensorFlow's label error, raised eagerly with `message` alone (no op name after it)."""
+    import tensorflow as tf
+
+    return tf.errors.InvalidArgumentError(None, None, message)
+
+
+def _assert_valid(valid, message, shown, check_name):
+    """Fail loudly where `valid` (booleans) is not all True, whenever it has values (see module).
+
+    `message` names the problem; `shown` holds the values to list after it (the bad ones).
+    Eagerly the error is raised here, so the message is its last line; in a TensorFlow graph
+    a failed `tf.debugging.Assert` raises it, its op named `check_name` (the last line of
+    TensorFlow's message names that op, so the name says what failed).
+    """
+    valid_values = _concrete(valid)
+    if valid_values is not None:
+        _raise_if_invalid(message, valid_values, _concrete(shown))
+        return
+    if backend.backend() == "jax":  # traced by jax.jit: checked when the step runs, by a host callback
+        import jax
+
+        def report(valid, shown):
+            jax.debug.callback(functools.partial(_raise_if_invalid, message), valid, shown)
+
+        # Only a failing step calls back to the host: a valid batch costs one reduction, no transfer.
+        jax.lax.cond(ops.all(valid), lambda *_: None, report, valid, shown)
     if backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        bad = tf.boolean_mask(labels, tf.logical_not(valid))
-        tf.debugging.Assert(
-            tf.reduce_all(valid),
-            [_label_message(num_classes), bad],
-            summarize=10,
-            name="sparse_label_range_check",
-        )
+        if not tf.executing_eagerly():
+            bad = tf.boolean_mask(shown, tf.logical_not(valid))
+            tf.debugging.Assert(tf.reduce_all(valid), [message, bad], summarize=10, name=check_name)
+
+
+def _raise_if_invalid(message, valid, shown):
+    """Raise the label error (TensorFlow's type on TensorFlow) if any of `valid` (NumPy) is False."""
+    valid = np.asarray(valid)
+    if np.all(valid):
         return
-    valid_values = _concrete(valid)
-    if valid_values is None or np.all(valid_values):
-        return
-    bad = _concrete(labels)[np.logical_not(valid_values)]
-    shown = ", ".join(str(label) for label in bad[:10].tolist())  # as TensorFlow prints them
-    raise ValueError(f"{_label_message(num_classes)} {shown}")
+    bad = np.asarray(shown)[np.logical_not(valid)]
+    text = f"{message} {', '.join(_shown(v) for v in bad[:10].tolist())}"
+    raise _tensorflow_error(text) if backend.backend() == "tensorflow" else ValueError(text)
+
+
+def _shown(value):
+    """One label or row sum as TensorFlow prints it (`3`, `2.5`)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _assert_labels_valid(labels, valid, num_classes):
+    _assert_valid(valid, _label_message(num_classes), labels, "keras_losses_sparse_label_out_of_range")
 
 
 def sparse_to_one_hot(labels, num_classes):
@@ -196,3 +238,61 @@ def apply_class_weights(per_example, y, class_weights):
         return per_example
     weights = per_class("class_weights", class_weights, y.shape[-1])
     return per_example * ops.sum(y * weights, axis=-1)
+
+
+# A row of single-label targets sums to 1 (one-hot or soft); multi-hot rows sum to 2 or more, empty
+# rows to 0. The tolerance leaves room for soft labels stored in bfloat16 or float16.
+ROW_SUM_TOLERANCE = 1e-2
+
+
+def single_label_message(loss_name, multi_label_names):
+    return (
+        f"keras_losses: {loss_name} is a single-label loss: each target row must be one-hot or a soft label "
+        "summing to 1, but a row is multi-hot (a multi-label target) or all zero (no label). For multi-label "
+        f"targets use a multi-label loss ({', '.join(multi_label_names)}); to leave positions out, give sparse "
+        "labels with ignore_class. Row sums:"
+    )
+
+
+def check_single_label(y, message):
+    """`y` (float targets) with each row checked to sum to 1: an error naming the bad row sums where the values
+    are known (eagerly, in a TensorFlow graph), else (XLA, `jax.jit`) those rows turned NaN."""
+    sums = ops.sum(y, axis=-1)
+    valid = ops.abs(sums - 1.0) <= ROW_SUM_TOLERANCE
+    _assert_valid(valid, message, sums, "keras_losses_target_row_not_single_label")
+    return ops.where(ops.expand_dims(valid, -1), y, float("nan"))
+
+
+def squeeze_sparse(y_true, y_pred):
+    """Sparse labels `(…, 1)` as `(…)`; other labels unchanged."""
+    if _rank(y_true) == _rank(y_pred) and is_sparse(y_true, y_pred):
+        return ops.squeeze(y_true, axis=-1)
+    return y_true
+
+
+def flatten_positions(y_true, y_pred):
+    """`(y_true, y_pred, restore)` with dense outputs `(B, …, K)` as `(N, K)`, one row per position.
+
+    Sparse labels `(B, …)` / `(B, …, 1)` become `(N,)`, one-hot or soft ones `(N, K)`; `restore(values)`
+    gives per-position values (or a mask) back the shape `(B, …)`. Outputs `(B, K)` pass unchanged.
+    """
+    if _rank(y_pred) <= 2:
+        return y_true, y_pred, lambda values: values
+    num_classes = y_pred.shape[-1]
+    if num_classes is None:
+        raise ValueError(f"keras_losses: dense outputs need a known number of classes, got {tuple(y_pred.shape)}.")
+    positions = ops.shape(y_pred)[:-1]
+    sparse = is_sparse(y_true, y_pred)
+    y_true = squeeze_sparse(y_true, y_pred)
+    # Raises, naming both shapes, if they cannot match (sparse labels: the positions' shape).
+    _check_one_hot_shape(ops.expand_dims(y_true, -1) if sparse else y_true, y_pred, sparse)
+    y_true = ops.reshape(y_true, (-1,) if sparse else (-1, num_classes))
+    return y_true, ops.reshape(y_pred, (-1, num_classes)), lambda values: ops.reshape(values, positions)
+
+
+def kept_and_substituted(labels, ignore_class):
+    """`(kept, labels)`: where sparse `labels` differ from `ignore_class`, and the labels with the ignored ones
+    replaced by class 0 (a valid label, so every loss stays finite there; its value is masked out)."""
+    labels = ops.cast(labels, FLOAT)
+    kept = ops.not_equal(labels, float(ignore_class))
+    return kept, ops.where(kept, labels, 0.0)

@@ -43,6 +43,14 @@ def _label_smoothing(name, value):
     return value
 
 
+def unit_interval(name, value):
+    """`value` as a float in [0, 1] (a check some losses add to their argument's usual one)."""
+    value = _number(name, value)
+    if not 0 <= value <= 1:
+        raise ValueError(f"keras_losses: `{name}` must be in [0, 1], got {value}.")
+    return value
+
+
 def _boolean(name, value):
     if not isinstance(value, bool):
         raise ValueError(f"keras_losses: `{name}` must be True or False, got {value!r}.")
@@ -59,6 +67,14 @@ def _class_weights(name, value):
     if not weights or min(weights) < 0:
         raise ValueError(f"keras_losses: `{name}` must be non-empty and >= 0, got {weights}.")
     return weights
+
+
+def _ignore_class(name, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or float(value) != int(value):
+        raise ValueError(f"keras_losses: `{name}` must be an integer label (e.g. 255) or None, got {value!r}.")
+    return int(value)
 
 
 def _class_counts(name, value):
@@ -96,6 +112,11 @@ _CHECKS = {
     "label_smoothing": _label_smoothing,
     "class_weights": _class_weights,
     "class_counts": _class_counts,
+    "ignore_class": _ignore_class,
+    "gamma_pos": _non_negative,
+    "gamma_neg": _non_negative,
+    "clip": _label_smoothing,  # a probability margin in [0, 1)
+    "per_image": _boolean,
     "tau": _number,
     "max_margin": _non_negative,
     "scale": _positive,

@@ -28,11 +28,32 @@ import textwrap
 from collections.abc import Mapping
 
 import keras
+from keras import ops
 
 from keras_losses import _targets, arguments
 from keras_losses._probability_check import check_probabilities
 
+try:
+    # Keras's mask on per-position loss values: `Loss.__call__` reads it (keras/src/losses/loss.py) and
+    # leaves masked positions out of the mean, as for `SparseCategoricalCrossentropy(ignore_class=...)`.
+    from keras.src.backend import set_keras_mask as _keras_set_mask
+except ImportError:  # pragma: no cover (a Keras without it: ignore_class says so when used)
+    _keras_set_mask = None
+
 PACKAGE = "keras_losses"
+
+
+def _set_keras_mask(values, mask):
+    if _keras_set_mask is None:  # pragma: no cover
+        raise NotImplementedError("keras_losses: ignore_class needs Keras's loss masks (Keras 3.4 or later).")
+    _keras_set_mask(values, mask)
+
+
+# The tasks a loss serves (`LossInfo.tasks`, `describe(name)["tasks"]`, `names(task=...)`).
+SINGLE_LABEL = "single_label"  # one class per example (sparse, one-hot or soft labels summing to 1)
+MULTI_LABEL = "multi_label"  # any number of classes per example (multi-hot targets)
+DENSE = "dense"  # one prediction per position, outputs (B, …, K) (segmentation, tagging)
+TASKS = (SINGLE_LABEL, MULTI_LABEL, DENSE)
 
 # What a loss acts on (`describe(name)["acts_on"]`).
 RAW = "raw outputs"
@@ -53,12 +74,49 @@ SHARED_ARGUMENTS = {
     "name": "the loss's name in logs (default: its canonical name).",
     "dtype": "the dtype of the returned value (default float32); the loss computes in float32 whatever "
     "the model's policy.",
-    "y_true": "labels: integer class indices, shape `(B,)` or `(B, 1)`, or one-hot / soft targets, shape `(B, K)`.",
-    "y_pred": "the model's outputs, shape `(B, K)`: probabilities, logits or raw outputs (see what it acts on).",
+    "y_true": "labels: integer class indices of shape `(B,)` or `(B, 1)`, or one-hot / soft targets `(B, K)`; "
+    "for dense outputs `(B, …, K)` (segmentation, tagging), indices `(B, …)` / `(B, …, 1)` or targets `(B, …, K)`.",
+    "y_pred": "the model's outputs, shape `(B, K)`, or `(B, …, K)` with one prediction per position (the value "
+    "is then the mean over every position, as Keras's losses give it): probabilities, logits or raw outputs "
+    "(see what it acts on).",
+    "label_smoothing": "ε in [0, 1): the targets `y` (one-hot, soft, or from sparse labels) are replaced by "
+    "`(1 − ε)·y + ε/K`, as Keras does.",
+    "options": "Keras's own further arguments of that loss (e.g. `label_smoothing`, `alpha`, `gamma`), "
+    "passed on to it; they may also be given by name.",
+    "ignore_class": "optional integer label (e.g. 255, the void of segmentation masks): positions with this "
+    "sparse label contribute nothing and are left out of the mean, as in Keras's "
+    "`SparseCategoricalCrossentropy(ignore_class=...)` (the loss is the sum over the kept positions divided "
+    "by their number; 0 when none is kept).",
 }
 KERAS_ARGUMENTS = ("reduction", "name", "dtype")
+# Keyword-only arguments the base class applies itself, with their defaults (see `own_arguments`).
+LABEL_SMOOTHING = {"label_smoothing": 0.0}
+IGNORE_CLASS = {"ignore_class": None}
+# What each loss's docstring says of its tasks (`register(..., multi_label=...)`).
+MULTI_LABEL_NOTE = (
+    "Multi-label loss: a sum of independent per-class terms, defined on multi-hot targets "
+    "(any number of positive classes per example) as well as on single labels."
+)
+SINGLE_LABEL_NOTE = (
+    "Single-label loss: one class per example (or a soft label summing to 1); for multi-hot targets "
+    "see `keras_losses.names(multi_label=True)`."
+)
 # Arguments every loss takes that the base class applies itself (not passed to `function`).
 BASE_ARGUMENTS = ("class_weights",)
+
+
+def own_arguments(cls):
+    """The keyword-only arguments the base class applies for `cls`, with their defaults.
+
+    `ignore_class` for every loss (all take sparse labels); `label_smoothing` for a registered
+    loss that reads its labels as a distribution (acts on softmax probabilities), unless its
+    function takes it itself (`log_loss`'s, kept for the plain function; applied the same way).
+    """
+    info = getattr(cls, "info", None)
+    smooths = (
+        info is not None and info.acts_on == SOFTMAX and "label_smoothing" not in function_parameters(cls.function)
+    )
+    return {**(LABEL_SMOOTHING if smooths else {}), **IGNORE_CLASS}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,10 +139,17 @@ class LossInfo:
     value_range: str
     paper: str
     tunable: Mapping[str, Tunable]
+    multi_label: bool = False
+
+    @property
+    def tasks(self):
+        """`("single_label", "dense")`, plus `"multi_label"` for a loss defined on multi-hot targets."""
+        return (SINGLE_LABEL, DENSE) + ((MULTI_LABEL,) if self.multi_label else ())
 
     @property
     def defaults(self):
-        return function_parameters(self.cls.function)
+        """Every argument's default but `class_weights` and Keras's: the function's, then the base class's own."""
+        return {**function_parameters(self.cls.function), **own_arguments(self.cls)}
 
     @property
     def takes_from_logits(self):
@@ -133,18 +198,20 @@ class ClassificationLoss(keras.losses.Loss):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "function" in vars(cls) and "__init__" not in vars(cls):
+        if "function" in vars(cls) and ("__init__" not in vars(cls) or getattr(cls.__init__, "_generated", False)):
             _with_explicit_init(cls)
 
     def __init__(self, class_weights=None, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         accepted = function_parameters(self.function)
-        unknown = sorted(set(kwargs) - set(accepted))
+        own = own_arguments(type(self))
+        unknown = sorted(set(kwargs) - set(accepted) - set(own))
         if unknown:
             raise TypeError(
                 f"{type(self).__name__} got unexpected argument(s) "
                 f"{', '.join(unknown)}; it accepts: "
-                f"{', '.join(list(accepted) + list(BASE_ARGUMENTS) + list(KERAS_ARGUMENTS))}."
+                f"{', '.join(list(accepted) + list(BASE_ARGUMENTS) + list(KERAS_ARGUMENTS) + list(own))}."
             )
+        self.options = {key: arguments.validate(key, kwargs.pop(key, default)) for key, default in own.items()}
         self.arguments = {**accepted, **kwargs}
         for key, value in self.arguments.items():
             self.arguments[key] = arguments.validate(key, value)
@@ -163,6 +230,16 @@ class ClassificationLoss(keras.losses.Loss):
         """`RAW`, `SOFTMAX` or `SIGMOID`, as registered; None for a loss without `register`."""
         return self.info.acts_on if self.info else None
 
+    @property
+    def single_label(self):
+        """Whether the loss is defined for one class per example only (it then refuses multi-hot rows)."""
+        return self.info is not None and not self.info.multi_label
+
+    @property
+    def per_position(self):
+        """Whether each position of dense outputs `(B, …, K)` is an example (False: `per_image=True`)."""
+        return not self.arguments.get("per_image", False)
+
     def _single_unit_reading(self):
         """How a single-unit (binary) output is widened to two classes (see `_targets`)."""
         if self.acts_on is None:
@@ -174,33 +251,89 @@ class ClassificationLoss(keras.losses.Loss):
         return _targets.SOFTMAX_LOGIT if self.acts_on == SOFTMAX else _targets.SIGNED
 
     def call(self, y_true, y_pred):
+        """Per-position values: the label layouts are handled here, once for every loss.
+
+        In order: a single-unit output is widened to two classes; dense outputs `(B, …, K)` are
+        flattened to one row per position (unless `per_image`), so batch-level losses see every
+        position as an example; `ignore_class` labels are replaced by a valid one and their
+        values masked out of Keras's mean (Keras's own mechanism, `set_keras_mask`); a single-label
+        loss checks that one-hot / soft rows sum to 1; `label_smoothing` smooths the targets.
+        """
         reading = self._single_unit_reading()
         if reading is not None:
             y_true, y_pred = _targets.binary_as_two_classes(y_true, y_pred, reading)
-        values = type(self).function(y_true, y_pred, **self.arguments)
+        y_true, y_pred = ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred)
+        restore = lambda values: values  # noqa: E731
+        if self.per_position:
+            y_true, y_pred, restore = _targets.flatten_positions(y_true, y_pred)
+        sparse = _targets.is_sparse(y_true, y_pred)
+        kept = None
+        ignore_class = self.options.get("ignore_class")
+        if ignore_class is not None:
+            if not sparse:
+                raise ValueError(
+                    f"keras_losses: ignore_class={ignore_class} applies to sparse labels (class indices), but "
+                    f"y_true has shape {tuple(y_true.shape)} for y_pred of shape {tuple(y_pred.shape)}."
+                )
+            kept, y_true = _targets.kept_and_substituted(_targets.squeeze_sparse(y_true, y_pred), ignore_class)
+        labels = y_true  # as given (sparse labels stay sparse: some losses use them as indices)
+        smoothing = self.options.get("label_smoothing") or self.arguments.get("label_smoothing") or 0.0
+        zero_ignored = kept is not None and (getattr(self, "batch_level", False) or not self.per_position)
+        if (self.single_label and not sparse) or smoothing or zero_ignored:
+            y, _ = _targets.targets_and_outputs(y_true, y_pred)
+            if self.single_label and not sparse:
+                y = _targets.check_single_label(y, self._single_label_message())
+            labels = _targets.smooth_labels(y, smoothing)
+            if zero_ignored:  # no label there (not even a smoothed one): left out of a batch's or an image's sums
+                labels = labels * ops.cast(ops.expand_dims(kept, -1), labels.dtype)
+        function_arguments = self.arguments
+        if "label_smoothing" in function_arguments:  # applied above, once
+            function_arguments = {**function_arguments, "label_smoothing": 0.0}
+        values = type(self).function(labels, y_pred, **function_arguments)
         if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
             check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
-        if self.class_weights is None:
-            return values
-        # Here, once for every loss (a batch-level loss's values are final only now).
-        y, _ = _targets.targets_and_outputs(y_true, y_pred)
-        return _targets.apply_class_weights(values, y, self.class_weights)
+        if self.class_weights is not None:
+            # Here, once for every loss (a batch-level loss's values are final only now).
+            y, _ = _targets.targets_and_outputs(y_true, y_pred)
+            values = _targets.apply_class_weights(values, y, self.class_weights)
+        if kept is None or not self.per_position:
+            return restore(values)
+        kept = restore(kept)
+        values = ops.where(kept, restore(values), 0.0)
+        _set_keras_mask(values, kept)
+        return values
+
+    def _single_label_message(self):
+        multi_label = [name for name, info in CATALOG.items() if info.multi_label]
+        return _targets.single_label_message(self.name, multi_label)
 
     def get_config(self):
-        return {**super().get_config(), **self.arguments, "class_weights": self.class_weights}
+        return {**super().get_config(), **self.arguments, "class_weights": self.class_weights, **self.options}
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in {**self.arguments, "class_weights": self.class_weights}.items())
+        everything = {**self.arguments, "class_weights": self.class_weights, **self.options}
+        args = ", ".join(f"{k}={v!r}" for k, v in everything.items())
         return f"{type(self).__name__}({args})"
 
 
 def init_signature(cls):
-    """`(self, <the function's arguments>, class_weights, reduction, name, dtype)` with their defaults."""
+    """`(self, <the function's arguments>, class_weights, reduction, name, dtype, *, <keyword-only ones>)`.
+
+    The keyword-only arguments (the function's own, e.g. `per_image`, then `own_arguments`) come
+    last, so that adding one never changes the positions of the others.
+    """
     base_defaults = inspect.signature(ClassificationLoss.__init__).parameters
+    function = list(inspect.signature(cls.function).parameters.values())[2:]
+    keyword_only = {p.name: p.default for p in function if p.kind == p.KEYWORD_ONLY}
     parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    for arg, default in function_parameters(cls.function).items():
-        parameters.append(inspect.Parameter(arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
+    for p in function:
+        if p.name not in keyword_only:
+            parameters.append(inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=p.default))
     parameters += [base_defaults[arg] for arg in BASE_ARGUMENTS + KERAS_ARGUMENTS]
+    parameters += [
+        inspect.Parameter(arg, inspect.Parameter.KEYWORD_ONLY, default=default)
+        for arg, default in {**keyword_only, **own_arguments(cls)}.items()
+    ]
     return inspect.Signature(parameters)
 
 
@@ -213,12 +346,12 @@ def _with_explicit_init(cls):
     signature = init_signature(cls)
 
     def __init__(self, *args, **kwargs):
-        if len(args) > len(signature.parameters) - 1:
+        positional = [p.name for p in signature.parameters.values() if p.kind != p.KEYWORD_ONLY][1:]
+        if len(args) > len(positional):
             raise TypeError(
-                f"{type(self).__name__} takes at most {len(signature.parameters) - 1} "
-                f"positional arguments, got {len(args)}."
+                f"{type(self).__name__} takes at most {len(positional)} positional arguments, got {len(args)}."
             )
-        named = dict(zip(list(signature.parameters)[1:], args))
+        named = dict(zip(positional, args))
         repeated = sorted(set(named) & set(kwargs))
         if repeated:
             raise TypeError(f"{type(self).__name__} got multiple values for {', '.join(repeated)}.")
@@ -228,6 +361,7 @@ def _with_explicit_init(cls):
     __init__.__signature__ = signature
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     __init__.__doc__ = f"Builds a `{cls.__name__}`; see the class docstring for the arguments."
+    __init__._generated = True
     cls.__init__ = __init__
 
 
@@ -279,15 +413,20 @@ def _complete_docstring(cls, info):
 
     facts = (
         f"Formula (per example): `loss = {info.formula}`\n"
-        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper.rstrip('.')}."
+        f"Acts on {info.acts_on}; range `{info.value_range}`. {info.paper.rstrip('.')}.\n"
+        + (MULTI_LABEL_NOTE if info.multi_label else SINGLE_LABEL_NOTE)
     )
     parts = [summary, facts, before.strip("\n"), args(arguments), after.strip("\n")]
     cls.__doc__ = "\n\n".join(part for part in parts if part) + "\n"
     # The plain function: the same facts and arguments, for `help(keras_losses.focal)`; once, by its own class.
     if "function" not in vars(cls) or getattr(cls.function, "_documented", False):
         return
-    function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in BASE_ARGUMENTS + KERAS_ARGUMENTS]
-    returns = "Returns:\n    The loss of each example, shape `(B,)` (no reduction, no sample weights)."
+    class_level = BASE_ARGUMENTS + KERAS_ARGUMENTS + tuple(own_arguments(cls))
+    function_args = ["y_true", "y_pred"] + [arg for arg in arguments if arg not in class_level]
+    returns = (
+        "Returns:\n    The loss of each example, shape `(B,)`, or of each position, `(B, …)`, for dense outputs "
+        "(no reduction, no sample weights)."
+    )
     source = inspect.cleandoc(cls.function.__doc__ or f"Per-example values of `{cls.__name__}`.")
     cls.function.__doc__ = "\n\n".join([source, summary, facts, args(function_args), returns]) + "\n"
     cls.function._documented = True
@@ -298,7 +437,7 @@ def serializable(cls):
     return keras.saving.register_keras_serializable(package=PACKAGE)(cls)
 
 
-def register(name, *, formula, acts_on, value_range, paper, tunable=None, canonical=True):
+def register(name, *, formula, acts_on, value_range, paper, tunable=None, multi_label=False, canonical=True):
     """Class decorator: declares loss `name`'s facts and registers the class.
 
     Args:
@@ -309,6 +448,9 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
         paper: where the loss comes from.
         tunable: `{argument: Tunable(low, high, sampling)}`, the search range of
             each argument worth tuning (the default is the function's).
+        multi_label: True for a per-class (sigmoid / one-vs-all) loss, defined on
+            multi-hot targets (any number of positive classes per example); the
+            others are single-label losses and refuse multi-hot or empty rows.
         canonical: `False` for a class kept only so that old saved models load;
             it is serializable but not among `names()`.
     """
@@ -321,7 +463,8 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
                 + " For a loss of your own, subclass keras.losses.Loss (or ClassificationLoss without register)."
             )
         defaults = function_parameters(cls.function)
-        unknown = sorted(set(tunable or {}) - set(defaults))
+        smooths = acts_on == SOFTMAX and "label_smoothing" not in defaults  # as `own_arguments` will say
+        unknown = sorted(set(tunable or {}) - set(defaults) - ({"label_smoothing"} if smooths else set()))
         if unknown:
             raise TypeError(f"{cls.__name__}: tunable argument(s) {', '.join(unknown)} not in its function.")
         info = LossInfo(
@@ -332,9 +475,12 @@ def register(name, *, formula, acts_on, value_range, paper, tunable=None, canoni
             value_range=value_range,
             paper=paper,
             tunable=dict(tunable or {}),
+            multi_label=bool(multi_label),
         )
         cls.canonical_name = name
         cls.info = info
+        if getattr(cls.__init__, "_generated", False):  # its own arguments depend on what it acts on
+            _with_explicit_init(cls)
         _complete_docstring(cls, info)
         if canonical:
             CATALOG[name] = info

@@ -8,20 +8,9 @@ one-hot or soft.
 
 from keras import ops
 
-from keras_losses._probabilities import EPSILON, cross_entropy, softmax_parts
+from keras_losses._probabilities import EPSILON, cross_entropy, power, softmax_parts
 from keras_losses._targets import targets_and_outputs
 from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
-
-
-def _power(x, exponent):
-    """`x ** exponent`, by multiplication for small integer exponents (the
-    default γ = 2), which is cheaper than the general exp(γ·log x)."""
-    if float(exponent).is_integer() and 1 <= exponent <= 4:
-        result = x
-        for _ in range(int(exponent) - 1):
-            result = result * x
-        return result
-    return ops.power(x, exponent)
 
 
 def focal(y_true, y_pred, from_logits=False, gamma=2.0):
@@ -29,7 +18,7 @@ def focal(y_true, y_pred, from_logits=False, gamma=2.0):
     y, o = targets_and_outputs(y_true, y_pred)
     p, log_p = softmax_parts(o, from_logits)
     # The floor keeps the gradient of (1 − p)^γ finite at p = 1 for γ < 1.
-    modulation = _power(ops.clip(1.0 - p, EPSILON, 1.0), gamma)
+    modulation = power(ops.clip(1.0 - p, EPSILON, 1.0), gamma)
     return -ops.sum(y * modulation * log_p, axis=-1)
 
 
@@ -72,7 +61,8 @@ class Focal(ClassificationLoss):
     acts_on=SOFTMAX,
     value_range="[0, ∞) for ε ≥ −1",
     paper="Leng et al. (2022)",
-    tunable={"epsilon": Tunable(-1.0, 3.0)},
+    # A cross-entropy with one more term: label smoothing, the usual companion of cross-entropy, is searched too.
+    tunable={"epsilon": Tunable(-1.0, 3.0), "label_smoothing": Tunable(0.0, 0.3)},
 )
 class Poly1(ClassificationLoss):
     """Poly-1 loss (PolyLoss): log loss plus ε times the first polynomial term.

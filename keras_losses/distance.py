@@ -48,7 +48,7 @@ def chebyshev(y_true, y_pred, from_logits=False):
     return ops.max(ops.abs(y - p), axis=-1)
 
 
-@register("l1", formula="Σ |y − o|", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
+@register("l1", multi_label=True, formula="Σ |y − o|", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
 class L1(ClassificationLoss):
     """L1 distance between one-hot target and raw outputs.
 
@@ -67,7 +67,7 @@ class L1(ClassificationLoss):
     function = staticmethod(l1)
 
 
-@register("l2", formula="Σ (y − o)²", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
+@register("l2", multi_label=True, formula="Σ (y − o)²", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
 class L2(ClassificationLoss):
     """Squared L2 distance between one-hot target and raw outputs.
 

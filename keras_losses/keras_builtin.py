@@ -6,9 +6,12 @@ sparse labels like every loss here and applies `softmax` for the Keras
 losses that have no `from_logits` argument of their own.
 """
 
+import inspect
+
 import keras
 from keras import ops
 
+from keras_losses import arguments
 from keras_losses._targets import targets_and_outputs
 from keras_losses.base import RAW, SOFTMAX, ClassificationLoss, serializable
 
@@ -22,7 +25,19 @@ KERAS_CLASSIFICATION_LOSSES = {
 }
 
 
-def _check_keras_loss(loss, from_logits):
+def keras_options(loss):
+    """The arguments of Keras's loss `loss` besides the labels, outputs and `from_logits`, with their defaults.
+
+    Read from Keras's function, whose arguments are its class's but for reduction, name and dtype:
+    `label_smoothing` of `categorical_crossentropy`, also `alpha` and `gamma` of
+    `categorical_focal_crossentropy`; none for the others. Keras's `axis` is accepted too, as -1 only
+    (the class axis is the last in every label layout here), so it is not listed.
+    """
+    parameters = list(inspect.signature(getattr(keras.losses, loss)).parameters.values())[2:]
+    return {p.name: p.default for p in parameters if p.name not in ("from_logits", "axis")}
+
+
+def _check_keras_loss(loss, from_logits, options=None):
     if loss not in KERAS_CLASSIFICATION_LOSSES:
         raise ValueError(
             f"keras_losses: {loss!r} is not one of Keras's classification "
@@ -30,16 +45,28 @@ def _check_keras_loss(loss, from_logits):
         )
     if from_logits and KERAS_CLASSIFICATION_LOSSES[loss][0] == RAW:
         raise ValueError(f"keras_losses: {loss!r} acts on the raw outputs and takes no from_logits argument.")
+    accepted = keras_options(loss)
+    takes_axis = "axis" in inspect.signature(getattr(keras.losses, loss)).parameters
+    unknown = sorted(set(options or {}) - set(accepted) - ({"axis"} if takes_axis else set()))
+    if unknown:
+        own = ["from_logits"] * KERAS_CLASSIFICATION_LOSSES[loss][1] + list(accepted)
+        raise TypeError(
+            f"keras_losses: Keras's {loss!r} takes no argument(s) {', '.join(unknown)}; it accepts: "
+            f"{', '.join(own) or 'none'} (and class_weights, ignore_class, reduction, name, dtype)."
+        )
+    if (options or {}).get("axis", -1) != -1:
+        raise ValueError("keras_losses: the class axis must be the last (axis=-1), as every label layout here has it.")
 
 
-def keras_loss(y_true, y_pred, loss="categorical_crossentropy", from_logits=False):
-    """Per-example value of Keras's loss `loss`, sparse labels accepted."""
-    _check_keras_loss(loss, from_logits)
+def keras_loss(y_true, y_pred, loss="categorical_crossentropy", from_logits=False, options=None):
+    """Per-example value of Keras's loss `loss`, sparse labels accepted; `options` go to Keras's function."""
+    _check_keras_loss(loss, from_logits, options)
     y, o = targets_and_outputs(y_true, y_pred)
     function = getattr(keras.losses, loss)
+    options = dict(options or {})
     if KERAS_CLASSIFICATION_LOSSES[loss][1]:
-        return function(y, o, from_logits=from_logits)
-    return function(y, ops.softmax(o, axis=-1) if from_logits else o)
+        return function(y, o, from_logits=from_logits, **options)
+    return function(y, ops.softmax(o, axis=-1) if from_logits else o, **options)
 
 
 @serializable
@@ -50,7 +77,10 @@ class KerasLoss(ClassificationLoss):
     `categorical_hinge`, `categorical_focal_crossentropy`; the formula is
     Keras's. With `from_logits=True` the outputs are turned into
     probabilities (natively where Keras supports it, by `softmax`
-    otherwise); `categorical_hinge` acts on raw outputs.
+    otherwise); `categorical_hinge` acts on raw outputs. Every other argument
+    Keras's class takes is passed on to it by name (`label_smoothing` of
+    `categorical_crossentropy`; `alpha`, `gamma`, `label_smoothing` of
+    `categorical_focal_crossentropy`), kept in `options`.
 
     Example:
 
@@ -60,15 +90,29 @@ class KerasLoss(ClassificationLoss):
     >>> loss = keras_losses.KerasLoss("kl_divergence", from_logits=True)
     >>> round(float(loss(y_true, logits)), 4)
     0.318
+    >>> smoothed = keras_losses.get("categorical_crossentropy", from_logits=True, label_smoothing=0.1)
+    >>> round(float(smoothed(y_true, logits)), 4)
+    0.4413
     """
 
     function = staticmethod(keras_loss)
 
-    def __init__(self, loss="categorical_crossentropy", from_logits=False, **kwargs):
-        _check_keras_loss(loss, from_logits)
+    def __init__(self, loss="categorical_crossentropy", from_logits=False, options=None, **kwargs):
+        # Keras's own arguments (label_smoothing, alpha, gamma, axis) may come by name, as to Keras's class.
+        options = {**(options or {}), **{k: kwargs.pop(k) for k in list(kwargs) if k not in _BASE}}
+        _check_keras_loss(loss, from_logits, options)
+        options = {key: arguments.validate(key, value) for key, value in options.items()}
         kwargs.setdefault("name", loss)
-        super().__init__(loss=loss, from_logits=from_logits, **kwargs)
+        super().__init__(loss=loss, from_logits=from_logits, options=options or None, **kwargs)
 
     @property
     def acts_on(self):
         return KERAS_CLASSIFICATION_LOSSES[self.arguments["loss"]][0]
+
+    @property
+    def single_label(self):
+        return True  # Keras's categorical losses: one class per example
+
+
+# What KerasLoss's base class takes itself; any other keyword goes to Keras's loss.
+_BASE = ("class_weights", "ignore_class", "reduction", "name", "dtype")

@@ -34,7 +34,7 @@ def ovr_cubed_hinge(y_true, y_pred):
     return _ovr_hinge_power(y_true, y_pred, 3)
 
 
-@register("ovr_hinge", formula="Σ max(0, ½ − ŷ·o)", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
+@register("ovr_hinge", multi_label=True, formula="Σ max(0, ½ − ŷ·o)", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
 class OvrHinge(ClassificationLoss):
     """One-vs-rest hinge loss with margin ½ on raw outputs.
 
@@ -50,7 +50,14 @@ class OvrHinge(ClassificationLoss):
     function = staticmethod(ovr_hinge)
 
 
-@register("ovr_squared_hinge", formula="Σ max(0, ½ − ŷ·o)²", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
+@register(
+    "ovr_squared_hinge",
+    multi_label=True,
+    formula="Σ max(0, ½ − ŷ·o)²",
+    acts_on=RAW,
+    value_range="[0, ∞)",
+    paper=JANOCHA,
+)
 class OvrSquaredHinge(ClassificationLoss):
     """One-vs-rest squared hinge loss with margin ½ on raw outputs.
 
@@ -68,7 +75,9 @@ class OvrSquaredHinge(ClassificationLoss):
     function = staticmethod(ovr_squared_hinge)
 
 
-@register("ovr_cubed_hinge", formula="Σ max(0, ½ − ŷ·o)³", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA)
+@register(
+    "ovr_cubed_hinge", multi_label=True, formula="Σ max(0, ½ − ŷ·o)³", acts_on=RAW, value_range="[0, ∞)", paper=JANOCHA
+)
 class OvrCubedHinge(ClassificationLoss):
     """One-vs-rest cubed hinge loss with margin ½ on raw outputs.
 

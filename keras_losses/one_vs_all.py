@@ -92,7 +92,9 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
     O(B·K + K²) route, by a segment sum and gathers; soft labels, and every batch of up to
     `DENSE_CLASSES` classes, take the dense route of two K×K products, O(B·K²).
     """
-    sparse = _targets.is_sparse(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
+    # Dense outputs (B, …, K): every position is an example of the batch.
+    y_true, y_pred, restore = _targets.flatten_positions(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
+    sparse = _targets.is_sparse(y_true, y_pred)
     y, o = targets_and_outputs(y_true, y_pred)
     num_classes = y.shape[-1]
     if num_classes is None:
@@ -134,9 +136,9 @@ def logistic_inr(y_true, y_pred, from_logits=False, beta=1.0, detach_weights=Fal
         return ops.sum(y * ops.expand_dims(inverse_counts, 0) * per_class, axis=-1)
 
     shares = _choose(hard, hard_shares, soft_shares)
-    batch_size = ops.cast(ops.shape(y)[0], FLOAT)
-    # × B so that Keras's batch mean ("sum_over_batch_size") is exactly L⁺ + L⁻.
-    return batch_size * shares
+    # × B so that Keras's batch mean ("sum_over_batch_size") is exactly L⁺ + L⁻. B = Σ_c n_c: the number of
+    # examples, less the all-zero rows of positions that `ignore_class` leaves out (Keras's mean skips them).
+    return restore(ops.sum(counts) * shares)
 
 
 def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0):
@@ -151,7 +153,14 @@ def per_example_logistic_inr(y_true, y_pred, from_logits=False, gamma=1.0):
     return -ops.sum(y * log_s, axis=-1) - ops.sum(weights * log_1ms, axis=-1)
 
 
-@register("logistic", formula="−log s_t − Σ_{k≠t} log(1 − s_k)", acts_on=SIGMOID, value_range="[0, ∞)", paper=LI)
+@register(
+    "logistic",
+    multi_label=True,
+    formula="−log s_t − Σ_{k≠t} log(1 − s_k)",
+    acts_on=SIGMOID,
+    value_range="[0, ∞)",
+    paper=LI,
+)
 class Logistic(ClassificationLoss):
     """One-vs-all logistic loss (LGL): K independent sigmoid classifiers.
 

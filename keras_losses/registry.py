@@ -10,8 +10,16 @@ import importlib
 
 import keras
 
-from keras_losses.base import CATALOG, LossInfo, Tunable, seal_catalog  # noqa: F401 (LossInfo, Tunable: public types)
-from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss
+from keras_losses.base import (  # noqa: F401 (LossInfo, Tunable: public types)
+    CATALOG,
+    DENSE,
+    SINGLE_LABEL,
+    TASKS,
+    LossInfo,
+    Tunable,
+    seal_catalog,
+)
+from keras_losses.keras_builtin import KERAS_CLASSIFICATION_LOSSES, RAW, KerasLoss, keras_options
 
 # The modules that define losses, in the order of `names()` (LOSSES.md's);
 # within a module, the order of definition.
@@ -24,6 +32,7 @@ LOSS_MODULES = (
     "cross_entropy_variants",
     "noise_robust",
     "long_tail",
+    "multi_label",
 )
 
 
@@ -42,9 +51,21 @@ seal_catalog()  # The names are fixed now (string names in `compile` are install
 ALIASES = {}
 
 
-def names():
-    """The canonical names of this package's losses, in the spec's order."""
-    return list(LOSSES)
+def names(*, multi_label=None, task=None):
+    """The canonical names of this package's losses, in the spec's order.
+
+    `names(multi_label=True)` lists the losses defined on multi-hot targets (per-class
+    sigmoid / one-vs-all losses), `names(multi_label=False)` the single-label-only ones;
+    `names(task=t)` those serving task `t`, one of "single_label", "multi_label", "dense"
+    (every loss serves "single_label" and "dense").
+    """
+    if task is not None and task not in TASKS:
+        raise unknown_name_error(task, list(TASKS), kind="task")
+    return [
+        name
+        for name, info in LOSSES.items()
+        if (multi_label is None or info.multi_label == bool(multi_label)) and (task is None or task in info.tasks)
+    ]
 
 
 def keras_names():
@@ -117,10 +138,11 @@ def for_logits(name, /, **config):
 
 
 def describe(name):
-    """Formula, what it acts on, defaults, range, paper, tunable arguments and needed configuration of loss `name`.
+    """Formula, what it acts on, defaults, range, paper, tunable arguments, needed configuration and tasks of `name`.
 
     `needs` lists the arguments the loss cannot be built without (`["class_counts"]` for the
-    prior-aware losses; `get(name, class_counts=...)`).
+    prior-aware losses; `get(name, class_counts=...)`). `tasks` lists "single_label" and "dense" for
+    every loss, and "multi_label" for the losses defined on multi-hot targets (`names(multi_label=True)`).
 
     Read from the loss's class (`register`); Keras's losses have no tunable arguments here.
     """
@@ -131,11 +153,12 @@ def describe(name):
             "class": f"keras_losses.KerasLoss(loss={name!r})",
             "formula": f"Keras's keras.losses.{name}",
             "acts_on": KERAS_CLASSIFICATION_LOSSES[name][0],
-            "defaults": {"from_logits": False} if takes_from_logits(name) else {},
+            "defaults": {**({"from_logits": False} if takes_from_logits(name) else {}), **keras_options(name)},
             "range": "see Keras",
             "paper": "Keras built-in",
             "tunable": {},
             "needs": [],
+            "tasks": [SINGLE_LABEL, DENSE],
         }
     info = LOSSES[name]
     return {
@@ -148,4 +171,5 @@ def describe(name):
         "paper": info.paper,
         "tunable": {arg: dataclasses.asdict(tunable) for arg, tunable in info.tunable.items()},
         "needs": list(info.needs),
+        "tasks": list(info.tasks),
     }

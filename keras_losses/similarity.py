@@ -12,12 +12,15 @@ from keras_losses.base import SOFTMAX, ClassificationLoss, register
 from keras_losses.distance import JANOCHA
 
 
-def tanimoto(y_true, y_pred, from_logits=False):
-    """Per-example values of `Tanimoto`."""
+def tanimoto(y_true, y_pred, from_logits=False, *, per_image=False):
+    """Per-example values of `Tanimoto` (per image with `per_image=True`: shape `(B,)`)."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, _ = softmax_parts(o, from_logits)
-    overlap = ops.sum(p * y, axis=-1)
-    union = ops.sum(ops.square(p), axis=-1) + ops.sum(ops.square(y), axis=-1) - overlap
+    axes = tuple(range(1, len(o.shape))) if per_image else -1
+    if per_image:  # a position without a label (all-zero row: ignore_class) is left out of the image's sums
+        p = p * ops.cast(ops.sum(y, axis=-1, keepdims=True) > 0, p.dtype)
+    overlap = ops.sum(p * y, axis=axes)
+    union = ops.sum(ops.square(p), axis=axes) + ops.sum(ops.square(y), axis=axes) - overlap
     return -overlap / union
 
 
@@ -43,6 +46,17 @@ class Tanimoto(ClassificationLoss):
 
     −1 exactly when `p = y`. Robust under noise.
 
+    Two readings for dense outputs `(B, …, K)` (segmentation). Janocha & Czarnecki
+    define it per example, the sums over the K classes: by default each position
+    (pixel) is an example and the loss is the mean over positions. ResUNet-a
+    (Diakogiannis et al. 2020, "ResUNet-a: a deep learning framework for semantic
+    segmentation of remotely sensed data") defines it per image, the sums running
+    over all pixels and classes of an image: `per_image=True` gives that value, one
+    per image, so large regions weigh more than in the per-pixel mean. (ResUNet-a
+    also weighs classes by inverse squared volume and averages with the complement
+    `T(1 − p, 1 − y)`; neither is applied here.) With `ignore_class`, ignored pixels
+    are left out of an image's sums; `per_image` on `(B, K)` outputs is the default.
+
     Example:
 
     >>> import keras_losses
@@ -50,6 +64,14 @@ class Tanimoto(ClassificationLoss):
     >>> logits = [[-1.0, 2.0, 0.5], [0.3, -0.2, 1.5]]
     >>> round(float(keras_losses.Tanimoto(from_logits=True)(y_true, logits)), 4)
     -0.8575
+    >>> masks = [[[0, 1], [1, 1]]]                       # one 2×2 image, 2 classes
+    >>> pixel_logits = [[[[2.0, -1.0], [0.5, 0.0]], [[-1.0, 1.0], [0.0, 3.0]]]]
+    >>> round(float(keras_losses.Tanimoto(from_logits=True, per_image=True)(masks, pixel_logits)), 4)
+    -0.7957
+
+    Args:
+        per_image: if True, with dense outputs `(B, …, K)` one value per image, the sums running over all its
+            positions and classes (ResUNet-a's Tanimoto); if False (the default) one per position.
     """
 
     function = staticmethod(tanimoto)

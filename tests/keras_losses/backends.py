@@ -11,6 +11,7 @@ test files stay backend-neutral.
   jit_compile=True)` on TensorFlow, `jax.jit` on JAX. PyTorch has no compiled
   mode here (`torch.compile` needs a C++ toolchain and keeps Python-side
   checks), so `COMPILED` tells whether the compiled case can be tested.
+- `COMPILED_LABEL_ERROR`: what it raises inside one (None: NaN instead).
 - `LABEL_ERROR`: what an out-of-range sparse label raises outside a compiled
   function: TensorFlow's failed assertion (`InvalidArgumentError`, also in a
   graph-mode `fit`) on TensorFlow, `ValueError` on JAX and PyTorch. The
@@ -77,3 +78,17 @@ def _label_error():
 
 
 LABEL_ERROR = _label_error()
+
+
+def _compiled_label_error():
+    if BACKEND == "jax":
+        import jax
+
+        return jax.errors.JaxRuntimeError
+    return None
+
+
+# What a bad label raises inside a compiled step: under jax.jit a host callback raises the label error,
+# which JAX reports as a `JaxRuntimeError` ending in the message; XLA on TensorFlow drops assertions (None:
+# the loss is NaN instead).
+COMPILED_LABEL_ERROR = _compiled_label_error()

@@ -20,6 +20,12 @@ CONFIGS = {
     "nce_rce": [{"alpha": 2.0, "beta": 0.5}],
     "logit_adjusted": [{"tau": 0.5}, {"tau": 2.0}],
     "ldam": [{"scale": 1.0}, {"max_margin": 1.0, "scale": 5.0}],
+    "tanimoto": [{"per_image": True}],  # on (B, K) outputs the same as per example
+    "sigmoid_focal": [{"alpha": 0.5, "gamma": 0.5}, {"alpha": 0.9, "gamma": 3.0}],
+    "asymmetric": [
+        {"gamma_pos": 1.0, "gamma_neg": 2.0, "clip": 0.0},
+        {"gamma_pos": 0.5, "gamma_neg": 1.5, "clip": 0.2},
+    ],
 }
 
 

@@ -64,10 +64,13 @@ def squared_log(y, o):
     return ((y * np.log(softmax(o))) ** 2).sum(-1)
 
 
-def tanimoto(y, o):
+def tanimoto(y, o, per_image=False):
+    """Per example; `per_image`: y, o of shape (B, …, K), the sums over all positions and classes of an image
+    (ResUNet-a, Diakogiannis et al. 2020, without its class weights and complement term)."""
     p = softmax(o)
-    py = (p * y).sum(-1)
-    return -py / ((p**2).sum(-1) + (y**2).sum(-1) - py)
+    axes = tuple(range(1, o.ndim)) if per_image else -1
+    py = (p * y).sum(axes)
+    return -py / ((p**2).sum(axes) + (y**2).sum(axes) - py)
 
 
 def cauchy_schwarz(y, o):
@@ -245,6 +248,24 @@ def categorical_hinge(y, o):
 def categorical_focal_crossentropy(y, o, alpha=0.25, gamma=2.0):
     p = softmax(o)
     return (-alpha * y * (1 - p) ** gamma * np.log(p)).sum(-1)
+
+
+def sigmoid_focal(y, o, alpha=0.25, gamma=2.0):
+    """Lin et al. (2017), eq. (5) with α_t, per class, summed over the classes (tfa.SigmoidFocalCrossEntropy)."""
+    s = sigmoid(o)
+    p_t = y * s + (1 - y) * (1 - s)
+    alpha_t = y * alpha + (1 - y) * (1 - alpha)
+    return (-alpha_t * (1 - p_t) ** gamma * np.log(p_t)).sum(-1)
+
+
+def asymmetric(y, o, gamma_pos=0.0, gamma_neg=4.0, clip=0.05):
+    """Ridnik et al. (2021), eqs. (1)-(5): L+ = (1 − p)^γ+ log p, L− = p_m^γ− log(1 − p_m), p_m = max(p − m, 0);
+    summed over the classes (their AsymmetricLoss also sums over the batch)."""
+    p = sigmoid(o)
+    p_m = np.maximum(p - clip, 0.0)
+    positive = (1 - p) ** gamma_pos * np.log(p)
+    negative = p_m**gamma_neg * np.log(1 - p_m)
+    return -(y * positive + (1 - y) * negative).sum(-1)
 
 
 REFERENCES = {

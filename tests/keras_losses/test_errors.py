@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import keras_losses
-from tests.keras_losses.backends import BACKEND, COMPILED, LABEL_ERROR, value_and_gradient
+from tests.keras_losses.backends import BACKEND, COMPILED, COMPILED_LABEL_ERROR, LABEL_ERROR, value_and_gradient
 
 
 def test_unknown_name_lists_close_matches():
@@ -41,23 +41,33 @@ def test_sparse_label_out_of_range_fails_fit():
 
 @pytest.mark.skipif(not COMPILED, reason=f"no compiled mode tested on {BACKEND}")
 @pytest.mark.parametrize("name", ["log_loss", "tanimoto", "logistic_inr"])
-def test_sparse_label_out_of_range_compiled_gives_nan_not_a_wrong_number(name):
-    # XLA drops TensorFlow assertions, and under jax.jit the labels have no
-    # values to check: the loss then turns NaN instead.
+def test_sparse_label_out_of_range_compiled_is_an_error_or_nan_never_a_wrong_number(name):
+    # Under jax.jit a host callback raises the error when the step runs; XLA on TensorFlow drops
+    # assertions, and the loss then turns NaN instead.
     labels = np.array([0, 7, 2])
     logits = np.random.default_rng(0).normal(size=(3, 5)).astype("float32")
-    value, gradient = value_and_gradient(keras_losses.for_logits(name), labels, logits, compiled=True)
+    loss = keras_losses.for_logits(name)
+    if COMPILED_LABEL_ERROR is not None:
+        with pytest.raises(COMPILED_LABEL_ERROR) as error:
+            value_and_gradient(loss, labels, logits, compiled=True)
+        assert str(error.value).strip().splitlines()[-1].startswith("ValueError: keras_losses: sparse labels must be")
+        return
+    value, gradient = value_and_gradient(loss, labels, logits, compiled=True)
     assert np.isnan(value)
     assert np.isnan(gradient).any()
 
 
 @pytest.mark.skipif(not COMPILED, reason=f"no compiled mode tested on {BACKEND}")
-def test_sparse_label_out_of_range_under_xla_fit_gives_nan_not_a_wrong_number():
+def test_sparse_label_out_of_range_under_xla_fit_is_an_error_or_nan():
     # `jit_compile=True`: XLA on TensorFlow, jax.jit on JAX (JAX's default).
     x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
     y = np.array([0, 1, 2, 3, 0, 1, 2, 0])
     model = _tiny_model()
     model.compile(loss=keras_losses.for_logits("tanimoto"), jit_compile=True)
+    if COMPILED_LABEL_ERROR is not None:
+        with pytest.raises(COMPILED_LABEL_ERROR, match="out-of-range label"):
+            model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+        return
     history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
     assert np.isnan(history.history["loss"][0])
 

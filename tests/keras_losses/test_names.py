@@ -12,12 +12,12 @@ import keras_losses
 from keras_losses import compat
 from tests.keras_losses.helpers import get, needed_config
 
-# LOSSES.md's names, in its order (written out: the test's own reference).
+# LOSSES.md's names, in its order, then issue 25's multi-label losses (written out: the test's own reference).
 SPEC_NAMES = [
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
     "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
     "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
-    "logit_adjusted", "balanced_softmax", "ldam",
+    "logit_adjusted", "balanced_softmax", "ldam", "sigmoid_focal", "asymmetric",
 ]  # fmt: skip
 # The prior-aware losses cannot be built from their name alone (LOSSES.md, "Class imbalance").
 NEED_COUNTS = ["logit_adjusted", "balanced_softmax", "ldam"]
