@@ -208,7 +208,10 @@ flags.DEFINE_enum(
     flag_values=FLAGS,
 )
 flags.DEFINE_integer(
-    "ignore_class", default("ignore_class"), "Dense masks: the void label counted nowhere (e.g. 255).", flag_values=FLAGS
+    "ignore_class",
+    default("ignore_class"),
+    "Dense masks: the void label counted nowhere (e.g. 255).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "metric",
@@ -367,6 +370,7 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from zoo import report
     from zoo.common import results
+    from zoo.report import statistics
     from zoo.sweeps import distributed, lock
 
     try:
@@ -401,8 +405,10 @@ def main(argv):
         distributed.run(config, FLAGS.out, progress=FLAGS.progress)
         if role != "chief":
             return 0
-    path = report.render(FLAGS.out, FLAGS.reference)
-    print(report.summary_text(results.read_all(FLAGS.out), FLAGS.reference))
+    reference = prepared.reference if role == "single" else config.reference
+    path = report.render(FLAGS.out, reference, config.metric)
+    with statistics.headline(config.metric):
+        print(report.summary_text(results.read_all(FLAGS.out), reference))
     print(f"Report: {path}")
     missing = distributed.unfinished_runs(config, FLAGS.out) if role == "chief" else 0
     if missing:

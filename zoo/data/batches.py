@@ -3,7 +3,8 @@
 A seed fixes the batch order (`batch_order`, a fresh permutation per epoch,
 drawn with NumPy alone), so `zoo.engines.fused`, `zoo.engines.vectorized` and the plain
 one-model-at-a-time baseline see the same batches for the same seed. Labels
-train one-hot (`one_hot`) in both engines (multi-hot rows and masks as they are: `train_labels`). `train_dataset` is the fused
+train one-hot (`one_hot`) in both engines (multi-hot rows and masks as they are:
+`train_labels`). `train_dataset` is the fused
 engine's tf.data pipeline over those batches; the vectorized engine gathers
 the same batches itself, member by member, inside its train step.
 

@@ -221,6 +221,10 @@ class Plan:
         return [record for record in results.read_all(out_dir) if record["key"] in keys]
 
 
+# The default reference of a task whose losses do not include `log_loss` (the cross-entropy of multi-hot
+# targets is `logistic`, the sum of the K binary cross-entropies).
+TASK_REFERENCES = {"multi_label": "logistic"}
+
 # Where `prepare` and `zoo.compare_losses` deliberately default otherwise than `SweepConfig`: depths None
 # means the zoo's families' `SweepConfig.depths` and a user's builder's own (none, or its default).
 API_DEFAULTS = {"depths": None}
@@ -311,6 +315,8 @@ def prepare(model, data, **options) -> Plan:
         config, dataset=name, models=tuple(builders), task=loaded.task, ignore_class=loaded.ignore_class,
         losses=sweep.resolve_losses(losses, loaded.task),
     )  # fmt: skip
+    if config.reference == sweep.SweepConfig.reference and config.task in TASK_REFERENCES:
+        config = dataclasses.replace(config, reference=TASK_REFERENCES[config.task])
     check_config(config)  # Again, with the data's task (its noise kinds, metrics and engines).
     engines = {}
     for label, builder in builders.items():
@@ -318,7 +324,9 @@ def prepare(model, data, **options) -> Plan:
             options = models.options(label, depth, width, head)
             models.build(builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options)
         user = builder is not None or label in models.USER_MODELS
-        if user and engine in ("auto", "vectorized") and config.task != "dense":  # `auto`: vectorized for users' models when it runs.
+        if (
+            user and engine in ("auto", "vectorized") and config.task != "dense"
+        ):  # `auto`: vectorized for users' models when it runs.
             reason = probe_vectorized(builder or label, models.options(label, per_model[label][0], width), loaded)
             engines[label] = "vectorized" if reason is None else "fused"
             if reason is not None:
