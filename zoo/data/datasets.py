@@ -179,6 +179,8 @@ def load(
     if task is not None and task != source.task:
         raise ValueError(f"Dataset {name!r} holds {source.task} labels, not {task} ones.")
     options.pop("ignore_class", None)
+    if ignore_class is not None and source.task != "dense":
+        raise ValueError(f"ignore_class applies to dense labels (masks) only, not to {source.task} dataset {name!r}.")
     if ignore_class is not None and source.ignore_class is None:
         source = dataclasses.replace(source, ignore_class=ignore_class)
     return _assemble(

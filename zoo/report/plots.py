@@ -367,7 +367,7 @@ def render_plots(
     what = statistics.headline_title(records)  # "test accuracy" for single-label runs.
     made = [
         (
-            f"{statistics.mean_title(records).capitalize()} per loss and condition (losses by mean rank)",
+            f"M{statistics.mean_title(records)[1:]} per loss and condition (losses by mean rank)",
             plot_heatmap(records, out_dir, f"{prefix}accuracy_heatmap.png"),
         ),
         (
