@@ -65,19 +65,10 @@ def _summaries(y_pred, rows_sum_to_one):
     return ops.min(y_pred), ops.max(y_pred), row_error
 
 
-def _in_xla(tf):
-    try:
-        from tensorflow.python.ops import control_flow_util
-
-        return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
-    except Exception:  # private API gone: assume XLA, whose compile a Python callback would break
-        return True
-
-
 def _check_tensorflow_graph(loss, low, high, row_error):
     import tensorflow as tf
 
-    if _in_xla(tf):
+    if _targets.in_xla(tf):
         return
 
     def report(low, high, row_error):

@@ -106,18 +106,30 @@ def _tensorflow_error(message):
     return tf.errors.InvalidArgumentError(None, None, message)
 
 
+def in_xla(tf):
+    """Whether TensorFlow is tracing for XLA (`jit_compile=True`), which drops assertions and callbacks."""
+    try:
+        from tensorflow.python.ops import control_flow_util
+
+        return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
+    except Exception:  # private API gone: assume XLA, whose compile a Python callback would break
+        return True
+
+
 def _assert_valid(valid, message, shown, check_name):
     """Fail loudly where `valid` (booleans) is not all True, whenever it has values (see module).
 
     `message` names the problem; `shown` holds the values to list after it (the bad ones).
     Eagerly the error is raised here, so the message is its last line; in a TensorFlow graph
     a failed `tf.debugging.Assert` raises it, its op named `check_name` (the last line of
-    TensorFlow's message names that op, so the name says what failed).
+    TensorFlow's message names that op, so the name says what failed); under `jax.jit` a host
+    callback raises it. Returns whether the caller must also turn the bad rows NaN: where no
+    error can be raised (XLA on TensorFlow, an unknown tracer), and, to be safe, under `jax.jit`.
     """
     valid_values = _concrete(valid)
     if valid_values is not None:
         _raise_if_invalid(message, valid_values, _concrete(shown))
-        return
+        return False
     if backend.backend() == "jax":  # traced by jax.jit: checked when the step runs, by a host callback
         import jax
 
@@ -126,12 +138,15 @@ def _assert_valid(valid, message, shown, check_name):
 
         # Only a failing step calls back to the host: a valid batch costs one reduction, no transfer.
         jax.lax.cond(ops.all(valid), lambda *_: None, report, valid, shown)
+        return True
     if backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        if not tf.executing_eagerly():
+        if not tf.executing_eagerly() and not in_xla(tf):
             bad = tf.boolean_mask(shown, tf.logical_not(valid))
             tf.debugging.Assert(tf.reduce_all(valid), [message, bad], summarize=10, name=check_name)
+            return False
+    return True
 
 
 def _raise_if_invalid(message, valid, shown):
@@ -150,21 +165,20 @@ def _shown(value):
 
 
 def _assert_labels_valid(labels, valid, num_classes):
-    _assert_valid(valid, _label_message(num_classes), labels, "keras_losses_sparse_label_out_of_range")
+    return _assert_valid(valid, _label_message(num_classes), labels, "keras_losses_sparse_label_out_of_range")
 
 
 def sparse_to_one_hot(labels, num_classes):
-    """One-hot encode float/int sparse labels, NaN rows for invalid ones."""
+    """One-hot encode float/int sparse labels; an invalid one is an error, or a NaN row where none can be raised."""
     labels = ops.cast(labels, FLOAT)
     valid = ops.logical_and(
         ops.logical_and(labels >= 0, labels < num_classes),
         ops.equal(labels, ops.floor(labels)),
     )
-    _assert_labels_valid(labels, valid, num_classes)
+    needs_nan = _assert_labels_valid(labels, valid, num_classes)
     index = ops.cast(ops.where(valid, labels, ops.zeros_like(labels)), "int32")
     one_hot = ops.one_hot(index, num_classes, dtype=FLOAT)
-    nan = ops.full_like(one_hot, float("nan"))
-    return ops.where(ops.expand_dims(valid, -1), one_hot, nan)
+    return ops.where(ops.expand_dims(valid, -1), one_hot, float("nan")) if needs_nan else one_hot
 
 
 def is_single_unit(y_pred):
@@ -255,12 +269,12 @@ def single_label_message(loss_name, multi_label_names):
 
 
 def check_single_label(y, message):
-    """`y` (float targets) with each row checked to sum to 1: an error naming the bad row sums where the values
-    are known (eagerly, in a TensorFlow graph), else (XLA, `jax.jit`) those rows turned NaN."""
+    """`y` (float targets) with each row checked to sum to 1: an error naming the bad row sums (see
+    `_assert_valid`), and those rows turned NaN where no error can be raised (XLA on TensorFlow)."""
     sums = ops.sum(y, axis=-1)
     valid = ops.abs(sums - 1.0) <= ROW_SUM_TOLERANCE
-    _assert_valid(valid, message, sums, "keras_losses_target_row_not_single_label")
-    return ops.where(ops.expand_dims(valid, -1), y, float("nan"))
+    needs_nan = _assert_valid(valid, message, sums, "keras_losses_target_row_not_single_label")
+    return ops.where(ops.expand_dims(valid, -1), y, float("nan")) if needs_nan else y
 
 
 def squeeze_sparse(y_true, y_pred):
