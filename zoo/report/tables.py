@@ -133,7 +133,8 @@ def _robustness_tables(records, losses) -> list[str]:
             for model, depth, level, kind in columns
         ]
         lines += [
-            f"#### Test accuracy drop from clean vs {title} (paired by seed; lower is more robust)",
+            f"#### {_upper(statistics.headline_title(records))} drop from clean vs {title} (paired by seed; lower is "
+            "more robust)",
             "",
             stats_table(values, columns, labels, losses, higher_is_better=False, diverged=divergences(subset, column)),
             "",
@@ -142,9 +143,12 @@ def _robustness_tables(records, losses) -> list[str]:
 
 
 def paired_tables(
-    records, losses, reference: str, value=statistics.final_accuracy, what: str = "final test accuracy"
+    records, losses, reference: str, value=statistics.final_accuracy, what: str | None = None
 ) -> list[str]:
-    """Per model/depth: each loss's paired difference in `value` to `reference` per condition, with verdicts."""
+    """Per model/depth: each loss's paired difference in `value` to `reference` per condition, with verdicts.
+
+    `what` names the value (default: "final test accuracy", or the task's headline metric)."""
+    what = what or f"final {statistics.headline_title(records)}"
     if reference not in losses:
         return [
             f"(The reference loss `{reference}` is not in this study: no paired table. "
@@ -255,7 +259,7 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
     header = [
         "setting",
         "picked on validation",
-        "its test accuracy",
+        _its_test(records),
         "best on test",
         f"lead over `{reference}`: on validation",
         "on test",
@@ -268,6 +272,16 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
         markdown_table(header, rows),
         "",
     ]
+
+
+def _upper(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _its_test(records) -> str:
+    """ "its test accuracy", or the headline metric on test ("its mean IoU (test)")."""
+    title = statistics.headline_title(records)
+    return "its test accuracy" if title == "test accuracy" else f"its {title} (test)"
 
 
 def _lead_text(values: PerSeed, column, loss: str, reference: str) -> str:
