@@ -45,25 +45,29 @@ def needs_counts(name: str) -> bool:
     return "class_counts" in keras_losses.describe(name)["needs"]
 
 
-def validate_losses(losses: Sequence[str] | str | None, *, with_counts: bool = False) -> tuple[str, ...]:
+def validate_losses(
+    losses: Sequence[str] | str | None, *, with_counts: bool = False, task: str | None = None
+) -> tuple[str, ...]:
     """Returns `losses` as a tuple of known names; None: all of `keras_losses.all_names()`
-    (without the prior-aware losses unless the class counts will be given: `with_counts`).
+    (without the prior-aware losses unless the class counts will be given: `with_counts`),
+    or, for a `task` other than single-label, its losses (`keras_losses.names(task=task)`).
 
     Names and group words are resolved as the sweep resolves them
-    (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
-    matches of the first unknown name, for an empty list or duplicates, and for
-    a prior-aware loss without the counts.
+    (`zoo.sweeps.sweep.resolve_losses`, for `task`); raises ValueError naming the close
+    matches of the first unknown name, for an empty list or duplicates, for a loss that
+    does not serve `task`, and for a prior-aware loss without the counts.
     """
     from zoo.sweeps import sweep
 
     if losses is None:
-        return tuple(n for n in keras_losses.all_names() if with_counts or not needs_counts(n))
+        found = keras_losses.all_names() if task in (None, "single_label") else keras_losses.names(task=task)
+        return tuple(n for n in found if with_counts or not needs_counts(n))
     losses = [losses] if isinstance(losses, str) else list(losses)
     if not losses:
         raise ValueError("losses must name at least one loss.")
     if len(set(losses)) != len(losses):
         raise ValueError(f"losses has duplicates: {losses}.")
-    losses = sweep.resolve_losses(losses)
+    losses = sweep.resolve_losses(losses, task)
     if not with_counts and (prior_aware := [n for n in losses if needs_counts(n)]):
         raise ValueError(
             f"{', '.join(prior_aware)} need the training class counts: pass class_counts=[n_0, ..., n_K-1] "
@@ -79,6 +83,8 @@ def choose_loss(
     tune_parameters: bool = True,
     from_logits: bool = True,
     class_counts=None,
+    task: str | None = None,
+    ignore_class: int | None = None,
 ):
     """The loss of this trial, configured with its (conditional) parameters.
 
@@ -92,11 +98,14 @@ def choose_loss(
             False for one that ends in softmax / sigmoid.
         class_counts: the training count of each class; the prior-aware losses
             (`logit_adjusted`, `balanced_softmax`, `ldam`) need it and get it.
+        task: "multi_label" or "dense" (`zoo.common.tasks`): the losses offered are the task's
+            (`validate_losses`), a loss outside it is a one-line ValueError.
+        ignore_class: dense masks' void label, given to the chosen loss.
 
     Returns:
         The chosen `keras.losses.Loss`, e.g. `FocalLoss(gamma=hp["focal_gamma"])`.
     """
-    losses = validate_losses(losses, with_counts=class_counts is not None)
+    losses = validate_losses(losses, with_counts=class_counts is not None, task=task)
     name = hp.Choice("loss", list(losses)) if len(losses) > 1 else hp.Fixed("loss", losses[0])
     config = {}
     for loss_name, parameters in LOSS_PARAMETERS.items():
@@ -113,4 +122,6 @@ def choose_loss(
                     config[parameter] = value
     if needs_counts(name):
         config["class_counts"] = [max(float(n), 1.0) for n in class_counts]
+    if ignore_class is not None:
+        config["ignore_class"] = ignore_class
     return keras_losses.for_logits(name, **config) if from_logits else keras_losses.get(name, **config)
