@@ -185,15 +185,23 @@ def loss_groups(task: str | None = None) -> dict[str, list[str]]:
     """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, long_tail.
 
     `default` leaves out the prior-aware losses (`logit_adjusted`, `balanced_softmax`,
-    `ldam`), which are about imbalanced data; `long_tail` is the imbalance study's set.
+    `ldam`), which are about imbalanced data, and the tagging losses of `keras_losses.multi_label`
+    (`sigmoid_focal`, `asymmetric`); `long_tail` is the imbalance study's set.
     For `task="multi_label"` `default`, `canonical` and `all` are the multi-label losses
     (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT`.
     """
     import keras_losses
 
     prior_aware = [name for name in keras_losses.names() if keras_losses.describe(name)["needs"]]
+    # The tagging losses of `keras_losses.multi_label` (sigmoid_focal, asymmetric) head multi-label comparisons.
+    tagging_only = [
+        name
+        for name in keras_losses.names(multi_label=True)
+        if type(keras_losses.get(name)).__module__ == "keras_losses.multi_label"
+    ]
+    left_out = prior_aware + tagging_only
     groups = {
-        "default": [name for name in keras_losses.names() if name not in prior_aware] + ["categorical_crossentropy"],
+        "default": [name for name in keras_losses.names() if name not in left_out] + ["categorical_crossentropy"],
         "canonical": keras_losses.names(),
         "keras": keras_losses.keras_names(),
         "all": keras_losses.all_names(),
