@@ -34,6 +34,13 @@ def compare_losses(model, data, **options) -> "Comparison":
             softmax out: see `zoo.models.user_models`), a `keras.Model` (cloned per seed), or a list of these.
         data: a dataset name, a `zoo.datasets.Data`, `(x, y)` numpy arrays (a fixed stratified test
             split is held out) or `((x_train, y_train), (x_test, y_test))`.
+        task, ignore_class: what is classified, "single_label", "multi_label" (multi-hot `y` (N, K))
+            or "dense" (masks `(N, ...)`, outputs `(N, ..., K)`; `ignore_class` the void label); None:
+            the data's (arrays: inferred, with a one-line message; `multi_label_digits`, `shapes`: theirs).
+            `losses="default"` is the task's losses (`zoo.sweeps.sweep.loss_groups`); a loss outside
+            the task is a one-line ValueError. Records get the task's metrics (`zoo.engines.task_metrics`).
+        metric: the record field the comparison is judged on (None: the task's headline: test accuracy,
+            mean average precision, mean IoU).
         losses: loss names or groups (`default`, `canonical`, `keras`, `all`), a list or a comma string.
         seeds, label_noise, input_noise, noise_type, cross_noise: the grid (as `python -m zoo.compare`).
         noise_matrix, human_labels, noisy_validation: the other label noise kinds (`zoo.data.noise`).
