@@ -48,6 +48,8 @@ def check_config(config: sweep.SweepConfig) -> None:
         noise.check_noise_type(config.noise_type, config.dataset)  # No published map: names --noise_matrix.
     else:
         task_noise.check_noise_type(config.task, config.noise_type)
+        if config.noise_matrix:  # A transition matrix (its conditions are "matrix:HASH").
+            task_noise.check_noise_type(config.task, "matrix")
         task_metrics.check_metric(config.task, config.metric)
         if config.human_labels:
             raise ValueError(f"human_labels are CIFAR-N's single-label sets, not labels of a {config.task} task.")

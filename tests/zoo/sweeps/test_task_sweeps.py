@@ -83,8 +83,10 @@ def test_dense_fused_and_separate_write_the_same_records_and_vectorized_names_th
     assert experiment.engine_for("auto", "mlp", "multi_label") == "vectorized"
 
 
-def test_losses_for_a_task_and_one_line_errors_before_training(small_shapes):
+def test_losses_for_a_task_and_one_line_errors_before_training(small_shapes, tmp_path):
     import keras_losses
+
+    np.save(tmp_path / "t.npy", np.full((6, 6), 1 / 6))
 
     assert sweep.resolve_losses(["default"], "multi_label") == tuple(keras_losses.names(task="multi_label"))
     assert sweep.resolve_losses(["default"], "dense") == sweep.DENSE_DEFAULT
@@ -92,6 +94,7 @@ def test_losses_for_a_task_and_one_line_errors_before_training(small_shapes):
         (dict(losses=["log_loss", "asymmetric"]), "Loss(es) log_loss do not serve the multi_label task"),
         (dict(noise_type="pair", label_noise=0.2), "Label noise 'pair' is not meaningful for multi_label labels"),
         (dict(metric="mean_iou"), "metric 'mean_iou' is not a multi_label metric"),
+        (dict(noise_matrix=str(tmp_path / "t.npy")), "Label noise 'matrix' is not meaningful for multi_label"),
         (dict(task="dense"), "Dataset 'multi_label_digits' holds multi_label labels, not dense ones."),
     ]
     for options, message in bad:
