@@ -56,8 +56,9 @@ flags.DEFINE_string(
     "dataset",
     default("dataset"),
     "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
-    "mnist, cifar10, ..., tfds:NAME, npz:PATH, csv:PATH, dir:PATH). Default digits, bundled, offline "
-    "(mnist with --preset=janocha2017).",
+    "mnist, cifar10, ..., tfds:NAME, npz:PATH, csv:PATH, dir:PATH; multi-label multi_label_digits, dense shapes "
+    "and masks:PATH). Default digits, bundled, offline (mnist with --preset=janocha2017; with --task=multi_label "
+    "multi_label_digits, with --task=dense shapes).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
