@@ -281,8 +281,8 @@ class ClassificationLoss(keras.losses.Loss):
         labels = y_true  # as given (sparse labels stay sparse: some losses use them as indices)
         # A loss whose function smooths by its own published convention (`bi_tempered`) is passed ε as is.
         own_smoothing = self.smooths_labels_itself
-        smoothing = 0.0 if own_smoothing else self.options.get("label_smoothing") or self.arguments.get("label_smoothing")
-        smoothing = smoothing or 0.0
+        given = self.options.get("label_smoothing") or self.arguments.get("label_smoothing") or 0.0
+        smoothing = 0.0 if own_smoothing else given
         zero_ignored = kept is not None and (getattr(self, "batch_level", False) or not self.per_position)
         if (self.single_label and not sparse) or smoothing or zero_ignored:
             y, _ = _targets.targets_and_outputs(y_true, y_pred)

@@ -51,24 +51,30 @@ def needs_transition_matrix(name: str) -> bool:
 
 
 def validate_losses(
-    losses: Sequence[str] | str | None, *, with_counts: bool = False, with_transition_matrix: bool = False
+    losses: Sequence[str] | str | None,
+    *,
+    with_counts: bool = False,
+    with_transition_matrix: bool = False,
+    task: str | None = None,
 ) -> tuple[str, ...]:
     """Returns `losses` as a tuple of known names; None: all of `keras_losses.all_names()`
     (without the prior-aware losses unless the class counts will be given: `with_counts`, and without
     the loss corrections unless the noise's transition matrix will be: `with_transition_matrix`; a group
-    word such as "all" then leaves the loss corrections out, naming one is an error).
+    word such as "all" then leaves the loss corrections out, naming one is an error),
+    or, for a `task` other than single-label, its losses (`keras_losses.names(task=task)`).
 
     Names and group words are resolved as the sweep resolves them
-    (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
-    matches of the first unknown name, for an empty list or duplicates, and for
-    a prior-aware loss without the counts.
+    (`zoo.sweeps.sweep.resolve_losses`, for `task`); raises ValueError naming the close
+    matches of the first unknown name, for an empty list or duplicates, for a loss that
+    does not serve `task`, and for a prior-aware loss without the counts.
     """
     from zoo.sweeps import sweep
 
     if losses is None:
+        found = keras_losses.all_names() if task in (None, "single_label") else keras_losses.names(task=task)
         return tuple(
             n
-            for n in keras_losses.all_names()
+            for n in found
             if (with_counts or not needs_counts(n)) and (with_transition_matrix or not needs_transition_matrix(n))
         )
     losses = [losses] if isinstance(losses, str) else list(losses)
@@ -76,8 +82,8 @@ def validate_losses(
         raise ValueError("losses must name at least one loss.")
     if len(set(losses)) != len(losses):
         raise ValueError(f"losses has duplicates: {losses}.")
-    named = [item for item in losses if item not in sweep.loss_groups()]
-    losses = sweep.resolve_losses(losses)
+    named = [item for item in losses if item not in sweep.loss_groups(task)]
+    losses = sweep.resolve_losses(losses, task)
     if not with_counts and (prior_aware := [n for n in losses if needs_counts(n)]):
         raise ValueError(
             f"{', '.join(prior_aware)} need the training class counts: pass class_counts=[n_0, ..., n_K-1] "
@@ -102,6 +108,8 @@ def choose_loss(
     from_logits: bool = True,
     class_counts=None,
     transition_matrix=None,
+    task: str | None = None,
+    ignore_class: int | None = None,
 ):
     """The loss of this trial, configured with its (conditional) parameters.
 
@@ -117,12 +125,18 @@ def choose_loss(
             (`logit_adjusted`, `balanced_softmax`, `ldam`, `vs`, `seesaw`) need it and get it.
         transition_matrix: the label noise's K×K transition matrix T (rows = true class); the loss
             corrections (`forward_corrected`, `backward_corrected`) need it and get it.
+        task: "multi_label" or "dense" (`zoo.common.tasks`): the losses offered are the task's
+            (`validate_losses`), a loss outside it is a one-line ValueError.
+        ignore_class: dense masks' void label, given to the chosen loss.
 
     Returns:
         The chosen `keras.losses.Loss`, e.g. `FocalLoss(gamma=hp["focal_gamma"])`.
     """
     losses = validate_losses(
-        losses, with_counts=class_counts is not None, with_transition_matrix=transition_matrix is not None
+        losses,
+        with_counts=class_counts is not None,
+        with_transition_matrix=transition_matrix is not None,
+        task=task,
     )
     name = hp.Choice("loss", list(losses)) if len(losses) > 1 else hp.Fixed("loss", losses[0])
     config = {}
@@ -142,4 +156,6 @@ def choose_loss(
         config["class_counts"] = [max(float(n), 1.0) for n in class_counts]
     if needs_transition_matrix(name):
         config["transition_matrix"] = [[float(v) for v in row] for row in transition_matrix]
+    if ignore_class is not None:
+        config["ignore_class"] = ignore_class
     return keras_losses.for_logits(name, **config) if from_logits else keras_losses.get(name, **config)

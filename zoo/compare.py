@@ -6,6 +6,8 @@
     python -m zoo.report runs/compare           # re-render the report without training
 
     python -m zoo.compare --model=my_models.py:build --dataset=npz:mine.npz --losses=log_loss,focal
+    python -m zoo.compare --task=multi_label     # multi-label digits, the multi-label losses, mean AP
+    python -m zoo.compare --task=dense --ignore_class=255   # synthetic shapes with void outlines, U-Net, mean IoU
 
 The command is a thin caller of `zoo.compare_losses` (`zoo.comparison`; `zoo.sweeps.plan` checks and trains):
 --model takes your own builder, `build(input_shape, num_classes[, depth=, width=])`.
@@ -54,8 +56,9 @@ flags.DEFINE_string(
     "dataset",
     default("dataset"),
     "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
-    "mnist, cifar10, ..., tfds:NAME, npz:PATH, csv:PATH, dir:PATH). Default digits, bundled, offline "
-    "(mnist with --preset=janocha2017).",
+    "mnist, cifar10, ..., tfds:NAME, npz:PATH, csv:PATH, dir:PATH; multi-label multi_label_digits, dense shapes "
+    "and masks:PATH). Default digits, bundled, offline (mnist with --preset=janocha2017; with --task=multi_label "
+    "multi_label_digits, with --task=dense shapes).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
@@ -196,6 +199,28 @@ flags.DEFINE_integer(
     "Vectorized engine: at most this many runs per stacked network (0: as many as fit a memory estimate).",
     flag_values=FLAGS,
 )
+flags.DEFINE_enum(
+    "task",
+    default("task"),
+    ["single_label", "multi_label", "dense"],
+    "What is classified: single_label (a class per example), multi_label (multi-hot rows, K sigmoids) or dense "
+    "(a class per position, outputs (N, ..., K)); default: the data's (the task datasets multi_label_digits and "
+    "shapes say theirs, arrays are inferred).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_integer(
+    "ignore_class",
+    default("ignore_class"),
+    "Dense masks: the void label counted nowhere (e.g. 255).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_string(
+    "metric",
+    default("metric"),
+    "The report's headline record field (default: the task's, zoo.engines.task_metrics.HEADLINE_METRIC: test "
+    "accuracy, mean_average_precision, mean_iou).",
+    flag_values=FLAGS,
+)
 cli.define_distributed_flags(FLAGS)
 
 # Every `SweepConfig` field is a flag of the same name except `validation_split` (the command keeps
@@ -220,9 +245,10 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
     if key not in datasets.DATASETS:
         raise ValueError(datasets.DATASETS.unknown_message(values["dataset"], known=datasets.names() + datasets.FORMS))
     label_noise = cli.numbers(values["label_noise"], "label_noise", float, low=0.0, high=1.0, high_open=True)
+    task = dataset_task(values)
     config = sweep.SweepConfig(
         dataset=values["dataset"],
-        losses=sweep.resolve_losses(cli.items(values["losses"], "losses")),
+        losses=sweep.resolve_losses(cli.items(values["losses"], "losses"), task),
         models=models,
         depths=cli.numbers(values["depths"], "depths", int, low=1),
         width=None if values["width"] is None else int(values["width"]),
@@ -251,12 +277,22 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         imbalance_profile=values["imbalance_profile"],
         class_weighting=tuple(dict.fromkeys(cli.items(values["class_weighting"], "class_weighting"))),
         reference=values["reference"],
+        task=task,
+        ignore_class=values.get("ignore_class"),
+        metric=values.get("metric") or None,
     )
     try:
         sweep_plan.check_config(config)
     except ValueError as error:
         raise _as_flag_error(error) from None
     return config
+
+
+def dataset_task(values: dict) -> str | None:
+    """`--task`, else the task of a registered task dataset (`shapes`: dense, ...), else None (the data's)."""
+    from zoo.data import task_sources
+
+    return values.get("task") or task_sources.TASK_SETS.get(values["dataset"].partition(":")[0])
 
 
 def _as_flag_error(error: ValueError) -> ValueError:
@@ -277,7 +313,15 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
         values.update({k: v for k, v in presets.get(preset).items() if k not in given})
     if (values.get("noise_matrix") or values.get("human_labels")) and "label_noise" not in given:
         values["label_noise"] = "0"  # The matrix or the human labels are the noise; the default rates do not apply.
+    if "dataset" not in given and values.get("task") in TASK_DEFAULTS:
+        values["dataset"] = TASK_DEFAULTS[values["task"]]
+    if "models" not in given and dataset_task(values) == "dense":
+        values["models"] = "unet"  # The zoo's fully-convolutional family.
     return values
+
+
+# The embedded offline dataset of `--task=multi_label` / `--task=dense` when `--dataset` is not given.
+TASK_DEFAULTS = {"multi_label": "multi_label_digits", "dense": "shapes"}
 
 
 def check_data(config: sweep.SweepConfig) -> None:
@@ -327,6 +371,7 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from zoo import report
     from zoo.common import results
+    from zoo.report import statistics
     from zoo.sweeps import distributed, lock
 
     try:
@@ -361,8 +406,10 @@ def main(argv):
         distributed.run(config, FLAGS.out, progress=FLAGS.progress)
         if role != "chief":
             return 0
-    path = report.render(FLAGS.out, FLAGS.reference)
-    print(report.summary_text(results.read_all(FLAGS.out), FLAGS.reference))
+    reference = prepared.reference if role == "single" else config.reference
+    path = report.render(FLAGS.out, reference, config.metric)
+    with statistics.headline(config.metric):
+        print(report.summary_text(results.read_all(FLAGS.out), reference))
     print(f"Report: {path}")
     missing = distributed.unfinished_runs(config, FLAGS.out) if role == "chief" else 0
     if missing:

@@ -34,6 +34,13 @@ def compare_losses(model, data, **options) -> "Comparison":
             softmax out: see `zoo.models.user_models`), a `keras.Model` (cloned per seed), or a list of these.
         data: a dataset name, a `zoo.datasets.Data`, `(x, y)` numpy arrays (a fixed stratified test
             split is held out) or `((x_train, y_train), (x_test, y_test))`.
+        task, ignore_class: what is classified, "single_label", "multi_label" (multi-hot `y` (N, K))
+            or "dense" (masks `(N, ...)`, outputs `(N, ..., K)`; `ignore_class` the void label); None:
+            the data's (arrays: inferred, with a one-line message; `multi_label_digits`, `shapes`: theirs).
+            `losses="default"` is the task's losses (`zoo.sweeps.sweep.loss_groups`); a loss outside
+            the task is a one-line ValueError. Records get the task's metrics (`zoo.engines.task_metrics`).
+        metric: the record field the comparison is judged on (None: the task's headline: test accuracy,
+            mean average precision, mean IoU).
         losses: loss names or groups (`default`, `canonical`, `keras`, `all`), a list or a comma string.
         seeds, label_noise, input_noise, noise_type, cross_noise: the grid (as `python -m zoo.compare`).
         noise_matrix, human_labels, noisy_validation: the other label noise kinds (`zoo.data.noise`).
@@ -62,7 +69,7 @@ def compare_losses(model, data, **options) -> "Comparison":
     options = sweep_plan.with_defaults("compare_losses", options, extra=RUN_OPTIONS)
     shown = {name: options.pop(name, parameter.default) for name, parameter in RUN_OPTIONS.items()}
     prepared = sweep_plan.prepare(model, data, **options)
-    return Comparison(prepared.run(**shown), prepared.reference, shown["out"])
+    return Comparison(prepared.run(**shown), prepared.reference, shown["out"], prepared.config.metric)
 
 
 # `compare_losses`' keywords beyond the config: where the records go and what is shown (`Plan.run`'s).
@@ -74,7 +81,8 @@ compare_losses.__signature__ = sweep_plan.signature(
 
 @dataclasses.dataclass(frozen=True)
 class Best:
-    """The best loss of one (model, depth, condition) by mean final test accuracy, against the reference."""
+    """The best loss of one (model, depth, condition) by its mean headline metric (`test_accuracy`: the
+    final test accuracy for single-label runs), against the reference."""
 
     model: str
     depth: int | None
@@ -98,11 +106,21 @@ class Comparison:
     """The records of a `compare_losses` sweep, and its tables, plots and report.
 
     `records` are the records of `results.jsonl`, one per run; `out` is where they are stored
-    (None when `compare_losses` ran with `out=None`).
+    (None when `compare_losses` ran with `out=None`). Losses are compared on `metric`, a record
+    field (None: the task's headline, `zoo.engines.task_metrics.HEADLINE_METRIC`: test accuracy,
+    mean average precision, mean IoU), in every method (`statistics.headline`).
     """
 
-    def __init__(self, records: Sequence[dict], reference: str = statistics.REFERENCE, out: str | None = None):
-        self.records, self.reference, self.out = list(records), reference, out
+    def __init__(
+        self,
+        records: Sequence[dict],
+        reference: str = statistics.REFERENCE,
+        out: str | None = None,
+        metric: str | None = None,
+    ):
+        self.records, self.reference, self.out, self.metric = list(records), reference, out, metric
+        for name in ("summary", "paired", "best", "report", "plots", "_repr_markdown_"):  # Each on the metric.
+            setattr(self, name, _on_metric(getattr(self, name), metric))
 
     def _reportable(self):
         return statistics.reportable(self.records)
@@ -192,6 +210,17 @@ class Comparison:
 
     def __repr__(self) -> str:
         return f"Comparison({len(self.records)} runs, reference={self.reference!r}, out={self.out!r})"
+
+
+def _on_metric(method, metric):
+    """`method` computing under `statistics.headline(metric)`."""
+
+    def on_metric(*args, **kwargs):
+        with statistics.headline(metric):
+            return method(*args, **kwargs)
+
+    on_metric.__doc__, on_metric.__name__ = method.__doc__, method.__name__
+    return on_metric
 
 
 def _data_uri(path: str) -> str:

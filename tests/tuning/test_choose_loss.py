@@ -177,3 +177,18 @@ def _compiled(model):
 def _two_outputs():
     inputs = keras.Input((4,))
     return keras.Model(inputs, [keras.layers.Dense(CLASSES)(inputs), keras.layers.Dense(CLASSES)(inputs)])
+
+
+def test_choose_loss_offers_a_task_s_losses_and_configures_ignore_class():
+    hp = keras_tuner.HyperParameters()
+    tagging = keras_losses.names(task="multi_label")
+    loss = tuning.choose_loss(hp, task="multi_label")
+    assert hp.space[0].name == "loss" and list(hp.space[0].values) == tagging and type(loss).__name__
+    with pytest.raises(ValueError, match="^Loss\\(es\\) log_loss do not serve the multi_label task"):
+        tuning.choose_loss(keras_tuner.HyperParameters(), ["log_loss", "asymmetric"], task="multi_label")
+    masks = np.array([[[0, 1], [255, 2]]])
+    logits = np.random.default_rng(0).normal(size=(1, 2, 2, 3)).astype("float32")
+    chosen = tuning.choose_loss(keras_tuner.HyperParameters(), "log_loss", task="dense", ignore_class=255)
+    kept = masks != 255
+    plain = keras_losses.for_logits("log_loss")(masks[kept], logits[kept])
+    assert float(chosen(masks, logits)) == pytest.approx(float(plain), rel=1e-6)  # The void pixel counts nowhere.

@@ -161,7 +161,7 @@ def test_results_written_with_out_and_a_rerun_resumes(tmp_path):
             "has 2 outputs; the comparison needs one",
         ),
         ("mpl", {}, "Unknown model 'mpl'. Did you mean: 'mlp'?"),
-        (own_cnn, {"head": "cosine"}, "head='cosine' applies to the zoo's families (mlp, cnn, resnet) only"),
+        (own_cnn, {"head": "cosine"}, "head='cosine' applies to the zoo's families (mlp, cnn, resnet, unet) only"),
         ("mlp", {"head": "normed"}, "head must be one of 'linear', 'cosine', got 'normed'."),
     ],
     ids=["depth", "width", "width-mismatch", "two-outputs", "unknown-name", "head-own-model", "head-unknown"],

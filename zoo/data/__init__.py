@@ -1,6 +1,7 @@
 """Data: what the models train and are tested on.
 
-- `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:`, `csv:`, `dir:` files), standardised,
+- `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:`, `csv:`, `dir:` files, the task sets),
+  standardised,
   with a seeded validation split and a test split never used for a choice (named seed streams); `from_arrays`;
 - `sources`: the dataset registry, `Source` (what a set's builder returns), the `npz:`/`csv:`/`dir:` builders;
 - `toy_sets`: `digits` and the 2-D sets generated in code; `tfds_sets`: the TFDS sets and CIFAR-N's human labels;
@@ -9,10 +10,12 @@
 - `files`: readers of `.npz` arrays, `.csv` tables and image folders;
 - `task_datasets`: multi-label and dense data: offline defaults (digit properties, synthetic shapes with masks),
   MNIST-built sets, and mask files (npz, an image folder with a parallel mask folder);
+- `task_sources`: those as registered sets (`multi_label_digits`, `shapes`, `masks:PATH`, task `npz:`), arrays of
+  a task as a `Source` (non-stratified test split), the task read off labels, per-task counts and imbalance groups;
 - `noise`: label flips and Gaussian input noise, seeded;
 - `task_noise`: label noise of multi-label (bit flips, missing positives) and dense labels (per position), seeded;
 - `imbalance`: long-tailed subsampling of the training split (exponential and step profiles), seeded;
-- `batches`: the batch order and one-hot labels every engine reads.
+- `batches`: the batch order and the labels (one-hot, multi-hot, masks) every engine reads.
 """
 
 from zoo.common import lazy

@@ -3,7 +3,8 @@
 A seed fixes the batch order (`batch_order`, a fresh permutation per epoch,
 drawn with NumPy alone), so `zoo.engines.fused`, `zoo.engines.vectorized` and the plain
 one-model-at-a-time baseline see the same batches for the same seed. Labels
-train one-hot (`one_hot`) in both engines. `train_dataset` is the fused
+train one-hot (`one_hot`) in both engines (multi-hot rows and masks as they are:
+`train_labels`). `train_dataset` is the fused
 engine's tf.data pipeline over those batches; the vectorized engine gathers
 the same batches itself, member by member, inside its train step.
 
@@ -47,10 +48,27 @@ def one_hot(y, num_classes: int) -> np.ndarray:
     return np.eye(num_classes, dtype=np.float32)[np.asarray(y, np.int64)]
 
 
+def train_labels(y, num_classes: int, task: str = "single_label") -> np.ndarray:
+    """The labels an engine trains on: one-hot rows (single-label), float32 multi-hot rows as they are
+    (multi-label), int32 class masks as they are (dense: sparse, so that `ignore_class` applies)."""
+    if task == "multi_label":
+        return np.asarray(y, np.float32)
+    if task == "dense":
+        return np.asarray(y, np.int32)
+    return one_hot(y, num_classes)
+
+
 def train_dataset(
-    x: np.ndarray, y: np.ndarray, outputs: Sequence[str], batch_size: int, epochs: int, seed: int, num_classes: int
+    x: np.ndarray,
+    y: np.ndarray,
+    outputs: Sequence[str],
+    batch_size: int,
+    epochs: int,
+    seed: int,
+    num_classes: int,
+    task: str = "single_label",
 ):
-    """All `epochs` of `(x, {output: one_hot(y)})` batches in `batch_order`, as one tf.data pipeline.
+    """All `epochs` of `(x, {output: train_labels(y)})` batches in `batch_order`, as one tf.data pipeline.
 
     Every output of a multi-output model gets the same labels. Fit it with
     `steps_per_epoch = steps_per_epoch(len(y), batch_size)`: Keras then reads
@@ -60,7 +78,7 @@ def train_dataset(
 
     batches = batch_order(len(y), batch_size, epochs, seed)
     ragged = tf.ragged.constant([batch.tolist() for batch in batches], dtype=tf.int64)
-    x_all, y_all = tf.constant(x, tf.float32), tf.constant(one_hot(y, num_classes))
+    x_all, y_all = tf.constant(x, tf.float32), tf.constant(train_labels(y, num_classes, task))
 
     def gather(indices):
         labels = tf.gather(y_all, indices)

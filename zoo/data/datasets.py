@@ -49,7 +49,7 @@ import numpy as np
 import tensorflow as tf
 from sklearn import model_selection
 
-from zoo.data import imbalance, noise, tfds_sets, toy_sets  # noqa: F401  (the sets register on import)
+from zoo.data import imbalance, noise, task_noise, task_sources, tfds_sets, toy_sets  # noqa: F401  (register)
 from zoo.data.sources import (  # noqa: F401  (DatasetUnavailableError: also `datasets.`'s)
     DATASETS,
     DatasetUnavailableError,
@@ -59,9 +59,9 @@ from zoo.data.sources import (  # noqa: F401  (DatasetUnavailableError: also `da
     stratify,
 )
 
-PREFIXES = ("tfds", "npz", "csv", "dir")  # Names that take an argument: `tfds:NAME`, `npz:PATH`, ...
-FORMS = ["tfds:NAME", "npz:PATH", "csv:PATH", "dir:PATH"]
-FILE_OPTIONS = {"label_column": "csv", "image_size": "dir"}  # Options only these file kinds take.
+PREFIXES = ("tfds", "npz", "csv", "dir", "masks")  # Names that take an argument: `tfds:NAME`, `npz:PATH`, ...
+FORMS = ["tfds:NAME", "npz:PATH", "csv:PATH", "dir:PATH", "masks:PATH"]
+FILE_OPTIONS = {"label_column": ("csv",), "image_size": ("dir", "masks")}  # Options only these file kinds take.
 TFDS_NAMES = tfds_sets.TFDS_NAMES
 # The random streams of one run's data, `[seed, stream]`: each draws from its own generator. The
 # noisy-validation flips share stream 3 with the imbalance subsample (both arrived with it in issues 18
@@ -77,6 +77,10 @@ def stream(seed: int, name: str) -> list[int]:
 @dataclasses.dataclass(frozen=True, eq=False)
 class Data:
     """A loaded dataset: batched `tf.data` pipelines plus the numpy arrays.
+
+    `task` says what the labels are (`zoo.common.tasks`): class ids `(N,)` (single_label),
+    multi-hot rows `(N, K)` (multi_label) or class masks `(N, ...)` (dense, positions equal to
+    `ignore_class` counting nowhere).
 
     `train` is reshuffled (seeded) each epoch; `val` and `test` keep their
     order. `y_train` holds the (possibly noisy) training labels and
@@ -100,6 +104,8 @@ class Data:
     y_train_clean: np.ndarray
     info: dict[str, Any]
     class_names: tuple[str, ...] | None = None
+    task: str = "single_label"
+    ignore_class: int | None = None
 
 
 def names():
@@ -124,6 +130,8 @@ def load(
     noisy_validation: bool = False,
     imbalance_ratio: float = 1.0,
     imbalance_profile: str = "exponential",
+    task: str | None = None,
+    ignore_class: int | None = None,
     **options,
 ) -> Data:
     """Loads dataset `name` as normalised, split, optionally noisy `Data`.
@@ -147,6 +155,9 @@ def load(
             the training part is subsampled with `seed` before the validation split is carved
             from it, so validation is as imbalanced as training; the test split is untouched.
         imbalance_profile: "exponential" or "step".
+        task: what the labels are ("single_label", "multi_label", "dense"); None: the set's own
+            (`zoo.data.task_sources.TASK_SETS`; files: single-label). `npz:` files of another task need it.
+        ignore_class: dense masks' void label (`shapes`: 255 adds its void band on outlines).
         **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
     """
     if not 0.0 <= validation_split < 1.0:
@@ -156,9 +167,22 @@ def load(
         raise ValueError(DATASETS.unknown_message(name, known=names() + FORMS))
     file_options = {k: v for k, v in (("label_column", label_column), ("image_size", image_size)) if v is not None}
     for option in file_options:
-        if key != FILE_OPTIONS[option]:
-            raise ValueError(f"{option} applies to {FILE_OPTIONS[option]}:PATH datasets only, not {name!r}.")
-    source = DATASETS.get(key, arg=arg or None, data_dir=data_dir, **options, **file_options)
+        if key not in FILE_OPTIONS[option]:
+            kinds = " and ".join(f"{kind}:PATH" for kind in FILE_OPTIONS[option])
+            raise ValueError(f"{option} applies to {kinds} datasets only, not {name!r}.")
+    if ignore_class is not None and key in ("shapes", "masks"):
+        options["ignore_class"] = ignore_class
+    if key == "npz" and task not in (None, "single_label"):
+        source = task_sources.npz_source(arg, data_dir, task, ignore_class)
+    else:
+        source = DATASETS.get(key, arg=arg or None, data_dir=data_dir, **options, **file_options)
+    if task is not None and task != source.task:
+        raise ValueError(f"Dataset {name!r} holds {source.task} labels, not {task} ones.")
+    options.pop("ignore_class", None)
+    if ignore_class is not None and source.task != "dense":
+        raise ValueError(f"ignore_class applies to dense labels (masks) only, not to {source.task} dataset {name!r}.")
+    if ignore_class is not None and source.ignore_class is None:
+        source = dataclasses.replace(source, ignore_class=ignore_class)
     return _assemble(
         name,
         source,
@@ -189,14 +213,27 @@ def from_arrays(
     """`Data` of in-memory arrays, checked, encoded and split as `load` does.
 
     Without `x_test, y_test` a fixed stratified test split is held out. `settings`
-    are `load`'s keyword arguments (`batch_size`, `validation_split`, `seed`, the noise).
+    are `load`'s keyword arguments (`batch_size`, `validation_split`, `seed`, the noise, `task`,
+    `ignore_class`); without `task` multi-hot rows and masks are recognised (`task_sources.resolve_task`,
+    its one-line message in `info["task_message"]`).
 
     >>> import numpy as np
     >>> data = from_arrays(np.random.default_rng(0).normal(size=(40, 3)), np.array(["a", "b"] * 20))
     >>> data.num_classes, data.class_names, len(data.y_test)
     (2, ('a', 'b'), 10)
     """
-    return _assemble(name, from_arrays_source(x_train, y_train, x_test, y_test), {}, **settings)
+    task, message = task_sources.resolve_task(y_train, settings.pop("task", None), settings.get("ignore_class"))
+    ignore_class = settings.pop("ignore_class", None)
+    if task == "single_label":
+        if ignore_class is not None:
+            raise ValueError("ignore_class applies to dense labels (masks) only.")
+        source = from_arrays_source(x_train, y_train, x_test, y_test)
+    else:
+        source = task_sources.task_source(x_train, y_train, x_test, y_test, task=task, ignore_class=ignore_class)
+    data = _assemble(name, source, {}, **settings)
+    if message:
+        data.info["task_message"] = message
+    return data
 
 
 def _assemble(
@@ -219,23 +256,36 @@ def _assemble(
     """Splits, standardises and noises a `Source` into `Data` (the arguments are `load`'s)."""
     if not 0.0 <= validation_split < 1.0:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}.")
-    for split in ("train", "test"):
-        check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
+    task, void = source.task, source.ignore_class
+    if task == "single_label":
+        for split in ("train", "test"):
+            check_labels(getattr(source, f"y_{split}"), source.num_classes, f"{name} {split}")
+        human = tfds_sets.human_labels(source, noise_type, name)
+        corrupt = functools.partial(
+            noise.corrupt_labels, num_classes=source.num_classes, rate=label_noise, noise_type=noise_type,
+            dataset=name, matrix=noise_matrix,
+        )  # fmt: skip
+    else:  # Multi-hot rows or masks: `zoo.data.task_noise` (one-line errors for kinds that mean nothing there).
+        human = []
 
-    human = tfds_sets.human_labels(source, noise_type, name)
-    kept = imbalance.subsample(
-        source.y_train, source.num_classes, imbalance_ratio, imbalance_profile, seed=stream(seed, "imbalance")
-    )
+        def corrupt(y, seed, human=None):
+            return task_noise.corrupt_task_labels(
+                y, task, label_noise, noise_type, seed,
+                num_classes=source.num_classes, ignore_class=void, matrix=noise_matrix, dataset=name,
+            )  # fmt: skip
+
+    groups = task_sources.imbalance_groups(source.y_train, task, source.num_classes, void)
+    kept = imbalance.subsample(  # Multi-label: one more group, the examples without positives.
+        groups, source.num_classes + (task == "multi_label"), imbalance_ratio, imbalance_profile,
+        seed=stream(seed, "imbalance"),
+    )  # fmt: skip
     x_train, x_val, y_train, y_val, *human = _split(
-        source.x_train[kept], source.y_train[kept], validation_split, seed, *(h[kept] for h in human)
-    )
+        source.x_train[kept], source.y_train[kept], validation_split, seed, *(h[kept] for h in human),
+        stratified=task == "single_label",
+    )  # fmt: skip
     mean, std = _channel_stats(x_train)
     x_train, x_val, x_test = ((x - mean) / std for x in (x_train, x_val, source.x_test))
     y_clean = y_train
-    corrupt = functools.partial(
-        noise.corrupt_labels, num_classes=source.num_classes, rate=label_noise, noise_type=noise_type,
-        dataset=name, matrix=noise_matrix,
-    )  # fmt: skip
     y_train, label_info = corrupt(y_clean, seed=stream(seed, "label_noise"), human=human[0] if human else None)
     if noisy_validation and len(y_val):
         y_val, val_info = corrupt(y_val, seed=stream(seed, "noisy_validation"), human=human[1] if human else None)
@@ -248,7 +298,9 @@ def _assemble(
         "label_noise": {"rate": label_noise, "type": noise_type, **label_info, "splits": splits},
         "input_noise": {"sigma": input_noise, "type": "gaussian", "splits": ["train"]},
         "imbalance": {"ratio": imbalance_ratio, "profile": imbalance_profile, "splits": ["train", "val"]},
-        "train_class_counts": np.bincount(y_train, minlength=source.num_classes).tolist(),
+        "train_class_counts": task_sources.train_counts(y_train, task, source.num_classes, void),
+        "task": task,
+        "ignore_class": void,
         **({"class_names": list(source.class_names)} if source.class_names else {}),
         "normalisation": {"mean": mean.ravel().tolist(), "std": std.ravel().tolist()},
         "seed": seed,
@@ -271,19 +323,21 @@ def _assemble(
         y_train_clean=y_clean,
         info=info,
         class_names=source.class_names,
+        task=task,
+        ignore_class=void,
     )
 
 
-def _split(x, y, fraction, seed, *more):
+def _split(x, y, fraction, seed, *more, stratified=True):
     """Stratified `(x_a, x_b, y_a, y_b, ...)` with a `fraction` held out; empty b for 0.
 
-    Arrays in `more` (other labels of the same examples) are split alike.
+    Arrays in `more` (other labels of the same examples) are split alike. `stratified=False`
+    (multi-hot rows, masks) splits at random.
     """
     if fraction == 0:
         return [part for array in (x, y, *more) for part in (array, array[:0])]
-    return model_selection.train_test_split(
-        x, y, *more, test_size=fraction, random_state=seed, stratify=stratify(y, fraction)
-    )
+    strata = stratify(y, fraction) if stratified else None
+    return model_selection.train_test_split(x, y, *more, test_size=fraction, random_state=seed, stratify=strata)
 
 
 def _channel_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -35,6 +35,8 @@ class Source:
     num_classes: int
     class_names: tuple[str, ...] | None = None
     human: dict[str, np.ndarray] | None = None  # Human label sets of the training examples (CIFAR-N).
+    task: str = "single_label"  # Multi-hot rows ("multi_label") or class masks ("dense"): `zoo.data.task_sources`.
+    ignore_class: int | None = None  # Dense masks' void label.
 
 
 def check_labels(y: np.ndarray, num_classes: int, where: str) -> None:

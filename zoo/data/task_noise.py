@@ -82,6 +82,17 @@ def flip_positions(
     return noisy, info
 
 
+def check_noise_type(task: str, noise_type: str) -> None:
+    """One-line ValueError when label noise `noise_type` means nothing for `task`'s labels."""
+    check_task(task)
+    kind = noise_type.partition(":")[0]
+    allowed = TASK_NOISE_TYPES[task]
+    if kind not in {name.partition(":")[0] for name in allowed} or (task == "dense" and kind == "human"):
+        raise ValueError(
+            f"Label noise {noise_type!r} is not meaningful for {task} labels; use one of {', '.join(allowed)}."
+        )
+
+
 def corrupt_task_labels(
     y,
     task: str,
@@ -102,13 +113,7 @@ def corrupt_task_labels(
     (bits flipped for "symmetric" multi-label, positives dropped for "missing", positions changed
     for dense), `positions` (labels the noise could touch) and, for dense, `ignore_class`.
     """
-    check_task(task)
-    kind = noise_type.partition(":")[0]
-    allowed = TASK_NOISE_TYPES[task]
-    if kind not in {name.partition(":")[0] for name in allowed} or (task == "dense" and kind == "human"):
-        raise ValueError(
-            f"Label noise {noise_type!r} is not meaningful for {task} labels; use one of {', '.join(allowed)}."
-        )
+    check_noise_type(task, noise_type)
     rate = _rate(rate)
     num_classes = check_labels(y, task, num_classes, ignore_class)
     y = np.asarray(y)
@@ -121,7 +126,7 @@ def corrupt_task_labels(
     if task == "single_label":
         noisy, found = noise.corrupt_labels(y, num_classes, rate, noise_type, seed, dataset, matrix, human)
         return noisy, {**info, **found, "positions": int(len(y))}
-    if kind == "asymmetric" and class_map is None:
+    if noise_type.partition(":")[0] == "asymmetric" and class_map is None:
         class_map = noise.asymmetric_map(noise_type.partition(":")[2] or dataset)
     noisy, found = flip_positions(y, num_classes, rate, noise_type, seed, ignore_class, matrix, class_map)
     positions = int(y.size if ignore_class is None else (y != ignore_class).sum())

@@ -56,9 +56,14 @@ def as_data(
         batch_size: batch size of the `tf.data` pipelines (default 128).
         **conditions: the noise and imbalance of `datasets.load` (`label_noise`, `noise_type`,
             `input_noise`, `noise_matrix`, `noisy_validation`, `imbalance_ratio`, ...), applied to
-            names, files and arrays alike; a `Data` is already split and is used as it is.
+            names, files and arrays alike; a `Data` is already split and is used as it is. `task` and
+            `ignore_class` too: without `task`, arrays of multi-hot rows or masks are recognised.
     """
     if isinstance(data, datasets.Data):
+        task = conditions.pop("task", None)
+        if task is not None and task != data.task:
+            raise ValueError(f"The given zoo.datasets.Data holds {data.task} labels, not {task} ones.")
+        conditions.pop("ignore_class", None)
         if any(value not in (None, False, 0, 0.0, 1.0, "symmetric", "exponential") for value in conditions.values()):
             raise ValueError(
                 "A loaded zoo.datasets.Data is used as it is: to add noise or imbalance, give its arrays "

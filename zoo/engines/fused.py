@@ -80,7 +80,9 @@ class FusedTrainer:
         input_shape, num_classes: of the data.
         train_size: number of training examples (one epoch runs as one TensorFlow call).
         spec: the training hyperparameters; its `seed` is only a default for `run`.
-        loss_arguments: `{loss: keras_losses.get keyword arguments}` (class weights, class counts).
+        loss_arguments: `{loss: keras_losses.get keyword arguments}` (class weights, class counts, ignore_class).
+        task, ignore_class: what the labels are (`zoo.common.tasks`): the accuracy curves follow the task
+            (`zoo.engines.task_metrics.accuracy`), labels train as `zoo.data.batches.train_labels`.
     """
 
     def __init__(
@@ -93,8 +95,10 @@ class FusedTrainer:
         train_size: int,
         spec: TrainSpec,
         loss_arguments: Mapping[str, Mapping] | None = None,
+        task: str = "single_label",
+        ignore_class: int | None = None,
     ):
-        self.losses = list(losses)
+        self.losses, self.task, self.ignore_class = list(losses), task, ignore_class
         if len(set(self.losses)) != len(self.losses):
             raise ValueError(f"Losses must be distinct, got {self.losses}.")
         self.model_name, self.model_options = model, dict(model_options)
@@ -105,8 +109,11 @@ class FusedTrainer:
         self.model = build_fused(self.subnets, self.input_shape)
         self.train_size = int(train_size)
         self.steps = batches.steps_per_epoch(self.train_size, spec.batch_size)
-        compile_fused(self.model, self.losses, spec, steps_per_execution=self.steps, loss_arguments=loss_arguments)
-        build_metrics(self.model, self.losses, self.input_shape, self.num_classes)
+        compile_fused(
+            self.model, self.losses, spec, steps_per_execution=self.steps, loss_arguments=loss_arguments,
+            task=task, ignore_class=ignore_class,
+        )  # fmt: skip
+        build_metrics(self.model, self.losses, self.input_shape, self.num_classes, task)
         self.model.train_function = epoch_train_function(self.model, self.steps)
         self.model.optimizer.build(self.model.trainable_variables)  # Eagerly: fast, and a state to restore.
         self._fresh_optimizer = [variable.numpy() for variable in self.model.optimizer.variables]
@@ -142,10 +149,12 @@ class FusedTrainer:
         x, y = train_data
         if len(y) != self.train_size:
             raise ValueError(f"This trainer was built for {self.train_size} training examples, got {len(y)}.")
-        callback = EpochEnd(self.losses, eval_data, on_epoch, self._forward)
-        check_labels(y, self.num_classes)
+        callback = EpochEnd(self.losses, eval_data, on_epoch, self._forward, self.task, self.ignore_class)
+        check_labels(y, self.num_classes, self.task)
         outputs = [output_name(loss) for loss in self.losses]
-        data = batches.train_dataset(x, y, outputs, self.spec.batch_size, self.spec.epochs, seed, self.num_classes)
+        data = batches.train_dataset(
+            x, y, outputs, self.spec.batch_size, self.spec.epochs, seed, self.num_classes, self.task
+        )
         self.model.fit(
             data, epochs=self.spec.epochs, steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0
         )

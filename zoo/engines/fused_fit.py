@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from zoo.engines import task_metrics
 from zoo.engines.fused_model import output_name
 
 EVAL_BATCH = 4096  # Examples per forward pass when evaluating.
@@ -53,10 +54,12 @@ class EpochEnd(keras.callbacks.Callback):
         splits: `{split: (x, y)}` numpy arrays, sparse labels.
         on_epoch: called with the epoch index after each epoch, or None.
         forward: inference, `forward(x)` -> the model's outputs (a dict, or one tensor for one loss).
+        task, ignore_class: the accuracy of the task (`zoo.engines.task_metrics.accuracy`).
     """
 
-    def __init__(self, losses, splits, on_epoch, forward):
+    def __init__(self, losses, splits, on_epoch, forward, task="single_label", ignore_class=None):
         super().__init__()
+        self.task, self.ignore_class = task, ignore_class
         self.losses = list(losses)
         self.splits = dict(splits)
         self.on_epoch = on_epoch
@@ -75,7 +78,7 @@ class EpochEnd(keras.callbacks.Callback):
         for split, (x, y) in self.splits.items():
             self.logits[split] = self._logits(x)
             for loss, logits in self.logits[split].items():
-                accuracy = float(np.mean(np.argmax(logits, axis=-1) == y)) if len(y) else float("nan")
+                accuracy = task_metrics.accuracy(self.task, y, logits, self.ignore_class)
                 self.histories[loss].setdefault(f"{split}_accuracy", []).append(accuracy)
         if self.on_epoch is not None:
             self.on_epoch(epoch)

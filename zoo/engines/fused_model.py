@@ -16,6 +16,8 @@ import tensorflow as tf
 
 import keras_losses
 from zoo import models
+from zoo.data import batches
+from zoo.engines.metrics import task_accuracy
 from zoo.engines.training import TrainSpec, initial_state, make_optimizer, set_state
 
 
@@ -51,8 +53,10 @@ def compile_fused(
     spec: TrainSpec,
     steps_per_execution: int = 1,
     loss_arguments: Mapping[str, Mapping] | None = None,
+    task: str = "single_label",
+    ignore_class: int | None = None,
 ) -> None:
-    """Compiles with one loss per output (plain sum) and accuracy per output.
+    """Compiles with one loss per output (plain sum) and accuracy per output (the task's: `task_accuracy`).
 
     `loss_arguments` configure the losses (`{loss: keras_losses.get keyword arguments}`).
 
@@ -64,21 +68,25 @@ def compile_fused(
         loss={
             output_name(loss): keras_losses.for_logits(loss, **(loss_arguments or {}).get(loss, {})) for loss in losses
         },
-        metrics={output_name(loss): ["accuracy"] for loss in losses},
+        metrics={output_name(loss): [task_accuracy(task, ignore_class)] for loss in losses},
         jit_compile=spec.jit_compile,
         steps_per_execution=steps_per_execution,
     )
 
 
-def build_metrics(model: keras.Model, losses: Sequence[str], input_shape, num_classes: int) -> None:
+def build_metrics(
+    model: keras.Model, losses: Sequence[str], input_shape, num_classes: int, task: str = "single_label"
+) -> None:
     """Creates the compiled losses' and metrics' state eagerly, on one dummy example.
 
     Otherwise they are created while the train step is traced, and
     `tf.function` traces a function that creates variables twice.
     """
     x = np.zeros((1, *input_shape), np.float32)
-    y = {output_name(loss): tf.one_hot([0], num_classes) for loss in losses}
     y_pred = model(x)
+    label_shape = tuple(next(iter(y_pred.values())).shape[1:-1]) if task == "dense" else ()
+    labels = {"multi_label": np.eye(num_classes)[[0]], "dense": np.zeros((1, *label_shape), np.int64)}.get(task, [0])
+    y = {output_name(loss): tf.constant(batches.train_labels(labels, num_classes, task)) for loss in losses}
     model.compute_loss(x=x, y=y, y_pred=y_pred)
     model.compute_metrics(x, y, y_pred)
     model.reset_metrics()

@@ -26,7 +26,15 @@ units (softmax) or one unit (sigmoid) alike.
 import keras
 from keras import ops
 
-__all__ = ["BalancedAccuracy", "ClassAccuracy", "ConfusionMatrixMetric", "MacroF1", "NegativeLogLikelihood"]
+__all__ = [
+    "BalancedAccuracy",
+    "ClassAccuracy",
+    "ConfusionMatrixMetric",
+    "MacroF1",
+    "NegativeLogLikelihood",
+    "PositionAccuracy",
+    "task_accuracy",
+]
 
 
 def predicted_classes(y_pred, from_logits: bool = True):
@@ -176,3 +184,42 @@ class NegativeLogLikelihood(keras.metrics.Mean):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "from_logits": self.from_logits}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class PositionAccuracy(keras.metrics.Metric):
+    """Dense accuracy: the fraction of positions whose argmax is their class, positions labelled
+    `ignore_class` left out (sparse masks `(B, ...)`, outputs `(B, ..., K)`)."""
+
+    def __init__(self, ignore_class: int | None = None, name="accuracy", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.ignore_class = ignore_class
+        self.hits = self.add_variable(shape=(), initializer="zeros", name="hits", dtype="float32")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count", dtype="float32")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.cast(ops.convert_to_tensor(y_true), "int32")
+        hits = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), y_true), "float32")
+        kept = ops.ones_like(hits) if self.ignore_class is None else ops.cast(y_true != self.ignore_class, "float32")
+        self.hits.assign_add(ops.sum(hits * kept))
+        self.count.assign_add(ops.sum(kept))
+
+    def result(self):
+        return self.hits / ops.maximum(self.count, 1.0)
+
+    def reset_state(self):
+        self.hits.assign(0.0)
+        self.count.assign(0.0)
+
+    def get_config(self):
+        return {**super().get_config(), "ignore_class": self.ignore_class}
+
+
+def task_accuracy(task: str = "single_label", ignore_class: int | None = None):
+    """The training accuracy metric of a task's logits: "accuracy" (Keras's, single-label), label bits
+    right at 0.5 (`BinaryAccuracy(threshold=0)` on logits, multi-label), `PositionAccuracy` (dense)."""
+    if task == "multi_label":
+        return keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)
+    if task == "dense":
+        return PositionAccuracy(ignore_class)
+    return "accuracy"

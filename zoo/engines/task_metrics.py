@@ -57,6 +57,12 @@ METRICS = {
     "dense": ("mean_iou", "pixel_accuracy", "mean_dice"),
 }
 LOWER_IS_BETTER = frozenset({"hamming_loss"})
+# The record fields a report may lead with (`--metric`), per task.
+REPORTABLE = {
+    "single_label": ("final_test_accuracy", "balanced_accuracy", "macro_f1"),
+    "multi_label": ("final_test_accuracy", *METRICS["multi_label"]),
+    "dense": ("final_test_accuracy", *METRICS["dense"]),
+}
 TITLES = {
     "final_test_accuracy": "Test accuracy",
     "mean_average_precision": "Mean average precision (macro over labels)",
@@ -206,6 +212,33 @@ def dense_metrics(
         "per_class_iou": [_round(v) for v in iou],
         "mean_dice": _round(_mean(_ratio(2 * hits, truth + predicted, zero_division))),
     }
+
+
+def check_metric(task: str, metric: str | None) -> str:
+    """The headline field of a `task` report: `metric` when it is one of `REPORTABLE[task]`, else
+    `HEADLINE_METRIC[task]` for None; a one-line ValueError with the choices otherwise."""
+    if metric is None:
+        return HEADLINE_METRIC[check_task(task)]
+    if metric not in REPORTABLE[check_task(task)]:
+        raise ValueError(f"metric {metric!r} is not a {task} metric; choose one of {', '.join(REPORTABLE[task])}.")
+    return metric
+
+
+# ---------------------------------------------------------------- per-epoch accuracy
+
+
+def accuracy(task: str, y_true, logits, ignore_class: int | None = None) -> float:
+    """The accuracy of a task's per-epoch curves, from logits: the fraction of right classes
+    (single-label), of right label bits at 0.5, i.e. logit > 0 as Keras's `BinaryAccuracy(threshold=0)`
+    (multi-label), of right classes over the non-ignored positions (dense); nan without labels."""
+    y_true, logits = np.asarray(y_true), np.asarray(logits)
+    if task == "multi_label":
+        hits = (logits > 0) == (y_true == 1)
+    else:
+        hits = np.argmax(logits, axis=-1) == y_true
+        if task == "dense" and ignore_class is not None:
+            hits = hits[y_true != ignore_class]
+    return float(np.mean(hits)) if hits.size else float("nan")
 
 
 # ---------------------------------------------------------------- records

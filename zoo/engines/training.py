@@ -84,7 +84,8 @@ def set_state(net, state) -> None:
         variable.assign(value)
 
 
-def check_labels(y: np.ndarray, num_classes: int) -> None:
-    """Raises ValueError unless every training label is in `[0, num_classes)`."""
-    if len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):
+def check_labels(y: np.ndarray, num_classes: int, task: str = "single_label") -> None:
+    """Raises ValueError unless every training label is in `[0, num_classes)` (single-label class ids;
+    multi-hot rows and masks are checked where they are loaded, `zoo.common.tasks.check_labels`)."""
+    if task == "single_label" and len(y) and (np.min(y) < 0 or np.max(y) >= num_classes):
         raise ValueError(f"Training labels must be in [0, {num_classes}), got [{np.min(y)}, {np.max(y)}].")

@@ -56,6 +56,7 @@ from zoo.data import batches
 from zoo.engines import dropout_masks, training
 
 Arrays = tuple[np.ndarray, np.ndarray]
+DENSE_ERROR = "The vectorized engine does not train dense tasks; use engine='fused' (or 'separate')."
 EVAL_BYTES = 256 * 2**20  # Inputs gathered per evaluation chunk, all members together.
 
 
@@ -111,6 +112,8 @@ class VectorizedTrainer:
         loss_arguments: each member's loss configuration (`keras_losses.get` keyword
             arguments such as `class_weights` or `class_counts`), None: none. Adjacent
             members with one loss and equal arguments share one loss call.
+        task: "single_label" or "multi_label" (multi-hot rows train as they are, accuracy = label bits
+            right at logit 0); dense tasks train on the fused or separate engine (`DENSE_ERROR`).
     """
 
     def __init__(
@@ -124,7 +127,11 @@ class VectorizedTrainer:
         spec: training.TrainSpec,
         shared_masks: bool = True,
         loss_arguments: Sequence[Mapping] | None = None,
+        task: str = "single_label",
     ):
+        if task == "dense":
+            raise ValueError(DENSE_ERROR)
+        self.task = task
         self.members, self.variants, self.spec = list(members), list(variants), spec
         self.input_shape, self.num_classes = tuple(input_shape), int(num_classes)
         sizes = {len(v.y_train) for v in self.variants}
@@ -132,7 +139,7 @@ class VectorizedTrainer:
             raise ValueError(f"Every variant of a group needs the same training-set size, got {sorted(sizes)}.")
         self.train_size = sizes.pop()
         for variant in self.variants:
-            training.check_labels(variant.y_train, self.num_classes)
+            training.check_labels(variant.y_train, self.num_classes, task)
         self.model = models.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
         seeds = sorted({v.seed for v in self.variants})
         start = {
@@ -157,7 +164,7 @@ class VectorizedTrainer:
         self._loss_calls = _loss_calls([loss for loss, _ in self.members], loss_arguments)
         self._inputs, self._input_rows = self._table([v.x_train for v in self.variants], np.float32)
         self._labels, self._label_rows = self._table(
-            [batches.one_hot(v.y_train, self.num_classes) for v in self.variants], np.float32
+            [batches.train_labels(v.y_train, self.num_classes, task) for v in self.variants], np.float32
         )
         # Each seed's batches, as `zoo.engines.fused` reads them (`zoo.data.batches`: same seed, same batches).
         self._batches = {
@@ -242,8 +249,11 @@ class VectorizedTrainer:
         self.optimizer.apply(tape.gradient(total, self.trainable), self.trainable)
         for variable, state in zip(self.non_trainable, states):
             variable.assign(state)
-        hits = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), tf.argmax(y, -1)), tf.float32), axis=1)
-        return losses, hits
+        if self.task == "multi_label":  # Each example's fraction of right label bits.
+            right = tf.reduce_mean(tf.cast(tf.equal(tf.cast(logits > 0, tf.float32), y), tf.float32), axis=-1)
+        else:
+            right = tf.cast(tf.equal(tf.argmax(logits, -1), tf.argmax(y, -1)), tf.float32)
+        return losses, tf.reduce_sum(right, axis=1)
 
     def _logits_eager(self, table, rows, indices):
         logits, _ = self._forward(gather_members(table, rows, indices), training=False)
@@ -327,10 +337,16 @@ class VectorizedTrainer:
         if self._evaluation is None:
             self._evaluation = self._evaluation_table()
         table, rows, labels, bounds = self._evaluation
-        hits = np.zeros(labels.shape, bool)
+        hits = np.zeros(labels.shape[:2])
         for start, stop in self._chunks(0, labels.shape[1]):
-            indices = np.broadcast_to(np.arange(start, stop, dtype=np.int32), (len(self.members), stop - start))
-            hits[:, start:stop] = self._predict(table, rows, tf.constant(indices)).numpy() == labels[:, start:stop]
+            indices = tf.constant(
+                np.broadcast_to(np.arange(start, stop, dtype=np.int32), (len(self.members), stop - start))
+            )
+            if self.task == "multi_label":  # Each example's fraction of right label bits.
+                right = (self._logits(table, rows, indices).numpy() > 0) == (labels[:, start:stop] == 1)
+                hits[:, start:stop] = right.mean(axis=-1)
+            else:
+                hits[:, start:stop] = self._predict(table, rows, indices).numpy() == labels[:, start:stop]
         return {
             split: hits[:, int(a) : int(b)].mean(axis=1) if b > a else np.full(len(self.members), np.nan)
             for split, (a, b) in bounds.items()

@@ -5,15 +5,15 @@
 - `families`: `mlp`, `cnn` (VGG blocks) and `resnet` (CIFAR ResNet), logits out (`head="linear"` or `"cosine"`);
 - `layers`: `CosineLogits`, the cosine-normalised classifier head (registered with Keras on import);
 - `user_models`: `UserModel`, a user's builder or `keras.Model` as a logits builder (softmax cut off);
-- `unet`: a small U-Net for dense tasks, per-pixel logits `(N, H, W, K)` (not registered yet);
+- `unet`: a small U-Net for dense tasks, per-pixel logits `(N, H, W, K)`, registered as `unet`;
 - `multi_label`: `sigmoid_outputs` / `multi_label_builder`, the families ending in K sigmoid units.
 
 >>> from zoo import models
 >>> models.names()
-['cnn', 'mlp', 'resnet']
+['cnn', 'mlp', 'resnet', 'unet']
 """
 
-from zoo.models import families, layers  # noqa: F401  (registers the families and the layers)
+from zoo.models import families, layers, unet  # noqa: F401  (registers the families, the U-Net and the layers)
 from zoo.models.registry import (
     HEADS,
     MODELS,

@@ -20,7 +20,7 @@ OUTPUTS = ("logits", "probabilities")
 HEADS = ("linear", "cosine")
 # The builder argument that a family's "width" means (MLP units, CNN filters, ResNet width);
 # a user's builder takes `width` itself.
-WIDTH_ARGUMENT = {"mlp": "width", "cnn": "filters", "resnet": "width"}
+WIDTH_ARGUMENT = {"mlp": "width", "cnn": "filters", "resnet": "width", "unet": "width"}
 USER_MODELS: set[str] = set()  # Names added with `register` (not the zoo's families).
 
 

@@ -21,6 +21,7 @@ import keras
 from keras import layers
 
 from zoo.models.families import _as_image, _check_common, _check_depth, _conv_bn_act, _head
+from zoo.models.registry import MODELS
 
 
 def _two_convs(x, filters: int, name: str, batch_norm: bool, activation: str):
@@ -29,6 +30,7 @@ def _two_convs(x, filters: int, name: str, batch_norm: bool, activation: str):
     return x
 
 
+@MODELS.register("unet")
 def unet(
     input_shape,
     num_classes,

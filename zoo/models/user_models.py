@@ -1,7 +1,8 @@
 """Users' own models: a builder or a `keras.Model` instance made into a zoo builder that outputs logits.
 
 The builder contract: `build(input_shape, num_classes[, depth=..., width=...]) -> keras.Model`,
-uncompiled, one output of width `num_classes` (functional, Sequential or subclassed; any
+uncompiled, one output of width `num_classes` per example `(N, K)`, or per position `(N, ..., K)` for a
+dense task, e.g. a U-Net's `(N, H, W, K)` (functional, Sequential or subclassed; any
 layers, BatchNorm, Dropout and registered custom layers included). A `keras.Model`
 instance is rebuilt with `keras.models.clone_model` for every call (fresh weights from
 the seeded generators, never the instance's own, never trained in place).
@@ -151,10 +152,10 @@ def logits_model(model, input_shape, num_classes: int, label: str = "model") -> 
     if isinstance(values, (list, tuple, dict)):
         raise ValueError(f"Model {label!r} has {len(values)} outputs; the comparison needs one (the class scores).")
     values = np.asarray(values)
-    if values.ndim != 2 or values.shape[-1] != num_classes:
+    if values.ndim < 2 or values.shape[-1] != num_classes:
         raise ValueError(
             f"Model {label!r} outputs shape {tuple(values.shape[1:])} per example; it needs ({num_classes},), "
-            "one score per class."
+            f"one score per class. (A dense task's model outputs (..., {num_classes}), one per position.)"
         )
     if num_classes > 1 and np.all(values >= 0) and np.allclose(values.sum(-1), 1.0, atol=1e-5):
         raise ValueError(

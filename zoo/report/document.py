@@ -34,8 +34,15 @@ from zoo.report.summary import summary_text  # Also `report.summary_text`, which
 REPORT_FILE = "report.md"
 
 
-def render(out_dir: str, reference: str = REFERENCE) -> str:
-    """Writes `out_dir/report.md` and its PNG plots from `out_dir/results*.jsonl`; returns the report path."""
+def render(out_dir: str, reference: str = REFERENCE, metric: str | None = None) -> str:
+    """Writes `out_dir/report.md` and its PNG plots from `out_dir/results*.jsonl`; returns the report path.
+
+    Losses are compared on `metric` (a record field; None: each task's `HEADLINE_METRIC`)."""
+    with statistics.headline(metric):
+        return _render(out_dir, reference)
+
+
+def _render(out_dir: str, reference: str) -> str:
     records = statistics.reportable(results.read_all(out_dir))
     grouped = sorted(statistics.studies(records).items())
     lines = tables.heading(out_dir, records)
@@ -64,8 +71,9 @@ def main(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    path = render(out_dir, FLAGS.reference)
-    print(summary_text(results.read_all(out_dir), FLAGS.reference))
+    path = render(out_dir, FLAGS.reference, FLAGS.metric)
+    with statistics.headline(FLAGS.metric):
+        print(summary_text(results.read_all(out_dir), FLAGS.reference))
     print(f"Report: {path}")
     return 0
 
@@ -76,6 +84,9 @@ def _define_flags():
     values = flags.FlagValues()  # private: see zoo/common/cli.py
     flags.DEFINE_string(
         "reference", REFERENCE, "The loss every other loss is compared with, paired by seed.", flag_values=values
+    )
+    flags.DEFINE_string(
+        "metric", None, "The record field losses are compared on (default: the task's headline).", flag_values=values
     )
     return values
 

@@ -157,14 +157,14 @@ def plot_accuracy_vs(
             )
         ax.set_title(panel_label(key), fontsize=9)
         ax.set_xlabel(xlabel, fontsize=8)
-        ax.set_ylabel("test accuracy", fontsize=8)
+        ax.set_ylabel(statistics.headline_title(records), fontsize=8)
         ax.tick_params(labelsize=7)
     _legend(fig, axes, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
     return _save(fig, out_dir, name)
 
 
 def plot_heatmap(
-    records, out_dir: str, name: str, value=statistics.final_accuracy, what: str = "mean test accuracy"
+    records, out_dir: str, name: str, value=statistics.final_accuracy, what: str | None = None
 ) -> str | None:
     """Mean `value` (test accuracy), losses (rows, by mean rank) x conditions (columns), a panel per model/depth.
 
@@ -201,6 +201,7 @@ def plot_heatmap(
             fontsize=7,
         )
         ax.set_yticks(range(len(losses)), losses, fontsize=7)
+        what = what or statistics.mean_title(records)
         ax.set_title(f"{statistics.model_label(*panel)}: {what}", fontsize=9)
         fig.colorbar(image, ax=ax, fraction=0.04)
     return _save(fig, out_dir, name)
@@ -279,7 +280,7 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(ranked)), ranked, fontsize=7)
         ax.set_title(condition.label(), fontsize=9)
-        ax.set_xlabel(f"test accuracy − {reference} (per seed)", fontsize=8)
+        ax.set_xlabel(f"{statistics.headline_title(records)} − {reference} (per seed)", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
     return _save(fig, out_dir, name)
 
@@ -365,9 +366,10 @@ def render_plots(
 
     A plot with nothing finite to show (every run diverged) is not drawn.
     """
+    what = statistics.headline_title(records)  # "test accuracy" for single-label runs.
     made = [
         (
-            "Mean test accuracy per loss and condition (losses by mean rank)",
+            f"M{statistics.mean_title(records)[1:]} per loss and condition (losses by mean rank)",
             plot_heatmap(records, out_dir, f"{prefix}accuracy_heatmap.png"),
         ),
         (
@@ -412,7 +414,7 @@ def render_plots(
                 suffix = f"_{kind.split(':')[0]}{kinds.index(kind)}" if len(kinds) > 1 else ""
                 made.append(
                     (
-                        f"Test accuracy vs {title}" + (f" ({kind})" if len(kinds) > 1 else ""),
+                        f"{what[0].upper()}{what[1:]} vs {title}" + (f" ({kind})" if len(kinds) > 1 else ""),
                         plot_accuracy_vs(
                             part,
                             axis,
@@ -428,7 +430,7 @@ def render_plots(
         if with_depth:
             made.append(
                 (
-                    "Test accuracy vs depth",
+                    f"{what[0].upper()}{what[1:]} vs depth",
                     plot_accuracy_vs(
                         with_depth,
                         "depth",

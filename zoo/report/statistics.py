@@ -16,11 +16,13 @@ render these numbers; `zoo.report` puts them together.
 """
 
 import collections
+import contextlib
 import math
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from zoo.engines import task_metrics
 from zoo.report import paired
 from zoo.sweeps import run_records
 from zoo.sweeps.condition import Condition
@@ -122,9 +124,51 @@ def model_depths(records: Iterable[dict]) -> list[tuple]:
     return sorted({model_depth(r) for r in records})
 
 
+_HEADLINE = [None]  # The record field the report leads with, when `headline(metric)` chose one.
+
+
+@contextlib.contextmanager
+def headline(metric: str | None):
+    """Within the block, `final_accuracy` reads `metric` (a record field, e.g. "macro_f1") instead of
+    the task's `HEADLINE_METRIC`; None changes nothing. For `--metric` / `Comparison(metric=...)`."""
+    before, _HEADLINE[0] = _HEADLINE[0], metric
+    try:
+        yield
+    finally:
+        _HEADLINE[0] = before
+
+
+def task_of(record: dict) -> str:
+    """The record's task; records from before tasks are single-label."""
+    return record.get("task") or "single_label"
+
+
+def headline_field(record: dict) -> str:
+    """The record field a report leads with: `headline`'s, else the task's `HEADLINE_METRIC`
+    (`final_test_accuracy` for single-label, `mean_average_precision`, `mean_iou`)."""
+    return _HEADLINE[0] or task_metrics.HEADLINE_METRIC[task_of(record)]
+
+
+def headline_title(records: Sequence[dict]) -> str:
+    """The headline metric's name in words, lower case ("test accuracy", "mean iou", ...); a
+    lower-is-better metric reads "−hamming loss" (its values are negated, so higher is better everywhere)."""
+    field = headline_field(records[0]) if records else "final_test_accuracy"
+    title = task_metrics.TITLES.get(field, field.replace("_", " ")).split(" (")[0]
+    return ("−" if field in task_metrics.LOWER_IS_BETTER else "") + title[0].lower() + title[1:]
+
+
+def mean_title(records: Sequence[dict]) -> str:
+    """ "mean test accuracy", "mean average precision", "mean IoU": the headline's mean, in words."""
+    title = headline_title(records)
+    return title if title.lstrip("−").startswith("mean ") else f"mean {title}"
+
+
 def final_accuracy(record: dict) -> float | None:
-    """A value function: the run's final test accuracy (None for a diverged run)."""
-    return record.get("final_test_accuracy")
+    """A value function: the run's headline value (`headline_field`: its final test accuracy for
+    single-label runs), negated for a lower-is-better metric; None for a diverged run."""
+    field = headline_field(record)
+    value = record.get(field)
+    return -value if value is not None and field in task_metrics.LOWER_IS_BETTER else value
 
 
 def final_validation_accuracy(record: dict) -> float | None:
@@ -150,13 +194,13 @@ def clean_drop(records: Sequence[dict]) -> Callable[[dict], float | None]:
     clean = {}
     for r in records:
         if not r["label_noise"] and not r["input_noise"]:
-            clean[(r["model"], r["depth"], r["seed"], r["loss"])] = r["final_test_accuracy"]
+            clean[(r["model"], r["depth"], r["seed"], r["loss"])] = final_accuracy(r)
 
     def drop(record):
         base = clean.get((record["model"], record["depth"], record["seed"], record["loss"]))
-        if base is None or record["final_test_accuracy"] is None:
+        if base is None or final_accuracy(record) is None:
             return None
-        return base - record["final_test_accuracy"]
+        return base - final_accuracy(record)
 
     return drop
 

@@ -33,8 +33,8 @@ def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE)
     width = max(len(loss) for loss in losses) + 2
     cell = max([24] + [len(label) + 2 for label in labels])  # Long condition labels keep a gap.
     lines = [
-        f"mean test accuracy (over models, depths, seeds); * best, ~ no detectable paired difference "
-        f"from best; +/- detectably better/worse than {reference}",
+        f"{statistics.mean_title(records)} (over models, depths, seeds); * best, ~ no detectable paired "
+        f"difference from best; +/- detectably better/worse than {reference}",
         "".ljust(width) + "".join(label.rjust(cell) for label in labels),
     ]
     marks = {c: best_and_ties({l: v for (cc, l), v in values.items() if cc == c}) for c in conditions}

@@ -18,6 +18,9 @@ Conditions are named by `zoo.sweeps.condition.Condition.label()` (and `short()` 
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from zoo.engines import task_metrics
 from zoo.report import paired, statistics
 from zoo.report.statistics import PerSeed, Stats, best_and_ties, divergences, per_seed, stats_of
 from zoo.sweeps.run_records import SPEED_FRACTION
@@ -130,7 +133,8 @@ def _robustness_tables(records, losses) -> list[str]:
             for model, depth, level, kind in columns
         ]
         lines += [
-            f"#### Test accuracy drop from clean vs {title} (paired by seed; lower is more robust)",
+            f"#### {_upper(statistics.headline_title(records))} drop from clean vs {title} (paired by seed; lower is "
+            "more robust)",
             "",
             stats_table(values, columns, labels, losses, higher_is_better=False, diverged=divergences(subset, column)),
             "",
@@ -139,9 +143,12 @@ def _robustness_tables(records, losses) -> list[str]:
 
 
 def paired_tables(
-    records, losses, reference: str, value=statistics.final_accuracy, what: str = "final test accuracy"
+    records, losses, reference: str, value=statistics.final_accuracy, what: str | None = None
 ) -> list[str]:
-    """Per model/depth: each loss's paired difference in `value` to `reference` per condition, with verdicts."""
+    """Per model/depth: each loss's paired difference in `value` to `reference` per condition, with verdicts.
+
+    `what` names the value (default: "final test accuracy", or the task's headline metric)."""
+    what = what or f"final {statistics.headline_title(records)}"
     if reference not in losses:
         return [
             f"(The reference loss `{reference}` is not in this study: no paired table. "
@@ -252,7 +259,7 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
     header = [
         "setting",
         "picked on validation",
-        "its test accuracy",
+        _its_test(records),
         "best on test",
         f"lead over `{reference}`: on validation",
         "on test",
@@ -265,6 +272,16 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
         markdown_table(header, rows),
         "",
     ]
+
+
+def _upper(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _its_test(records) -> str:
+    """ "its test accuracy", or the headline metric on test ("its mean IoU (test)")."""
+    title = statistics.headline_title(records)
+    return "its test accuracy" if title == "test accuracy" else f"its {title} (test)"
 
 
 def _lead_text(values: PerSeed, column, loss: str, reference: str) -> str:
@@ -314,11 +331,59 @@ def few_seeds_text(records: Sequence[dict]) -> str | None:
 
 
 def heading(out_dir: str, records: Sequence[dict]) -> list[str]:
-    """The report's title, and a note when `out_dir` has no finished runs yet."""
+    """The report's title, its task and headline metric (beyond single-label), and a note when
+    `out_dir` has no finished runs yet."""
     lines = ["# Loss comparison", ""]
     if not records:
         lines += [f"No finished runs in `{out_dir}` yet (no records in results*.jsonl)."]
+    tasks = sorted({statistics.task_of(r) for r in records})
+    if tasks and tasks != ["single_label"]:
+        voids = sorted({r["ignore_class"] for r in records if r.get("ignore_class") is not None})
+        void = f", positions labelled {', '.join(map(str, voids))} ignored" if voids else ""
+        lines += [
+            f"Task: {', '.join(tasks)}{void}. Headline metric: {statistics.headline_title(records)} — the tables, "
+            "paired statistics, heatmaps and the choice on validation compare losses on it; the per-epoch "
+            "accuracy curves are the task's accuracy (label bits right at 0.5, or positions right).",
+            "",
+        ]
     return lines
+
+
+def task_section(records, losses) -> list[str]:
+    """The task's other metrics (`zoo.engines.task_metrics.METRICS`), and per-class IoU for dense tasks."""
+    task = statistics.task_of(records[0]) if records else "single_label"
+    if task == "single_label":
+        return []
+    lines = []
+    for field in task_metrics.METRICS[task]:
+        if field == statistics.headline_field(records[0]):
+            continue
+        higher = field not in task_metrics.LOWER_IS_BETTER
+        lines += [f"### {task_metrics.TITLES[field]}", ""]
+        lines += _per_condition_tables(records, losses, statistics.metric(field), higher, 3)
+    if task == "dense":
+        lines += ["### Per-class IoU (test, mean over runs of every condition)", ""] + per_class_iou_table(
+            records, losses
+        )
+    return lines
+
+
+def per_class_iou_table(records, losses) -> list[str]:
+    """Mean per-class IoU per loss over the finished runs (None-valued classes left out)."""
+    finished = [r for r in statistics.finite_runs(records) if r.get("per_class_iou")]
+    if not finished:
+        return ["(No finished run.)", ""]
+    width = max(len(r["per_class_iou"]) for r in finished)
+    names = finished[0].get("class_names") or [str(k) for k in range(width)]
+    rows = []
+    for loss in losses:
+        mine = [r["per_class_iou"] for r in finished if r["loss"] == loss]
+        cells = []
+        for k in range(width):
+            values = [v[k] for v in mine if k < len(v) and v[k] is not None]
+            cells.append(f"{np.mean(values):.3f}" if values else "–")
+        rows.append([f"`{loss}`", *cells])
+    return [markdown_table(["loss", *names], rows), ""]
 
 
 def validation_note(records: Sequence[dict]) -> str:
@@ -390,13 +455,10 @@ def study_section(
     if names:
         lines += [f"Classes (0 … {len(names) - 1} in records): " + ", ".join(f"`{n}`" for n in names) + ".", ""]
     lines += diverged_notes(study) + seeds_notes(study)
-    lines += [
-        NOTE,
-        "",
-        "### Final test accuracy",
-        "",
-    ]
+    title = statistics.headline_title(study)
+    lines += [NOTE, "", f"### Final {title}" if title == "test accuracy" else f"### Final {title} (test)", ""]
     lines += _per_condition_tables(study, losses, statistics.final_accuracy, True, 3)
+    lines += task_section(study, losses)
     lines += ["### Best loss per setting", ""] + _summary_lines(study, losses) + [""]
     lines += ["### Chosen on validation", ""] + validation_choice_lines(study, losses, reference)
     lines += [f"### Paired differences to `{reference}`", ""] + paired_tables(study, losses, reference)

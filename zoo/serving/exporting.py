@@ -15,13 +15,18 @@ from collections.abc import Sequence
 import keras
 import tensorflow as tf
 
+from zoo.common.tasks import check_task
 from zoo.serving.outputs import CLASS_NAMES, SIGNATURE, check_class_names, input_spec, num_classes, serving_function
 
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 
 
 def export(
-    model: keras.Model, export_dir: str, logits: bool | None = None, class_names: Sequence[str] | None = None
+    model: keras.Model,
+    export_dir: str,
+    logits: bool | None = None,
+    class_names: Sequence[str] | None = None,
+    task: str = "single_label",
 ) -> str:
     """Writes `model` as a TensorFlow SavedModel for serving; returns `export_dir`.
 
@@ -30,7 +35,9 @@ def export(
     `class_names` (one per class) are stored in the signature `class_names`. The
     directory is written next to its destination and moved in place, so a
     failed export leaves no half-written directory; an existing SavedModel at
-    `export_dir` is replaced, any other existing non-empty path is an error.
+    `export_dir` is replaced, any other existing non-empty path is an error. A multi-label
+    tagger (`task="multi_label"`) serves per-label probabilities and `labels` (0/1 at 0.5), a
+    dense model (`task="dense"`) probabilities and a class per position (`serving_function`).
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"export needs a keras.Model, got {type(model).__name__}.")
@@ -38,7 +45,8 @@ def export(
     _check_replaceable(export_dir)
     archive = keras.export.ExportArchive()
     archive.track(model)
-    archive.add_endpoint(name=SIGNATURE, fn=serving_function(model, logits), input_signature=[input_spec(model)])
+    serve = serving_function(model, logits, check_task(task))
+    archive.add_endpoint(name=SIGNATURE, fn=serve, input_signature=[input_spec(model)])
     if class_names is not None:
         names = tf.constant(check_class_names(class_names, num_classes(model)))
         archive.add_endpoint(name=CLASS_NAMES, fn=lambda: {CLASS_NAMES: names}, input_signature=[])

@@ -54,11 +54,15 @@ def to_probabilities(outputs, kind: str):
     return outputs
 
 
-def serving_function(model: keras.Model, logits: bool | None = None) -> Callable:
+def serving_function(model: keras.Model, logits: bool | None = None, task: str = "single_label") -> Callable:
     """`fn(x) -> {"probabilities", "class"}` for `model` (the body of the signature).
 
     A batch whose non-batch shape is not the model's raises `InvalidArgumentError`;
     rows with a non-finite input or output get NaN probabilities and class `NO_CLASS`.
+    `task="multi_label"`: per-label probabilities `(N, K)` (the sigmoid of logits, sigmoid outputs
+    as they are; not normalised) and `"labels"` `(N, K)`, 1 where a label's probability is >= 0.5
+    (`NO_CLASS` in a non-finite row); `task="dense"`: probabilities `(N, ..., K)` and a class per
+    position `(N, ...)`.
     """
     kind = output_kind(model, logits)
     spec = input_spec(model)
@@ -66,16 +70,28 @@ def serving_function(model: keras.Model, logits: bool | None = None) -> Callable
     def serve(x):
         x = tf.ensure_shape(x, spec.shape)  # Checked before any layer runs: no answer, no kernel abort.
         outputs = model(x, training=False)
-        probabilities = to_probabilities(outputs, kind)
-        finite = tf.reduce_all(tf.math.is_finite(probabilities), axis=-1)
+        if task == "multi_label":
+            probabilities = (
+                tf.sigmoid(tf.cast(outputs, tf.float32)) if kind == "logits" else tf.cast(outputs, tf.float32)
+            )
+            classes, key = tf.cast(probabilities >= 0.5, tf.int32), "labels"
+        else:
+            probabilities = to_probabilities(outputs, kind)
+            # The argmax of the outputs themselves (a float32 softmax can tie distinct logits); of [1 − p, p]
+            # for one unit.
+            scores = probabilities if outputs.shape[-1] == 1 else outputs
+            classes, key = tf.cast(tf.argmax(scores, axis=-1), tf.int32), "class"
+        rows = tf.shape(x)[0]
+        finite = tf.reduce_all(tf.math.is_finite(tf.reshape(probabilities, (rows, -1))), axis=-1)
         if x.dtype.is_floating:
-            finite &= tf.reduce_all(tf.math.is_finite(tf.reshape(x, (tf.shape(x)[0], -1))), axis=-1)
-        # The argmax of the outputs themselves (a float32 softmax can tie distinct logits); of [1 − p, p] for one unit.
-        scores = probabilities if outputs.shape[-1] == 1 else outputs
-        classes = tf.cast(tf.argmax(scores, axis=-1), tf.int32)
+            finite &= tf.reduce_all(tf.math.is_finite(tf.reshape(x, (rows, -1))), axis=-1)
+
+        def per_row(values):  # `finite` broadcast over a row's other axes.
+            return tf.reshape(finite, [-1] + [1] * (len(values.shape) - 1))
+
         return {
-            "probabilities": tf.where(finite[:, None], probabilities, tf.constant(np.nan, probabilities.dtype)),
-            "class": tf.where(finite, classes, NO_CLASS),
+            "probabilities": tf.where(per_row(probabilities), probabilities, tf.constant(np.nan, probabilities.dtype)),
+            key: tf.where(per_row(classes), classes, NO_CLASS),
         }
 
     return serve

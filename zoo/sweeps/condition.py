@@ -4,8 +4,10 @@ Records store a condition's parts as fields (`label_noise`, `noise_type`, `input
 `noisy_validation`, `imbalance`, `imbalance_profile`, `class_weighting`); `Condition.of`
 reads them back (records from before a field existed read as its default), and the report's
 tables, plots and summary, `Comparison.best()` and tuning's leaderboard name conditions with
-`label()` (long) and `short()` (the terminal summary's column). `task` and `head` are room for
-the axes to come: empty, they change no label and no order.
+`label()` (long) and `short()` (the terminal summary's column). `task` (None for single-label,
+as in records from before tasks) and `ignore_class` tell conditions of different tasks apart;
+a report states its task in its header, so they name nothing in the labels. `head` is room for
+an axis to come: empty, it changes no label and no order.
 
 >>> Condition.of({"label_noise": 0.4, "noise_type": "symmetric", "input_noise": 0.0}).label()
 'label noise 0.4 (symmetric)'
@@ -36,8 +38,9 @@ class Condition:
     imbalance: float | None = None  # None: the data as loaded.
     imbalance_profile: str | None = None
     class_weighting: str | None = None  # None: unweighted.
-    task: str | None = None  # Room for the task ("multi_label", "dense") and the head: None names nothing.
-    head: str | None = None
+    task: str | None = None  # "multi_label" or "dense"; None: single-label. Not in labels (the header says it).
+    head: str | None = None  # Room for the head: None names nothing.
+    ignore_class: int | None = None  # Dense masks' void label.
 
     @classmethod
     def of(cls, record: dict) -> "Condition":
@@ -51,6 +54,8 @@ class Condition:
             imbalance=imbalance,
             imbalance_profile=(record.get("imbalance_profile") or DEFAULT_PROFILE) if imbalance else None,
             class_weighting=record.get("class_weighting") or None,
+            task=None if record.get("task") in (None, "single_label") else record["task"],
+            ignore_class=record.get("ignore_class"),
         )
 
     @property
@@ -71,8 +76,7 @@ class Condition:
             found.append(f"imbalance ρ={self.imbalance:g}" + ("" if profile == DEFAULT_PROFILE else f" ({profile})"))
         if self.class_weighting:
             found.append(f"{self.class_weighting} weights")
-        found += [f"{name} {value}" for name, value in (("task", self.task), ("head", self.head)) if value]
-        return found
+        return found + ([f"head {self.head}"] if self.head else [])
 
     def label(self, symmetric_kind: bool = True) -> str:
         """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5", "imbalance ρ=10, inverse weights".
@@ -109,6 +113,7 @@ class Condition:
             self.input_noise,
             self.task or "",
             self.head or "",
+            -1 if self.ignore_class is None else self.ignore_class,
         )
 
     def __lt__(self, other: "Condition") -> bool:

@@ -31,10 +31,19 @@ ENGINES = ("auto", "vectorized", "fused", "separate")
 VECTORIZED_BY_DEFAULT = ("mlp",)
 
 
-def engine_for(engine: str, model: str) -> str:
-    """The engine that trains `model` when `engine` is asked for (`auto` resolved)."""
+def engine_for(engine: str, model: str, task: str | None = None) -> str:
+    """The engine that trains `model` when `engine` is asked for (`auto` resolved).
+
+    Dense tasks train fused (`auto`) or separately: the vectorized engine's one-line error says so.
+    """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; expected one of {', '.join(ENGINES)}.")
+    if task == "dense":
+        if engine == "vectorized":
+            from zoo.engines.vectorized import DENSE_ERROR
+
+            raise ValueError(DENSE_ERROR)
+        return "fused" if engine == "auto" else engine
     if engine == "auto":
         return "vectorized" if model in VECTORIZED_BY_DEFAULT else "fused"
     return engine
@@ -121,7 +130,7 @@ class Runner:
 
     def engine(self, model: str) -> str:
         """The engine that trains `model` (a label): `engines` first, else `engine_for`."""
-        return self.engines.get(model) or engine_for(self.config.engine, model)
+        return self.engines.get(model) or engine_for(self.config.engine, model, self.config.task)
 
     def load(self, setting: Setting):
         """The setting's data under its noise: `zoo.datasets.load` by name, or the given `data`
@@ -138,6 +147,8 @@ class Runner:
             input_noise=setting.input_noise,
             imbalance_ratio=setting.imbalance or 1.0,
             imbalance_profile=setting.imbalance_profile or "exponential",
+            task=setting.task,
+            ignore_class=setting.ignore_class,
             **{k: v for k, v in self.config.data_options().items() if v is not None},
             **noise_options(self.config, setting),
         )
@@ -156,6 +167,8 @@ class Runner:
             data.num_classes,
             len(data.y_train),
             dataclasses.replace(spec, seed=0),
+            setting.task,
+            setting.ignore_class,
         )
         if key != self._trainer_key:
             self._trainer = None  # Free the old model first.
@@ -169,6 +182,8 @@ class Runner:
                 len(data.y_train),
                 spec,
                 loss_arguments=arguments,
+                task=setting.task,
+                ignore_class=setting.ignore_class,
             )
             self._trainer_key = key
         return self._trainer
@@ -269,6 +284,7 @@ class Runner:
                 self._spec(first),
                 on_epoch=None if on_epoch is None else lambda _, n=chunk_size: on_epoch(n),
                 loss_arguments=[loss_arguments(loss, group[v][0], infos[v]) for loss, v in chunk],
+                task=first.task,
             )
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}
@@ -338,8 +354,10 @@ class Runner:
 
 
 def loss_arguments(loss: str, setting: Setting, data_info: dict) -> dict:
-    """The run's loss configuration from its training counts (`zoo.sweeps.loss_config`)."""
-    return loss_config.loss_arguments(loss, data_info["train_class_counts"], setting.class_weighting)
+    """The run's loss configuration from its training counts (`zoo.sweeps.loss_config`), and its
+    `ignore_class` (dense masks' void label)."""
+    arguments = loss_config.loss_arguments(loss, data_info["train_class_counts"], setting.class_weighting)
+    return arguments if setting.ignore_class is None else {**arguments, "ignore_class": setting.ignore_class}
 
 
 def model_options(setting: Setting) -> dict:

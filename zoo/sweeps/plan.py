@@ -34,8 +34,8 @@ def _as_tuple(value) -> tuple:
 
 def check_config(config: sweep.SweepConfig) -> None:
     """One-line ValueError for a value of `config` out of range (an unknown optimizer, engine, noise kind)."""
-    from zoo.data import imbalance, noise
-    from zoo.engines import training
+    from zoo.data import imbalance, noise, task_noise
+    from zoo.engines import task_metrics, training
     from zoo.models import registry
 
     if config.noise_matrix:
@@ -44,7 +44,15 @@ def check_config(config: sweep.SweepConfig) -> None:
         if config.noise_type != "symmetric" or config.human_labels:
             raise ValueError("noise_matrix replaces noise_type and human_labels: give only one of them.")
         noise.read_matrix(config.noise_matrix)  # Bad file or matrix: ValueError.
-    noise.check_noise_type(config.noise_type, config.dataset)  # No published map: names --noise_matrix.
+    if config.task in (None, "single_label"):
+        noise.check_noise_type(config.noise_type, config.dataset)  # No published map: names --noise_matrix.
+    else:
+        task_noise.check_noise_type(config.task, config.noise_type)
+        if config.noise_matrix:  # A transition matrix (its conditions are "matrix:HASH").
+            task_noise.check_noise_type(config.task, "matrix")
+        task_metrics.check_metric(config.task, config.metric)
+        if config.human_labels:
+            raise ValueError(f"human_labels are CIFAR-N's single-label sets, not labels of a {config.task} task.")
     for label_set in config.human_labels:
         noise.human_condition(config.dataset, label_set)
     for ratio in config.imbalance:
@@ -57,7 +65,7 @@ def check_config(config: sweep.SweepConfig) -> None:
     if not float(config.learning_rate) > 0:
         raise ValueError(f"learning_rate must be > 0, got {config.learning_rate}.")
     training.make_optimizer(config.optimizer, float(config.learning_rate))  # Unknown optimizer: ValueError.
-    experiment.engine_for(config.engine, "mlp")  # Unknown engine: ValueError.
+    experiment.engine_for(config.engine, "mlp", config.task)  # Unknown engine (vectorized for dense): ValueError.
     if config.width is not None and int(config.width) < 1:
         raise ValueError(f"width must be >= 1, got {config.width}.")
     registry.check_head(config.head)
@@ -130,6 +138,8 @@ def load_data(data, config: sweep.SweepConfig):
             label_column=config.label_column,
             image_size=config.image_size,
             batch_size=config.batch_size,
+            task=config.task,
+            ignore_class=config.ignore_class,
         )
     except datasets.DatasetUnavailableError as error:
         raise ValueError(str(error)) from None
@@ -213,6 +223,10 @@ class Plan:
         return [record for record in results.read_all(out_dir) if record["key"] in keys]
 
 
+# The default reference of a task whose losses do not include `log_loss` (the cross-entropy of multi-hot
+# targets is `logistic`, the sum of the K binary cross-entropies).
+TASK_REFERENCES = {"multi_label": "logistic"}
+
 # Where `prepare` and `zoo.compare_losses` deliberately default otherwise than `SweepConfig`: depths None
 # means the zoo's families' `SweepConfig.depths` and a user's builder's own (none, or its default).
 API_DEFAULTS = {"depths": None}
@@ -262,7 +276,7 @@ def prepare(model, data, **options) -> Plan:
     data_dir, noise_matrix, human_labels = options["data_dir"], options["noise_matrix"], options["human_labels"]
     config = sweep.SweepConfig(
         dataset=data if isinstance(data, str) else "data",
-        losses=sweep.resolve_losses(losses),
+        losses=sweep.resolve_losses(losses, options["task"]),
         seeds=tuple(dict.fromkeys(int(s) for s in _as_tuple(options["seeds"]))),
         label_noise=tuple(dict.fromkeys(float(r) for r in _as_tuple(options["label_noise"]))),
         input_noise=tuple(dict.fromkeys(float(s) for s in _as_tuple(options["input_noise"]))),
@@ -289,19 +303,32 @@ def prepare(model, data, **options) -> Plan:
         max_members=int(options["max_members"]),
         jit_compile=bool(options["jit_compile"]),
         reference=options["reference"],
+        task=options["task"],
+        ignore_class=None if options["ignore_class"] is None else int(options["ignore_class"]),
+        metric=options["metric"],
     )
     check_config(config)
     builders = _resolve_models(model)
     per_model = {label: _depths_for(label, builder, depths, width, head) for label, builder in builders.items()}
     loaded, name = load_data(data, config)
-    config = dataclasses.replace(config, dataset=name, models=tuple(builders))
+    if loaded.info.get("task_message"):
+        print(loaded.info["task_message"], file=sys.stderr)
+    config = dataclasses.replace(
+        config, dataset=name, models=tuple(builders), task=loaded.task, ignore_class=loaded.ignore_class,
+        losses=sweep.resolve_losses(losses, loaded.task),
+    )  # fmt: skip
+    if config.reference == sweep.SweepConfig.reference and config.task in TASK_REFERENCES:
+        config = dataclasses.replace(config, reference=TASK_REFERENCES[config.task])
+    check_config(config)  # Again, with the data's task (its noise kinds, metrics and engines).
     engines = {}
     for label, builder in builders.items():
         for depth in per_model[label]:  # Every model at every depth builds (and has one output per class).
             options = models.options(label, depth, width, head)
             models.build(builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options)
         user = builder is not None or label in models.USER_MODELS
-        if user and engine in ("auto", "vectorized"):  # `auto`: vectorized for users' models when it runs.
+        if (
+            user and engine in ("auto", "vectorized") and config.task != "dense"
+        ):  # `auto`: vectorized for users' models when it runs.
             reason = probe_vectorized(builder or label, models.options(label, per_model[label][0], width), loaded)
             engines[label] = "vectorized" if reason is None else "fused"
             if reason is not None:

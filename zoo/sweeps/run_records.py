@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from zoo.engines import task_metrics
 from zoo.sweeps import class_metrics
 from zoo.sweeps.sweep import Setting, run_key
 
@@ -68,7 +69,9 @@ def make_records(
     With each loss's final `test_logits`, the test labels and the training class
     counts, a record also holds its per-class metrics (`zoo.sweeps.class_metrics`:
     balanced accuracy, macro-F1, per-class recall, many/medium/few-shot accuracy, and
-    the same after post-hoc logit adjustment), None for a diverged run.
+    the same after post-hoc logit adjustment), None for a diverged run; for a multi-label or dense
+    setting the task's metrics instead (`zoo.engines.task_metrics.record_fields`: mAP, F1, subset
+    accuracy, Hamming loss; mean and per-class IoU, pixel accuracy, mean Dice).
     """
     finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     common = {
@@ -108,7 +111,7 @@ def make_records(
                 "diverged_at_epoch": diverged,
                 "final_test_accuracy": test[-1] if test and diverged is None else None,
                 "best_val_accuracy": max(val) if val else None,
-                **_class_fields(test_logits, loss, diverged, y_test, train_counts),
+                **_class_fields(test_logits, loss, diverged, y_test, train_counts, setting),
             }
         )
     return records
@@ -117,12 +120,16 @@ def make_records(
 CONFUSION_MAX_CLASSES = 20  # Records keep the test confusion matrix up to this many classes (it has K² cells).
 
 
-def _class_fields(test_logits, loss, diverged, y_test, train_counts) -> dict:
+def _class_fields(test_logits, loss, diverged, y_test, train_counts, setting) -> dict:
     if test_logits is None or loss not in test_logits or y_test is None or train_counts is None:
         return {}
     logits = np.asarray(test_logits[loss])
     if diverged is not None or not np.isfinite(logits).all():
         return {"train_class_counts": [int(n) for n in train_counts]}
+    task = getattr(setting, "task", "single_label")
+    if task != "single_label":  # The task's metrics (`zoo.engines.task_metrics`), e.g. mAP or mean IoU.
+        fields = task_metrics.record_fields(task, y_test, logits, ignore_class=setting.ignore_class)
+        return {"train_class_counts": [int(n) for n in train_counts], **fields}
     fields = class_metrics.record_fields(logits, y_test, train_counts)
     if len(train_counts) > CONFUSION_MAX_CLASSES:
         del fields["test_confusion"]

@@ -38,6 +38,8 @@ SETTING_FIELDS = (
     "imbalance",
     "imbalance_profile",
     "class_weighting",
+    "task",
+    "ignore_class",
 )
 # Fields added after 0.1.0 and their defaults: left out of run keys at their default (or None, in a record
 # that predates them), so older keys stay valid. depth: None for a user's builder without one.
@@ -49,6 +51,8 @@ OPTIONAL_DEFAULTS = {
     "imbalance": None,
     "imbalance_profile": None,
     "class_weighting": None,
+    "task": "single_label",  # Records from before tasks read as single-label.
+    "ignore_class": None,
 }
 OPTIONAL_FIELDS = tuple(OPTIONAL_DEFAULTS)
 
@@ -86,6 +90,10 @@ class SweepConfig:
     `losses` are loss names or group words (`resolve_losses`; `prepare` resolves them);
     `reference` is the loss the report pairs every other loss with (not part of run keys).
 
+    `task` is what is classified (`zoo.common.tasks`: `single_label`, `multi_label`, `dense`; None:
+    inferred from the data), `ignore_class` the void label of dense masks; both are in run keys when
+    not single-label. `metric` is the report's headline record field (not part of run keys).
+
     The one place of the comparison's options and their defaults: `zoo.compare_losses` and
     `zoo.sweeps.plan.prepare` take every field but `dataset` and `models` (`OPTIONS`) as a
     keyword with this default (except `plan.API_DEFAULTS`), and `python -m zoo.compare`'s flags
@@ -121,6 +129,9 @@ class SweepConfig:
     human_labels: tuple[str, ...] = ()
     noisy_validation: bool = False
     reference: str = "log_loss"
+    task: str | None = None  # "single_label", "multi_label", "dense" (`zoo.common.tasks`); None: from the data.
+    ignore_class: int | None = None  # Dense labels: the void label (e.g. 255), counted nowhere.
+    metric: str | None = None  # The report's headline field; None: `task_metrics.HEADLINE_METRIC[task]`.
 
     def data_options(self) -> dict:
         """The options of `zoo.datasets.load` that come from the config, not the setting."""
@@ -157,40 +168,67 @@ class Setting:
     imbalance_profile: str | None = None
     class_weighting: str | None = None  # ... and no class weights.
     head: str | None = None  # The families' last layer; None: "linear" (Dense), as before heads existed.
+    task: str = "single_label"  # What is classified (`zoo.common.tasks`); issue 28.
+    ignore_class: int | None = None  # Dense masks' void label.
 
     def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
         return {name: getattr(self, name) for name in SETTING_FIELDS}
 
 
-def loss_groups() -> dict[str, list[str]]:
+# The default losses of a dense comparison: cross-entropy, the region losses of segmentation (Tanimoto,
+# Cauchy-Schwarz) and the common alternatives; every loss serves dense outputs (`LossInfo.tasks`).
+DENSE_DEFAULT = ("log_loss", "focal", "tanimoto", "cauchy_schwarz", "l2", "logistic", "poly1", "gce", "sce")
+
+
+# The demo's losses (`python -m zoo.compare`'s default): 0.3's canonical losses that need no
+# configuration, and Keras's cross-entropy.
+DEMO_LOSSES = (
+    "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
+    "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic", "logistic_inr",
+    "focal", "poly1", "gce", "sce", "nce_rce", "categorical_crossentropy",
+)  # fmt: skip
+
+
+def loss_groups(task: str | None = None) -> dict[str, list[str]]:
     """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, long_tail.
 
     `default` leaves out the prior-aware losses (`logit_adjusted`, `balanced_softmax`,
-    `ldam`, `vs`, `seesaw`), which are about imbalanced data, and the loss corrections (they
-    need the noise's transition matrix); `long_tail` is the imbalance study's set.
+    `ldam`, `vs`, `seesaw`), which are about imbalanced data, the loss corrections (they need the
+    noise's transition matrix), the tagging losses of `keras_losses.multi_label` and the newer
+    families: it is the demo's set of 0.3 (`DEMO_LOSSES`), so the demo's time holds; the newer
+    losses come by name or by `all`. `long_tail` is the imbalance study's set.
+    For `task="multi_label"` `default`, `canonical` and `all` are the multi-label losses
+    (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT`.
     """
     import keras_losses
 
     needs = {name: keras_losses.describe(name)["needs"] for name in keras_losses.names()}
     prior_aware = [name for name in keras_losses.names() if "class_counts" in needs[name]]
-    return {
-        "default": [name for name in keras_losses.names() if not needs[name]] + ["categorical_crossentropy"],
+    groups = {
+        "default": list(DEMO_LOSSES),
         "canonical": keras_losses.names(),
         "keras": keras_losses.keras_names(),
         "all": keras_losses.all_names(),
         "long_tail": ["log_loss", "focal", *prior_aware, "logistic", "logistic_inr"],
     }
+    if task == "multi_label":
+        tagging = keras_losses.names(task="multi_label")
+        groups.update(default=tagging, canonical=tagging, all=tagging)
+    elif task == "dense":
+        groups["default"] = list(DENSE_DEFAULT)
+    return groups
 
 
-def resolve_losses(items: Sequence[str]) -> tuple[str, ...]:
-    """Loss names and group words (`loss_groups`) -> distinct loss names, in order.
+def resolve_losses(items: Sequence[str], task: str | None = None) -> tuple[str, ...]:
+    """Loss names and group words (`loss_groups(task)`) -> distinct loss names, in order.
 
-    Raises keras_losses' ValueError, which names close matches, for an unknown name.
+    Raises keras_losses' ValueError, which names close matches, for an unknown name, and a
+    one-line ValueError for a loss that does not serve `task` (`keras_losses.names(task=...)`).
     """
     import keras_losses
 
-    groups, losses = loss_groups(), []
+    groups, losses = loss_groups(task), []
     for item in items:
         if item in groups:
             losses.extend(groups[item])
@@ -199,6 +237,13 @@ def resolve_losses(items: Sequence[str]) -> tuple[str, ...]:
         if name not in keras_losses.all_names():
             keras_losses.get(name)  # Raises the registry's error, with close matches.
         losses.append(name)
+    if task not in (None, "single_label"):
+        serving = keras_losses.names(task=task)
+        wrong = [name for name in losses if name not in serving]
+        if wrong:
+            raise ValueError(
+                f"Loss(es) {', '.join(wrong)} do not serve the {task} task; its losses: {', '.join(serving)}."
+            )
     return tuple(dict.fromkeys(losses))
 
 
@@ -226,6 +271,8 @@ def grid(config: SweepConfig) -> list[Setting]:
             imbalance_profile=None if ratio == 1 else config.imbalance_profile,
             class_weighting=None if weighting == "none" else weighting,
             head=None if config.head == "linear" else config.head,
+            task=config.task or "single_label",
+            ignore_class=config.ignore_class,
         )
         for model in config.models
         for depth in config.depths

@@ -136,8 +136,8 @@ def test_nan_rows_are_counted():
         ((X, np.where(Y == 0, np.nan, Y)), r"y has 20 NaN or Inf labels \(rows 0, 3, 6, 9, 12, \.\.\.\)"),
         ((X, Y[:-1]), "x has 60 rows but y has 59 labels"),
         ((X, np.full(N, 7)), r"hold a single class \(\[7\]\)"),
-        ((X, np.ones((N, K))), r"y of shape \(60, 3\) are not one-hot rows"),
-        ((X, np.full((N, 2, 2), 1)), "y must be class ids of shape"),
+        ((X, np.full((N, K), 2)), r"y of shape \(60, 3\) are not one-hot rows"),  # Rows of 0/1 are multi-label.
+        ((X, np.full((N, 2, 2), 1)), r"Masks of shape \(2, 2\) do not match inputs of shape \(4,\)"),  # Dense.
         ((X, np.array([1, "a"] * 30, dtype=object)), "y mixes label types"),
         (([[1.0, 2.0], [3.0]], [0, 1]), r"x is ragged: its rows have different shapes \(\(2,\) in row 0"),
         ((np.array(["a", "b"]), [0, 1]), "x must be numeric, got dtype <U1"),

@@ -187,3 +187,28 @@ def test_headline_metric_names_one_field_per_task():
 def test_bad_input_is_a_one_line_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_the_per_epoch_accuracy_of_each_task_against_a_loop():
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(6, 4))
+    tags = (rng.random((6, 4)) < 0.4).astype(int)
+    bits = [float(logits[i, k] > 0) == tags[i, k] for i in range(6) for k in range(4)]
+    assert tm.accuracy("multi_label", tags, logits) == pytest.approx(np.mean(bits))
+    masks = rng.integers(0, 3, size=(2, 3, 3))
+    masks[0, 0] = 255
+    scores = rng.normal(size=(2, 3, 3, 3))
+    kept = [
+        scores[n, i, j].argmax() == masks[n, i, j]
+        for n in range(2) for i in range(3) for j in range(3) if masks[n, i, j] != 255
+    ]  # fmt: skip
+    assert tm.accuracy("dense", masks, scores, 255) == pytest.approx(np.mean(kept))
+    labels = rng.integers(0, 4, size=6)
+    assert tm.accuracy("single_label", labels, logits) == pytest.approx(np.mean(logits.argmax(1) == labels))
+
+
+def test_the_headline_metric_of_a_task_and_its_choices():
+    assert tm.check_metric("dense", None) == "mean_iou"
+    assert tm.check_metric("multi_label", "hamming_loss") == "hamming_loss"
+    with pytest.raises(ValueError, match="^metric 'mean_iou' is not a multi_label metric; choose one of"):
+        tm.check_metric("multi_label", "mean_iou")

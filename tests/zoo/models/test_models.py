@@ -183,7 +183,7 @@ def test_bad_output_and_shortcut():
 def test_default_depth_and_names():
     assert zoo.build("mlp", input_shape=(4,), num_classes=3).name == "mlp_d3"
     assert zoo.build("cnn", input_shape=(8, 8, 1), num_classes=3).name == "cnn_d2"
-    assert zoo.names() == models.names() == ["cnn", "mlp", "resnet"]
+    assert zoo.names() == models.names() == ["cnn", "mlp", "resnet", "unet"]
 
 
 def test_unknown_model_lists_close_matches():
