@@ -20,8 +20,9 @@ In your own `build(hp)` (any keras-tuner tuner):
 - `tuning.objective`: the fixed metrics of every trial (`tuning.metrics`);
   `resolve()` and `tuning.tuner_objective` refuse objectives that compare
   trials on their own loss values.
-- `tuning.search`: `python -m tuning.search` (and `run()`): the search loop,
-  leaderboard and best model.
+- `tuning.search`: the command `python -m tuning.search`, its flags as `SearchSettings`;
+- `tuning.runner`: `run(settings)`, one search: load the data, build the tuner, run the trials,
+  finish (leaderboard and best model).
 - `tuning.spec`, `tuning.tuners`, `tuning.retrain`: the search spec file, the
   keras-tuner tuners, retraining the best configuration.
 - `tuning.leaderboard`: the leaderboard and its report.

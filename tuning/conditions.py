@@ -12,6 +12,8 @@ data, so the specs of earlier searches stay valid).
 from typing import Any
 
 from zoo.common import cli
+from zoo.data.noise import HUMAN_PREFIX
+from zoo.sweeps.condition import Condition
 
 DEFAULTS = {
     "label_noise": 0.0,
@@ -83,6 +85,24 @@ def load_options(config: dict[str, Any]) -> dict[str, Any]:
         "imbalance_ratio": ratio,
         "imbalance_profile": profile,
     }
+
+
+def as_condition(fields: dict[str, Any]) -> Condition:
+    """The `Condition` of a search's `spec_fields` (a matrix and human labels are its noise kind, as in records)."""
+    fields = {**DEFAULTS, **fields}
+    kind = fields["noise_type"]
+    if fields["noise_matrix"]:
+        kind = fields["noise_matrix"]  # Its kind, "matrix:HASH" (`spec_fields`).
+    elif fields["human_labels"]:
+        kind = HUMAN_PREFIX + fields["human_labels"]
+    ratio = fields["imbalance"]
+    return Condition(
+        label_noise=fields["label_noise"],
+        noise_type=kind,
+        noisy_validation=bool(fields["noisy_validation"]),
+        imbalance=None if ratio == 1 else ratio,
+        imbalance_profile=None if ratio == 1 else fields["imbalance_profile"],
+    )
 
 
 def spec_fields(config: dict[str, Any]) -> dict[str, Any]:

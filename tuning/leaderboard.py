@@ -12,7 +12,9 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from zoo.sweeps import results
+from tuning import conditions
+from zoo.common import results
+from zoo.data.noise import HUMAN_PREFIX, MATRIX_PREFIX
 
 HIDDEN_PREFIX = "tuner/"  # Hyperband's bookkeeping values, not hyperparameters.
 MODEL_KEYS = ("model", "depth", "width", "dropout", "learning_rate")
@@ -74,27 +76,27 @@ def _format(value) -> str:
     return "" if value is None else str(value)
 
 
-def _condition_lines(condition: dict[str, Any] | None) -> list[str]:
-    """What the search's data were put under (`tuning.conditions.spec_fields`): which validation
-    labels ranked the trials, so a reader knows whether the choice was made on clean ones."""
-    if not condition:
+def _condition_lines(fields: dict[str, Any] | None) -> list[str]:
+    """What the search's data were put under (its `Condition`, from `tuning.conditions.spec_fields`): which
+    validation labels ranked the trials, so a reader knows whether the choice was made on clean ones."""
+    if not fields:
         return []
+    condition = conditions.as_condition(fields)
     parts = []
-    if condition.get("noise_matrix"):
-        parts.append(f"training labels flipped by the transition matrix {condition['noise_matrix']}")
-    elif condition.get("human_labels"):
-        parts.append(f"human training labels ({condition['human_labels']})")
-    elif condition.get("label_noise"):
-        kind = condition.get("noise_type", "symmetric")
-        parts.append(f"training labels with {_format(condition['label_noise'])} {kind} label noise")
-    if condition.get("imbalance"):
-        profile = condition.get("imbalance_profile", "exponential")
-        parts.append(f"training data imbalanced at ratio {_format(condition['imbalance'])} ({profile})")
-    noisy = any(condition.get(name) for name in ("label_noise", "noise_matrix", "human_labels"))
+    if condition.noise_type.startswith(MATRIX_PREFIX):
+        parts.append(f"training labels flipped by the transition matrix {condition.noise_type}")
+    elif condition.noise_type.startswith(HUMAN_PREFIX):
+        parts.append(f"human training labels ({fields['human_labels']})")
+    elif condition.label_noise:
+        parts.append(f"training labels with {_format(condition.label_noise)} {condition.noise_type} label noise")
+    if condition.imbalance:
+        parts.append(
+            f"training data imbalanced at ratio {_format(condition.imbalance)} ({condition.imbalance_profile})"
+        )
     parts = parts or ["clean, balanced training data"]  # Only --noisy_validation given: nothing to add noise to.
     validation = (
         "the trials were ranked on **noisy** validation labels (the same noise as training)"
-        if condition.get("noisy_validation") and noisy
+        if condition.noisy_validation and condition.noisy_labels
         else "the trials were ranked on clean validation labels"
     )
     return [f"Data: {'; '.join(parts)}; {validation}; the test split is clean and balanced.", ""]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import keras_tuner
 
-from keras_losses.registry import did_you_mean
+from zoo.common.close_matches import did_you_mean
 
 DEFAULT = "val_accuracy"
 VALIDATION_PREFIX = "val_"

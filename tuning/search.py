@@ -33,7 +33,6 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any
 
 if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines before it loads (zoo.common.quiet).
     from zoo.common import quiet
@@ -42,23 +41,36 @@ if __name__ == "__main__":  # Run as a command: hide TensorFlow's start-up lines
 
 from absl import flags, logging
 
-from tuning import conditions, distributed, leaderboard, retrain, spec, tuners
+from tuning import conditions, leaderboard, tuners
+from tuning.runner import TRIALS_FILE, SearchSettings, run  # noqa: F401  (`search.run`, as before)
 from zoo.common import cli
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
-TRIALS_FILE = "trials.jsonl"
+
+
+def default(name: str):
+    """The default of flag `--name`: its `SearchSettings` field's (a sequence as a list of strings)."""
+    value = getattr(SearchSettings, name)
+    return [str(item) for item in value] if isinstance(value, tuple) else value
+
 
 flags.DEFINE_string(
-    "dataset", "digits", "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).", flag_values=FLAGS
+    "dataset",
+    default("dataset"),
+    "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list(
     "losses",
-    ["all"],
+    default("losses"),
     "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all'.",
     flag_values=FLAGS,
 )
 flags.DEFINE_list(
-    "models", ["mlp"], "Comma-separated model families (zoo.names()); several are searched.", flag_values=FLAGS
+    "models",
+    default("models"),
+    "Comma-separated model families (zoo.names()); several are searched.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "model",
@@ -68,54 +80,79 @@ flags.DEFINE_string(
     "or one unit for 2 classes; it may define its own hyperparameters.",
     flag_values=FLAGS,
 )
-flags.DEFINE_list("depths", ["1", "2"], "Comma-separated depths; several are searched.", flag_values=FLAGS)
+flags.DEFINE_list("depths", default("depths"), "Comma-separated depths; several are searched.", flag_values=FLAGS)
 flags.DEFINE_list(
     "widths",
-    [],
+    default("widths"),
     "Comma-separated widths (mlp units, cnn filters, resnet width); empty: each family's default.",
     flag_values=FLAGS,
 )
 flags.DEFINE_list(
-    "dropouts", ["0.0"], "Comma-separated dropout rates (mlp, cnn); several are searched.", flag_values=FLAGS
+    "dropouts",
+    default("dropouts"),
+    "Comma-separated dropout rates (mlp, cnn); several are searched.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list(
-    "learning_rates", ["0.001"], "Comma-separated Adam learning rates; several are searched.", flag_values=FLAGS
+    "learning_rates",
+    default("learning_rates"),
+    "Comma-separated Adam learning rates; several are searched.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_bool(
-    "tune_loss_parameters", True, "Search each loss's own parameters (focal gamma, ...).", flag_values=FLAGS
+    "tune_loss_parameters",
+    default("tune_loss_parameters"),
+    "Search each loss's own parameters (focal gamma, ...).",
+    flag_values=FLAGS,
 )
-flags.DEFINE_enum("tuner", "random", tuners.TUNERS, "Search algorithm.", flag_values=FLAGS)
+flags.DEFINE_enum("tuner", default("tuner"), tuners.TUNERS, "Search algorithm.", flag_values=FLAGS)
 flags.DEFINE_integer(
-    "max_trials", 20, "Trials in total (a resumed search counts the finished ones).", flag_values=FLAGS
+    "max_trials",
+    default("max_trials"),
+    "Trials in total (a resumed search counts the finished ones).",
+    flag_values=FLAGS,
 )
-flags.DEFINE_integer("epochs", 10, "Epochs per trial (Hyperband: the most epochs of a trial).", flag_values=FLAGS)
+flags.DEFINE_integer(
+    "epochs", default("epochs"), "Epochs per trial (Hyperband: the most epochs of a trial).", flag_values=FLAGS
+)
 flags.DEFINE_string(
     "objective",
-    "val_accuracy",
+    default("objective"),
     "Fixed metric the trials are ranked on (val_accuracy, "
     "val_top3_accuracy, val_nll, ...); never the trial's own loss.",
     flag_values=FLAGS,
 )
-flags.DEFINE_integer("batch_size", 128, "Batch size.", flag_values=FLAGS)
+flags.DEFINE_integer("batch_size", default("batch_size"), "Batch size.", flag_values=FLAGS)
 cli.define_data_condition_flags(FLAGS, axes=False)
-flags.DEFINE_integer("seed", 0, "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
-flags.DEFINE_string("out", "runs/search", "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
+flags.DEFINE_integer("seed", default("seed"), "Seed of the data split, the oracle and the weights.", flag_values=FLAGS)
+flags.DEFINE_string("out", default("out"), "Output directory (resumed if it holds the same search).", flag_values=FLAGS)
 flags.DEFINE_bool(
-    "retrain", True, "Retrain the best configuration and save best.keras and best_savedmodel/.", flag_values=FLAGS
+    "retrain",
+    default("retrain"),
+    "Retrain the best configuration and save best.keras and best_savedmodel/.",
+    flag_values=FLAGS,
 )
 flags.DEFINE_integer(
-    "retrain_epochs", 50, "Most epochs of the retraining (early stopping on validation).", flag_values=FLAGS
+    "retrain_epochs",
+    default("retrain_epochs"),
+    "Most epochs of the retraining (early stopping on validation).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_list(
     "retrain_seeds",
-    [],
+    default("retrain_seeds"),
     "Seeds of the initial weights for retraining the best configuration "
     "(each retrained and tested; the first is saved). Empty: --seed only.",
     flag_values=FLAGS,
 )
-flags.DEFINE_integer("patience", 5, "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS)
 flags.DEFINE_integer(
-    "threads", 0, "TensorFlow intra- and inter-op threads (0: TensorFlow's default).", flag_values=FLAGS
+    "patience", default("patience"), "Early-stopping patience of the retraining, in epochs.", flag_values=FLAGS
+)
+flags.DEFINE_integer(
+    "threads",
+    default("threads"),
+    "TensorFlow intra- and inter-op threads (0: TensorFlow's default).",
+    flag_values=FLAGS,
 )
 cli.define_distributed_flags(FLAGS)
 flags.DEFINE_float(
@@ -127,157 +164,13 @@ flags.DEFINE_float(
 )
 flags.DEFINE_bool(
     "tensorboard",
-    False,
+    default("tensorboard"),
     "Write per-trial TensorBoard logs and HParams to OUT/tb (keras-tuner's "
     "own TensorBoard support): `tensorboard --logdir OUT/tb`.",
     flag_values=FLAGS,
 )
 flags.DEFINE_bool("verbose", False, "Show TensorFlow's start-up messages (hidden by default).", flag_values=FLAGS)
-flags.DEFINE_bool("progress", True, "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
-
-
-def _progress(total: int | None, done: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total, initial=done, unit="trial", desc="search", disable=not enabled, dynamic_ncols=True, file=sys.stderr
-    )
-
-
-def _finished(oracle) -> int:
-    return sum(str(t.status) in ("COMPLETED", "FAILED") for t in oracle.trials.values())
-
-
-def run(config: dict[str, Any]) -> dict[str, Any] | None:
-    """Runs (or resumes) the search of `config` (the flags as a dict); returns the leaderboard.
-
-    Workers of a distributed search return None; the chief and a single
-    process write the leaderboard and the best model.
-    """
-    from tuning.loss_choice import validate_losses
-    from zoo.sweeps import lock
-
-    role = distributed.configure(config.get("tuner_id"), config.get("oracle_ip"), config.get("oracle_port"))
-    # Names and groups ("all") resolved; bad names fail before anything runs (the data give the class counts).
-    config = dict(config, losses=list(validate_losses(list(config["losses"]), with_counts=True)))
-    if role != "single":  # The chief hands each trial to one worker: no lock.
-        with distributed.quiet_keras_tuner(role):
-            return _search(config, role)
-    lock.acquire(config["out"])  # One single-process search per directory (LockedError names the holder).
-    try:
-        return _search(config, role)
-    finally:
-        lock.release(config["out"])
-
-
-def _callbacks(config: dict[str, Any]) -> list:
-    """keras-tuner's own TensorBoard support with `--tensorboard`: per trial logs and HParams under OUT/tb."""
-    if not config.get("tensorboard"):
-        return []
-    import keras
-
-    from zoo.report import tensorboard
-
-    return [keras.callbacks.TensorBoard(log_dir=os.path.join(config["out"], tensorboard.LOG_DIR))]
-
-
-def _search(config: dict[str, Any], role: str) -> dict[str, Any] | None:
-    from tuning.hypermodel import LossHyperModel
-
-    out = config["out"]
-
-    if config.get("threads"):
-        import tensorflow as tf
-
-        tf.config.threading.set_intra_op_parallelism_threads(config["threads"])
-        tf.config.threading.set_inter_op_parallelism_threads(config["threads"])
-    import keras
-
-    import zoo
-
-    data = zoo.datasets.load(
-        config["dataset"], batch_size=config["batch_size"], seed=config["seed"], **conditions.load_options(config)
-    )
-    if config.get("model"):  # The user's build(hp): the zoo's model flags do not apply.
-        from zoo.common.callables import load_callable
-
-        model_options = {"build_model": load_callable(config["model"])}
-    else:
-        model_options = dict(
-            models=config["models"], depth=config["depths"], width=config["widths"] or None, dropout=config["dropouts"]
-        )
-    hypermodel = LossHyperModel(
-        data=data,
-        losses=config["losses"],
-        **model_options,
-        learning_rate=config["learning_rates"],
-        objective_metric=config["objective"],
-        tune_loss_parameters=config["tune_loss_parameters"],
-    )
-    spec.check_spec(out, spec.search_spec(config))
-    keras.utils.set_random_seed(config["seed"])
-    tuner = tuners.make_tuner(
-        config["tuner"],
-        hypermodel,
-        out=out,
-        max_trials=config["max_trials"],
-        epochs=config["epochs"],
-        seed=config["seed"],
-        trial_timeout=config.get("trial_timeout"),
-    )
-    tuner.trial_log = os.path.join(out, TRIALS_FILE)
-
-    show = config.get("progress", True)
-    if role == "worker":
-
-        def report(record):
-            print(
-                f"[{record['tuner_id']}] trial {record['trial_id']} {record['status'].lower()} in "
-                f"{record['elapsed_s']:.1f}s: {record['objective']}={record['score']}",
-                flush=True,
-            )
-
-        tuner.on_trial_done = report
-        tuner.search(
-            data.train, validation_data=data.val, epochs=config["epochs"], verbose=0, callbacks=_callbacks(config)
-        )
-        return None
-
-    bar = _progress(config["max_trials"], _finished(tuner.oracle), show and role in ("single", "chief"))
-
-    def advance(record=None):
-        bar.n = _finished(tuner.oracle)
-        best = tuner.oracle.get_best_trials(1)
-        if best and best[0].score is not None:
-            bar.set_postfix_str(f"best {tuner.oracle.objective.name}={best[0].score:.4f}", refresh=False)
-        bar.refresh()
-
-    tuner.on_trial_done, tuner.on_chief_poll = advance, advance
-    tuner.search(data.train, validation_data=data.val, epochs=config["epochs"], verbose=0, callbacks=_callbacks(config))
-    advance()
-    bar.close()
-
-    board = leaderboard.build(tuner.oracle.trials.values(), tuner.oracle.objective)
-    board["data_condition"] = conditions.spec_fields(config)
-    if not board["best_per_loss"]:
-        raise RuntimeError("No trial completed; see the trial messages in " + os.path.join(out, tuners.PROJECT))
-    if config.get("retrain", True):
-        previous = leaderboard.load(out) or {}
-        kept = previous.get("best_model")
-        seeds = config.get("retrain_seeds") or [config["seed"]]
-        if (
-            kept
-            and kept["trial_id"] == board["best_per_loss"][0]["trial_id"]
-            and kept.get("retrain_seeds", [config["seed"]]) == list(seeds)
-            and os.path.exists(os.path.join(out, "best.keras"))
-        ):
-            board["best_model"] = kept  # Resumed search, same winner: nothing to redo.
-        else:
-            board["best_model"] = retrain.retrain_best(
-                tuner, hypermodel, data, out, epochs=config["retrain_epochs"], patience=config["patience"], seeds=seeds
-            )
-    leaderboard.write(board, out)
-    return board
+flags.DEFINE_bool("progress", default("progress"), "Show a progress bar (ETA) over the trials.", flag_values=FLAGS)
 
 
 def _parse_numbers(name: str, values: Sequence[str], kind) -> list:
@@ -290,14 +183,14 @@ def _parse_numbers(name: str, values: Sequence[str], kind) -> list:
 ZOO_MODEL_FLAGS = ("models", "depths", "widths", "dropouts")
 
 
-def config_from_flags() -> dict[str, Any]:
-    """The flags as the configuration dict of `run()`."""
+def settings_from_flags() -> SearchSettings:
+    """The flags as the `SearchSettings` of `run()`."""
     if FLAGS.model:
         given = [f"--{name}" for name in ZOO_MODEL_FLAGS if FLAGS[name].present]
         if given:
             raise ValueError(f"--model builds the model: {', '.join(given)} do not apply.")
     zoo_model = not FLAGS.model
-    return {
+    values = {
         "dataset": FLAGS.dataset,
         "losses": FLAGS.losses,
         "model": FLAGS.model or None,
@@ -327,6 +220,7 @@ def config_from_flags() -> dict[str, Any]:
         "tensorboard": FLAGS.tensorboard,
         **conditions.from_flags({name: FLAGS[name].value for name in conditions.DEFAULTS}),
     }
+    return SearchSettings(**values)
 
 
 def main(argv):
@@ -339,7 +233,7 @@ def main(argv):
     try:
         if FLAGS.max_trials < 1 or FLAGS.epochs < 1 or FLAGS.batch_size < 1:
             raise ValueError("--max_trials, --epochs and --batch_size must be positive.")
-        board = run(config_from_flags())
+        board = run(settings_from_flags())
     except (ValueError, DatasetUnavailableError, RuntimeError) as error:
         print(f"error: {error}".splitlines()[0], file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from tuning import conditions, tuners
-from zoo.sweeps import results
+from zoo.common import results
 
 SPEC_FILE = "search_spec.json"
 

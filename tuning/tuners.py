@@ -13,7 +13,7 @@ oracle instead of training.
 import time
 
 from tuning import distributed, leaderboard
-from zoo.sweeps import results
+from zoo.common import results
 
 TUNERS = ("random", "bayesian", "hyperband")
 PROJECT = "tuner"

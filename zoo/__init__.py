@@ -81,9 +81,9 @@ def build(name, *, input_shape, num_classes, depth=None, **options):
 def compare_losses(model, data, **options):
     """Which loss for `model` on `data`: trains every loss, paired by seed; returns a `Comparison`.
 
-    See `zoo.sweeps.comparison.compare_losses` for the arguments.
+    See `zoo.comparison.compare_losses` for the arguments.
     """
-    from zoo.sweeps import comparison
+    from zoo import comparison
 
     return comparison.compare_losses(model, data, **options)
 
@@ -97,7 +97,7 @@ def names():
 
 def __getattr__(name):
     if name == "Comparison":  # Lazily, like `build`: importing it loads TensorFlow.
-        from zoo.sweeps import comparison
+        from zoo import comparison
 
         return comparison.Comparison
     if name in _ALIASES:

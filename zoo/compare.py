@@ -7,7 +7,7 @@
 
     python -m zoo.compare --model=my_models.py:build --dataset=npz:mine.npz --losses=log_loss,focal
 
-The command is a thin caller of `zoo.compare_losses` (`zoo.sweeps.comparison`):
+The command is a thin caller of `zoo.compare_losses` (`zoo.comparison`; `zoo.sweeps.plan` checks and trains):
 --model takes your own builder, `build(input_shape, num_classes[, depth=, width=])`.
 Every (loss, model, depth, seed, label noise, input noise) run appends one
 JSON record to OUT/results.jsonl when it finishes; a rerun with the same
@@ -27,13 +27,32 @@ from collections.abc import Sequence
 from absl import app, flags
 
 from zoo.common import cli
-from zoo.sweeps import comparison, presets, sweep
+from zoo.sweeps import plan as sweep_plan
+from zoo.sweeps import presets, sweep
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py
 
+# Where the command deliberately defaults otherwise than `zoo.compare_losses` (`sweep.SweepConfig`,
+# and `Plan.run` for `out`): the demo adds the 40 % label noise condition to the clean one, and
+# writes its records to a folder that stays.
+COMMAND_DEFAULTS = {"label_noise": "0,0.4", "out": "runs/compare"}
+
+
+def flag_text(value):
+    """A `SweepConfig` default as its flag's default: a tuple as a comma-separated string, e.g. "1,2,3"."""
+    if isinstance(value, tuple):
+        return ",".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
+    return value
+
+
+def default(name: str):
+    """The default of flag `--name`: `COMMAND_DEFAULTS`, else its `SweepConfig` field's."""
+    return COMMAND_DEFAULTS[name] if name in COMMAND_DEFAULTS else flag_text(sweep.defaults()[name])
+
+
 flags.DEFINE_string(
     "dataset",
-    "digits",
+    default("dataset"),
     "Dataset name (zoo.datasets: digits, moons, circles, spirals, blobs, "
     "mnist, cifar10, ..., tfds:NAME, npz:PATH, csv:PATH, dir:PATH). Default digits, bundled, offline "
     "(mnist with --preset=janocha2017).",
@@ -41,7 +60,7 @@ flags.DEFINE_string(
 )
 flags.DEFINE_string(
     "losses",
-    "default",
+    default("losses"),
     "Comma-separated loss names, or groups: 'default' (the canonical losses except the "
     "prior-aware ones, plus categorical_crossentropy: the demo's 20), 'canonical' (all 22), 'keras' (Keras's "
     "classification losses), 'all' (both), 'long_tail' (log_loss, focal, logit_adjusted, "
@@ -49,7 +68,10 @@ flags.DEFINE_string(
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
-    "models", "mlp", "Comma-separated zoo model names (mlp, cnn, resnet, or zoo.models.register'ed).", flag_values=FLAGS
+    "models",
+    default("models"),
+    "Comma-separated zoo model names (mlp, cnn, resnet, or zoo.models.register'ed).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "model",
@@ -60,60 +82,70 @@ flags.DEFINE_string(
 )
 flags.DEFINE_string(
     "depths",
-    "1,2,3",
+    default("depths"),
     "Comma-separated model depths (resnet: 6n+2); with --model, only for a builder taking depth= (default: none).",
     flag_values=FLAGS,
 )
 flags.DEFINE_integer(
     "width",
-    None,
+    default("width"),
     "Model width: MLP units, CNN filters (of the first block), ResNet width, or a --model builder's width=; "
     "default: each family's own (mlp 128, cnn 32, resnet 16).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "head",
-    "linear",
+    default("head"),
     "The zoo families' last layer: linear (Dense) or cosine (cosine-normalised logits in [-1, 1], "
     "zoo.models.layers.CosineLogits): LDAM's cosine setting, for its default scale s=30 (Cao et al. 2019).",
     flag_values=FLAGS,
 )
 flags.DEFINE_integer(
-    "epochs", 25, "Training epochs per run (the demo default fits 5 minutes on 2 cores).", flag_values=FLAGS
+    "epochs",
+    default("epochs"),
+    "Training epochs per run (the demo default fits 5 minutes on 2 cores).",
+    flag_values=FLAGS,
 )
-flags.DEFINE_integer("batch_size", 64, "Training batch size.", flag_values=FLAGS)
-flags.DEFINE_float("learning_rate", 1e-3, "Learning rate.", flag_values=FLAGS)
-flags.DEFINE_string("optimizer", "adam", "Keras optimizer name (adam, sgd, rmsprop, adamw, ...).", flag_values=FLAGS)
+flags.DEFINE_integer("batch_size", default("batch_size"), "Training batch size.", flag_values=FLAGS)
+flags.DEFINE_float("learning_rate", default("learning_rate"), "Learning rate.", flag_values=FLAGS)
+flags.DEFINE_string(
+    "optimizer", default("optimizer"), "Keras optimizer name (adam, sgd, rmsprop, adamw, ...).", flag_values=FLAGS
+)
 flags.DEFINE_string(
     "seeds",
-    "0,1,2",
+    default("seeds"),
     "Comma-separated seeds (initial weights, batch order, validation split, "
     "noise); results are reported as mean ± std over them.",
     flag_values=FLAGS,
 )
-cli.define_data_condition_flags(FLAGS, axes=True, label_noise_default="0,0.4")
+cli.define_data_condition_flags(FLAGS, axes=True, defaults={name: default(name) for name in cli.DATA_CONDITION_FLAGS})
 flags.DEFINE_string(
     "class_weighting",
-    "none",
+    default("class_weighting"),
     "Comma-separated class weightings of the loss, a grid axis: none, inverse (1/n_j), effective "
     "(Cui et al. 2019, beta 0.9999); from each run's training labels.",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "input_noise",
-    "0",
+    default("input_noise"),
     "Comma-separated sigmas of Gaussian noise added to the standardised training inputs.",
     flag_values=FLAGS,
 )
 flags.DEFINE_boolean(
     "cross_noise",
-    True,
+    default("cross_noise"),
     "Run every combination of label noise and input noise; with --nocross_noise vary them one at a time.",
     flag_values=FLAGS,
 )
-flags.DEFINE_string("out", "runs/compare", "Output directory: results*.jsonl, report.md, PNG plots.", flag_values=FLAGS)
 flags.DEFINE_string(
-    "reference", "log_loss", "The loss the report compares every other loss with (paired by seed).", flag_values=FLAGS
+    "out", COMMAND_DEFAULTS["out"], "Output directory: results*.jsonl, report.md, PNG plots.", flag_values=FLAGS
+)
+flags.DEFINE_string(
+    "reference",
+    default("reference"),
+    "The loss the report compares every other loss with (paired by seed).",
+    flag_values=FLAGS,
 )
 flags.DEFINE_boolean(
     "tensorboard",
@@ -124,16 +156,18 @@ flags.DEFINE_boolean(
 flags.DEFINE_string(
     "preset", "", f"A named grid ({', '.join(presets.names())}); explicit flags override it.", flag_values=FLAGS
 )
-flags.DEFINE_string("data_dir", None, "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS)
+flags.DEFINE_string(
+    "data_dir", default("data_dir"), "TFDS data directory (default ~/tensorflow_datasets).", flag_values=FLAGS
+)
 flags.DEFINE_string(
     "label_column",
-    None,
+    default("label_column"),
     "csv: datasets: the label column's header name or index (default: the last column).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
     "image_size",
-    None,
+    default("image_size"),
     "dir: datasets: images are resized to HEIGHT,WIDTH, e.g. 32,32 (default: the first image's).",
     flag_values=FLAGS,
 )
@@ -143,7 +177,7 @@ flags.DEFINE_boolean(
 flags.DEFINE_boolean("progress", True, "Show a progress bar with time left.", flag_values=FLAGS)
 flags.DEFINE_string(
     "engine",
-    "auto",
+    default("engine"),
     "How runs train: 'vectorized' (every run of a model and depth as one "
     "stacked network), 'fused' (the losses of one setting side by side), 'separate' (one Keras "
     "model per run, the plain baseline), or 'auto' (vectorized for mlp, fused for "
@@ -152,23 +186,23 @@ flags.DEFINE_string(
 )
 flags.DEFINE_boolean(
     "jit_compile",
-    False,
+    default("jit_compile"),
     "Compile the training step with XLA: a one-off compile (seconds) for faster steps, worth it for long runs.",
     flag_values=FLAGS,
 )
 flags.DEFINE_integer(
     "max_members",
-    0,
+    default("max_members"),
     "Vectorized engine: at most this many runs per stacked network (0: as many as fit a memory estimate).",
     flag_values=FLAGS,
 )
 cli.define_distributed_flags(FLAGS)
 
 # Every `SweepConfig` field is a flag of the same name except `validation_split` (the command keeps
-# its default); the fields passed on to `compare_losses` are all but its first arguments.
+# its default); the fields passed on to `prepare` are the options (`sweep.OPTIONS`).
 _CONFIG_FIELDS = tuple(field.name for field in dataclasses.fields(sweep.SweepConfig))
 SWEEP_FLAGS = tuple(name for name in _CONFIG_FIELDS if name != "validation_split")
-CALL_FIELDS = tuple(name for name in _CONFIG_FIELDS if name not in ("dataset", "models"))
+CALL_FIELDS = sweep.OPTIONS
 
 
 def sweep_config(values: dict) -> sweep.SweepConfig:
@@ -216,9 +250,10 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         imbalance=cli.numbers(values["imbalance"], "imbalance", float, low=1.0),
         imbalance_profile=values["imbalance_profile"],
         class_weighting=tuple(dict.fromkeys(cli.items(values["class_weighting"], "class_weighting"))),
+        reference=values["reference"],
     )
     try:
-        comparison.check_config(config)
+        sweep_plan.check_config(config)
     except ValueError as error:
         raise _as_flag_error(error) from None
     return config
@@ -247,7 +282,7 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
 
 def check_data(config: sweep.SweepConfig) -> None:
     """Loads the dataset once, so a missing or offline dataset fails before anything runs."""
-    comparison.load_data(config.dataset, config)
+    sweep_plan.load_data(config.dataset, config)
 
 
 def check_models(config: sweep.SweepConfig) -> None:
@@ -255,7 +290,7 @@ def check_models(config: sweep.SweepConfig) -> None:
     import zoo
 
     for model in config.models:
-        comparison.check_head(model, config.head, model in zoo.models.USER_MODELS)
+        sweep_plan.check_head(model, config.head, model in zoo.models.USER_MODELS)
         for depth in config.depths:
             zoo.build(
                 model,
@@ -265,7 +300,7 @@ def check_models(config: sweep.SweepConfig) -> None:
             )
 
 
-def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) -> comparison.Plan:
+def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) -> sweep_plan.Plan:
     """The `compare_losses` plan of the command: the config's families, or the `--model` builder."""
     from zoo.common import callables
 
@@ -276,7 +311,7 @@ def plan(config: sweep.SweepConfig, model_spec: str | None, depths_given: bool) 
     if model_spec and not depths_given:
         options["depths"] = None  # A builder's own default (and no error for one without depth=).
     try:
-        return comparison.prepare(model, config.dataset, **options, reference=FLAGS.reference)
+        return sweep_plan.prepare(model, config.dataset, **options)
     except ValueError as error:
         raise _as_flag_error(error) from None
 
@@ -291,7 +326,8 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     from zoo import report
-    from zoo.sweeps import distributed, lock, results
+    from zoo.common import results
+    from zoo.sweeps import distributed, lock
 
     try:
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]

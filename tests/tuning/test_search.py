@@ -264,3 +264,29 @@ def test_main_bad_model_is_one_line_error(tmp_path, main_in_process, args, messa
     assert code == 2
     assert stderr.startswith("error: ") and stderr.count("\n") == 1 and message in stderr
     assert not (tmp_path / "out" / tuners.PROJECT).exists()
+
+
+def test_the_flags_give_the_settings_and_differ_from_their_defaults_only_where_listed():
+    """`SearchSettings` replaces the dict: the flags fill every field; a script's dict may leave names out."""
+    import dataclasses
+
+    search.FLAGS.unparse_flags()
+    search.FLAGS(["tuning.search"])
+    try:
+        settings = search.settings_from_flags()
+    finally:
+        search.FLAGS.unparse_flags()
+    defaults = search.SearchSettings()
+
+    def plain(value):  # The flags give lists, the defaults tuples.
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    differ = {
+        field.name: getattr(settings, field.name)
+        for field in dataclasses.fields(settings)
+        if plain(getattr(settings, field.name)) != plain(getattr(defaults, field.name))
+    }
+    assert differ == {"trial_timeout": 1800.0}  # A script's dict without it waits forever, as before.
+    assert search.SearchSettings.of({"epochs": 3}).epochs == 3
+    with pytest.raises(ValueError, match=r"^Unknown search setting\(s\) 'epoch'; known: "):
+        search.SearchSettings.of({"epoch": 3})

@@ -14,8 +14,9 @@ import pytest
 
 from tests.paths import REPO as ROOT
 from zoo import compare
-from zoo.data import datasets
-from zoo.sweeps import experiment, results, sweep
+from zoo.common import results
+from zoo.data import datasets, tfds_sets
+from zoo.sweeps import experiment, sweep
 
 FLAGS = compare.FLAGS
 
@@ -240,7 +241,7 @@ def test_preset_sets_the_grid_and_explicit_flags_win():
         given = [name for name in compare.SWEEP_FLAGS if FLAGS[name].present]
         config = compare.sweep_config(compare.flag_values(FLAGS.preset, given))
     assert config.dataset == "mnist" and config.depths == (2, 4)
-    # The paper's twelve, in its order (LOSSES.md), found through each class's declared paper.
+    # The paper's twelve, in its order (docs/losses/), found through each class's declared paper.
     assert config.losses == (
         "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
         "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz",
@@ -254,7 +255,7 @@ def test_offline_dataset_is_a_clear_error(tmp_path, monkeypatch, capsys):
     def unavailable(name, data_dir=None):
         raise datasets.DatasetUnavailableError(f"Dataset {name!r} is not available offline: no network.")
 
-    monkeypatch.setattr(datasets, "_tfds_source", unavailable)
+    monkeypatch.setattr(tfds_sets, "tfds_source", unavailable)
     out = tmp_path / "out"
     with parsed_flags(["compare", "--preset=janocha2017", f"--out={out}"]):
         assert compare.main(["compare"]) == 2
@@ -437,8 +438,44 @@ def test_noise_kinds_with_every_engine_and_resume(tmp_path, engine):
 
     reportable = statistics.reportable(list(records.values()))
     conditions = statistics.noise_conditions(reportable)
-    assert len(conditions) == 4 and sum(", noisy validation" in c[1] for c in conditions) == 2
+    assert len(conditions) == 4 and sum(c.noisy_validation for c in conditions) == 2
     values = statistics.per_seed(reportable, statistics.condition, statistics.final_accuracy)
     for condition in conditions:  # Paired by seed within each noise condition, both seeds in every pair.
         difference = paired.difference(values[(condition, "l2")], values[(condition, "log_loss")])
         assert difference.seeds == 2 and difference.method == "t"
+
+
+def test_the_options_have_one_place_and_the_command_lists_where_it_differs():
+    """`compare_losses`, `prepare` and the flags take their defaults from `SweepConfig`; the
+    differences are declared (`plan.API_DEFAULTS`, `compare.COMMAND_DEFAULTS`) and listed here."""
+    import inspect
+
+    from zoo import comparison
+    from zoo.sweeps import plan
+
+    defaults = sweep.defaults()
+    for function in (comparison.compare_losses, plan.prepare):
+        parameters = inspect.signature(function).parameters
+        assert set(sweep.OPTIONS) <= set(parameters), function
+        own = {n: p.default for n, p in parameters.items() if n in defaults and p.default != defaults[n]}
+        assert own == {"depths": None}, function  # None: the families' (1, 2, 3), a builder's own.
+    extra = set(inspect.signature(comparison.compare_losses).parameters) - set(sweep.OPTIONS)
+    assert extra == {"model", "data", "out", "tensorboard", "progress"}
+    own = {n: FLAGS[n].default for n in compare.SWEEP_FLAGS if FLAGS[n].default != compare.flag_text(defaults[n])}
+    assert own == {"label_noise": "0,0.4"}  # The demo: clean and 40 % noise; compare_losses: clean only.
+    assert (FLAGS["out"].default, comparison.RUN_OPTIONS["out"].default) == ("runs/compare", None)
+    for name in ("tensorboard", "progress"):
+        assert FLAGS[name].default == comparison.RUN_OPTIONS[name].default
+    assert set(compare.SWEEP_FLAGS) == set(defaults) - {"validation_split"}
+    with parsed_flags(["zoo.compare"]):
+        config = compare.sweep_config(compare.flag_values())
+    assert config == sweep.SweepConfig(losses=sweep.resolve_losses(["default"]), label_noise=(0.0, 0.4))
+
+
+def test_an_unknown_keyword_names_close_matches():
+    import zoo
+
+    with pytest.raises(TypeError, match=r"^compare_losses\(\) got an unexpected keyword argument 'epoch'\. "):
+        zoo.compare_losses("mlp", "digits", epoch=2)
+    with pytest.raises(TypeError, match=r"Did you mean: 'epochs'\?$"):
+        zoo.compare_losses("mlp", "digits", epoch=2)

@@ -23,10 +23,13 @@ MODULES = [
     "zoo.models.user_models",
     "zoo.data.datasets",
     "zoo.common.registry",
+    "zoo.common.close_matches",
+    "zoo.common.results",
     "zoo.common.callables",
     "zoo.report.paired",
     "zoo.report.statistics",
     "zoo.report.tables",
+    "zoo.sweeps.condition",
     "zoo.sweeps.lock",
     "zoo.serving.input_files",
 ]

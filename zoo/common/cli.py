@@ -8,6 +8,7 @@ without `DuplicateFlagError`; so each command defines its flags in a private
 """
 
 import sys
+from collections.abc import Mapping
 
 from absl import app, flags
 
@@ -62,24 +63,37 @@ def define_distributed_flags(flag_values):
     )
 
 
-def define_data_condition_flags(flag_values, axes: bool, label_noise_default: str = "0"):
+# The flags of `define_data_condition_flags`, and their defaults where a command gives none.
+DATA_CONDITION_FLAGS = {
+    "label_noise": "0",
+    "noise_type": "symmetric",
+    "noise_matrix": None,
+    "human_labels": "",
+    "noisy_validation": False,
+    "imbalance": "1",
+    "imbalance_profile": "exponential",
+}
+
+
+def define_data_condition_flags(flag_values, axes: bool, defaults: Mapping[str, object] | None = None):
     """The label-noise and imbalance flags of the data a command trains on.
 
     With `axes` (`zoo.compare`) `--label_noise`, `--human_labels` and `--imbalance` are
     comma-separated grid axes; without (`tuning.search`, one search on one condition) each
     takes one value. `--noise_type`, `--noise_matrix`, `--noisy_validation` and
-    `--imbalance_profile` mean the same in both.
+    `--imbalance_profile` mean the same in both. `defaults` overrides `DATA_CONDITION_FLAGS`.
     """
+    default = {**DATA_CONDITION_FLAGS, **(defaults or {})}
     several = "Comma-separated rates" if axes else "Rate"
     flags.DEFINE_string(
         "label_noise",
-        label_noise_default,
+        default["label_noise"],
         f"{several} of flipped training labels, in [0, 1).",
         flag_values=flag_values,
     )
     flags.DEFINE_string(
         "noise_type",
-        "symmetric",
+        default["noise_type"],
         "Label noise kind: symmetric (to any other class), pair (class k to k+1) or asymmetric (the "
         "literature's class maps: mnist, cifar10, cifar100; each mapped class flips with the rate; asymmetric:MAP "
         "takes MAP's map for a copy of that set, e.g. an npz file of MNIST).",
@@ -87,28 +101,28 @@ def define_data_condition_flags(flag_values, axes: bool, label_noise_default: st
     )
     flags.DEFINE_string(
         "noise_matrix",
-        None,
+        default["noise_matrix"],
         "A K×K label transition matrix (.npy, .csv or .json; row = true class, rows sum to 1, the diagonal the keep "
         "probability)" + (": the noise conditions are the clean run and this matrix." if axes else "."),
         flag_values=flag_values,
     )
     flags.DEFINE_string(
         "human_labels",
-        "",
+        default["human_labels"],
         ("Human label sets as extra noise conditions: " if axes else "The human label set to train on: ")
         + "aggre, random1, random2, random3, worst (--dataset=cifar10_n) or noisy (--dataset=cifar100_n).",
         flag_values=flag_values,
     )
     flags.DEFINE_boolean(
         "noisy_validation",
-        False,
+        default["noisy_validation"],
         "Give the validation split the training split's label noise (the test split stays clean)"
         + ("." if axes else ": the trials are ranked, and the retraining stopped early, on noisy labels."),
         flag_values=flag_values,
     )
     flags.DEFINE_string(
         "imbalance",
-        "1",
+        default["imbalance"],
         (
             "Comma-separated imbalance ratios (largest over smallest class) of the training data, a grid axis"
             if axes
@@ -120,7 +134,7 @@ def define_data_condition_flags(flag_values, axes: bool, label_noise_default: st
     )
     flags.DEFINE_enum(
         "imbalance_profile",
-        "exponential",
+        default["imbalance_profile"],
         ["exponential", "step"],
         "Long-tail profile: exponential (n_i = n_max * rho^(-i/(K-1))) or step (half the classes n_max/rho).",
         flag_values=flag_values,

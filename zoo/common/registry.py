@@ -17,6 +17,8 @@ ValueError: Unknown model 'mpl'. Did you mean: 'mlp'? Known: mlp
 from collections.abc import Callable
 from typing import Any
 
+from zoo.common.close_matches import did_you_mean
+
 
 class Registry:
     """Maps stable names to builder functions of one kind of thing.
@@ -62,8 +64,6 @@ class Registry:
     def unknown_message(self, name: Any, known: list[str] | None = None) -> str:
         """The error message for an unknown `name`, listing close matches among `known`."""
         known = self.names() if known is None else known
-        from keras_losses.registry import did_you_mean  # Here, not at import: it loads Keras.
-
         return f"Unknown {self.kind} {name!r}.{did_you_mean(name, known)} Known: " + ", ".join(known)
 
     def __contains__(self, name: str) -> bool:

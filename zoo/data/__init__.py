@@ -1,7 +1,9 @@
 """Data: what the models train and are tested on.
 
 - `datasets`: `load(name)` -> `Data` (digits, toy 2-D sets, TFDS sets, `npz:`, `csv:`, `dir:` files), standardised,
-  with a seeded validation split and a test split never used for a choice; `from_arrays` for arrays;
+  with a seeded validation split and a test split never used for a choice (named seed streams); `from_arrays`;
+- `sources`: the dataset registry, `Source` (what a set's builder returns), the `npz:`/`csv:`/`dir:` builders;
+- `toy_sets`: `digits` and the 2-D sets generated in code; `tfds_sets`: the TFDS sets and CIFAR-N's human labels;
 - `user_data`: `as_data(data)` -> `Data` for any data a user has (a name, numpy arrays, a `tf.data.Dataset`);
 - `arrays`: checks inputs (ragged, NaN/Inf, lengths) and encodes labels to 0..K-1 with their class names;
 - `files`: readers of `.npz` arrays, `.csv` tables and image folders;
@@ -10,7 +12,6 @@
 - `noise`: label flips and Gaussian input noise, seeded;
 - `task_noise`: label noise of multi-label (bit flips, missing positives) and dense labels (per position), seeded;
 - `imbalance`: long-tailed subsampling of the training split (exponential and step profiles), seeded;
-- `user_data`: `as_data(data)`, users' own data (names, `Data`, numpy arrays) as `Data`;
 - `batches`: the batch order and one-hot labels every engine reads.
 """
 

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras_losses
-import zoo
+from zoo import models
 from zoo.engines.training import TrainSpec, initial_state, make_optimizer, set_state
 
 
@@ -31,7 +31,7 @@ def build_subnets(
     state = initial_state(model, model_options, input_shape, num_classes, seed)
     subnets = {}
     for loss in losses:
-        subnet = zoo.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
+        subnet = models.build(model, input_shape=input_shape, num_classes=num_classes, **model_options)
         set_state(subnet, state)
         subnet.name = f"{output_name(loss)}_net"
         subnets[loss] = subnet

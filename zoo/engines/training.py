@@ -59,10 +59,10 @@ def seed_initializers(seed: int) -> None:
 
 def seeded_model(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):
     """`zoo.build(model, ...)` with `seed`'s initial weights: every engine starts a seed's runs from it."""
-    import zoo
+    from zoo import models
 
     seed_initializers(seed)
-    return zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+    return models.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
 
 
 def initial_state(model: str, model_options: Mapping, input_shape, num_classes: int, seed: int):

@@ -28,6 +28,9 @@ every other loss of its seed: the comparison stays paired. Members that share a 
 stacked outputs; a batch-level loss (`logistic_inr`) is called member by
 member, since its value depends on the make-up of each member's batch.
 
+One job in one module past 400 lines (a third of them this description): the stacked
+trainer, and how many members fit in memory (`max_members_for`), which sizes it.
+
 >>> import numpy as np
 >>> x, y = np.random.rand(32, 4).astype("float32"), np.arange(32) % 3
 >>> variant = Variant(seed=0, x_train=x, y_train=y, eval_data={"val": (x, y)})
@@ -48,7 +51,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras_losses
-import zoo
+from zoo import models
 from zoo.data import batches
 from zoo.engines import dropout_masks, training
 
@@ -130,7 +133,7 @@ class VectorizedTrainer:
         self.train_size = sizes.pop()
         for variant in self.variants:
             training.check_labels(variant.y_train, self.num_classes)
-        self.model = zoo.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
+        self.model = models.build(model, input_shape=self.input_shape, num_classes=self.num_classes, **model_options)
         seeds = sorted({v.seed for v in self.variants})
         start = {
             seed: training.initial_state(model, model_options, self.input_shape, self.num_classes, seed)
@@ -396,7 +399,7 @@ def memory_budget() -> int:
 
 def max_members_for(model: str, model_options: Mapping, input_shape, num_classes: int, batch_size: int) -> int:
     """How many members of `model` fit `memory_budget()` at `batch_size` (at least 1)."""
-    built = zoo.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
+    built = models.build(model, input_shape=tuple(input_shape), num_classes=num_classes, **model_options)
     return max(1, memory_budget() // member_bytes(built, batch_size))
 
 

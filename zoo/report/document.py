@@ -8,7 +8,7 @@ seed every loss starts from the same weights on the same batches), so
 differences are judged on per-seed differences (`zoo.report.paired`): per table
 column the best loss is **bold**, and ≈ marks the losses with no detectable
 paired difference from it (the 95 % interval of the per-seed difference
-contains 0): such a gap is seed noise, not a finding (LOSSES.md). A table
+contains 0): such a gap is seed noise, not a finding (docs/losses/). A table
 of paired differences to a reference loss (default `log_loss`) says per
 loss and condition: better, worse, or no detectable difference. With a
 single seed nothing can be judged, and with fewer than 5 the report says that
@@ -18,18 +18,18 @@ run is named in a note and left out of the plots, and the report is written all
 the same.
 
 This module puts the report together and is its command line: the numbers
-come from `zoo.report.statistics` (and `zoo.report.paired`), the Markdown and the terminal
-summary from `zoo.report.tables`, the PNG plots from `zoo.report.plots`.
+come from `zoo.report.statistics` (and `zoo.report.paired`), the Markdown from `zoo.report.tables`, the terminal
+summary from `zoo.report.summary`, the PNG plots from `zoo.report.plots`.
 """
 
 import os
 import sys
 from collections.abc import Sequence
 
+from zoo.common import results
 from zoo.report import plots, statistics, tables
 from zoo.report.statistics import REFERENCE
-from zoo.report.tables import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
-from zoo.sweeps import results
+from zoo.report.summary import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
 
 REPORT_FILE = "report.md"
 

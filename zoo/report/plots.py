@@ -5,7 +5,9 @@ panel per model/depth), each loss's paired difference to the reference loss
 with its 95 % interval, learning curves per loss, and, for up to
 `LINE_PLOT_MAX_LOSSES` losses, test accuracy against noise level and depth.
 The numbers come from `zoo.report.statistics`; `render_plots` writes them all and
-returns their titles and file names for `zoo.report`.
+returns their titles and file names for `zoo.report`. One job, every figure of the
+report, in one module past 400 lines: the figures share the panel grid, colours, legend
+and saving (`_grid`, `_colors`, `_legend`, `_save`).
 """
 
 import math
@@ -16,7 +18,7 @@ import numpy as np
 
 from zoo.report import paired, statistics
 from zoo.report.statistics import loss_order, per_seed, seed_stats, stats_of
-from zoo.report.tables import noise_label
+from zoo.sweeps.condition import Condition
 
 OFF_SCALE = 0.15  # Accuracy differences beyond this are written at the edge of the paired-difference plot.
 LINE_PLOT_MAX_LOSSES = 8  # More lines than this in one panel cannot be told apart: the heatmap shows them.
@@ -95,7 +97,7 @@ def plot_learning_curves(records, out_dir, name) -> str | None:
                 mean,
                 "-" if not ln and not sigma else "--",
                 color=cmap(index / max(len(groups) - 1, 1)),
-                label=f"{statistics.model_label(model, depth)}, {noise_label(ln, kind, sigma)}",
+                label=f"{statistics.model_label(model, depth)}, {Condition(ln, kind, sigma).label()}",
             )
         ax.set_title(loss, fontsize=9)
         ax.set_xlabel("epoch", fontsize=8)
@@ -191,7 +193,7 @@ def plot_heatmap(
                 ax.text(j, i, text, ha="center", va="center", fontsize=7, color="black" if bright else "white")
         ax.set_xticks(
             range(len(conditions)),
-            [noise_label(*c).replace(" (symmetric)", "") for c in conditions],
+            [c.label(symmetric_kind=False) for c in conditions],
             rotation=30,
             ha="right",
             fontsize=7,
@@ -274,7 +276,7 @@ def plot_paired_differences(records, reference: str, out_dir: str, name: str) ->
         ax.set_xlim(left, right)
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(ranked)), ranked, fontsize=7)
-        ax.set_title(noise_label(*condition), fontsize=9)
+        ax.set_title(condition.label(), fontsize=9)
         ax.set_xlabel(f"test accuracy − {reference} (per seed)", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
     return _save(fig, out_dir, name)
@@ -349,7 +351,7 @@ def plot_per_class_recall(records, reference: str, out_dir: str, name: str) -> s
         ax.set_xticks(range(len(order)), [names[c] for c in order], fontsize=7, rotation=45 if len(order) > 10 else 0)
         ax.set_xlabel("class (most to fewest training examples)", fontsize=7)
         ax.set_ylabel("test recall", fontsize=7)
-        ax.set_title(f"{model_depth[0]} d{model_depth[1]}, {noise_label(*condition)}", fontsize=8)
+        ax.set_title(f"{model_depth[0]} d{model_depth[1]}, {condition.label()}", fontsize=8)
         ax.legend(fontsize=7)
     return _save(fig, out_dir, name)
 
@@ -429,7 +431,7 @@ def render_plots(
                         with_depth,
                         "depth",
                         lambda r: (r["model"], r["label_noise"], r["noise_type"], r["input_noise"]),
-                        lambda k: f"{k[0]}, {noise_label(k[1], k[2], k[3])}",
+                        lambda k: f"{k[0]}, {Condition(*k[1:]).label()}",
                         "depth",
                         out_dir,
                         f"{prefix}accuracy_vs_depth.png",

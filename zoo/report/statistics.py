@@ -23,9 +23,11 @@ import numpy as np
 
 from zoo.report import paired
 from zoo.sweeps import run_records
+from zoo.sweeps.condition import Condition
+from zoo.sweeps.sweep import SweepConfig
 
 STUDY_FIELDS = ("dataset", "epochs", "batch_size", "optimizer", "learning_rate")
-REFERENCE = "log_loss"  # The default reference loss of the paired comparison.
+REFERENCE = SweepConfig.reference  # The default reference loss of the paired comparison.
 ENOUGH_SEEDS = 5  # Fewer seeds than this: the paired interval is wide and verdicts can flip between reruns.
 
 Stats = tuple[float, float, int]  # mean, std over seeds, number of seeds
@@ -94,22 +96,10 @@ def field_values(records: Iterable[dict], field: str) -> list:
     return sorted({r[field] for r in records})
 
 
-def condition(record: dict) -> tuple:
-    """The record's data condition, `(label_noise, noise_type, input_noise)`.
-
-    What else sets the condition apart follows the noise type after commas: noisy
-    validation labels, long-tailed training data ("imbalance ρ=100"), class weights
-    ("inverse weights"); `zoo.report.tables.noise_label` names them all.
-    """
-    extras = []
-    if record.get("noisy_validation"):
-        extras.append("noisy validation")
-    if record.get("imbalance"):
-        profile = record.get("imbalance_profile") or "exponential"
-        extras.append(f"imbalance ρ={record['imbalance']:g}" + ("" if profile == "exponential" else f" ({profile})"))
-    if record.get("class_weighting"):
-        extras.append(f"{record['class_weighting']} weights")
-    return record["label_noise"], ", ".join([record["noise_type"], *extras]), record["input_noise"]
+def condition(record: dict) -> Condition:
+    """The record's data condition (`zoo.sweeps.condition.Condition`: noise, validation labels, imbalance,
+    class weights), which `label()` names."""
+    return Condition.of(record)
 
 
 def model_depth(record: dict) -> tuple:
@@ -122,7 +112,7 @@ def model_label(model: str, depth) -> str:
     return model if depth is None else f"{model} d{depth}"
 
 
-def noise_conditions(records: Iterable[dict]) -> list[tuple]:
+def noise_conditions(records: Iterable[dict]) -> list[Condition]:
     """The distinct noise conditions (`condition`), sorted."""
     return sorted({condition(r) for r in records})
 

@@ -4,17 +4,16 @@ Every number comes from `zoo.report.statistics`; this module only formats it. A
 table cell is a mean ± std over seeds; per column the best loss is **bold**
 and `TIE` marks the losses with no detectable paired difference from it.
 `study_section` writes one study's part of `report.md` (tables, summary,
-paired differences, learning speed, robustness, links to its plots) and
-`summary_text` the compact table `python -m zoo.compare` prints.
+paired differences, learning speed, robustness, links to its plots); the compact
+table `python -m zoo.compare` prints is `zoo.report.summary`'s. One job, the report's
+Markdown, in one module past 400 lines: its tables share the cell and table formats.
 
 >>> print(markdown_table(["loss", "clean"], [["`l2`", "0.9"]]))
 | loss | clean |
 |---|---|
 | `l2` | 0.9 |
->>> noise_label(0.4, "symmetric", 0.0)
-'label noise 0.4 (symmetric)'
->>> noise_label(0.0, "symmetric, imbalance ρ=10, inverse weights", 0.0)
-'imbalance ρ=10, inverse weights'
+
+Conditions are named by `zoo.sweeps.condition.Condition.label()` (and `short()` in the summary).
 """
 
 from collections.abc import Sequence
@@ -30,24 +29,6 @@ NOTE = (
     "that gap is seed-to-seed noise, not a finding. With one seed no difference can be judged. Diverged runs "
     "(train loss NaN/Inf) are left out of the means and counted."
 )
-
-
-def short_kind(record: dict) -> str:
-    """A record's label noise kind in few letters: symmetric, pair, asymmetric, matrix, human:SET."""
-    kind = record["noise_type"]
-    return "matrix" if kind.startswith("matrix:") else kind
-
-
-def noise_label(label_noise: float, noise_type: str, input_noise: float) -> str:
-    """e.g. "clean", "label noise 0.4 (symmetric)", "input σ 0.5", "imbalance ρ=10, inverse weights".
-
-    `noise_type` may carry the condition's other parts after commas (`zoo.report.statistics.condition`).
-    """
-    kind, *extras = noise_type.split(", ")
-    parts = [f"label noise {label_noise:g} ({kind})"] if label_noise else []
-    if input_noise:
-        parts.append(f"input σ {input_noise:g}")
-    return ", ".join(parts + extras) or "clean"
 
 
 def _cell(stats: Stats | None, digits: int, bold: bool, tie: bool, diverged: Sequence[int] = ()) -> str:
@@ -123,7 +104,7 @@ def _per_condition_tables(records, losses, value, higher_is_better, digits) -> l
             digits,
             divergences(subset, statistics.model_depth),
         )
-        lines += [f"#### {noise_label(*condition).capitalize()}", "", table, ""]
+        lines += [f"#### {condition.label().capitalize()}", "", table, ""]
     return lines
 
 
@@ -135,8 +116,11 @@ def _robustness_tables(records, losses) -> list[str]:
         ("input_noise", "label_noise", "input noise σ"),
     ):
         subset = [r for r in records if not r[other] and r[axis]]
+
         # Label noise levels of different kinds (symmetric 0.4, asymmetric 0.4) are different columns.
-        column = lambda r, a=axis: (r["model"], r["depth"], r[a], short_kind(r) if a == "label_noise" else "")  # noqa: E731
+        def column(r, a=axis):
+            return r["model"], r["depth"], r[a], statistics.condition(r).kind if a == "label_noise" else ""
+
         values = per_seed(subset, column, drop)
         columns = sorted({c for c, _ in values})
         if not columns:
@@ -193,7 +177,7 @@ def paired_tables(
         lines += [
             f"#### {statistics.model_label(*model_depth)}",
             "",
-            markdown_table(["loss"] + [noise_label(*c) for c in conditions], rows),
+            markdown_table(["loss"] + [c.label() for c in conditions], rows),
             "",
         ]
     return lines
@@ -219,7 +203,7 @@ def _summary_lines(records, losses) -> list[str]:
             best, ties = best_and_ties(column_values)
             if best is None:
                 if any(statistics.model_depth(r) == column for r in subset):
-                    lines.append(f"- {label}, {noise_label(*condition)}: every run diverged; no best loss.")
+                    lines.append(f"- {label}, {condition.label()}: every run diverged; no best loss.")
                 continue
             mean, _, seeds = stats_of(column_values[best])
             verdict = (
@@ -229,7 +213,7 @@ def _summary_lines(records, losses) -> list[str]:
                 if seeds > 1
                 else "single seed: no spread to judge"
             )
-            lines.append(f"- {label}, {noise_label(*condition)}: best `{best}` ({mean:.3f}), {verdict}.")
+            lines.append(f"- {label}, {condition.label()}: best `{best}` ({mean:.3f}), {verdict}.")
     return lines
 
 
@@ -259,7 +243,7 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
                 for values in (validation, test)
             ]
             rows.append(
-                [f"{label}, {noise_label(*condition)}", f"`{picked}`", f"{tested.get(picked, float('nan')):.3f}"]
+                [f"{label}, {condition.label()}", f"`{picked}`", f"{tested.get(picked, float('nan')):.3f}"]
                 + [f"`{best}` ({tested[best]:.3f})"]
                 + leads
             )
@@ -433,62 +417,3 @@ def study_section(
     for title, name in images:
         lines += [f"![{title}]({name})", ""]
     return lines
-
-
-def summary_text(records: Sequence[dict], reference: str = statistics.REFERENCE) -> str:
-    """A compact plain-text table for the terminal: mean test accuracy per loss and noise condition.
-
-    Averages over models and depths per seed, then over seeds; `*` marks the
-    best per column, `~` the losses with no detectable paired difference from
-    it, and `+`/`-` the losses detectably better/worse than `reference`.
-    """
-    records = statistics.reportable(records)
-    if not records:
-        return "(no finished runs)"
-    losses = statistics.loss_order(records)
-
-    def column(r):
-        extras = statistics.condition(r)[1].split(", ")[1:]  # noisy validation, imbalance, class weights
-        return r["label_noise"], short_kind(r) if r["label_noise"] else "", r["input_noise"], ", ".join(extras)
-
-    conditions = sorted({column(r) for r in records})
-    values = per_seed(records, column, statistics.final_accuracy)
-    diverged = divergences(records, column)
-    labels = [
-        " + ".join(
-            ([f"labels {ln:g} {kind}".replace(" symmetric", "")] if ln else [])
-            + ([f"input σ {sigma:g}"] if sigma else [])
-            + ([extras.replace("imbalance ", "").replace(" weights", "")] if extras else [])
-        )
-        or "clean"
-        for ln, kind, sigma, extras in conditions
-    ]
-    width = max(len(loss) for loss in losses) + 2
-    cell = max([24] + [len(label) + 2 for label in labels])  # Long condition labels keep a gap.
-    lines = [
-        f"mean test accuracy (over models, depths, seeds); * best, ~ no detectable paired difference "
-        f"from best; +/- detectably better/worse than {reference}",
-        "".ljust(width) + "".join(label.rjust(cell) for label in labels),
-    ]
-    marks = {c: best_and_ties({l: v for (cc, l), v in values.items() if cc == c}) for c in conditions}
-    for loss in losses:
-        cells = []
-        for c in conditions:
-            if (c, loss) not in values:
-                cells.append(
-                    (f"diverged (ep {min(diverged[(c, loss)])})" if (c, loss) in diverged else "–").rjust(cell)
-                )
-                continue
-            mean, std, _ = stats_of(values[(c, loss)])
-            mark = "*" if marks[c][0] == loss else "~" if loss in marks[c][1] else " "
-            versus = paired.difference(values[(c, loss)], values.get((c, reference), {}))
-            sign = {paired.BETTER: "+", paired.WORSE: "-"}.get(versus.verdict if versus else "", " ")
-            cells.append(f"{mean:.3f} ± {std:.3f}{mark}{sign}".rjust(cell))
-        lines.append(loss.ljust(width) + "".join(cells))
-    gone = statistics.all_diverged(records)
-    if gone and len(gone) == len(losses):
-        lines.append("every run diverged (train loss NaN/Inf): no accuracy to compare")
-    elif gone:
-        lines.append(f"diverged in every run: {', '.join(gone)}")
-    note = few_seeds_text(records)
-    return "\n".join(lines + ([note] if note else []))

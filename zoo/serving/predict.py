@@ -110,9 +110,10 @@ def predict(
     """
     import numpy as np
 
-    from zoo.serving import input_files, model_files  # TensorFlow loads only once the flags are fine.
+    from zoo.serving import input_files  # TensorFlow loads only once the flags are fine.
+    from zoo.serving.predictor import Predictor
 
-    predictor = model_files.Predictor.from_path(model, logits=MODEL_OUTPUTS[model_outputs])
+    predictor = Predictor.from_path(model, logits=MODEL_OUTPUTS[model_outputs])
     batch = input_files.read(input, predictor.input_shape, scale=scale, mean=mean, std=std)
     if not allow_nan:
         input_files.check_finite(batch.names, batch.x, input)
@@ -245,7 +246,7 @@ def run(fv: flags.FlagValues) -> None:
         allow_nan=fv.allow_nan,
     )
     if fv.output:
-        from zoo.sweeps import results
+        from zoo.common import results
 
         results.write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
         print(f"Wrote {len(rows)} predictions to {fv.output}", file=sys.stderr)

@@ -1,14 +1,17 @@
 """Sweeps: which runs to train, running them, and keeping their results.
 
-- `sweep`: `SweepConfig`, the grid of settings, noise conditions and run keys;
+- `sweep`: `SweepConfig` (every option of a comparison and its default), the grid of settings, run keys;
+- `condition`: `Condition`, a run's data condition as a value (noise, validation labels, imbalance,
+  class weights), with its long and short labels;
 - `presets`: named grids (`janocha2017`);
-- `comparison`: `compare_losses(model, data)` (a user's model and data too) and its `Comparison`;
+- `plan`: `prepare(model, data, ...)` checks a comparison (a user's model and data too) and returns
+  its `Plan`, which trains (`zoo.compare_losses` and `python -m zoo.compare` call it);
 - `experiment`: the `Runner`, which picks an engine per group of settings;
 - `run_records`: a finished run's record (metrics, divergence, versions);
 - `class_metrics`: per-class metrics of a run's test predictions (balanced accuracy, macro-F1,
   many/medium/few-shot accuracy, post-hoc logit adjustment);
 - `loss_config`: each run's loss configuration from its training counts (class weights, class counts);
-- `results`: the `results*.jsonl` files, written as runs end (resume);
+- `tensorboard`: each finished run's scalars and HParams for TensorBoard, written as runs end;
 - `lock`: one sweep per output folder;
 - `distributed`: the same sweep over keras-tuner's chief and workers.
 """
@@ -20,9 +23,10 @@ __getattr__, __dir__, __all__ = lazy.exports(
     {
         "SweepConfig": "sweep",
         "Setting": "sweep",
+        "Condition": "condition",
         "Runner": "experiment",
         "make_records": "run_records",
-        "compare_losses": "comparison",
-        "Comparison": "comparison",
+        "prepare": "plan",
+        "Plan": "plan",
     },
 )

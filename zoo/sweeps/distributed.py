@@ -31,7 +31,8 @@ from collections.abc import Callable, Sequence
 
 import keras_tuner
 
-from zoo.sweeps import experiment, results, sweep
+from zoo.common import results
+from zoo.sweeps import experiment, sweep
 
 TUNER_ID, ORACLE_IP, ORACLE_PORT = "KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT"
 HP_SETTING, HP_GRID = "setting", "grid"

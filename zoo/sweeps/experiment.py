@@ -1,7 +1,7 @@
 """The engines and the runner: trains a sweep's pending runs and appends their records as each ends.
 
 `Runner` takes the settings of a sweep (`zoo.sweeps.sweep`), skips the runs already
-in the results files (`zoo.sweeps.results`), trains the rest with the engine that
+in the results files (`zoo.common.results`), trains the rest with the engine that
 `engine_for` picks (`zoo.engines.vectorized` stacks every run of one model and
 depth, `zoo.engines.fused` trains a setting's losses side by side, `separate` one
 model per run) and appends one record per run (`zoo.sweeps.run_records`). Every loss of
@@ -17,7 +17,8 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from zoo.sweeps import loss_config, results
+from zoo.common import results
+from zoo.sweeps import loss_config
 from zoo.sweeps.run_records import make_records
 from zoo.sweeps.sweep import Setting, SweepConfig, noise_options, run_key
 
@@ -82,7 +83,7 @@ class Runner:
         worker: a name stored in the records (the tuner id when distributed).
         on_train: called with `(setting, losses)` before each training of a
             setting's losses (tests count them).
-        tensorboard: also write each finished run to `out_dir/tb` for TensorBoard (`zoo.report.tensorboard`).
+        tensorboard: also write each finished run to `out_dir/tb` for TensorBoard (`zoo.sweeps.tensorboard`).
         models: `{label: builder}` for models that are not registered names (a user's builder or
             model, `zoo.models.user_models.UserModel`); a setting's `model` is looked up here first.
         data: the data of every setting when it is not the dataset name `config.dataset` (a `Data`,
@@ -200,7 +201,7 @@ class Runner:
         )
         results.append(self.path, records)
         if self.tensorboard:
-            from zoo.report import tensorboard
+            from zoo.sweeps import tensorboard
 
             tensorboard.write_runs(records, os.path.join(self.out_dir, tensorboard.LOG_DIR))
         return records

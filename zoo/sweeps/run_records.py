@@ -4,7 +4,7 @@
 records (the setting's fields, the run key, the curves cut at divergence,
 the final and best accuracies, timing, library versions); `epochs_to_fraction`
 measures learning speed from a record's curve. This module decides what a
-record holds; `zoo.sweeps.results` stores records (appends them to and reads them
+record holds; `zoo.common.results` stores records (appends them to and reads them
 from the `results*.jsonl` files) without looking inside them.
 
 >>> epochs_to_fraction([0.5, 0.8, 0.97, 1.0], 0.95)

@@ -82,16 +82,24 @@ class SweepConfig:
 
     `head` is the zoo families' last layer, one value for the sweep like `width`:
     "linear" (Dense) or "cosine" (`zoo.models.layers.CosineLogits`, LDAM's setting).
+
+    `losses` are loss names or group words (`resolve_losses`; `prepare` resolves them);
+    `reference` is the loss the report pairs every other loss with (not part of run keys).
+
+    The one place of the comparison's options and their defaults: `zoo.compare_losses` and
+    `zoo.sweeps.plan.prepare` take every field but `dataset` and `models` (`OPTIONS`) as a
+    keyword with this default (except `plan.API_DEFAULTS`), and `python -m zoo.compare`'s flags
+    default to them (except `zoo.compare.COMMAND_DEFAULTS`).
     """
 
     dataset: str = "digits"
-    losses: tuple[str, ...] = ()
+    losses: tuple[str, ...] = ("default",)
     models: tuple[str, ...] = ("mlp",)
     depths: tuple[int, ...] = (1, 2, 3)
     width: int | None = None
     head: str = "linear"
     seeds: tuple[int, ...] = (0, 1, 2)
-    label_noise: tuple[float, ...] = (0.0, 0.4)
+    label_noise: tuple[float, ...] = (0.0,)
     noise_type: str = "symmetric"
     input_noise: tuple[float, ...] = (0.0,)
     cross_noise: bool = True
@@ -112,10 +120,20 @@ class SweepConfig:
     noise_matrix: str | None = None
     human_labels: tuple[str, ...] = ()
     noisy_validation: bool = False
+    reference: str = "log_loss"
 
     def data_options(self) -> dict:
         """The options of `zoo.datasets.load` that come from the config, not the setting."""
         return {"data_dir": self.data_dir, "label_column": self.label_column, "image_size": self.image_size}
+
+
+# The comparison's options: every `SweepConfig` field but what the data and the model give.
+OPTIONS = tuple(field.name for field in dataclasses.fields(SweepConfig) if field.name not in ("dataset", "models"))
+
+
+def defaults() -> dict:
+    """`{field: default}` of `SweepConfig`."""
+    return {field.name: field.default for field in dataclasses.fields(SweepConfig)}
 
 
 @dataclasses.dataclass(frozen=True)

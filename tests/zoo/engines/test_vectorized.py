@@ -8,9 +8,10 @@ import tensorflow as tf
 
 import keras_losses
 from tests.zoo.alone import train_alone
+from zoo.common import results
 from zoo.engines import training, vectorized
 from zoo.models import families, registry
-from zoo.sweeps import experiment, results, sweep
+from zoo.sweeps import experiment, sweep
 
 # Tolerances: members and lone models run the same float32 ops, batched; kernels
 # may sum in another order, so weights agree to ~1e-6 after a few epochs, not bitwise.

@@ -8,8 +8,9 @@ import pytest
 
 from tests.paths import REPO as ROOT
 from zoo import report
+from zoo.common import results
 from zoo.report import tables
-from zoo.sweeps import results, run_records, sweep
+from zoo.sweeps import run_records, sweep
 
 PNG = b"\x89PNG\r\n\x1a\n"
 # Hand-made final test accuracies per (loss, label noise) and seed 0, 1, 2.

@@ -19,9 +19,10 @@ def test_every_public_name_resolves(name):
 
 
 def test_public_names_are_the_modules_own():
-    from zoo.serving import input_files, model_files
+    from zoo.serving import exporting, input_files, model_files, predictor
 
-    assert serving.export is model_files.export and serving.load is model_files.load
+    assert serving.export is exporting.export and serving.load is model_files.load
+    assert serving.Predictor is predictor.Predictor
     assert serving.read_inputs is input_files.read
     assert zoo.serving is serving
 

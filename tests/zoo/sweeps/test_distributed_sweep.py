@@ -10,8 +10,8 @@ import pytest
 
 from tests.paths import REPO as ROOT
 from zoo import report
-from zoo.common import keras_tuner_compat
-from zoo.sweeps import distributed, experiment, results, sweep
+from zoo.common import keras_tuner_compat, results
+from zoo.sweeps import distributed, experiment, sweep
 
 TIMEOUT = 240  # Seconds for the whole sweep (typically ~40 s on 2 cores).
 SWEEP = [

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import keras_losses
+from zoo.common import results
 from zoo.data import imbalance
-from zoo.sweeps import class_metrics, experiment, loss_config, results, sweep
+from zoo.sweeps import class_metrics, experiment, loss_config, sweep
 
 
 def _config(**overrides):
@@ -104,12 +105,12 @@ def test_a_rerun_trains_nothing(tmp_path):
 
 
 def test_bad_axes_are_one_line_errors():
-    from zoo.sweeps import comparison
+    from zoo.sweeps import plan
 
     with pytest.raises(ValueError, match="imbalance ratio must be a number >= 1"):
-        comparison.check_config(_config(imbalance=(0.5,)))
+        plan.check_config(_config(imbalance=(0.5,)))
     with pytest.raises(ValueError, match="class weighting must be one of"):
-        comparison.check_config(_config(class_weighting=("sqrt",)))
+        plan.check_config(_config(class_weighting=("sqrt",)))
 
 
 def test_the_report_shows_balanced_metrics_and_per_class_recall(tmp_path, vectorized_records):

@@ -1,5 +1,7 @@
 """compare_losses on users' own models and data: the engines, softmax models, the records, the errors."""
 
+import base64
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,7 +15,7 @@ import zoo
 from tests.zoo.alone import train_alone
 from zoo.engines import training, vectorized
 from zoo.models import user_models
-from zoo.sweeps import comparison
+from zoo.sweeps import plan
 
 ROOT = __file__.rsplit("/tests/", 1)[0]
 SMALL = {"losses": ["log_loss", "ovr_squared_hinge"], "seeds": (0, 1), "epochs": 2, "progress": False}
@@ -115,7 +117,7 @@ def test_builder_and_model_instance_give_the_same_records():
 
 
 def test_fallback_to_fused_is_reported_and_recorded(monkeypatch, capsys):
-    monkeypatch.setattr(comparison, "probe_vectorized", lambda *args: "TypeError: cannot vectorize this op")
+    monkeypatch.setattr(plan, "probe_vectorized", lambda *args: "TypeError: cannot vectorize this op")
     result = zoo.compare_losses(own_cnn, _digits(), **SMALL)
     assert {r["engine"] for r in result.records} == {"fused"}
     assert "own_cnn: the vectorized engine does not run it (TypeError: cannot vectorize this op)" in (
@@ -275,3 +277,29 @@ def test_string_labels_reach_the_records_and_the_report(tmp_path):
     text = open(comparison.report(str(tmp_path))).read()
     assert "Classes (0 … 2 in records): `ant`, `bee`, `cow`." in text
     assert (tmp_path / "per_class_recall.png").exists()
+
+
+def _hand_made_records(diverged=False):
+    from tests.zoo.report.test_report import ACCURACY, _record
+
+    records = [
+        _record(loss, noise, seed, acc) for (loss, noise), accs in ACCURACY.items() for seed, acc in enumerate(accs)
+    ]
+    if diverged:
+        records = [{**r, "final_test_accuracy": None, "diverged_at_epoch": 2} for r in records]
+    return records
+
+
+def test_notebook_display_shows_the_plots_of_finished_runs():
+    text = zoo.Comparison(_hand_made_records())._repr_markdown_()
+    assert "Diverged runs: 0." in text and "(No plots" not in text
+    images = re.findall(r"!\[([^\]]+)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", text)
+    assert "Learning curves per loss (validation accuracy)" in [title for title, _ in images]
+    assert all(base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n") for _, data in images)
+
+
+def test_notebook_display_says_when_no_run_finished():
+    text = zoo.Comparison(_hand_made_records(diverged=True))._repr_markdown_()
+    assert "Diverged runs: 18." in text and "data:image" not in text
+    assert text.rstrip().endswith("(No plots: no run of this study finished without diverging.)")
+    assert zoo.Comparison([])._repr_markdown_() == "No finished runs."

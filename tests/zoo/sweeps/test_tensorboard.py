@@ -6,8 +6,8 @@ import os
 import pytest
 import tensorflow as tf
 
-from zoo.report import tensorboard
-from zoo.sweeps import experiment, results, sweep
+from zoo.common import results
+from zoo.sweeps import experiment, sweep, tensorboard
 
 
 def _events(run_dir):
