@@ -147,7 +147,7 @@ class ClassificationLoss(keras.losses.Loss):
             )
         self.arguments = {**accepted, **kwargs}
         for key, value in self.arguments.items():
-            self.arguments[key] = arguments.validate(key, value)
+            self.arguments[key] = arguments.validate(key, value, self.canonical_name)
         self.class_weights = arguments.validate("class_weights", class_weights)
         for key in arguments.REQUIRED:
             if key in self.arguments and self.arguments[key] is None:

@@ -1,4 +1,4 @@
-"""Losses for long-tailed (class-imbalanced) training data: logit adjustment, balanced softmax, LDAM.
+"""Losses for long-tailed (class-imbalanced) training data: logit adjustment, balanced softmax, LDAM, VS, seesaw.
 
 Each takes the classes' training distribution as configuration, `class_counts`:
 K positive numbers `n_j`, counts or priors (only their ratios matter), stored in
@@ -17,7 +17,7 @@ from keras import ops
 from keras_losses import arguments
 from keras_losses._probabilities import log_scores
 from keras_losses._targets import per_class, targets_and_outputs
-from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
+from keras_losses.base import RAW, SOFTMAX, ClassificationLoss, Tunable, register
 
 
 def _counts(loss, class_counts, num_classes):
@@ -63,6 +63,39 @@ def ldam(y_true, y_pred, class_counts=None, from_logits=False, max_margin=0.5, s
     margins = per_class("class_counts", ldam_margins(class_counts, max_margin), y.shape[-1])
     z = scale * (log_scores(o, from_logits) - y * margins)
     return ops.categorical_crossentropy(y, z, from_logits=True)
+
+
+def vs_factors(class_counts, gamma=0.3, tau=1.0):
+    """VS's per-class `(multiplier, offset)`: `Δ_j = (n_j / max n)^γ` and `ι_j = τ·log π_j`."""
+    counts = _counts("vs", class_counts, None)
+    return (counts / counts.max()) ** gamma, tau * np.log(counts / counts.sum())
+
+
+def vs(y_true, y_pred, class_counts=None, gamma=0.3, tau=1.0):
+    """Per-example values of `VS`."""
+    y, z = targets_and_outputs(y_true, y_pred)
+    _counts("vs", class_counts, y.shape[-1])  # K checked before the factors are used
+    multiplier, offset = vs_factors(class_counts, gamma, tau)
+    adjusted = z * per_class("class_counts", multiplier, y.shape[-1]) + per_class("class_counts", offset, y.shape[-1])
+    return ops.categorical_crossentropy(y, adjusted, from_logits=True)
+
+
+SEESAW_SCORE_FLOOR = 1e-2  # the authors' eps: the floor of the target's probability in the compensation ratio
+
+
+def seesaw(y_true, y_pred, class_counts=None, from_logits=False, p=0.8, q=2.0):
+    """Per-example values of `Seesaw`."""
+    y, o = targets_and_outputs(y_true, y_pred)
+    counts = _counts("seesaw", class_counts, y.shape[-1])
+    z = log_scores(o, from_logits)
+    # Mitigation M[c, j] = min(1, n_j / n_c)^p: a rarer class j is pushed down less by examples of c.
+    mitigation = np.minimum(1.0, counts[None, :] / counts[:, None]) ** p
+    log_weights = ops.matmul(y, per_class("class_counts", np.log(mitigation), y.shape[-1]))
+    if q > 0:  # Compensation C[j] = max(1, p_j / p_t)^q on detached probabilities (authors' code).
+        scores = ops.stop_gradient(ops.softmax(z, axis=-1))
+        own = ops.maximum(ops.sum(y * scores, axis=-1, keepdims=True), SEESAW_SCORE_FLOOR)
+        log_weights = log_weights + q * ops.log(ops.maximum(scores / own, 1.0))
+    return ops.categorical_crossentropy(y, z + (1.0 - y) * log_weights, from_logits=True)
 
 
 @register(
@@ -161,3 +194,77 @@ class LDAM(ClassificationLoss):
     """
 
     function = staticmethod(ldam)
+
+
+@register(
+    "vs",
+    formula="−log softmax(z·(n/max n)^γ + τ·log π)_t",
+    acts_on=RAW,
+    value_range="[0, ∞)",
+    paper='Kini et al. (2021), "Label-Imbalanced and Group-Sensitive Classification under Overparameterization", '
+    "NeurIPS, https://arxiv.org/abs/2103.01550",
+    tunable={"gamma": Tunable(0.0, 0.5), "tau": Tunable(0.0, 2.0)},
+)
+class VS(ClassificationLoss):
+    """Vector-scaling loss: cross-entropy of logits scaled and shifted per class.
+
+    The multiplicative factor `Δ_j = (n_j / max n)^γ` shrinks the rare classes'
+    logits (so they need larger margins, as CDT), the additive `τ·log π_j` is
+    logit adjustment: `γ = 0` is `logit_adjusted` with the same τ, `τ = 0` CDT.
+    As the authors' code (orparask/VS-Loss, `class_imbalance/losses.py`,
+    `VSLoss`: `x / Δ' + ι` with `Δ' = (max n / n_j)^γ`); γ = 0.3 and τ = 1 are its
+    defaults. The scaling is not shift-invariant, so the loss acts on the logits
+    themselves (a model whose last layer has no softmax), not on probabilities.
+
+    Args:
+        gamma: γ ≥ 0, the strength of the multiplicative adjustment.
+        tau: τ, the strength of the additive (logit) adjustment.
+
+    Example:
+
+    >>> import keras_losses
+    >>> y_true = [1, 2]
+    >>> logits = [[-1.0, 2.0, 0.5], [0.3, -0.2, 1.5]]
+    >>> loss = keras_losses.VS(class_counts=[100, 10, 1])
+    >>> round(float(loss(y_true, logits)), 4)
+    2.7377
+    """
+
+    function = staticmethod(vs)
+
+
+@register(
+    "seesaw",
+    formula="−log(e^{z_t} / (e^{z_t} + Σ_{j≠t} min(1, n_j/n_t)^p·max(1, p_j/p_t)^q·e^{z_j}))",
+    acts_on=SOFTMAX,
+    value_range="[0, ∞)",
+    paper='Wang et al. (2021), "Seesaw Loss for Long-Tailed Instance Segmentation", CVPR, '
+    "https://arxiv.org/abs/2008.10032",
+    tunable={"p": Tunable(0.0, 1.5), "q": Tunable(0.0, 3.0)},
+)
+class Seesaw(ClassificationLoss):
+    """Seesaw loss: cross-entropy whose negative terms are rebalanced per class pair.
+
+    An example of class t pushes a rarer class j down by only `(n_j/n_t)^p` of
+    the usual amount (mitigation), and a class j it currently scores above the
+    target pushes by `(p_j/p_t)^q` more (compensation, on detached probabilities,
+    `p_t` floored at 1e−2). As open-mmlab's `seesaw_ce_loss` (mmdetection,
+    `mmdet/models/losses/seesaw_loss.py`) with the class counts given instead of
+    accumulated during training; p = 0.8, q = 2 are the authors' defaults. For
+    soft `y`, the mitigation row is `Σ_c y_c·M[c, :]` and `p_t` reads `Σ y·p`.
+
+    Args:
+        p: p ≥ 0, the exponent of the mitigation factor (0: none).
+        q: q ≥ 0, the exponent of the compensation factor (0: none).
+
+    Example:
+
+    >>> import keras_losses
+    >>> y_true = [1, 2]
+    >>> logits = [[-1.0, 2.0, 0.5], [0.3, -0.2, 1.5]]
+    >>> loss = keras_losses.Seesaw(class_counts=[100, 10, 1], from_logits=True)
+    >>> round(float(loss(y_true, logits)), 4)
+    0.2382
+    """
+
+    function = staticmethod(seesaw)

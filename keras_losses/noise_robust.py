@@ -1,5 +1,7 @@
 """Losses designed to be robust to label noise: GCE, SCE and NCE + RCE.
 
+(The other active-passive pairs of NCE + RCE's paper are in `active_passive`.)
+
 Each bounds or symmetrises log loss so that a wrong label pulls less.
 `p = softmax(o)` (or the given probabilities), `t` the target class, `y`
 one-hot or soft.
@@ -9,13 +11,8 @@ from keras import ops
 
 from keras_losses._probabilities import cross_entropy, softmax_parts
 from keras_losses._targets import targets_and_outputs
+from keras_losses.active_passive import pair_function, reverse_cross_entropy
 from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
-
-RCE_LOG_FLOOR = 1e-4  # clip(y, 1e-4, 1) of Wang et al.'s reverse cross-entropy
-
-
-def _reverse_cross_entropy(y, p):
-    return -ops.sum(p * ops.log(ops.clip(y, RCE_LOG_FLOOR, 1.0)), axis=-1)
 
 
 def gce(y_true, y_pred, from_logits=False, q=0.7):
@@ -29,15 +26,11 @@ def sce(y_true, y_pred, from_logits=False, alpha=0.1, beta=1.0):
     """Per-example values of `SymmetricCrossEntropy`."""
     y, o = targets_and_outputs(y_true, y_pred)
     p, log_p = softmax_parts(o, from_logits)
-    return alpha * cross_entropy(y, log_p) + beta * _reverse_cross_entropy(y, p)
+    return alpha * cross_entropy(y, log_p) + beta * reverse_cross_entropy(y, p)
 
 
-def nce_rce(y_true, y_pred, from_logits=False, alpha=1.0, beta=1.0):
-    """Per-example values of `NCEPlusRCE`."""
-    y, o = targets_and_outputs(y_true, y_pred)
-    p, log_p = softmax_parts(o, from_logits)
-    normalized = cross_entropy(y, log_p) / -ops.sum(log_p, axis=-1)
-    return alpha * normalized + beta * _reverse_cross_entropy(y, p)
+# One of the active-passive pairs (keras_losses.active_passive), registered here under its old place.
+nce_rce = pair_function("nce", "rce", module=__name__)
 
 
 @register(
@@ -111,7 +104,8 @@ class SymmetricCrossEntropy(ClassificationLoss):
 class NCEPlusRCE(ClassificationLoss):
     """Active–passive loss NCE + RCE: normalised cross-entropy plus reverse cross-entropy.
 
-    For soft `y`, `−log p_t` reads `−Σ_k y_k·log p_k`.
+    For soft `y`, `−log p_t` reads `−Σ_k y_k·log p_k`. One of the pairs of
+    `keras_losses.active_passive` (see `keras_losses.active_passive` for the others).
 
     Args:
         alpha: α ≥ 0, the weight of the normalised cross-entropy (the active part).

@@ -23,6 +23,14 @@ LOSS_MODULES = (
     "one_vs_all",
     "cross_entropy_variants",
     "noise_robust",
+    "active_passive",
+    "active_negative",
+    "asymmetric_noise",
+    "jensen_shannon",
+    "tempered",
+    "bootstrap",
+    "taylor",
+    "loss_correction",
     "long_tail",
 )
 

@@ -45,9 +45,18 @@ def needs_counts(name: str) -> bool:
     return "class_counts" in keras_losses.describe(name)["needs"]
 
 
-def validate_losses(losses: Sequence[str] | str | None, *, with_counts: bool = False) -> tuple[str, ...]:
+def needs_transition_matrix(name: str) -> bool:
+    """Whether loss `name` cannot be built without `transition_matrix` (the loss corrections)."""
+    return "transition_matrix" in keras_losses.describe(name)["needs"]
+
+
+def validate_losses(
+    losses: Sequence[str] | str | None, *, with_counts: bool = False, with_transition_matrix: bool = False
+) -> tuple[str, ...]:
     """Returns `losses` as a tuple of known names; None: all of `keras_losses.all_names()`
-    (without the prior-aware losses unless the class counts will be given: `with_counts`).
+    (without the prior-aware losses unless the class counts will be given: `with_counts`, and without
+    the loss corrections unless the noise's transition matrix will be: `with_transition_matrix`; a group
+    word such as "all" then leaves the loss corrections out, naming one is an error).
 
     Names and group words are resolved as the sweep resolves them
     (`zoo.sweeps.sweep.resolve_losses`); raises ValueError naming the close
@@ -57,18 +66,31 @@ def validate_losses(losses: Sequence[str] | str | None, *, with_counts: bool = F
     from zoo.sweeps import sweep
 
     if losses is None:
-        return tuple(n for n in keras_losses.all_names() if with_counts or not needs_counts(n))
+        return tuple(
+            n
+            for n in keras_losses.all_names()
+            if (with_counts or not needs_counts(n)) and (with_transition_matrix or not needs_transition_matrix(n))
+        )
     losses = [losses] if isinstance(losses, str) else list(losses)
     if not losses:
         raise ValueError("losses must name at least one loss.")
     if len(set(losses)) != len(losses):
         raise ValueError(f"losses has duplicates: {losses}.")
+    named = [item for item in losses if item not in sweep.loss_groups()]
     losses = sweep.resolve_losses(losses)
     if not with_counts and (prior_aware := [n for n in losses if needs_counts(n)]):
         raise ValueError(
             f"{', '.join(prior_aware)} need the training class counts: pass class_counts=[n_0, ..., n_K-1] "
             "(e.g. numpy.bincount(y_train))."
         )
+    if not with_transition_matrix:
+        # Named, a loss correction without T is an error; in a group word ("all") it is left out.
+        if corrected := [n for n in named if needs_transition_matrix(n)]:
+            raise ValueError(
+                f"{', '.join(corrected)} need the label noise's transition matrix: pass transition_matrix=T "
+                "(K×K nested lists, T[i][j] = P(observed label j | true class i))."
+            )
+        losses = tuple(n for n in losses if not needs_transition_matrix(n))
     return losses
 
 
@@ -79,6 +101,7 @@ def choose_loss(
     tune_parameters: bool = True,
     from_logits: bool = True,
     class_counts=None,
+    transition_matrix=None,
 ):
     """The loss of this trial, configured with its (conditional) parameters.
 
@@ -91,12 +114,16 @@ def choose_loss(
             on probabilities get `from_logits=True`, see `keras_losses.for_logits`);
             False for one that ends in softmax / sigmoid.
         class_counts: the training count of each class; the prior-aware losses
-            (`logit_adjusted`, `balanced_softmax`, `ldam`) need it and get it.
+            (`logit_adjusted`, `balanced_softmax`, `ldam`, `vs`, `seesaw`) need it and get it.
+        transition_matrix: the label noise's K×K transition matrix T (rows = true class); the loss
+            corrections (`forward_corrected`, `backward_corrected`) need it and get it.
 
     Returns:
         The chosen `keras.losses.Loss`, e.g. `FocalLoss(gamma=hp["focal_gamma"])`.
     """
-    losses = validate_losses(losses, with_counts=class_counts is not None)
+    losses = validate_losses(
+        losses, with_counts=class_counts is not None, with_transition_matrix=transition_matrix is not None
+    )
     name = hp.Choice("loss", list(losses)) if len(losses) > 1 else hp.Fixed("loss", losses[0])
     config = {}
     for loss_name, parameters in LOSS_PARAMETERS.items():
@@ -113,4 +140,6 @@ def choose_loss(
                     config[parameter] = value
     if needs_counts(name):
         config["class_counts"] = [max(float(n), 1.0) for n in class_counts]
+    if needs_transition_matrix(name):
+        config["transition_matrix"] = [[float(v) for v in row] for row in transition_matrix]
     return keras_losses.for_logits(name, **config) if from_logits else keras_losses.get(name, **config)

@@ -20,6 +20,31 @@ CONFIGS = {
     "nce_rce": [{"alpha": 2.0, "beta": 0.5}],
     "logit_adjusted": [{"tau": 0.5}, {"tau": 2.0}],
     "ldam": [{"scale": 1.0}, {"max_margin": 1.0, "scale": 5.0}],
+    "nfl": [{"gamma": 0.0}, {"gamma": 2.0}],
+    "ngce": [{"q": 0.1}],
+    "nce_mae": [{"alpha": 2.0, "beta": 0.5}],
+    "nfl_rce": [{"alpha": 2.0, "beta": 0.5, "gamma": 1.5}],
+    "nfl_mae": [{"alpha": 0.5, "beta": 2.0, "gamma": 0.0}],
+    "ngce_rce": [{"alpha": 2.0, "beta": 0.5, "q": 0.7}],
+    "ngce_mae": [{"alpha": 0.5, "beta": 2.0, "q": 1.0}],
+    "anl_ce": [{"alpha": 5.0, "beta": 5.0}, {"min_prob": 1e-3}],
+    "anl_fl": [{"alpha": 10.0, "beta": 1.0, "gamma": 1.0}, {"min_prob": 1e-3}],
+    "agce": [{"a": 1.0, "q": 2.0}, {"a": 4.0, "q": 0.2}],
+    "aul": [{"a": 5.5, "q": 3.0}, {"a": 3.0, "q": 0.1}],
+    "ael": [{"a": 2.5}],
+    "js": [{"pi": 0.1}, {"pi": 0.9}],
+    "bi_tempered": [
+        {"t1": 1.0, "t2": 1.0},
+        {"t1": 0.5, "t2": 4.0},
+        {"t1": 0.8, "t2": 0.7},
+        {"t1": 1.0, "t2": 1.5, "label_smoothing": 0.2},
+        {"t1": 0.7, "t2": 1.3, "num_iters": 2, "label_smoothing": 0.1},
+    ],
+    "bootstrap_soft": [{"beta": 0.5}],
+    "bootstrap_hard": [{"beta": 0.5}],
+    "taylor_ce": [{"order": 1}, {"order": 6}],
+    "vs": [{"gamma": 0.0, "tau": 1.5}, {"gamma": 0.5, "tau": 0.0}],
+    "seesaw": [{"p": 0.0, "q": 0.0}, {"p": 0.8, "q": 0.0}, {"p": 0.0, "q": 2.0}],
 }
 
 
@@ -28,9 +53,19 @@ def class_counts(num_classes=NUM_CLASSES):
     return [float(round(100 * 10 ** (-i / max(num_classes - 1, 1)))) for i in range(num_classes)]
 
 
+def transition_matrix(num_classes=NUM_CLASSES, rate=0.2):
+    """Asymmetric label noise: class i keeps its label with 1 − rate, else becomes i + 1 (mod K); invertible."""
+    matrix = (1 - rate) * np.eye(num_classes) + rate * np.roll(np.eye(num_classes), 1, axis=1)
+    return matrix.tolist()
+
+
 def needed_config(name, num_classes=NUM_CLASSES):
     """What loss `name` cannot be built without, for K classes: the one place the tests configure it."""
-    return {"class_counts": class_counts(num_classes)} if "class_counts" in keras_losses.describe(name)["needs"] else {}
+    needs = keras_losses.describe(name)["needs"]
+    config = {"class_counts": class_counts(num_classes)} if "class_counts" in needs else {}
+    if "transition_matrix" in needs:
+        config["transition_matrix"] = transition_matrix(num_classes)
+    return config
 
 
 def get(name, num_classes=NUM_CLASSES, **config):

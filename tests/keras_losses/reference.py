@@ -218,6 +218,222 @@ def class_weighted(values, y, class_weights):
     return values if class_weights is None else values * (y * np.asarray(class_weights)).sum(-1)
 
 
+# Active-passive losses (Ma et al. 2020), as the authors' code scales MAE: `1 − p_t`, NMAE `(1 − p_t)/(2(K − 1))`.
+
+
+def _focal_terms(p, gamma):
+    return -((1 - p) ** gamma) * np.log(p)
+
+
+def _nce(y, p):
+    return -(y * np.log(p)).sum(-1) / -np.log(p).sum(-1)
+
+
+def _nfl(y, p, gamma):
+    terms = _focal_terms(p, gamma)
+    return (y * terms).sum(-1) / terms.sum(-1)
+
+
+def _ngce(y, p, q):
+    return (1 - (y * p**q).sum(-1)) / (p.shape[-1] - (p**q).sum(-1))
+
+
+def _mae(y, p):
+    return 1 - (y * p).sum(-1)
+
+
+def nfl(y, o, gamma=0.5):
+    return _nfl(y, softmax(o), gamma)
+
+
+def ngce(y, o, q=0.7):
+    return _ngce(y, softmax(o), q)
+
+
+def nmae(y, o):
+    p = softmax(o)
+    return _mae(y, p) / (2 * (p.shape[-1] - 1))
+
+
+def nce_mae(y, o, alpha=1.0, beta=1.0):
+    p = softmax(o)
+    return alpha * _nce(y, p) + beta * _mae(y, p)
+
+
+def nfl_rce(y, o, alpha=1.0, beta=1.0, gamma=0.5):
+    p = softmax(o)
+    return alpha * _nfl(y, p, gamma) + beta * _rce(y, p)
+
+
+def nfl_mae(y, o, alpha=1.0, beta=1.0, gamma=0.5):
+    p = softmax(o)
+    return alpha * _nfl(y, p, gamma) + beta * _mae(y, p)
+
+
+def ngce_rce(y, o, alpha=1.0, beta=1.0, q=0.1):
+    p = softmax(o)
+    return alpha * _ngce(y, p, q) + beta * _rce(y, p)
+
+
+def ngce_mae(y, o, alpha=1.0, beta=1.0, q=0.1):
+    p = softmax(o)
+    return alpha * _ngce(y, p, q) + beta * _mae(y, p)
+
+
+# Active negative losses (Ye et al. 2023): the negative part of a loss L bounded by A on [p_min, 1] is
+# 1 − (A − L_t) / Σ_j (A − L_j), each L_j the loss as if j were the label.
+
+
+def _normalized_negative(y, losses, bound):
+    return 1 - (y * (bound - losses)).sum(-1) / (bound - losses).sum(-1)
+
+
+def anl_ce(y, o, alpha=1.0, beta=1.0, min_prob=1e-7):
+    p = softmax(o)
+    clipped = np.clip(p, min_prob, 1)
+    return alpha * _nce(y, p) + beta * _normalized_negative(y, -np.log(clipped), -np.log(min_prob))
+
+
+def anl_fl(y, o, alpha=1.0, beta=1.0, gamma=0.5, min_prob=1e-7):
+    p = softmax(o)
+    clipped = np.clip(p, min_prob, 1)
+    bound = -((1 - min_prob) ** gamma) * np.log(min_prob)
+    return alpha * _nfl(y, p, gamma) + beta * _normalized_negative(y, _focal_terms(clipped, gamma), bound)
+
+
+# Asymmetric losses (Zhou et al. 2021).
+
+
+def agce(y, o, a=0.6, q=0.6):
+    p_t = (y * softmax(o)).sum(-1)
+    return ((a + 1) ** q - (a + p_t) ** q) / q
+
+
+def aul(y, o, a=1.5, q=0.9):
+    p_t = (y * softmax(o)).sum(-1)
+    return ((a - p_t) ** q - (a - 1) ** q) / q
+
+
+def ael(y, o, a=3.0):
+    return np.exp(-(y * softmax(o)).sum(-1) / a)
+
+
+def _kl(d, m):
+    """KL(d ‖ m) with 0·log 0 = 0."""
+    safe = np.where(d > 0, d, 1.0)
+    return np.where(d > 0, d * np.log(safe / m), 0.0).sum(-1)
+
+
+def js(y, o, pi=0.5):
+    """Englesson & Azizpour (2021): JS_π(y, p) / (−(1 − π)·log(1 − π))."""
+    p = softmax(o)
+    m = pi * y + (1 - pi) * p
+    return (pi * _kl(y, m) + (1 - pi) * _kl(p, m)) / (-(1 - pi) * np.log(1 - pi))
+
+
+def log_t(u, t):
+    return np.log(u) if t == 1 else (u ** (1 - t) - 1) / (1 - t)
+
+
+def exp_t(u, t):
+    return np.exp(u) if t == 1 else np.maximum(1 + (1 - t) * u, 0) ** (1 / (1 - t))
+
+
+def tempered_normalizer(z, t, num_iters):
+    """λ of Amid et al.'s Algorithm 1 (fixed point, t > 1) or their bisection (t < 1), num_iters steps."""
+    mu = z.max(-1, keepdims=True)
+    a0 = z - mu
+    if t == 1:
+        return np.log(np.exp(a0).sum(-1, keepdims=True)) + mu
+    if t > 1:
+        a = a0
+        for _ in range(num_iters):
+            a = a0 * exp_t(a, t).sum(-1, keepdims=True) ** (1 - t)
+        return -log_t(1 / exp_t(a, t).sum(-1, keepdims=True), t) + mu
+    support = (a0 > -1 / (1 - t)).sum(-1, keepdims=True)
+    lower, upper = np.zeros_like(mu), -log_t(1.0 / support, t)
+    for _ in range(num_iters):
+        middle = (lower + upper) / 2
+        below = exp_t(a0 - middle, t).sum(-1, keepdims=True) < 1
+        lower, upper = np.where(below, lower, middle), np.where(below, middle, upper)
+    return (lower + upper) / 2 + mu
+
+
+def exact_tempered_normalizer(z, t):
+    """λ with Σ exp_t(z − λ) = 1, by 200 bisection steps on a bracket (for checking convergence)."""
+    low, high = z.max(-1, keepdims=True) - 50.0, z.max(-1, keepdims=True) + 50.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        above = exp_t(z - middle, t).sum(-1, keepdims=True) > 1
+        low, high = np.where(above, middle, low), np.where(above, high, middle)
+    return (low + high) / 2
+
+
+def bi_tempered_of(y, p, t1):
+    """The bi-tempered loss of labels y and tempered probabilities p (Amid et al., eq. 8)."""
+    return (y * (log_t(y + 1e-10, t1) - log_t(p, t1)) - (y ** (2 - t1) - p ** (2 - t1)) / (2 - t1)).sum(-1)
+
+
+def bi_tempered(y, o, t1=0.8, t2=1.2, label_smoothing=0.0, num_iters=5):
+    k = y.shape[-1]
+    y = (1 - k / (k - 1) * label_smoothing) * y + label_smoothing / (k - 1)
+    if t1 == 1 and t2 == 1:
+        return -(y * np.log(softmax(o))).sum(-1)
+    return bi_tempered_of(y, exp_t(o - tempered_normalizer(o, t2, num_iters), t2), t1)
+
+
+def bootstrap_soft(y, o, beta=0.95):
+    p = softmax(o)
+    return -((beta * y + (1 - beta) * p) * np.log(p)).sum(-1)
+
+
+def bootstrap_hard(y, o, beta=0.8):
+    p = softmax(o)
+    predicted = np.eye(p.shape[-1])[p.argmax(-1)]
+    return -((beta * y + (1 - beta) * predicted) * np.log(p)).sum(-1)
+
+
+def taylor_ce(y, o, order=2):
+    miss = 1 - (y * softmax(o)).sum(-1)
+    return sum(miss**i / i for i in range(1, order + 1))
+
+
+def forward_corrected(y, o, transition_matrix):
+    """Patrini et al. (2017): −log of the noisy label's probability Σ_i p_i·T[i, ỹ]."""
+    noisy = softmax(o) @ np.asarray(transition_matrix, "float64")
+    return -(y * np.log(noisy)).sum(-1)
+
+
+def backward_corrected(y, o, transition_matrix):
+    """Patrini et al. (2017): the vector of per-label losses −log p_j, mixed by T⁻¹."""
+    inverse = np.linalg.inv(np.asarray(transition_matrix, "float64"))
+    return -((y @ inverse) * np.log(softmax(o))).sum(-1)
+
+
+def vs(y, o, class_counts, gamma=0.3, tau=1.0):
+    """Kini et al. (2021): CE of Δ_j·z_j + ι_j, Δ_j = (n_j/n_max)^γ, ι_j = τ·log π_j."""
+    n = np.asarray(class_counts, "float64")
+    return -(y * np.log(softmax((n / n.max()) ** gamma * o + tau * np.log(n / n.sum())))).sum(-1)
+
+
+def seesaw(y, o, class_counts, p=0.8, q=2.0):
+    """Wang et al. (2021), by loops: −log(e^{z_t} / (e^{z_t} + Σ_{j≠t} S_tj·e^{z_j})) for label t (p_t ≥ 1e−2)."""
+    n = np.asarray(class_counts, "float64")
+    probabilities = softmax(o)
+    out = np.zeros(len(o))
+    for i, (row, z) in enumerate(zip(y, o)):
+        for t in np.flatnonzero(row):
+            own = max(probabilities[i, t], 1e-2)
+            denominator = np.exp(z[t])
+            for j in range(len(z)):
+                if j != t:
+                    mitigation = min(1.0, n[j] / n[t]) ** p
+                    compensation = max(1.0, probabilities[i, j] / own) ** q
+                    denominator += mitigation * compensation * np.exp(z[j])
+            out[i] += row[t] * -np.log(np.exp(z[t]) / denominator)
+    return out
+
+
 # Keras's classification losses, written from their documented formulas.
 
 
@@ -252,5 +468,17 @@ REFERENCES = {
     for name, fn in dict(globals()).items()
     if callable(fn)
     and not name.startswith("_")
-    and name not in ("softmax", "sigmoid", "class_balanced_weights", "class_weighted", "logistic_inr_soft")
+    and name
+    not in (
+        "softmax",
+        "sigmoid",
+        "class_balanced_weights",
+        "class_weighted",
+        "logistic_inr_soft",
+        "log_t",
+        "exp_t",
+        "tempered_normalizer",
+        "exact_tempered_normalizer",
+        "bi_tempered_of",
+    )
 }

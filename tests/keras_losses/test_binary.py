@@ -33,7 +33,10 @@ def two_columns(name, z):
 def binary_config(name, config):
     """`config` for two classes: class weights and counts cut to two, the needed counts added."""
     config = {**needed_config(name, 2), **config}
-    return {k: v[:2] if k in ("class_weights", "class_counts") else v for k, v in config.items()}
+    config = {k: v[:2] if k in ("class_weights", "class_counts") else v for k, v in config.items()}
+    if "transition_matrix" in config:
+        config["transition_matrix"] = needed_config(name, 2)["transition_matrix"]
+    return config
 
 
 def binary_batch(seed=5, batch_size=12):

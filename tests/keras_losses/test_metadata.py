@@ -181,4 +181,4 @@ def test_import_works_with_docstrings_stripped():
     script = "import keras_losses; print(keras_losses.Focal.__doc__, len(keras_losses.names()))"
     result = subprocess.run([sys.executable, "-OO", "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["None", "22"]
+    assert result.stdout.split() == ["None", str(len(keras_losses.names()))]

@@ -17,11 +17,17 @@ SPEC_NAMES = [
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge",
     "ovr_squared_hinge", "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto",
     "cauchy_schwarz", "logistic", "logistic_inr", "focal", "poly1", "gce", "sce", "nce_rce",
-    "logit_adjusted", "balanced_softmax", "ldam",
+    # Issue 26's families, module by module.
+    "nfl", "ngce", "nmae", "nce_mae", "nfl_rce", "nfl_mae", "ngce_rce", "ngce_mae", "anl_ce", "anl_fl",
+    "agce", "aul", "ael", "js", "bi_tempered", "bootstrap_soft", "bootstrap_hard", "taylor_ce",
+    "forward_corrected", "backward_corrected",
+    "logit_adjusted", "balanced_softmax", "ldam", "vs", "seesaw",
 ]  # fmt: skip
-# The prior-aware losses cannot be built from their name alone (LOSSES.md, "Class imbalance").
-NEED_COUNTS = ["logit_adjusted", "balanced_softmax", "ldam"]
-BY_NAME = [name for name in SPEC_NAMES if name not in NEED_COUNTS]
+# The prior-aware losses cannot be built from their name alone (LOSSES.md, "Class imbalance"),
+# nor the loss corrections without their transition matrix (issue 26).
+NEED_COUNTS = ["logit_adjusted", "balanced_softmax", "ldam", "vs", "seesaw"]
+NEED_MATRIX = ["forward_corrected", "backward_corrected"]
+BY_NAME = [name for name in SPEC_NAMES if name not in NEED_COUNTS + NEED_MATRIX]
 
 
 def test_names_are_the_spec_names():
@@ -42,7 +48,9 @@ def test_describe(name):
     assert info["acts_on"] in ("raw outputs", "softmax probabilities", "sigmoid probabilities")
     assert info["formula"] and info["paper"] and info["range"]
     assert ("from_logits" in info["defaults"]) == (info["acts_on"] != "raw outputs")
-    assert info["needs"] == (["class_counts"] if name in NEED_COUNTS else [])
+    assert info["needs"] == (
+        ["class_counts"] if name in NEED_COUNTS else ["transition_matrix"] if name in NEED_MATRIX else []
+    )
     config = get(name).get_config()
     assert config["class_weights"] is None  # every loss takes it; the base class applies it
     assert {**info["defaults"], **needed_config(name)} == {
@@ -72,9 +80,17 @@ def test_compile_by_string_trains(name):
     assert [type(r) for r in resolved] == [type(keras_losses.get(name))]
 
 
-@pytest.mark.parametrize("name", NEED_COUNTS)
-def test_compile_by_string_without_counts_fails_in_one_line_saying_what_to_pass(name):
+# What each kind of loss cannot be built without, as the one-line error says it (written out here).
+NEEDED = {
+    "class_counts": "the training count (or prior) of each of the K classes",
+    "transition_matrix": "the K×K label-noise transition matrix T, T[i][j] = P(observed j | true i)",
+}
+
+
+@pytest.mark.parametrize("name", NEED_COUNTS + NEED_MATRIX)
+def test_compile_by_string_without_its_configuration_fails_in_one_line_saying_what_to_pass(name):
     """Keras resolves the string when the loss is first built (the first fit/evaluate step)."""
+    argument = "class_counts" if name in NEED_COUNTS else "transition_matrix"
     x = np.zeros((4, 4), "float32")
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
     model.compile(optimizer="sgd", loss=name)
@@ -83,10 +99,10 @@ def test_compile_by_string_without_counts_fails_in_one_line_saying_what_to_pass(
     message = str(error.value)
     assert "\n" not in message
     assert message == (
-        f"keras_losses: {name!r} needs `class_counts` (the training count (or prior) of each of the K classes), "
-        f'so it cannot be built from its name alone; pass keras_losses.get("{name}", class_counts=[...]) as the loss.'
+        f"keras_losses: {name!r} needs `{argument}` ({NEEDED[argument]}), so it cannot be built from its name "
+        f'alone; pass keras_losses.get("{name}", {argument}=[...]) as the loss.'
     )
-    with pytest.raises(ValueError, match=f'needs `class_counts`.*keras_losses.get\\("{name}", class_counts='):
+    with pytest.raises(ValueError, match=f'needs `{argument}`.*keras_losses.get\\("{name}", {argument}='):
         keras_losses.get(name)
 
 

@@ -42,8 +42,9 @@ def test_fixed_metrics_and_directions():
 def test_unknown_loss_names_close_matches():
     with pytest.raises(ValueError, match="Did you mean: 'focal'"):
         validate_losses(["log_loss", "focl"])
-    needing_counts = {"logit_adjusted", "balanced_softmax", "ldam"}
-    assert validate_losses(None) == tuple(n for n in keras_losses.all_names() if n not in needing_counts)
+    needing_configuration = {"logit_adjusted", "balanced_softmax", "ldam", "vs", "seesaw"}
+    needing_configuration |= {"forward_corrected", "backward_corrected"}  # the transition matrix
+    assert validate_losses(None) == tuple(n for n in keras_losses.all_names() if n not in needing_configuration)
 
 
 def test_bad_depth_fails_at_construction():

@@ -167,13 +167,15 @@ def loss_groups() -> dict[str, list[str]]:
     """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, long_tail.
 
     `default` leaves out the prior-aware losses (`logit_adjusted`, `balanced_softmax`,
-    `ldam`), which are about imbalanced data; `long_tail` is the imbalance study's set.
+    `ldam`, `vs`, `seesaw`), which are about imbalanced data, and the loss corrections (they
+    need the noise's transition matrix); `long_tail` is the imbalance study's set.
     """
     import keras_losses
 
-    prior_aware = [name for name in keras_losses.names() if keras_losses.describe(name)["needs"]]
+    needs = {name: keras_losses.describe(name)["needs"] for name in keras_losses.names()}
+    prior_aware = [name for name in keras_losses.names() if "class_counts" in needs[name]]
     return {
-        "default": [name for name in keras_losses.names() if name not in prior_aware] + ["categorical_crossentropy"],
+        "default": [name for name in keras_losses.names() if not needs[name]] + ["categorical_crossentropy"],
         "canonical": keras_losses.names(),
         "keras": keras_losses.keras_names(),
         "all": keras_losses.all_names(),
