@@ -1,7 +1,7 @@
 """A run's data condition as a value: label noise, input noise, validation labels, imbalance, class weights.
 
 Records store a condition's parts as fields (`label_noise`, `noise_type`, `input_noise`,
-`noisy_validation`, `imbalance`, `imbalance_profile`, `class_weighting`); `Condition.of`
+`noisy_validation`, `imbalance`, `imbalance_profile`, `class_weighting`, `correction`, `bias_init`); `Condition.of`
 reads them back (records from before a field existed read as its default), and the report's
 tables, plots and summary, `Comparison.best()` and tuning's leaderboard name conditions with
 `label()` (long) and `short()` (the terminal summary's column). `task` and `head` are room for
@@ -36,6 +36,8 @@ class Condition:
     imbalance: float | None = None  # None: the data as loaded.
     imbalance_profile: str | None = None
     class_weighting: str | None = None  # None: unweighted.
+    correction: str | None = None  # "estimated" transition matrix of the loss corrections; None: the true one.
+    bias_init: str | None = None  # "prior" last-layer bias; None: zeros.
     task: str | None = None  # Room for the task ("multi_label", "dense") and the head: None names nothing.
     head: str | None = None
 
@@ -51,6 +53,8 @@ class Condition:
             imbalance=imbalance,
             imbalance_profile=(record.get("imbalance_profile") or DEFAULT_PROFILE) if imbalance else None,
             class_weighting=record.get("class_weighting") or None,
+            correction=record.get("correction") or None,
+            bias_init=record.get("bias_init") or None,
         )
 
     @property
@@ -71,6 +75,7 @@ class Condition:
             found.append(f"imbalance ρ={self.imbalance:g}" + ("" if profile == DEFAULT_PROFILE else f" ({profile})"))
         if self.class_weighting:
             found.append(f"{self.class_weighting} weights")
+        found += ["estimated T"] * (self.correction == "estimated") + ["prior bias"] * (self.bias_init == "prior")
         found += [f"{name} {value}" for name, value in (("task", self.task), ("head", self.head)) if value]
         return found
 
@@ -106,6 +111,8 @@ class Condition:
             self.imbalance or 1.0,
             self.imbalance_profile or "",
             self.class_weighting or "",
+            self.correction or "",
+            self.bias_init or "",
             self.input_noise,
             self.task or "",
             self.head or "",
