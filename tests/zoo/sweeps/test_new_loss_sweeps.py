@@ -152,3 +152,17 @@ def test_bad_values_are_one_line_errors():
     ):
         with pytest.raises(ValueError, match=message):
             plan.check_config(sweep.SweepConfig(**bad))
+
+
+def test_fused_engine_gives_the_corrections_the_same_matrix(tmp_path):
+    config = sweep.SweepConfig(
+        dataset="blobs:4", losses=("forward_corrected",), depths=(1,), seeds=(0,), label_noise=(0.3,), epochs=1,
+        engine="fused", correction="estimated",
+    )  # fmt: skip
+    experiment.Runner(config, str(tmp_path / "fused")).run(sweep.grid(config), progress=False)
+    vectorized_config = sweep.SweepConfig(**{**config.__dict__, "engine": "vectorized"})
+    experiment.Runner(vectorized_config, str(tmp_path / "vectorized")).run(sweep.grid(config), progress=False)
+    fused, stacked = (results.read(results.path_in(str(tmp_path / e)))[0] for e in ("fused", "vectorized"))
+    assert fused["engine"] == "fused" and fused["key"] == stacked["key"]
+    assert fused["transition_matrix"] == stacked["transition_matrix"]
+    assert fused["clean_subset_size"] == stacked["clean_subset_size"]
