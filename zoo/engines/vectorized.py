@@ -219,18 +219,22 @@ class VectorizedTrainer:
     def _member_losses(self, y, logits):
         """Each member's loss on its batch, `(M,)`: the Keras value of its loss (mean over the batch)."""
         values = []
-        # Each example's class weight (deferred re-weighting), `(M, B)`; 1 without a schedule.
-        weights = 1.0 if self._class_weights is None else tf.einsum("mbk,mk->mb", y, self._class_weights)
+        # Each example's class weight (deferred re-weighting), `(M, B)`; None without a schedule.
+        weights = None if self._class_weights is None else tf.einsum("mbk,mk->mb", y, self._class_weights)
+
+        def scaled(per_example, members):
+            return per_example if weights is None else per_example * weights[members]
+
         for loss, start, stop, batch_level in self._loss_calls:
-            scale = 1.0 if self._class_weights is None else weights[start:stop]
             if batch_level:
-                values += [tf.reduce_mean(loss(y[m], logits[m]) * scale[m - start]) for m in range(start, stop)]
+                values += [tf.reduce_mean(scaled(loss(y[m], logits[m]), m)) for m in range(start, stop)]
                 continue
             per_example = loss(
                 tf.reshape(y[start:stop], (-1, self.num_classes)),
                 tf.reshape(logits[start:stop], (-1, self.num_classes)),
             )
-            values += tf.unstack(tf.reduce_mean(tf.reshape(per_example, (stop - start, -1)) * scale, axis=1))
+            per_member = scaled(tf.reshape(per_example, (stop - start, -1)), slice(start, stop))
+            values += tf.unstack(tf.reduce_mean(per_member, axis=1))
         return tf.stack(values)
 
     def _switch_weights(self, epoch: int) -> None:
