@@ -96,12 +96,12 @@ def test_estimated_correction_is_its_own_condition(tmp_path):
     assert condition.Condition.of(corrected).label() == "label noise 0.3 (symmetric), estimated T"
 
 
-def _trainer(arguments=None, schedules=None, biases=None, epochs=2):
+def _trainer(arguments=None, schedules=None, biases=None, epochs=2, loss="log_loss"):
     x = np.random.default_rng(0).normal(size=(64, 5)).astype(np.float32)
     y = np.arange(64) % 3
     variant = vectorized.Variant(0, x, y, {"val": (x[:16], y[:16])})
     spec = training.TrainSpec(epochs=epochs, batch_size=16, optimizer="adam", learning_rate=1e-2, seed=0)
-    members = [("log_loss", 0)] * 3
+    members = [(loss, 0)] * 3
     return vectorized.VectorizedTrainer(
         members, [variant], "mlp", {"depth": 1}, (5,), 3, spec, loss_arguments=arguments,
         weight_schedules=schedules, initial_biases=biases,
@@ -121,6 +121,15 @@ def test_deferred_reweighting_switches_the_class_weights_at_its_epoch():
     assert loss_config.weight_schedule([90, 10], "drw:4") == (4, keras_losses.class_balanced_weights([90, 10]))
     with pytest.raises(ValueError, match="drw:EPOCH"):
         loss_config.check_weighting("drw:soon")
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "logistic_inr"])  # logistic_inr: called member by member.
+def test_a_schedule_of_unit_weights_changes_nothing(loss):
+    plain, unit, weighted = (
+        h["loss"] for h in _trainer(schedules=[None, (0, [1.0] * 3), (1, [0.2, 1.0, 3.0])], loss=loss).run()
+    )
+    np.testing.assert_allclose(unit, plain, rtol=1e-6)
+    assert weighted[0] == pytest.approx(plain[0], rel=1e-6) and weighted[1] != pytest.approx(plain[1], rel=1e-3)
 
 
 def test_prior_bias_starts_the_logits_at_the_log_priors():
