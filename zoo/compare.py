@@ -64,10 +64,11 @@ flags.DEFINE_string(
 flags.DEFINE_string(
     "losses",
     default("losses"),
-    "Comma-separated loss names, or groups: 'default' (the canonical losses except the "
-    "prior-aware ones, plus categorical_crossentropy: the demo's 20), 'canonical' (all 22), 'keras' (Keras's "
-    "classification losses), 'all' (both), 'long_tail' (log_loss, focal, logit_adjusted, "
-    "balanced_softmax, ldam, logistic, logistic_inr).",
+    "Comma-separated loss names, or groups: 'default' (the demo's 20: the 0.2.0 losses that need no "
+    "configuration, and categorical_crossentropy), 'canonical' (every keras_losses loss), 'keras' (Keras's "
+    "classification losses), 'all' (both), 'noise_robust' (log_loss, the losses for noisy labels and the "
+    "loss corrections), 'long_tail' (log_loss, focal, the losses taking class counts, logistic, "
+    "logistic_inr).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
@@ -126,7 +127,23 @@ flags.DEFINE_string(
     "class_weighting",
     default("class_weighting"),
     "Comma-separated class weightings of the loss, a grid axis: none, inverse (1/n_j), effective "
-    "(Cui et al. 2019, beta 0.9999); from each run's training labels.",
+    "(Cui et al. 2019, beta 0.9999), drw:EPOCH (deferred re-weighting, Cao et al. 2019: none for EPOCH "
+    "epochs, effective after); from each run's training labels.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_enum(
+    "correction",
+    default("correction"),
+    ["true", "estimated"],
+    "The transition matrix of forward_corrected / backward_corrected: true (the one the label noise was "
+    "drawn from) or estimated (counted on a clean-labelled 2 % of the training examples).",
+    flag_values=FLAGS,
+)
+flags.DEFINE_enum(
+    "bias_init",
+    default("bias_init"),
+    ["zeros", "prior"],
+    "The last layer's initial bias: zeros, or prior (the log priors of the training counts).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
@@ -276,6 +293,8 @@ def sweep_config(values: dict) -> sweep.SweepConfig:
         imbalance=cli.numbers(values["imbalance"], "imbalance", float, low=1.0),
         imbalance_profile=values["imbalance_profile"],
         class_weighting=tuple(dict.fromkeys(cli.items(values["class_weighting"], "class_weighting"))),
+        correction=values["correction"],
+        bias_init=values["bias_init"],
         reference=values["reference"],
         task=task,
         ignore_class=values.get("ignore_class"),

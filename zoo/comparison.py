@@ -41,12 +41,15 @@ def compare_losses(model, data, **options) -> "Comparison":
             the task is a one-line ValueError. Records get the task's metrics (`zoo.engines.task_metrics`).
         metric: the record field the comparison is judged on (None: the task's headline: test accuracy,
             mean average precision, mean IoU).
-        losses: loss names or groups (`default`, `canonical`, `keras`, `all`), a list or a comma string.
+        losses: loss names or groups (`default`, `canonical`, `keras`, `all`, `noise_robust`, `long_tail`), a
+            list or a comma string.
         seeds, label_noise, input_noise, noise_type, cross_noise: the grid (as `python -m zoo.compare`).
         noise_matrix, human_labels, noisy_validation: the other label noise kinds (`zoo.data.noise`).
         imbalance, imbalance_profile, class_weighting: long-tailed training data (ratios, a grid axis;
             `zoo.data.imbalance`) and class weights from each run's training counts (`none`, `inverse`,
-            `effective`; `zoo.sweeps.loss_config`); the prior-aware losses get the counts themselves.
+            `effective`, `drw:EPOCH`; `zoo.sweeps.loss_config`); the prior-aware losses get the counts themselves.
+        correction: the loss corrections' transition matrix, `true` (the noise's own) or `estimated` (counted
+            on a clean-labelled 2 % of the training examples); bias_init: `zeros` or `prior` (log priors).
         label_column, image_size: for `csv:` and `dir:` data.
         depths, width: swept for the zoo's families (default depths 1, 2, 3) and for builders that take
             `depth=` / `width=`; giving them to a model that does not is a one-line ValueError.

@@ -307,6 +307,45 @@ def corrupt_labels(
     return noisy, info
 
 
+def applied_matrix(noise_type: str, rate: float, num_classes: int, dataset: str = "", matrix=None) -> np.ndarray:
+    """The transition matrix `T[i, j] = P(noisy j | clean i)` that `corrupt_labels` draws from.
+
+    Symmetric: `1 - rate` on the diagonal, `rate / (K - 1)` elsewhere; pair: `rate` to `(i + 1) % K`;
+    asymmetric: the map's (`map_matrix`); matrix: the given one; rate 0: the identity. Human labels
+    have no known matrix (ValueError: estimate it, `estimate_matrix`).
+
+    >>> applied_matrix("symmetric", 0.3, 4)[0].round(2).tolist()
+    [0.7, 0.1, 0.1, 0.1]
+    """
+    if noise_type.startswith(HUMAN_PREFIX):
+        raise ValueError(f"Human labels ({noise_type}) have no known transition matrix: estimate it instead.")
+    if noise_type.startswith(MATRIX_PREFIX):
+        return check_matrix(matrix, num_classes)
+    if not rate:
+        return np.eye(num_classes)
+    if noise_type == "symmetric":
+        return (1 - rate) * np.eye(num_classes) + rate / (num_classes - 1) * (1 - np.eye(num_classes))
+    if noise_type == "pair":
+        return (1 - rate) * np.eye(num_classes) + rate * np.roll(np.eye(num_classes), 1, axis=1)
+    return map_matrix(asymmetric_map(noise_type.partition(":")[2] or dataset), num_classes, rate)
+
+
+def estimate_matrix(y_clean, y_noisy, num_classes: int, size: int, seed=0) -> tuple[np.ndarray, int]:
+    """`T` estimated by counting on a clean-labelled subset: `size` examples (seeded) whose clean label
+    is known, `T̂[i, j]` = the fraction of the subset's clean class `i` labelled `j` (a row without
+    examples: the identity's). Returns `(T̂, examples counted)`.
+
+    >>> estimate_matrix([0, 0, 1, 1], [0, 1, 1, 1], 2, size=4)[0].tolist()
+    [[0.5, 0.5], [0.0, 1.0]]
+    """
+    y_clean, y_noisy = np.asarray(y_clean), np.asarray(y_noisy)
+    chosen = _rng(seed).permutation(len(y_clean))[: min(size, len(y_clean))]
+    counts = transition_counts(y_clean[chosen], y_noisy[chosen], num_classes).astype(np.float64)
+    empty = counts.sum(axis=1) == 0
+    counts[empty] = np.eye(num_classes)[empty]
+    return counts / counts.sum(axis=1, keepdims=True), len(chosen)
+
+
 def add_gaussian_noise(x, sigma: float, seed=0) -> np.ndarray:
     """Returns `x + N(0, sigma^2)` as float32; meant for standardised inputs.
 

@@ -114,6 +114,11 @@ class VectorizedTrainer:
             members with one loss and equal arguments share one loss call.
         task: "single_label" or "multi_label" (multi-hot rows train as they are, accuracy = label bits
             right at logit 0); dense tasks train on the fused or separate engine (`DENSE_ERROR`).
+        weight_schedules: per member, None or `(E, w)`: class weights `w` from epoch E (0-based) on,
+            none before (deferred re-weighting, `zoo.sweeps.loss_config.weight_schedule`); each example's
+            loss is scaled by `Σ_k w_k·y_k`, as a loss's `class_weights` scale it.
+        initial_biases: per member, None or the K initial values of the "logits" layer's bias
+            (`bias_init=prior`: the log priors), replacing the seed's initial bias.
     """
 
     def __init__(
@@ -128,6 +133,8 @@ class VectorizedTrainer:
         shared_masks: bool = True,
         loss_arguments: Sequence[Mapping] | None = None,
         task: str = "single_label",
+        weight_schedules: Sequence[tuple[int, Sequence[float]] | None] | None = None,
+        initial_biases: Sequence[Sequence[float] | None] | None = None,
     ):
         if task == "dense":
             raise ValueError(DENSE_ERROR)
@@ -158,6 +165,11 @@ class VectorizedTrainer:
             tf.Variable(np.stack([start[s][1][j] for s in member_seeds]), trainable=False)
             for j in range(len(self.model.non_trainable_variables))
         ]
+        _set_biases(self.model, self.trainable, initial_biases)
+        self._schedules = list(weight_schedules or [None] * len(self.members))
+        self._class_weights = None  # (M, K) per-member class weights, only when some member switches them.
+        if any(self._schedules):
+            self._class_weights = tf.Variable(tf.ones((len(self.members), self.num_classes)), trainable=False)
         self._evaluation = None  # Built on first use (see `_evaluation_table`).
         self.optimizer = training.make_optimizer(spec.optimizer, spec.learning_rate)
         self.optimizer.build(self.trainable)
@@ -214,16 +226,32 @@ class VectorizedTrainer:
     def _member_losses(self, y, logits):
         """Each member's loss on its batch, `(M,)`: the Keras value of its loss (mean over the batch)."""
         values = []
+        # Each example's class weight (deferred re-weighting), `(M, B)`; None without a schedule.
+        weights = None if self._class_weights is None else tf.einsum("mbk,mk->mb", y, self._class_weights)
+
+        def scaled(per_example, members):
+            return per_example if weights is None else per_example * weights[members]
+
         for loss, start, stop, batch_level in self._loss_calls:
             if batch_level:
-                values += [tf.reduce_mean(loss(y[m], logits[m])) for m in range(start, stop)]
+                values += [tf.reduce_mean(scaled(loss(y[m], logits[m]), m)) for m in range(start, stop)]
                 continue
             per_example = loss(
                 tf.reshape(y[start:stop], (-1, self.num_classes)),
                 tf.reshape(logits[start:stop], (-1, self.num_classes)),
             )
-            values += tf.unstack(tf.reduce_mean(tf.reshape(per_example, (stop - start, -1)), axis=1))
+            per_member = scaled(tf.reshape(per_example, (stop - start, -1)), slice(start, stop))
+            values += tf.unstack(tf.reduce_mean(per_member, axis=1))
         return tf.stack(values)
+
+    def _switch_weights(self, epoch: int) -> None:
+        """Sets each scheduled member's class weights for `epoch`: ones before its E, its weights from E on."""
+        if self._class_weights is not None:
+            rows = [
+                schedule[1] if schedule is not None and epoch >= schedule[0] else np.ones(self.num_classes)
+                for schedule in self._schedules
+            ]
+            self._class_weights.assign(np.asarray(rows, np.float32))
 
     def _train_steps_eager(self, steps):
         """Optimizer steps on batches `steps` `(T, M, B)`; returns each member's summed losses and hits."""
@@ -363,6 +391,7 @@ class VectorizedTrainer:
         splits = list(self.variants[0].eval_data)
         histories = [{"loss": [], "accuracy": [], **{f"{s}_accuracy": [] for s in splits}} for _ in self.members]
         for epoch in range(self.spec.epochs):
+            self._switch_weights(epoch)
             train_loss, train_accuracy = self._train_epoch(epoch)
             evaluated = self.evaluate()
             for m, history in enumerate(histories):
@@ -377,6 +406,22 @@ class VectorizedTrainer:
     def member_weights(self, member: int) -> list[np.ndarray]:
         """Member `member`'s trainable weights, in `model.trainable_variables` order."""
         return [variable[member].numpy() for variable in self.trainable]
+
+
+def _set_biases(model, stacked: Sequence[tf.Variable], biases: Sequence | None) -> None:
+    """Writes each given member's initial bias into the stacked bias of `model`'s "logits" layer."""
+    if not biases or all(bias is None for bias in biases):
+        return
+    layer = next((layer for layer in model.layers if layer.name == "logits"), None)
+    bias = getattr(layer, "bias", None)
+    if bias is None:
+        raise ValueError('bias_init=prior needs a last layer named "logits" with a bias (the linear head).')
+    index = [variable.path for variable in model.trainable_variables].index(bias.path)
+    values = stacked[index].numpy()
+    for member, member_bias in enumerate(biases):
+        if member_bias is not None:
+            values[member] = np.asarray(member_bias, values.dtype)
+    stacked[index].assign(values)
 
 
 def _loss_calls(losses: Sequence[str], arguments: Sequence[Mapping] | None = None):

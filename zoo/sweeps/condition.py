@@ -1,7 +1,7 @@
 """A run's data condition as a value: label noise, input noise, validation labels, imbalance, class weights.
 
 Records store a condition's parts as fields (`label_noise`, `noise_type`, `input_noise`,
-`noisy_validation`, `imbalance`, `imbalance_profile`, `class_weighting`); `Condition.of`
+`noisy_validation`, `imbalance`, `imbalance_profile`, `class_weighting`, `correction`, `bias_init`); `Condition.of`
 reads them back (records from before a field existed read as its default), and the report's
 tables, plots and summary, `Comparison.best()` and tuning's leaderboard name conditions with
 `label()` (long) and `short()` (the terminal summary's column). `task` (None for single-label,
@@ -41,6 +41,8 @@ class Condition:
     task: str | None = None  # "multi_label" or "dense"; None: single-label. Not in labels (the header says it).
     head: str | None = None  # Room for the head: None names nothing.
     ignore_class: int | None = None  # Dense masks' void label.
+    correction: str | None = None  # "estimated" transition matrix of the loss corrections; None: the true one.
+    bias_init: str | None = None  # "prior" last-layer bias; None: zeros.
 
     @classmethod
     def of(cls, record: dict) -> "Condition":
@@ -56,6 +58,8 @@ class Condition:
             class_weighting=record.get("class_weighting") or None,
             task=None if record.get("task") in (None, "single_label") else record["task"],
             ignore_class=record.get("ignore_class"),
+            correction=record.get("correction") or None,
+            bias_init=record.get("bias_init") or None,
         )
 
     @property
@@ -76,6 +80,7 @@ class Condition:
             found.append(f"imbalance ρ={self.imbalance:g}" + ("" if profile == DEFAULT_PROFILE else f" ({profile})"))
         if self.class_weighting:
             found.append(f"{self.class_weighting} weights")
+        found += ["estimated T"] * (self.correction == "estimated") + ["prior bias"] * (self.bias_init == "prior")
         return found + ([f"head {self.head}"] if self.head else [])
 
     def label(self, symmetric_kind: bool = True) -> str:
@@ -110,6 +115,8 @@ class Condition:
             self.imbalance or 1.0,
             self.imbalance_profile or "",
             self.class_weighting or "",
+            self.correction or "",
+            self.bias_init or "",
             self.input_noise,
             self.task or "",
             self.head or "",

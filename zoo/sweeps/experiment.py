@@ -223,8 +223,14 @@ class Runner:
 
     def _run_fused(self, setting: Setting, losses: list[str], on_epoch, engine: str) -> list[dict]:
         """Trains `losses` of `setting` side by side in one Keras model (`engine` "fused"), or one ("separate")."""
+        if loss_config.drw_epoch(setting.class_weighting) is not None or setting.bias_init:
+            raise ValueError(
+                f"class_weighting={setting.class_weighting} / bias_init={setting.bias_init} train on the vectorized "
+                f"engine only (--engine=vectorized; {setting.model} trains {engine} here)."
+            )
         start = time.perf_counter()
         data = self.load(setting)
+        with_transition(data, setting, losses)
         arguments = {loss: loss_arguments(loss, setting, data.info) for loss in losses}
         trainer = self._trainer_for(setting, losses, data, arguments)
         splits = {"val": (data.x_val, data.y_val), "test": (data.x_test, data.y_test)}
@@ -246,6 +252,7 @@ class Runner:
         variants, infos, test_labels = [], [], []
         for setting, _ in group:
             data = self.load(setting)  # Only its arrays are kept: its tf.data pipelines hold copies.
+            with_transition(data, setting, self.config.losses)
             variants.append(
                 vectorized.Variant(
                     setting.seed,
@@ -285,6 +292,11 @@ class Runner:
                 on_epoch=None if on_epoch is None else lambda _, n=chunk_size: on_epoch(n),
                 loss_arguments=[loss_arguments(loss, group[v][0], infos[v]) for loss, v in chunk],
                 task=first.task,
+                weight_schedules=[
+                    loss_config.weight_schedule(infos[v]["train_class_counts"], group[v][0].class_weighting)
+                    for _, v in chunk
+                ],
+                initial_biases=[initial_bias(group[v][0], infos[v]) for _, v in chunk],
             )
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}
@@ -354,10 +366,27 @@ class Runner:
 
 
 def loss_arguments(loss: str, setting: Setting, data_info: dict) -> dict:
-    """The run's loss configuration from its training counts (`zoo.sweeps.loss_config`), and its
-    `ignore_class` (dense masks' void label)."""
-    arguments = loss_config.loss_arguments(loss, data_info["train_class_counts"], setting.class_weighting)
+    """The run's loss configuration from its training counts and transition matrix (`zoo.sweeps.loss_config`),
+    and its `ignore_class` (dense masks' void label)."""
+    matrix = data_info.get("loss_transition", {}).get("transition_matrix")
+    arguments = loss_config.loss_arguments(loss, data_info["train_class_counts"], setting.class_weighting, matrix)
     return arguments if setting.ignore_class is None else {**arguments, "ignore_class": setting.ignore_class}
+
+
+def with_transition(data, setting: Setting, losses: Sequence[str]) -> None:
+    """Adds `info["loss_transition"]` (`loss_config.transition`) to `data` when a loss needs the transition matrix."""
+    if any("transition_matrix" in loss_config.needs(loss) for loss in losses):
+        data.info["loss_transition"] = loss_config.transition(setting.correction, data, setting.seed)
+
+
+def initial_bias(setting: Setting, data_info: dict) -> list[float] | None:
+    """`bias_init=prior`: the log priors `log(n_j / N)` of the run's training counts (each at least 1); else None."""
+    if setting.bias_init != "prior":
+        return None
+    import numpy as np
+
+    counts = np.maximum(np.asarray(data_info["train_class_counts"], np.float64), 1.0)
+    return np.log(counts / counts.sum()).tolist()
 
 
 def model_options(setting: Setting) -> dict:

@@ -59,6 +59,9 @@ def check_config(config: sweep.SweepConfig) -> None:
         imbalance.check(ratio, config.imbalance_profile)
     for weighting in config.class_weighting:
         loss_config.check_weighting(weighting)
+    loss_config.check_correction(config.correction)
+    if config.bias_init not in ("zeros", "prior"):
+        raise ValueError(f"bias_init must be zeros or prior, got {config.bias_init!r}.")
     for name in ("epochs", "batch_size"):
         if int(getattr(config, name)) < 1:
             raise ValueError(f"{name} must be >= 1, got {getattr(config, name)}.")
@@ -299,6 +302,8 @@ def prepare(model, data, **options) -> Plan:
         imbalance=tuple(dict.fromkeys(float(r) for r in _as_tuple(options["imbalance"]))),
         imbalance_profile=options["imbalance_profile"],
         class_weighting=tuple(dict.fromkeys(_as_tuple(options["class_weighting"]))),
+        correction=options["correction"],
+        bias_init=options["bias_init"],
         engine=engine,
         max_members=int(options["max_members"]),
         jit_compile=bool(options["jit_compile"]),

@@ -112,6 +112,7 @@ def make_records(
                 "final_test_accuracy": test[-1] if test and diverged is None else None,
                 "best_val_accuracy": max(val) if val else None,
                 **_class_fields(test_logits, loss, diverged, y_test, train_counts, setting),
+                **_transition_fields(loss, data_info),
             }
         )
     return records
@@ -134,6 +135,16 @@ def _class_fields(test_logits, loss, diverged, y_test, train_counts, setting) ->
     if len(train_counts) > CONFUSION_MAX_CLASSES:
         del fields["test_confusion"]
     return fields
+
+
+def _transition_fields(loss: str, data_info: dict) -> dict:
+    """A loss correction's record: the `transition_matrix` it used and, estimated (the setting's `correction`),
+    the `clean_subset_size` it was counted on (`zoo.sweeps.loss_config.transition`)."""
+    from zoo.sweeps import loss_config
+
+    if "loss_transition" not in data_info or "transition_matrix" not in loss_config.needs(loss):
+        return {}
+    return dict(data_info["loss_transition"])
 
 
 def noise_details(label_noise: dict) -> dict:

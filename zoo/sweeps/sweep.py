@@ -40,6 +40,8 @@ SETTING_FIELDS = (
     "class_weighting",
     "task",
     "ignore_class",
+    "correction",
+    "bias_init",
 )
 # Fields added after 0.1.0 and their defaults: left out of run keys at their default (or None, in a record
 # that predates them), so older keys stay valid. depth: None for a user's builder without one.
@@ -53,6 +55,8 @@ OPTIONAL_DEFAULTS = {
     "class_weighting": None,
     "task": "single_label",  # Records from before tasks read as single-label.
     "ignore_class": None,
+    "correction": None,
+    "bias_init": None,
 }
 OPTIONAL_FIELDS = tuple(OPTIONAL_DEFAULTS)
 
@@ -81,8 +85,11 @@ class SweepConfig:
 
     `imbalance` ratios (1: the data as loaded) make the training data long-tailed
     with `imbalance_profile` (`zoo.data.imbalance`); `class_weighting` (none,
-    inverse, effective) weights each run's loss by its training counts
-    (`zoo.sweeps.loss_config`). Both are grid axes.
+    inverse, effective, drw:EPOCH) weights each run's loss by its training counts
+    (`zoo.sweeps.loss_config`). Both are grid axes. `correction` is the transition matrix the
+    loss corrections get ("true": the one the noise was drawn from; "estimated": counted on a
+    clean-labelled subset); `bias_init="prior"` starts the last layer's bias at the log priors of
+    the training counts (`zoo.engines.vectorized`). Both are part of the run keys when not the default.
 
     `head` is the zoo families' last layer, one value for the sweep like `width`:
     "linear" (Dense) or "cosine" (`zoo.models.layers.CosineLogits`, LDAM's setting).
@@ -125,6 +132,8 @@ class SweepConfig:
     imbalance: tuple[float, ...] = (1.0,)
     imbalance_profile: str = "exponential"
     class_weighting: tuple[str, ...] = ("none",)
+    correction: str = "true"
+    bias_init: str = "zeros"
     noise_matrix: str | None = None
     human_labels: tuple[str, ...] = ()
     noisy_validation: bool = False
@@ -170,6 +179,8 @@ class Setting:
     head: str | None = None  # The families' last layer; None: "linear" (Dense), as before heads existed.
     task: str = "single_label"  # What is classified (`zoo.common.tasks`); issue 28.
     ignore_class: int | None = None  # Dense masks' void label.
+    correction: str | None = None  # "estimated" transition matrix; None: the true one (issue 26) ...
+    bias_init: str | None = None  # ... and "prior" last-layer bias; None: zeros.
 
     def fields(self) -> dict:
         """The setting as a dict, in `SETTING_FIELDS` order."""
@@ -181,8 +192,8 @@ class Setting:
 DENSE_DEFAULT = ("log_loss", "focal", "tanimoto", "cauchy_schwarz", "l2", "logistic", "poly1", "gce", "sce")
 
 
-# The demo's losses (`python -m zoo.compare`'s default): 0.3's canonical losses that need no
-# configuration, and Keras's cross-entropy.
+# The demo's losses (`python -m zoo.compare` without flags): the 19 canonical losses of 0.2.0 that need no
+# configuration, and Keras's cross-entropy. Fixed, so that new losses do not lengthen the demo.
 DEMO_LOSSES = (
     "l1", "l2", "expectation", "regularized_expectation", "chebyshev", "ovr_hinge", "ovr_squared_hinge",
     "ovr_cubed_hinge", "log_loss", "squared_log", "tanimoto", "cauchy_schwarz", "logistic", "logistic_inr",
@@ -190,14 +201,20 @@ DEMO_LOSSES = (
 )  # fmt: skip
 
 
-def loss_groups(task: str | None = None) -> dict[str, list[str]]:
-    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, long_tail.
+# The losses for noisy labels besides the loss corrections (keras_losses' active-passive, active-negative,
+# asymmetric, Jensen-Shannon, tempered, bootstrap and Taylor families), in docs/losses/ order.
+NOISE_ROBUST = (
+    "gce", "sce", "nce_rce", "nfl", "ngce", "nmae", "nce_mae", "nfl_rce", "nfl_mae", "ngce_rce", "ngce_mae",
+    "anl_ce", "anl_fl", "agce", "aul", "ael", "js", "bi_tempered", "bootstrap_soft", "bootstrap_hard", "taylor_ce",
+)  # fmt: skip
 
-    `default` leaves out the prior-aware losses (`logit_adjusted`, `balanced_softmax`,
-    `ldam`, `vs`, `seesaw`), which are about imbalanced data, the loss corrections (they need the
-    noise's transition matrix), the tagging losses of `keras_losses.multi_label` and the newer
-    families: it is the demo's set of 0.3 (`DEMO_LOSSES`), so the demo's time holds; the newer
-    losses come by name or by `all`. `long_tail` is the imbalance study's set.
+
+def loss_groups(task: str | None = None) -> dict[str, list[str]]:
+    """Shorthands for lists of losses: default (the demo's 20), canonical, keras, all, noise_robust, long_tail.
+
+    `default` is `DEMO_LOSSES`; `noise_robust` the losses for noisy labels (`NOISE_ROBUST`) with
+    log loss and the loss corrections (which the sweep gives its transition matrix, `--correction`);
+    `long_tail` the imbalance study's set, with every loss that takes the class counts.
     For `task="multi_label"` `default`, `canonical` and `all` are the multi-label losses
     (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT`.
     """
@@ -205,11 +222,13 @@ def loss_groups(task: str | None = None) -> dict[str, list[str]]:
 
     needs = {name: keras_losses.describe(name)["needs"] for name in keras_losses.names()}
     prior_aware = [name for name in keras_losses.names() if "class_counts" in needs[name]]
+    corrections = [name for name in keras_losses.names() if "transition_matrix" in needs[name]]
     groups = {
         "default": list(DEMO_LOSSES),
         "canonical": keras_losses.names(),
         "keras": keras_losses.keras_names(),
         "all": keras_losses.all_names(),
+        "noise_robust": ["log_loss", *NOISE_ROBUST, *corrections],
         "long_tail": ["log_loss", "focal", *prior_aware, "logistic", "logistic_inr"],
     }
     if task == "multi_label":
@@ -273,6 +292,8 @@ def grid(config: SweepConfig) -> list[Setting]:
             head=None if config.head == "linear" else config.head,
             task=config.task or "single_label",
             ignore_class=config.ignore_class,
+            correction=None if config.correction == "true" else config.correction,
+            bias_init=None if config.bias_init == "zeros" else config.bias_init,
         )
         for model in config.models
         for depth in config.depths
