@@ -8,7 +8,7 @@
 OUT=${OUT:-results/dense_mnist_segmentation}
 PY=${PY:-.venv/bin/python}
 MNIST=${MNIST:-../shared/data/mnist.npz}
-SEEDS=${SEEDS:-0,1}
+SEEDS=${SEEDS:-0,1,2}
 DATA=$OUT/data/seg48.npz
 mkdir -p "$OUT/data"
 [ -f "$DATA" ] || $PY results/dense_mnist_segmentation/make_data.py "$MNIST" "$DATA" 3000 1000 48
