@@ -12,7 +12,7 @@ DATA=$OUT/data/pairs.npz
 mkdir -p "$OUT/data"
 [ -f "$DATA" ] || $PY results/multi_label_mnist_pairs/make_data.py "$MNIST" "$DATA" 20000 5000
 C="--dataset=npz:$DATA --task=multi_label --models=mlp --depths=2 --seeds=0,1,2 --epochs=10 --batch_size=128 --noprogress"
-L="--losses=logistic,sigmoid_focal,asymmetric,l2,ovr_squared_hinge --reference=logistic"
+L="--losses=logistic,sigmoid_focal,asymmetric,l2,ovr_squared_hinge,l1,ovr_hinge,ovr_cubed_hinge --reference=logistic"
 $PY -m zoo.compare $C $L --label_noise=0 --out=$OUT
 $PY -m zoo.compare $C $L --label_noise=0.2 --noise_type=symmetric --out=$OUT
 $PY -m zoo.compare $C $L --label_noise=0.2 --noise_type=missing --out=$OUT
