@@ -14,3 +14,4 @@ mkdir -p "$OUT/data"
 [ -f "$DATA" ] || $PY results/dense_mnist_segmentation/make_data.py "$MNIST" "$DATA" 3000 1000 48
 C="--dataset=npz:$DATA --task=dense --models=unet --depths=2 --width=8 --seeds=$SEEDS --epochs=8 --batch_size=32 --noprogress"
 $PY -m zoo.compare $C --losses=log_loss,focal,tanimoto,cauchy_schwarz --label_noise=0 --out=$OUT
+$PY -m zoo.compare $C --losses=log_loss,gce --label_noise=0 --out=$OUT  # gce added in a second pass (log_loss skipped: finished)
