@@ -25,6 +25,9 @@ import typing
 import numpy as np
 
 TASKS = ("single_label", "multi_label", "dense")
+# The default reference loss of a task whose losses do not include `log_loss` (the cross-entropy of multi-hot
+# targets is `logistic`, the sum of the K binary cross-entropies); the comparison and the report read it.
+TASK_REFERENCES = {"multi_label": "logistic"}
 
 
 class Inferred(typing.NamedTuple):

@@ -27,6 +27,7 @@ import sys
 from collections.abc import Sequence
 
 from zoo.common import results
+from zoo.common.tasks import TASK_REFERENCES
 from zoo.report import plots, statistics, tables
 from zoo.report.statistics import REFERENCE
 from zoo.report.summary import summary_text  # Also `report.summary_text`, which `zoo.compare` prints.
@@ -44,6 +45,9 @@ def render(out_dir: str, reference: str = REFERENCE, metric: str | None = None) 
 
 def _render(out_dir: str, reference: str) -> str:
     records = statistics.reportable(results.read_all(out_dir))
+    found = {record.get("task") or "single_label" for record in records}
+    if reference == REFERENCE and len(found) == 1 and (task := found.pop()) in TASK_REFERENCES:
+        reference = TASK_REFERENCES[task]  # As the comparison chose it (`zoo.sweeps.plan`).
     grouped = sorted(statistics.studies(records).items())
     lines = tables.heading(out_dir, records)
     for index, (key, study) in enumerate(grouped):

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 
-from zoo.common import results
+from zoo.common import results, tasks
 from zoo.common.close_matches import did_you_mean
 from zoo.sweeps import experiment, lock, loss_config, sweep
 
@@ -226,9 +226,7 @@ class Plan:
         return [record for record in results.read_all(out_dir) if record["key"] in keys]
 
 
-# The default reference of a task whose losses do not include `log_loss` (the cross-entropy of multi-hot
-# targets is `logistic`, the sum of the K binary cross-entropies).
-TASK_REFERENCES = {"multi_label": "logistic"}
+TASK_REFERENCES = tasks.TASK_REFERENCES  # The default reference of a task without `log_loss`.
 
 # Where `prepare` and `zoo.compare_losses` deliberately default otherwise than `SweepConfig`: depths None
 # means the zoo's families' `SweepConfig.depths` and a user's builder's own (none, or its default).
