@@ -57,13 +57,6 @@ def _boolean(name, value):
     return value
 
 
-def _unit_interval(name, value):
-    value = _number(name, value)
-    if not 0 <= value <= 1:
-        raise ValueError(f"keras_losses: `{name}` must be in [0, 1], got {value}.")
-    return value
-
-
 def _open_unit_interval(name, value):
     value = _number(name, value)
     if not 0 < value < 1:
@@ -209,8 +202,8 @@ _LOSS_CHECKS = {
     "agce": {"q": _positive},
     "aul": {"q": _positive, "a": _above_one},
     "seesaw": {"q": _non_negative},
-    "bootstrap_soft": {"beta": _unit_interval},
-    "bootstrap_hard": {"beta": _unit_interval},
+    "bootstrap_soft": {"beta": unit_interval},
+    "bootstrap_hard": {"beta": unit_interval},
     "backward_corrected": {"transition_matrix": _invertible_transition_matrix},
 }
 
