@@ -193,9 +193,11 @@ def plot_heatmap(
                 text = "div." if np.isnan(grid[i, j]) else f"{grid[i, j]:.3f}"
                 bright = not np.isnan(grid[i, j]) and grid[i, j] > (low + high) / 2
                 ax.text(j, i, text, ha="center", va="center", fontsize=7, color="black" if bright else "white")
+        # "(symmetric)" only where another noise kind stands beside it (else the narrow columns drop it).
+        mixed_kinds = len({c.noise_type for c in conditions if c.label_noise}) > 1
         ax.set_xticks(
             range(len(conditions)),
-            [c.label(symmetric_kind=False) for c in conditions],
+            [c.label(symmetric_kind=mixed_kinds) for c in conditions],
             rotation=30,
             ha="right",
             fontsize=7,
