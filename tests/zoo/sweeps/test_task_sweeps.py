@@ -121,12 +121,18 @@ def test_the_task_is_inferred_from_arrays_with_a_one_line_message(capsys, small_
     assert "Task inferred: multi_label" in capsys.readouterr().err
 
 
-def test_committed_records_without_a_task_are_single_label_with_their_keys():
+def test_committed_records_keep_their_keys_and_state_their_task():
+    """Records from before issue 28 carry no task and read as single-label; records of a multi-label or
+    dense study state their task, and its headline metric leads. Every key recomputes."""
     files = sorted(pathlib.Path(REPO, "results").glob("*/results.jsonl"))
     assert files
+    tasks_seen = set()
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines()[:50]:
             record = json.loads(line)
-            assert "task" not in record
-            assert sweep.run_key(record, record["loss"]) == record["key"]
-            assert Condition.of(record).task is None and statistics.headline_field(record) == "final_test_accuracy"
+            assert sweep.run_key(record, record["loss"]) == record["key"], path
+            task = record.get("task")
+            tasks_seen.add(task)
+            assert Condition.of(record).task == task, path
+            assert statistics.headline_field(record) == task_metrics.HEADLINE_METRIC[task or "single_label"], path
+    assert tasks_seen == {None, "multi_label", "dense"}
