@@ -9,13 +9,16 @@ import statistics
 import time
 
 
-def interleaved_samples(candidates, rounds=7, repeats=5):
-    """`{name: [seconds per call in each round]}` for `{name: callable}`."""
+def interleaved_samples(candidates, rounds=7, repeats=5, before=None):
+    """`{name: [seconds per call in each round]}` for `{name: callable}`; `before()`, when given, runs
+    untimed before each candidate's calls of a round (e.g. to free the previous candidate's memory)."""
     samples = {name: [] for name in candidates}
     names = list(candidates)
     for r in range(rounds):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
+            if before is not None:
+                before()
             start = time.perf_counter()
             for _ in range(repeats):
                 candidates[name]()
