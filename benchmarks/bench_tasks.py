@@ -1,7 +1,7 @@
 """Every engine against plain Keras `fit`, per task and for image models: is `auto`'s pick the fastest?
 
     python benchmarks/bench_tasks.py            # 8 runs (4 losses x seeds 0, 1) x 3 epochs per row
-    python benchmarks/bench_tasks.py --quick    # every size shrunk: a smoke run of well under a minute
+    python benchmarks/bench_tasks.py --quick --rows=multi_label   # every size shrunk: a smoke run, ~20 s of CPU
     python benchmarks/bench_tasks.py --rows=cnn,mobilenet --rounds=2
 
 Rows (task / model), each a comparison of `--seeds` x 4 losses through `zoo.compare_losses`:
@@ -23,6 +23,9 @@ records). Candidates run in `--rounds` interleaved rounds (order rotated each ro
 load weighs on all alike); seconds are medians over rounds, ratios the median of each round's engine /
 plain fit. `auto` is what `compare_losses(engine="auto")` would train (`zoo.sweeps.plan.prepare` decides:
 for a user's builder it tries the vectorized engine on one batch); its time is that engine's time.
+
+`--quick` (1 seed, 2 losses, 1 epoch, 512 images, 256 examples, width 8) is for smoke runs: building and
+tracing dominate there, about 20 s of CPU for the multi-label row and 3 minutes for all five rows.
 
 The last line is `auto_over_best_engine: X`: auto's time / the fastest engine's, worst row.
 """
