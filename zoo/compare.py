@@ -325,22 +325,27 @@ def _as_flag_error(error: ValueError) -> ValueError:
     return ValueError(text)
 
 
-def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
-    """The sweep flag values: the preset's values, overridden by the flags in `given` (and defaults)."""
+def flag_values(preset: str = "", given: Sequence[str] = (), user_model: bool = False) -> dict:
+    """The sweep flag values: the preset's values, overridden by the flags in `given` (and defaults).
+
+    A task's defaults (`sweep.TASK_DEFAULTS`: its offline dataset with `--task`; for dense data the U-Net,
+    one depth, width 8, 8 epochs) replace `SweepConfig`'s for the flags neither given nor set by the
+    preset; with `user_model` (`--model`) the builder's own models, depths and width stay.
+    """
     values = {name: FLAGS[name].value for name in SWEEP_FLAGS}
+    chosen = set(given)
     if preset:
         values.update({k: v for k, v in presets.get(preset).items() if k not in given})
+        chosen |= set(presets.get(preset))
     if (values.get("noise_matrix") or values.get("human_labels")) and "label_noise" not in given:
         values["label_noise"] = "0"  # The matrix or the human labels are the noise; the default rates do not apply.
-    if "dataset" not in given and values.get("task") in TASK_DEFAULTS:
-        values["dataset"] = TASK_DEFAULTS[values["task"]]
-    if "models" not in given and dataset_task(values) == "dense":
-        values["models"] = "unet"  # The zoo's fully-convolutional family.
+    if "dataset" not in chosen and values.get("task") in sweep.TASK_DEFAULTS:
+        values["dataset"] = sweep.TASK_DEFAULTS[values["task"]]["dataset"]
+    model_fields = ("models", "depths", "width") if user_model else ()
+    for name, value in sweep.TASK_DEFAULTS.get(dataset_task(values), {}).items():
+        if name not in chosen and name != "dataset" and name not in model_fields:
+            values[name] = flag_text(value)
     return values
-
-
-# The embedded offline dataset of `--task=multi_label` / `--task=dense` when `--dataset` is not given.
-TASK_DEFAULTS = {"multi_label": "multi_label_digits", "dense": "shapes"}
 
 
 def check_data(config: sweep.SweepConfig) -> None:
@@ -395,7 +400,7 @@ def main(argv):
 
     try:
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
-        config = sweep_config(flag_values(FLAGS.preset, given))
+        config = sweep_config(flag_values(FLAGS.preset, given, user_model=bool(FLAGS.model)))
         role = distributed.configure(FLAGS.tuner_id, FLAGS.oracle_ip, FLAGS.oracle_port)
         if FLAGS.model and FLAGS["models"].present:
             raise ValueError("Give --model (your builder) or --models (zoo names), not both.")

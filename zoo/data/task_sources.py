@@ -6,6 +6,7 @@ Registered names (`zoo.datasets.load`):
   offline, `zoo.data.task_datasets.multi_label_digits`);
 - `shapes`: synthetic circles, squares and triangles with per-pixel masks (dense, offline); with
   `ignore_class` (it must be `VOID` = 255) every outline gets a void band of that label;
+  `shapes:SIZE` draws SIZE×SIZE canvases (default 32; `python -m zoo.compare --task=dense` uses 16);
 - `masks:PATH`: an image folder `PATH/images` with its masks of the same file names in `PATH/masks`
   (`read_mask_dir`; `image_size` resizes);
 - `npz:PATH` with `task="dense"` reads its `y` arrays as masks (`read_mask_npz`), with
@@ -101,8 +102,12 @@ def _multi_label_digits(arg=None, data_dir=None) -> Source:
 
 @DATASETS.register("shapes")
 def _shapes(arg=None, data_dir=None, ignore_class=None, **options) -> Source:
-    """Synthetic shapes with masks (dense, 4 classes); `ignore_class=255` adds the void band on outlines."""
-    no_arg("shapes", arg)
+    """Synthetic shapes with masks (dense, 4 classes); `shapes:SIZE` draws SIZE×SIZE canvases (default 32);
+    `ignore_class=255` adds the void band on outlines."""
+    if arg is not None:
+        if not arg.isdigit():
+            raise ValueError(f"shapes:SIZE takes the canvas side in pixels (e.g. shapes:16), got shapes:{arg}.")
+        options["size"] = int(arg)
     if ignore_class not in (None, task_datasets.VOID):
         raise ValueError(f"shapes marks void pixels {task_datasets.VOID}: give ignore_class={task_datasets.VOID}.")
     return _of_task_set(task_datasets.shapes(void_border=ignore_class is not None, **options))

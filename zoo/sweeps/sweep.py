@@ -192,6 +192,18 @@ class Setting:
 DENSE_DEFAULT = ("log_loss", "focal", "tanimoto", "cauchy_schwarz", "l2", "logistic", "poly1", "gce", "sce")
 
 
+# A task's embedded comparison (`python -m zoo.compare --task=...`): the `SweepConfig` fields whose defaults
+# differ for it, applied to the fields not given (`zoo.compare.flag_values`). The offline dataset of each task;
+# for dense tasks a comparison that runs about as long as the demo on 2 CPU cores: the fused engine trains 9
+# U-Nets per setting, and `SweepConfig`'s depths 1-3, width 16 and 25 epochs on 32x32 canvases took about
+# 2 hours (1.3-1.6 s per run-epoch at depth 1, twice that at depth 2), while 16x16 canvases, depth 1, width 8
+# and 8 epochs take as long as `make demo`.
+TASK_DEFAULTS = {
+    "multi_label": {"dataset": "multi_label_digits"},
+    "dense": {"dataset": "shapes:16", "models": ("unet",), "depths": (1,), "width": 8, "epochs": 8},
+}
+
+
 # The demo's losses (`python -m zoo.compare` without flags): the 19 canonical losses of 0.2.0 that need no
 # configuration, and Keras's cross-entropy. Fixed, so that new losses do not lengthen the demo.
 DEMO_LOSSES = (
