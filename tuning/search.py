@@ -3,6 +3,14 @@
     python -m tuning.search --dataset digits --losses all --max_trials 20 --epochs 10
     python -m tuning.search --model my_models.py:build --losses log_loss,focal,gce --objective val_macro_f1
     python -m tuning.search --dataset digits --label_noise 0.3 --noise_type pair --noisy_validation --imbalance 10
+    python -m tuning.search --task=multi_label --max_trials 10    # multi-label digits, ranked on val mean AP
+    python -m tuning.search --task=dense --ignore_class=255       # synthetic shapes, U-Net, ranked on val mean IoU
+
+`--task` (default: the data's, as `zoo.compare` reads it) makes it a search for a multi-label
+tagger (K sigmoid outputs, the multi-label losses, ranked on `val_mean_average_precision`) or a
+dense model (`unet` unless `--models`/`--model` say otherwise, ranked on `val_mean_iou` over the
+positions not labelled `--ignore_class`); without `--dataset` it searches on the task's embedded
+offline set (`multi_label_digits`, `shapes`), as `zoo.compare --task=...` does.
 
 `--label_noise`/`--noise_type`/`--noise_matrix`/`--human_labels` and `--imbalance` put the
 training data under one condition, made as `zoo.compare` makes that condition's runs
@@ -60,10 +68,26 @@ flags.DEFINE_string(
     "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).",
     flag_values=FLAGS,
 )
+flags.DEFINE_enum(
+    "task",
+    default("task"),
+    ["single_label", "multi_label", "dense"],
+    "What is classified: single_label (a class per example), multi_label (multi-hot rows, K sigmoids) or dense "
+    "(a class per position, outputs (N, ..., K)); default: the data's (the task datasets multi_label_digits and "
+    "shapes say theirs). Without --dataset, multi_label searches multi_label_digits and dense shapes.",
+    flag_values=FLAGS,
+)
+flags.DEFINE_integer(
+    "ignore_class",
+    default("ignore_class"),
+    "Dense masks: the void label counted nowhere, neither in the loss nor in the metrics (e.g. 255).",
+    flag_values=FLAGS,
+)
 flags.DEFINE_list(
     "losses",
     default("losses"),
-    "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all'.",
+    "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all' (a multi-label or "
+    "dense task: its losses).",
     flag_values=FLAGS,
 )
 flags.DEFINE_list(
@@ -118,8 +142,10 @@ flags.DEFINE_integer(
 flags.DEFINE_string(
     "objective",
     default("objective"),
-    "Fixed metric the trials are ranked on (val_accuracy, "
-    "val_top3_accuracy, val_nll, ...); never the trial's own loss.",
+    "Fixed metric the trials are ranked on (val_accuracy, val_top3_accuracy, val_nll, ...; multi_label: "
+    "val_mean_average_precision, val_macro_f1, val_hamming_loss, ...; dense: val_mean_iou, val_pixel_accuracy, "
+    "val_mean_dice); never the trial's own loss. Default: the task's headline (val_accuracy, "
+    "val_mean_average_precision, val_mean_iou).",
     flag_values=FLAGS,
 )
 flags.DEFINE_integer("batch_size", default("batch_size"), "Batch size.", flag_values=FLAGS)
@@ -192,6 +218,8 @@ def settings_from_flags() -> SearchSettings:
     zoo_model = not FLAGS.model
     values = {
         "dataset": FLAGS.dataset,
+        "task": FLAGS.task,
+        "ignore_class": FLAGS.ignore_class,
         "losses": FLAGS.losses,
         "model": FLAGS.model or None,
         "models": FLAGS.models if zoo_model else [],

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from absl import app, flags
 
-from zoo.common import cli
+from zoo.common import cli, tasks
 from zoo.sweeps import plan as sweep_plan
 from zoo.sweeps import presets, sweep
 
@@ -311,7 +311,7 @@ def dataset_task(values: dict) -> str | None:
     """`--task`, else the task of a registered task dataset (`shapes`: dense, ...), else None (the data's)."""
     from zoo.data import task_sources
 
-    return values.get("task") or task_sources.TASK_SETS.get(values["dataset"].partition(":")[0])
+    return task_sources.named_task(values["dataset"], values.get("task"))
 
 
 def _as_flag_error(error: ValueError) -> ValueError:
@@ -340,7 +340,7 @@ def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
 
 
 # The embedded offline dataset of `--task=multi_label` / `--task=dense` when `--dataset` is not given.
-TASK_DEFAULTS = {"multi_label": "multi_label_digits", "dense": "shapes"}
+TASK_DEFAULTS = tasks.TASK_DEFAULTS
 
 
 def check_data(config: sweep.SweepConfig) -> None:

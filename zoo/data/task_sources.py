@@ -34,6 +34,11 @@ from zoo.data.sources import DATASETS, TEST_FRACTION, TEST_SEED, Source, no_arg
 TASK_SETS = {"multi_label_digits": "multi_label", "shapes": "dense"}  # The registered sets of each new task.
 
 
+def named_task(dataset: str, task: str | None) -> str | None:
+    """`task`, else the task of a registered task dataset `dataset` (`shapes`: dense, ...), else None (the data's)."""
+    return task or TASK_SETS.get(dataset.partition(":")[0])
+
+
 def resolve_task(y, task: str | None, ignore_class: int | None = None) -> tuple[str, str | None]:
     """`(task, message)`: `task` when given (checked), else inferred from the labels `y` with
     `zoo.common.tasks.infer_task`'s one-line message (None for plain single-label labels,
