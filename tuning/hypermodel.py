@@ -39,8 +39,12 @@ Value = Any | Sequence[Any]
 
 WIDTH_ARGUMENT = zoo.models.WIDTH_ARGUMENT  # The zoo builder argument that `width` maps to, per family.
 DROPOUT_FAMILIES = ("mlp", "cnn", "unet")
-ZOO_MODEL_DEFAULTS = {"models": "mlp", "depth": 2, "width": None, "dropout": 0.0}
-DENSE_MODEL = "unet"  # The zoo's fully-convolutional family: the default model of a dense task.
+ZOO_MODEL_DEFAULTS = {"models": None, "depth": 2, "width": None, "dropout": 0.0}  # models None: `default_family`.
+
+
+def default_family(task: str) -> str:
+    """The zoo family searched when none is named: `unet` (fully convolutional) for a dense task, else `mlp`."""
+    return "unet" if task == "dense" else "mlp"
 
 
 def _as_choices(name: str, value: Value) -> tuple[Any, ...]:
@@ -98,7 +102,7 @@ class LossHyperModel(keras_tuner.HyperModel):
             of `num_classes` units, or a single unit for 2 classes); it may
             define its own hyperparameters. Then `models`, `depth`, `width`
             and `dropout` do not apply.
-        models: a zoo family of `zoo.names()` or a list of them.
+        models: a zoo family of `zoo.names()` or a list of them; None: `default_family(task)` (mlp, unet for dense).
         depth: hidden layers / blocks (a value or a list).
         width: units (mlp), filters (cnn) or base width (resnet); None keeps
             each family's default.
@@ -172,9 +176,7 @@ class LossHyperModel(keras_tuner.HyperModel):
             fixed = [key for key, value in given.items() if value != ZOO_MODEL_DEFAULTS[key]]
             if fixed:
                 raise ValueError(f"build_model builds the model: {', '.join(fixed)} do not apply.")
-        elif self.task == "dense" and models == ZOO_MODEL_DEFAULTS["models"]:
-            models = DENSE_MODEL
-        self.models = _as_choices("models", models)
+        self.models = _as_choices("models", default_family(self.task) if models is None else models)
         for family in self.models:
             if family not in zoo.names():
                 raise keras_losses.registry.unknown_name_error(family, zoo.names(), kind="model")
@@ -204,7 +206,7 @@ class LossHyperModel(keras_tuner.HyperModel):
                 if self.task == "dense" and len(model.output_shape) < 4:
                     raise ValueError(
                         f"Model {family!r} outputs {model.output_shape}, one score per class per example; a dense "
-                        f"task needs one per position: use {DENSE_MODEL!r} or your own build_model."
+                        f"task needs one per position: use {default_family('dense')!r} or your own build_model."
                     )
         keras.backend.clear_session()
 

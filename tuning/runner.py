@@ -46,7 +46,7 @@ class SearchSettings:
     ignore_class: int | None = None  # Dense masks' void label, counted nowhere.
     losses: Sequence[str] = ("all",)
     model: str | None = None  # A user's `build(hp)`, "module:function" or "file.py:function".
-    models: Sequence[str] = ("mlp",)
+    models: Sequence[str] = ()  # Empty: the task's zoo family, mlp (unet for a dense task); none with `model`.
     depths: Sequence[int] = (1, 2)
     widths: Sequence[int] = ()
     dropouts: Sequence[float] = (0.0,)
@@ -148,13 +148,13 @@ def _for_task(settings: SearchSettings, data) -> SearchSettings:
     """`settings` with the data's task and void label, the task's losses (names and groups resolved), its
     default models (`unet` for a dense task) and objective (its headline metric, `tuning.objective`)."""
     from tuning import objective
-    from tuning.hypermodel import DENSE_MODEL, ZOO_MODEL_DEFAULTS
+    from tuning.hypermodel import default_family
     from tuning.loss_choice import validate_losses
 
     task = data.task
-    models = settings.models
-    if task == "dense" and not settings.model and tuple(models) == (ZOO_MODEL_DEFAULTS["models"],):
-        models = [DENSE_MODEL]
+    models = list(settings.models)
+    if not models and not settings.model:
+        models = [default_family(task)]
     return dataclasses.replace(
         settings,
         task=task,

@@ -121,6 +121,17 @@ def _masks(arg=None, data_dir=None, image_size=None, ignore_class=None) -> Sourc
     return task_source(x, y, task="dense", ignore_class=ignore_class)
 
 
+def npz_task(arg, data_dir, ignore_class=None) -> tuple[str, str | None]:
+    """`(task, message)` of an `npz:PATH` named without a task: read off its (training) labels by
+    `resolve_task`, as the labels of in-memory arrays are (multi-hot rows, masks; else single-label)."""
+    path = files.resolve(arg, data_dir, "npz")
+    with np.load(path, allow_pickle=False) as arrays:
+        key = "y_train" if "y_train" in arrays.files else "y"
+        if key not in arrays.files:
+            return "single_label", None  # `files.read_npz` names what is missing.
+        return resolve_task(arrays[key], None, ignore_class)
+
+
 def npz_source(arg, data_dir, task: str, ignore_class=None) -> Source:
     """`npz:PATH` of a multi-label (`y` multi-hot rows) or dense (`y` masks) task."""
     path = files.resolve(arg, data_dir, "npz")

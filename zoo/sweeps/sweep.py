@@ -216,7 +216,8 @@ def loss_groups(task: str | None = None) -> dict[str, list[str]]:
     log loss and the loss corrections (which the sweep gives its transition matrix, `--correction`);
     `long_tail` the imbalance study's set, with every loss that takes the class counts.
     For `task="multi_label"` `default`, `canonical` and `all` are the multi-label losses
-    (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT`.
+    (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT` and `all`
+    the losses that serve it (`keras_losses.names(task="dense")`).
     """
     import keras_losses
 
@@ -234,8 +235,8 @@ def loss_groups(task: str | None = None) -> dict[str, list[str]]:
     if task == "multi_label":
         tagging = keras_losses.names(task="multi_label")
         groups.update(default=tagging, canonical=tagging, all=tagging)
-    elif task == "dense":
-        groups["default"] = list(DENSE_DEFAULT)
+    elif task == "dense":  # `all`: the losses that serve per-position outputs (not Keras's own classes).
+        groups.update(default=list(DENSE_DEFAULT), all=keras_losses.names(task="dense"))
     return groups
 
 
