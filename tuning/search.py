@@ -68,21 +68,7 @@ flags.DEFINE_string(
     "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).",
     flag_values=FLAGS,
 )
-flags.DEFINE_enum(
-    "task",
-    default("task"),
-    ["single_label", "multi_label", "dense"],
-    "What is classified: single_label (a class per example), multi_label (multi-hot rows, K sigmoids) or dense "
-    "(a class per position, outputs (N, ..., K)); default: the data's (the task datasets multi_label_digits and "
-    "shapes say theirs). Without --dataset, multi_label searches multi_label_digits and dense shapes.",
-    flag_values=FLAGS,
-)
-flags.DEFINE_integer(
-    "ignore_class",
-    default("ignore_class"),
-    "Dense masks: the void label counted nowhere, neither in the loss nor in the metrics (e.g. 255).",
-    flag_values=FLAGS,
-)
+cli.define_task_flags(FLAGS, default("task"), default("ignore_class"))
 flags.DEFINE_list(
     "losses",
     default("losses"),

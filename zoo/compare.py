@@ -216,21 +216,7 @@ flags.DEFINE_integer(
     "Vectorized engine: at most this many runs per stacked network (0: as many as fit a memory estimate).",
     flag_values=FLAGS,
 )
-flags.DEFINE_enum(
-    "task",
-    default("task"),
-    ["single_label", "multi_label", "dense"],
-    "What is classified: single_label (a class per example), multi_label (multi-hot rows, K sigmoids) or dense "
-    "(a class per position, outputs (N, ..., K)); default: the data's (the task datasets multi_label_digits and "
-    "shapes say theirs, arrays are inferred).",
-    flag_values=FLAGS,
-)
-flags.DEFINE_integer(
-    "ignore_class",
-    default("ignore_class"),
-    "Dense masks: the void label counted nowhere (e.g. 255).",
-    flag_values=FLAGS,
-)
+cli.define_task_flags(FLAGS, default("task"), default("ignore_class"))
 flags.DEFINE_string(
     "metric",
     default("metric"),

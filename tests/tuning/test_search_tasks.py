@@ -263,18 +263,6 @@ def test_an_objective_not_tracked_for_the_task_is_a_one_line_error(objective, ta
     assert message in str(error.value) and "\n" not in str(error.value)
 
 
-@pytest.fixture
-def main_in_process(capsys):
-    def run(*args):
-        search.FLAGS.unparse_flags()
-        search.FLAGS(["tuning.search", *args])
-        code = search.main([])
-        return code, capsys.readouterr().err
-
-    yield run
-    search.FLAGS.unparse_flags()
-
-
 @pytest.mark.parametrize(
     "args,message",
     [
@@ -282,6 +270,10 @@ def main_in_process(capsys):
         (["--task=multi_label", "--objective=val_accuracy"], "not a metric tracked in every trial of a multi_label"),
         (["--task=dense", "--models=mlp"], "Model 'mlp' outputs (None, 4), one score per class per example"),
         (["--ignore_class=255"], "ignore_class applies to dense labels (masks) only"),
+        (
+            ["--task=multi_label", "--label_noise=0.2", "--noise_type=pair"],
+            "Label noise 'pair' is not meaningful for multi_label labels; use one of symmetric, missing.",
+        ),
     ],
 )
 def test_the_command_refuses_what_does_not_fit_the_task_in_one_line(tmp_path, main_in_process, args, message):
@@ -311,3 +303,14 @@ def test_a_hypermodel_refuses_void_labels_outside_dense_and_a_family_without_per
         LossHyperModel(input_shape=(8, 8, 1), num_classes=3, task="dense", models="cnn", losses=["log_loss"], depth=1)
     with pytest.raises(ValueError, match="do not serve the multi_label task"):
         LossHyperModel(input_shape=(8,), num_classes=3, task="multi_label", losses=["focal"])
+
+
+def test_a_task_search_takes_the_tasks_label_noise():
+    from tuning import conditions
+
+    options = conditions.load_options({"dataset": "multi_label_digits", "label_noise": 0.2, "noise_type": "missing"})
+    assert (options["label_noise"], options["noise_type"]) == (0.2, "missing")
+    options = conditions.load_options(
+        {"dataset": "npz:x.npz", "task": "dense", "label_noise": 0.1, "noise_type": "pair"}
+    )
+    assert options["noise_type"] == "pair"
