@@ -224,6 +224,13 @@ class TaskMetrics(keras.callbacks.Callback):
         self.task, self.validation_data = check_task(task), validation_data
         self.from_logits, self.ignore_class = from_logits, ignore_class
 
+    def __deepcopy__(self, memo):
+        """A fresh callback over the same validation data (keras-tuner deep-copies a search's callbacks per
+        trial, and a `tf.data.Dataset` cannot be deep-copied)."""
+        return TaskMetrics(
+            self.task, self.validation_data, from_logits=self.from_logits, ignore_class=self.ignore_class
+        )
+
     def on_epoch_end(self, epoch, logs=None):
         if logs is None:
             return

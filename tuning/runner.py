@@ -39,9 +39,8 @@ class SearchSettings:
     that dict, which the search spec (`tuning.spec`) and the data condition (`tuning.conditions`) read.
     """
 
-    dataset: str = (
-        "digits"  # With `task` multi_label or dense: that task's embedded set (`zoo.common.tasks.TASK_DEFAULTS`).
-    )
+    # With `task` multi_label or dense, the default is that task's embedded set (`zoo.common.tasks.TASK_DEFAULTS`).
+    dataset: str = "digits"
     task: str | None = None  # None: the data's, as `zoo.compare_losses` reads it (with its one-line message).
     ignore_class: int | None = None  # Dense masks' void label, counted nowhere.
     losses: Sequence[str] = ("all",)

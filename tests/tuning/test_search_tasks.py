@@ -1,6 +1,7 @@
 """`tuning.search` for multi-label taggers and dense (segmentation) models: the task's data, losses, models,
 metrics (equal to scikit-learn and to `zoo.engines.task_metrics`), objective, retraining, export and refusals."""
 
+import copy
 import json
 import os
 
@@ -196,6 +197,15 @@ def test_multi_label_metrics_equal_scikit_learn_on_arrays_and_batches():
     for data in ((x, y), batches):
         scores = objective_module.task_scores("multi_label", model, data)
         assert scores == pytest.approx(reference, abs=5e-5)  # task_metrics stores 4 digits.
+    (callback,) = objective_module.callbacks("multi_label", batches)
+    copied = copy.deepcopy(callback)  # As keras-tuner copies a search's callbacks per trial.
+    assert copied is not callback and copied.validation_data is batches
+    copied.set_model(model)
+    logs = {}
+    copied.on_epoch_end(0, logs)
+    assert logs == {
+        f"val_{name}": value for name, value in objective_module.task_scores("multi_label", model, batches).items()
+    }
 
 
 def test_dense_metrics_equal_scikit_learn_and_task_metrics_with_the_void_label_ignored():
