@@ -56,7 +56,7 @@ import numpy as np  # noqa: E402
 from absl import app, flags  # noqa: E402
 
 import keras_losses  # noqa: E402
-from benchmarks.timing import interleaved_samples, medians_and_ratios, print_table  # noqa: E402
+from benchmarks.timing import bracketed_ratios, interleaved_samples, medians_and_ratios, print_table  # noqa: E402
 
 FLAGS = flags.FLAGS
 flags.DEFINE_integer("rounds", 9, "Interleaved timing rounds per measurement.")
@@ -314,22 +314,25 @@ def digits_batch(rng):
     return x, y
 
 
-def train_step_samples(losses, x, y):
-    """Interleaved timings of the train step of each `{name: (loss, output activation)}`."""
+def train_step_ratios(losses, x, y, baseline):
+    """`(medians, ratios)` of the train step of each `{name: (loss, output activation)}`, per step.
+
+    Each candidate is timed between two timings of `baseline` (`bracketed_ratios`): the ratio
+    follows the load of the moment, not that of a whole round.
+    """
     steps = {
         n: TRAIN_STEP(loss, x, y, activation, steps=FLAGS.steps_per_call) for n, (loss, activation) in losses.items()
     }
     rounds = FLAGS.step_rounds or FLAGS.rounds
-    samples = interleaved_samples(steps, rounds=rounds, repeats=FLAGS.step_repeats)
-    # Per train step (a timed call runs `steps_per_call` of them).
-    return {n: [t / FLAGS.steps_per_call for t in times] for n, times in samples.items()}
+    medians, ratios = bracketed_ratios(steps, baseline, rounds=rounds, repeats=FLAGS.step_repeats)
+    return {n: t / FLAGS.steps_per_call for n, t in medians.items()}, ratios  # a timed call runs steps_per_call
 
 
 def step_title():
     rounds = FLAGS.step_rounds or FLAGS.rounds
     return (
-        f"MLP train step ({FLAGS.step_batch}×8×8), median of {rounds} interleaved rounds of "
-        f"{FLAGS.step_repeats} calls × {FLAGS.steps_per_call} step(s)"
+        f"MLP train step ({FLAGS.step_batch}×8×8), median of {rounds} rounds of {FLAGS.step_repeats} calls × "
+        f"{FLAGS.steps_per_call} step(s), each loss timed between two timings of the baseline"
     )
 
 
@@ -352,7 +355,7 @@ def main(_):
     step_medians = step_ratios = None
     if FLAGS.only in ("all", "step"):
         candidates = {n: (loss, None) for n, loss in candidate_losses(10, chosen).items()}
-        step_medians, step_ratios = medians_and_ratios(train_step_samples(candidates, x, y_digits), BASELINE)
+        step_medians, step_ratios = train_step_ratios(candidates, x, y_digits, BASELINE)
     names = [BASELINE, CONTROL, *chosen]
     if loss_ratios is not None or step_ratios is not None:
         print_speed_table(names, loss_medians, loss_ratios, step_medians, step_ratios)
@@ -415,7 +418,7 @@ def print_step_summary(chosen, step_ratios):
 
 def probability_measurement(x, y_digits):
     """(c): the train step on probability outputs, the check on and off."""
-    medians, ratios = medians_and_ratios(train_step_samples(probability_losses(), x, y_digits), PROBABILITY_BASELINE)
+    medians, ratios = train_step_ratios(probability_losses(), x, y_digits, PROBABILITY_BASELINE)
     print_table(
         f"Train step on probability outputs (from_logits=False, y_pred checked), vs {PROBABILITY_BASELINE}; "
         + step_title(),
