@@ -335,7 +335,7 @@ class ClassificationLoss(keras.losses.Loss):
         function_arguments = self.arguments
         if "label_smoothing" in function_arguments and not own_smoothing:  # applied above, once
             function_arguments = {**function_arguments, "label_smoothing": 0.0}
-        values = type(self).function(labels, y_pred, **function_arguments)
+        values = self._function_values(labels, y_pred, function_arguments)
         if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
             check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
         if self.class_weights is not None:
@@ -348,6 +348,13 @@ class ClassificationLoss(keras.losses.Loss):
         values = ops.where(kept, restore(values), 0.0)
         _set_keras_mask(values, kept)
         return values
+
+    def _function_values(self, labels, y_pred, arguments):
+        """`function`'s values on the labels and outputs `call` prepared (rows, for dense outputs).
+
+        A hook: `GeneralizedJensenShannon` folds each example's views (consecutive rows) back together here.
+        """
+        return type(self).function(labels, y_pred, **arguments)
 
     def _single_label_message(self):
         multi_label = [name for name, info in CATALOG.items() if info.multi_label]
