@@ -30,7 +30,7 @@ def _time(call, repeats):
     return (time.perf_counter() - start) / repeats
 
 
-def bracketed_ratios(candidates, baseline, rounds=7, repeats=5):
+def bracketed_ratios(candidates, baseline, rounds=7, repeats=5, fastest=False):
     """`(medians, ratios)` with each candidate timed between two timings of the baseline.
 
     Per round: baseline, candidate 1, baseline, candidate 2, baseline, … (order rotated); a
@@ -54,7 +54,12 @@ def bracketed_ratios(candidates, baseline, rounds=7, repeats=5):
             ratios[name].append(own / ((before + after) / 2))
             before = after
     medians = {name: statistics.median(values) for name, values in times.items()}
-    return medians, {baseline: 1.0, **{name: statistics.median(values) for name, values in ratios.items()}}
+    ratios = {baseline: 1.0, **{name: statistics.median(values) for name, values in ratios.items()}}
+    if not fastest:
+        return medians, ratios
+    # Load only ever adds time: each one's fastest timing is its closest to an unloaded machine's.
+    fastest_ratio = {name: min(values) / min(times[baseline]) for name, values in times.items()}
+    return medians, ratios, fastest_ratio
 
 
 def medians_and_ratios(samples, baseline):
