@@ -50,17 +50,17 @@ def _kl_to(distribution, log_distribution, log_mean):
     return ops.sum(ops.where(distribution > 0, terms, 0.0), axis=-1)
 
 
-def _scaled_divergence(y, p, log_p, pi):
-    """The scaled GJS of label `y` `(…, K)` and predictions `p` `(…, M, K)` (M = 1: JS), per example."""
-    if p.shape[-2] == 1:  # one view (js): no mean over views
-        p, log_p = p[..., 0, :], log_p[..., 0, :]
-        mean = pi * y + (1.0 - pi) * p
-        log_mean = ops.log(ops.clip(mean, 1e-7, 1.0))
-        views = _kl_to(p, log_p, log_mean)
-    else:
+def _scaled_divergence(y, p, log_p, pi, views_axis=False):
+    """The scaled GJS of label `y` `(…, K)` and prediction `p` `(…, K)` (JS), or predictions `(…, M, K)`
+    with `views_axis` (GJS over M views)."""
+    if views_axis:
         mean = pi * y + (1.0 - pi) * ops.mean(p, axis=-2)
         log_mean = ops.log(ops.clip(mean, 1e-7, 1.0))
         views = ops.mean(_kl_to(p, log_p, ops.expand_dims(log_mean, -2)), axis=-1)
+    else:
+        mean = pi * y + (1.0 - pi) * p
+        log_mean = ops.log(ops.clip(mean, 1e-7, 1.0))
+        views = _kl_to(p, log_p, log_mean)
     log_y = ops.log(ops.clip(y, 1e-7, 1.0))
     divergence = pi * _kl_to(y, log_y, log_mean) + (1.0 - pi) * views
     return divergence / (-(1.0 - pi) * math.log(1.0 - pi))
@@ -89,12 +89,12 @@ def js(y_true, y_pred, from_logits=False, pi=0.5, views=None):
     if views is None:
         y, o = targets_and_outputs(y_true, y_pred)
         p, log_p = softmax_parts(o, from_logits)
-        return _scaled_divergence(y, ops.expand_dims(p, -2), ops.expand_dims(log_p, -2), pi)
+        return _scaled_divergence(y, p, log_p, pi)
     y_pred = ops.convert_to_tensor(y_pred)
     _check_views(y_pred, views)
     y, _ = targets_and_outputs(y_true, y_pred[..., 0, :])
     p, log_p = softmax_parts(y_pred, from_logits)
-    return _scaled_divergence(y, p, log_p, pi)
+    return _scaled_divergence(y, p, log_p, pi, views_axis=True)
 
 
 @register(
