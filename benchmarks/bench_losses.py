@@ -68,6 +68,12 @@ flags.DEFINE_integer("step_rounds", None, "Interleaved rounds of the train-step 
 flags.DEFINE_integer("step_repeats", 50, "Timed calls per candidate per round of the train-step measurements.")
 flags.DEFINE_integer("steps_per_call", 1, "Train steps per timed call (TensorFlow: a loop inside one tf.function).")
 flags.DEFINE_integer("step_batch", 256, "Batch size of the train-step measurements (digits has 1797 images).")
+flags.DEFINE_bool(
+    "step_xla",
+    False,
+    "TensorFlow: compile the train step with XLA, as Keras's fit does on a GPU (jit_compile='auto'; "
+    "on a CPU-only machine fit runs the step without XLA, the default here).",
+)
 flags.DEFINE_enum(
     "backend",
     os.environ.get("KERAS_BACKEND", "tensorflow"),
@@ -188,7 +194,7 @@ def tensorflow_train_step(loss, x, y, activation=None, steps=1):
         optimizer.apply(grads, model.trainable_variables)
         return value
 
-    @tf.function
+    @tf.function(jit_compile=FLAGS.step_xla)
     def step():
         value = one_step()
         for _ in tf.range(steps - 1):  # further steps in the same call (a graph loop, no dispatch in between)
@@ -336,7 +342,8 @@ def step_title():
     rounds = FLAGS.step_rounds or FLAGS.rounds
     return (
         f"MLP train step ({FLAGS.step_batch}×8×8), median of {rounds} rounds of {FLAGS.step_repeats} calls × "
-        f"{FLAGS.steps_per_call} step(s), each loss timed between two timings of the baseline"
+        f"{FLAGS.steps_per_call} step(s){', XLA' if FLAGS.step_xla else ''}, each loss timed between two timings "
+        "of the baseline"
     )
 
 
@@ -392,7 +399,7 @@ def print_speed_table(names, loss_medians, loss_ratios, step_medians, step_ratio
             row += [cell(loss_medians[False], name, 1e3, 2), cell(loss_ratios[False], name, 1, 2)]
             row += [cell(mode(loss_medians, True), name, 1e3, 2), cell(mode(loss_ratios, True), name, 1, 2)]
     if step_ratios is not None:
-        header += [f"MLP train step ms ({FLAGS.step_batch}×8×8)", "step ratio", "fastest-step ratio"]
+        header += [f"MLP train step ms ({FLAGS.step_batch}×8×8)", "step ratio", "fast-quartile step ratio"]
         for row, name in zip(rows, names):
             row += [cell(step_medians, name, 1e3, 3), cell(step_ratios, name, 1, 3), cell(step_fastest, name, 1, 3)]
     print_table(

@@ -57,9 +57,10 @@ def bracketed_ratios(candidates, baseline, rounds=7, repeats=5, fastest=False):
     ratios = {baseline: 1.0, **{name: statistics.median(values) for name, values in ratios.items()}}
     if not fastest:
         return medians, ratios
-    # Load only ever adds time: each one's fastest timing is its closest to an unloaded machine's.
-    fastest_ratio = {name: min(values) / min(times[baseline]) for name, values in times.items()}
-    return medians, ratios, fastest_ratio
+    # Load only ever adds time: the fast timings are the closest to an unloaded machine's. The lower
+    # quartile, not the minimum, so that one lucky timing of the baseline does not shift every ratio.
+    fast = {name: statistics.quantiles(values, n=4, method="inclusive")[0] for name, values in times.items()}
+    return medians, ratios, {name: fast[name] / fast[baseline] for name in times}
 
 
 def medians_and_ratios(samples, baseline):

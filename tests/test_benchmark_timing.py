@@ -1,5 +1,5 @@
 """`benchmarks.timing.bracketed_ratios` on a fake clock: each candidate against the baseline timed just
-before and just after it, the fastest-timing ratio beside it (no timed assertion: the clock is ours)."""
+before and just after it, the lower-quartile timings' ratio beside it (no timed assertion: the clock is ours)."""
 
 import pytest
 
