@@ -23,7 +23,7 @@ weighted mean of all of them as the mixture,
     loss = GJS_π / (−(1 − π)·log(1 − π))
 
 (the authors' `JensenShannonDivergenceWeightedScaled` with weights `[π, (1 − π)/M, …]` and a list of M
-predictions). With one view it is `js`. The views are an explicit axis of the outputs, `(B, M, K)`
+predictions). With one view it is the JS above. The views are an explicit axis of the outputs, `(B, M, K)`
 (`(B, …, M, K)` for dense outputs), declared by `views=M`.
 """
 
