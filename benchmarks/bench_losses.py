@@ -322,7 +322,7 @@ def digits_batch(rng):
 
 
 def train_step_ratios(losses, x, y, baseline):
-    """`(medians, ratios, fastest ratios)` of the train step of each `{name: (loss, output activation)}`, per step.
+    """`(medians, ratios, fast-quartile ratios)` per train step of each `{name: (loss, activation)}`.
 
     Each candidate is timed between two timings of `baseline` (`bracketed_ratios`): the ratio
     follows the load of the moment, not that of a whole round.
@@ -414,7 +414,7 @@ def print_speed_table(names, loss_medians, loss_ratios, step_medians, step_ratio
 def print_step_summary(chosen, step_ratios, step_fastest):
     noise = max(abs(step_ratios[CONTROL] - 1), abs(step_fastest[CONTROL] - 1))
     print(
-        f"\ncontrol (the baseline timed again): step ratio {step_ratios[CONTROL]:.3f}, fastest-step ratio "
+        f"\ncontrol (the baseline timed again): step ratio {step_ratios[CONTROL]:.3f}, fast-quartile step ratio "
         f"{step_fastest[CONTROL]:.3f}: ratios within about ±{noise:.3f} of 1 are noise"
     )
     new = [n for n in new_losses() if n in chosen]
