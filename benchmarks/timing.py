@@ -30,6 +30,10 @@ def _time(call, repeats):
     return (time.perf_counter() - start) / repeats
 
 
+def _lower_quartile(values):
+    return statistics.quantiles(values, n=4, method="inclusive")[0] if len(values) > 1 else values[0]
+
+
 def bracketed_ratios(candidates, baseline, rounds=7, repeats=5, fastest=False):
     """`(medians, ratios)` with each candidate timed between two timings of the baseline.
 
@@ -59,7 +63,7 @@ def bracketed_ratios(candidates, baseline, rounds=7, repeats=5, fastest=False):
         return medians, ratios
     # Load only ever adds time: the fast timings are the closest to an unloaded machine's. The lower
     # quartile, not the minimum, so that one lucky timing of the baseline does not shift every ratio.
-    fast = {name: statistics.quantiles(values, n=4, method="inclusive")[0] for name, values in times.items()}
+    fast = {name: _lower_quartile(values) for name, values in times.items()}
     return medians, ratios, {name: fast[name] / fast[baseline] for name in times}
 
 

@@ -41,7 +41,10 @@ def test_ratios_follow_the_load_of_the_moment(monkeypatch):
     assert set(medians) == set(candidates)
 
 
-def test_without_fastest_two_tables():
+def test_without_fastest_two_tables(monkeypatch):
     clock = FakeClock()
+    monkeypatch.setattr(timing.time, "perf_counter", clock.perf_counter)
     result = timing.bracketed_ratios({"b": clock.work(1.0), "c": clock.work(1.0)}, "b", rounds=2, repeats=1)
     assert len(result) == 2
+    _, _, fast = timing.bracketed_ratios({"b": clock.work(1.0), "c": clock.work(3.0)}, "b", rounds=1, fastest=True)
+    assert fast["c"] == pytest.approx(3.0)  # one round: one timing each, no quartile to take
