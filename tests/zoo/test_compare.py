@@ -250,11 +250,12 @@ def _task_config(*argv, user_model=False):
 
 
 def test_a_dense_comparison_defaults_to_a_small_u_net_that_runs_like_the_demo_and_given_flags_win():
-    """`--task=dense`: `sweep.TASK_DEFAULTS` (16x16 shapes, U-Net depth 1, width 8, 8 epochs) instead of
-    `SweepConfig`'s depths 1-3, width 16 and 25 epochs; flags given, a user's builder and other tasks keep theirs."""
+    """`--task=dense`: `sweep.TASK_SWEEP_DEFAULTS` (U-Net depth 1, width 8, 8 epochs, on `shapes`' 16x16 canvases)
+    instead of `SweepConfig`'s depths 1-3, width 16 and 25 epochs; flags given, a user's builder and other tasks
+    keep theirs."""
     config = _task_config("--task=dense")
     assert (config.dataset, config.models, config.depths, config.width, config.epochs) == (
-        "shapes:16",
+        "shapes",
         ("unet",),
         (1,),
         8,
@@ -262,9 +263,11 @@ def test_a_dense_comparison_defaults_to_a_small_u_net_that_runs_like_the_demo_an
     )
     assert config.seeds == sweep.SweepConfig.seeds and config.losses == sweep.DENSE_DEFAULT
     assert len(sweep.grid(config)) * config.epochs * len(config.losses) == 432  # run-epochs: 6 settings x 8 x 9
-    config = _task_config("--dataset=shapes", "--depths=1,2", "--epochs=3")  # A dense dataset without --task.
+    assert datasets.load("shapes", seed=0).input_shape == (16, 16, 1)
+    assert datasets.load("shapes:32", seed=0).input_shape == (32, 32, 1)
+    config = _task_config("--dataset=shapes:32", "--depths=1,2", "--epochs=3")  # A dense dataset without --task.
     assert (config.dataset, config.models, config.depths, config.width, config.epochs) == (
-        "shapes",
+        "shapes:32",
         ("unet",),
         (1, 2),
         8,

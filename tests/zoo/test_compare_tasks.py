@@ -25,7 +25,7 @@ def _cli(*args):
     [
         (("--task=multi_label", "--losses=logistic,asymmetric", "--noise_type=missing"), "multi_label",
          "multi_label_digits", "mlp", "mean average precision"),
-        (("--task=dense", "--ignore_class=255", "--losses=log_loss,tanimoto", "--width=4"), "dense", "shapes:16",
+        (("--task=dense", "--ignore_class=255", "--losses=log_loss,tanimoto", "--width=4"), "dense", "shapes",
          "unet", "mean IoU"),
     ],
     ids=["multi_label", "dense"],
