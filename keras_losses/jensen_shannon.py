@@ -115,8 +115,8 @@ class JensenShannon(ClassificationLoss):
     search π in [0.1, 0.9] (0.7 on CIFAR-10 with 40% symmetric noise for JS).
 
     Several views (GJS; `"gjs"` is another name of this loss): with `views=M`, `y_pred` holds, for
-    each example, the model's predictions on M augmentations of the same input, stacked on axis −2: shape `(B, M, K)`, or `(B, …, M, K)`
-    for dense outputs (each position an example). Without `views` (the default) there is no views
+    each example, the model's predictions on M augmentations of the same input, stacked on axis
+    −2: shape `(B, M, K)`, or `(B, …, M, K)` for dense outputs (each position an example). Without `views` (the default) there is no views
     axis: `(B, K)` or dense `(B, …, K)` with every position an example, as for every loss. So a dense
     `(B, H, W, K)` output is never read as views, and with `views=M` any shape whose axis −2 is not
     M is refused, naming the shapes. The label is the example's, shared by its views: `(B,)`,
