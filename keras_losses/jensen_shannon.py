@@ -114,16 +114,16 @@ class JensenShannon(ClassificationLoss):
     Tends to cross-entropy as π → 0 and to (half the) MAE as π → 1; the authors
     search π in [0.1, 0.9] (0.7 on CIFAR-10 with 40% symmetric noise for JS).
 
-    Several views (GJS): with `views=M`, `y_pred` holds, for each example, the model's predictions
-    on M augmentations of the same input, stacked on axis −2: shape `(B, M, K)`, or `(B, …, M, K)`
-    for dense outputs (each position an example). Without `views` (the default) there is no views
-    axis: `(B, K)` or dense `(B, …, K)` with every position an example, as for every loss. So a dense
-    `(B, H, W, K)` output is never read as views, and with `views=M` any shape whose axis −2 is not
-    M is refused, naming the shapes. The label is the example's, shared by its views: `(B,)`,
-    `(B, 1)` or `(B, K)`. `views=1` with `(B, 1, K)` equals the default on `(B, K)`. Besides fitting
-    the label, the views' terms pull the views' predictions together (a consistency term); the
-    authors use M = 2 with π up to 0.9 (`js_weights: 0.9 0.05 0.05`, CIFAR-10, 40% symmetric noise).
-    At inference, apply the network to one (unaugmented) input.
+    Several views (GJS; `"gjs"` is another name of this loss): with `views=M`, `y_pred` holds, for each
+    example, the model's predictions on M augmentations of the same input, stacked on axis −2: shape
+    `(B, M, K)`, or `(B, …, M, K)` for dense outputs (each position an example). Without `views` (the
+    default) there is no views axis: `(B, K)` or dense `(B, …, K)` with every position an example, as
+    for every loss. So a dense `(B, H, W, K)` output is never read as views, and with `views=M` any
+    shape whose axis −2 is not M is refused, naming the shapes. The label is the example's, shared by
+    its views: `(B,)`, `(B, 1)` or `(B, K)`. `views=1` with `(B, 1, K)` equals the default on `(B, K)`.
+    Besides fitting the label, the views' terms pull the views' predictions together (a consistency
+    term); the authors use M = 2 with π up to 0.9 (`js_weights: 0.9 0.05 0.05`, CIFAR-10, 40% symmetric
+    noise). At inference, apply the network to one (unaugmented) input.
 
     Args:
         pi: π in (0, 1), the weight of the label distribution; each of M views weighs (1 − π)/M.

@@ -195,6 +195,16 @@ def test_views_is_checked_and_shown():
     assert keras_losses.get("js", views=2).get_config()["views"] == 2
 
 
+def test_gjs_is_another_name_of_js():
+    """The paper's name for the several-view form resolves to `js` everywhere a name is read,
+    without becoming a second canonical loss (sweeps and `names()` list `js` once)."""
+    loss = keras_losses.get("gjs", views=2, pi=0.5)
+    assert type(loss) is keras_losses.JensenShannon and loss.get_config()["views"] == 2
+    assert isinstance(keras.losses.get("gjs"), keras_losses.JensenShannon)  # compile(loss="gjs")
+    assert keras_losses.describe("gjs")["name"] == "js"
+    assert "gjs" not in keras_losses.names() and "js" in keras_losses.names()
+
+
 SAVE_AND_LOAD = """
 import json, sys
 import numpy as np, keras, keras_losses
