@@ -5,15 +5,26 @@
     on JAX eager and `jax.jit`, on PyTorch eager only;
 (b) one training step of a 3-layer MLP on 8×8 digits batches of 256, the
     way Keras's own `fit` runs it on that backend (a `tf.function`; a
-    `jax.jit` of the stateless step; PyTorch eager).
+    `jax.jit` of the stateless step; PyTorch eager);
+(c) that train step on probability outputs (the in-graph probability check on and off).
 
-Both are ratios to `keras.losses.CategoricalCrossentropy(from_logits=True)`
+All are ratios to `keras.losses.CategoricalCrossentropy(from_logits=True)`
 measured side by side in this run, on the same backend. Targets: (a)
 compiled median ≤ 1.5×, worst ≤ 3×; (b) every loss ≤ 1.05×. Run:
 
     .venv/bin/python -m benchmarks.bench_losses                  # TensorFlow
     .venv/bin/python -m benchmarks.bench_losses --backend=jax
     .venv/bin/python -m benchmarks.bench_losses --backend=torch  # torch installed
+
+The train-step ratio of a ~2 ms step is noisy on a loaded machine; for a trustworthy one, time only
+the step, only the losses in question, more rounds and several steps per timed call (one traced
+loop on TensorFlow, so that the per-call dispatch does not dilute the loss's share):
+
+    .venv/bin/python -m benchmarks.bench_losses --only=step --losses=seesaw,js \
+        --step_rounds=41 --steps_per_call=10
+
+The table always holds a control, a second instance of the baseline timed as a candidate: its
+ratio (1 ± the noise) says how far from 1.00 a ratio must be to mean anything.
 
 The backend must be chosen before Keras is imported, so `--backend` is read
 from the command line here, ahead of absl's flag parsing (which then checks it).
@@ -45,12 +56,24 @@ import numpy as np  # noqa: E402
 from absl import app, flags  # noqa: E402
 
 import keras_losses  # noqa: E402
-from benchmarks.timing import interleaved_samples, medians_and_ratios, print_table  # noqa: E402
+from benchmarks.timing import bracketed_ratios, interleaved_samples, medians_and_ratios, print_table  # noqa: E402
 
 FLAGS = flags.FLAGS
 flags.DEFINE_integer("rounds", 9, "Interleaved timing rounds per measurement.")
 flags.DEFINE_integer("batch", 4096, "Batch size of the loss-only measurement.")
 flags.DEFINE_integer("classes", 1000, "Classes of the loss-only measurement.")
+flags.DEFINE_enum("only", "all", ["all", "loss", "step", "probability"], "Which measurement(s) to run: (a), (b), (c).")
+flags.DEFINE_list("losses", None, "Only these losses (names of keras_losses.all_names()); default: every one.")
+flags.DEFINE_integer("step_rounds", None, "Interleaved rounds of the train-step measurements (default: --rounds).")
+flags.DEFINE_integer("step_repeats", 50, "Timed calls per candidate per round of the train-step measurements.")
+flags.DEFINE_integer("steps_per_call", 1, "Train steps per timed call (TensorFlow: a loop inside one tf.function).")
+flags.DEFINE_integer("step_batch", 256, "Batch size of the train-step measurements (digits has 1797 images).")
+flags.DEFINE_bool(
+    "step_xla",
+    False,
+    "TensorFlow: compile the train step with XLA, as Keras's fit does on a GPU (jit_compile='auto'; "
+    "on a CPU-only machine fit runs the step without XLA, the default here).",
+)
 flags.DEFINE_enum(
     "backend",
     os.environ.get("KERAS_BACKEND", "tensorflow"),
@@ -59,6 +82,7 @@ flags.DEFINE_enum(
 )
 
 BASELINE = "keras CategoricalCrossentropy"
+CONTROL = "control: the baseline again"  # its ratio to the baseline is the measurement's noise
 BACKEND = keras.backend.backend()
 # What "compiled" means per backend (None: not measured there).
 COMPILED = {"tensorflow": "XLA", "jax": "jit", "torch": None}[BACKEND]
@@ -79,10 +103,25 @@ def symmetric_transition(num_classes, rate=0.4):
 CONFIGURATION = {"class_counts": long_tailed_counts, "transition_matrix": symmetric_transition}
 
 
-def candidate_losses(num_classes):
-    """The baseline and every loss for K classes (class counts or a transition matrix for those that need it)."""
-    losses = {BASELINE: keras.losses.CategoricalCrossentropy(from_logits=True)}
-    for name in keras_losses.all_names():
+def chosen_names(chosen=None):
+    """`chosen` (the `--losses` flag) checked against `keras_losses.all_names()`; None: every name."""
+    known = keras_losses.all_names()
+    if chosen is None:
+        return known
+    for name in chosen:
+        if name not in known:
+            raise app.UsageError(f"--losses: {keras_losses.registry.unknown_name_error(name, known)}")
+    return list(chosen)
+
+
+def candidate_losses(num_classes, chosen=None):
+    """The baseline, its control and each loss of `chosen` (default: every one) for K classes (class counts or a
+    transition matrix for those that need it)."""
+    losses = {
+        BASELINE: keras.losses.CategoricalCrossentropy(from_logits=True),
+        CONTROL: keras.losses.CategoricalCrossentropy(from_logits=True),
+    }
+    for name in chosen_names(chosen):
         needed = {arg: CONFIGURATION[arg](num_classes) for arg in keras_losses.describe(name)["needs"]}
         losses[name] = keras_losses.for_logits(name, **needed)
     return losses
@@ -143,20 +182,27 @@ def tensorflow_loss_only_step(loss, y, logits, compiled):
     return lambda: [t.numpy() for t in step()]
 
 
-def tensorflow_train_step(loss, x, y, activation=None):
+def tensorflow_train_step(loss, x, y, activation=None, steps=1):
     import tensorflow as tf
 
     model, optimizer = mlp(x, activation)
 
-    @tf.function
-    def step():
+    def one_step():
         with tf.GradientTape() as tape:
             value = loss(y, model(x, training=True))
         grads = tape.gradient(value, model.trainable_variables)
         optimizer.apply(grads, model.trainable_variables)
         return value
 
-    step()
+    @tf.function(jit_compile=FLAGS.step_xla)
+    def step():
+        value = one_step()
+        for _ in tf.range(steps - 1):  # further steps in the same call (a graph loop, no dispatch in between)
+            value = one_step()
+        return value
+
+    step()  # traces
+    step()  # the first run of a traced loop is slow too: outside the timing
     return lambda: step().numpy()
 
 
@@ -173,7 +219,7 @@ def jax_loss_only_step(loss, y, logits, compiled):
     return lambda: jax.block_until_ready(step(logits))
 
 
-def jax_train_step(loss, x, y, activation=None):
+def jax_train_step(loss, x, y, activation=None, steps=1):
     import jax
 
     model, optimizer = mlp(x, activation)
@@ -199,7 +245,8 @@ def jax_train_step(loss, x, y, activation=None):
 
     def run():
         nonlocal state
-        value, state = step(state)
+        for _ in range(steps):
+            value, state = step(state)
         return float(value)
 
     run()
@@ -224,18 +271,19 @@ def torch_loss_only_step(loss, y, logits, compiled):
     return step
 
 
-def torch_train_step(loss, x, y, activation=None):
+def torch_train_step(loss, x, y, activation=None, steps=1):
     import torch
 
     model, optimizer = mlp(x, activation)
 
     def step():
-        model.zero_grad()
-        value = loss(y, model(x, training=True))
-        value.backward()
-        grads = [v.value.grad for v in model.trainable_variables]
-        with torch.no_grad():
-            optimizer.apply(grads, model.trainable_variables)
+        for _ in range(steps):
+            model.zero_grad()
+            value = loss(y, model(x, training=True))
+            value.backward()
+            grads = [v.value.grad for v in model.trainable_variables]
+            with torch.no_grad():
+                optimizer.apply(grads, model.trainable_variables)
         return float(value)
 
     step()
@@ -246,6 +294,57 @@ LOSS_ONLY_STEP = {"tensorflow": tensorflow_loss_only_step, "jax": jax_loss_only_
     BACKEND
 ]
 TRAIN_STEP = {"tensorflow": tensorflow_train_step, "jax": jax_train_step, "torch": torch_train_step}[BACKEND]
+
+
+def loss_only_measurement(rng, chosen):
+    """(a): `(medians, ratios)` per mode (uncompiled, compiled), forward + backward of the loss alone."""
+    losses = candidate_losses(FLAGS.classes, chosen)
+    labels = rng.integers(0, FLAGS.classes, FLAGS.batch)
+    y = keras.ops.convert_to_tensor(np.eye(FLAGS.classes, dtype="float32")[labels])
+    logits = keras.ops.convert_to_tensor(rng.normal(0, 3, (FLAGS.batch, FLAGS.classes)).astype("float32"))
+    medians, ratios = {}, {}
+    for jit in (False, True) if COMPILED else (False,):
+        samples = interleaved_samples(
+            {n: LOSS_ONLY_STEP(l, y, logits, jit) for n, l in losses.items()}, rounds=FLAGS.rounds
+        )
+        medians[jit], ratios[jit] = medians_and_ratios(samples, BASELINE)
+    return medians, ratios
+
+
+def digits_batch(rng):
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    idx = rng.choice(len(digits.target), FLAGS.step_batch, replace=FLAGS.step_batch > len(digits.target))
+    x = keras.ops.convert_to_tensor((digits.images[idx] / 16.0)[..., None].astype("float32"))
+    y = keras.ops.convert_to_tensor(np.eye(10, dtype="float32")[digits.target[idx]])
+    return x, y
+
+
+def train_step_ratios(losses, x, y, baseline):
+    """`(medians, ratios, fast-quartile ratios)` per train step of each `{name: (loss, activation)}`.
+
+    Each candidate is timed between two timings of `baseline` (`bracketed_ratios`): the ratio
+    follows the load of the moment, not that of a whole round.
+    """
+    steps = {
+        n: TRAIN_STEP(loss, x, y, activation, steps=FLAGS.steps_per_call) for n, (loss, activation) in losses.items()
+    }
+    rounds = FLAGS.step_rounds or FLAGS.rounds
+    medians, ratios, fastest = bracketed_ratios(
+        steps, baseline, rounds=rounds, repeats=FLAGS.step_repeats, fastest=True
+    )
+    medians = {n: t / FLAGS.steps_per_call for n, t in medians.items()}  # a timed call runs steps_per_call
+    return medians, ratios, fastest
+
+
+def step_title():
+    rounds = FLAGS.step_rounds or FLAGS.rounds
+    return (
+        f"MLP train step ({FLAGS.step_batch}×8×8), median of {rounds} rounds of {FLAGS.step_repeats} calls × "
+        f"{FLAGS.steps_per_call} step(s){', XLA' if FLAGS.step_xla else ''}, each loss timed between two timings "
+        "of the baseline"
+    )
 
 
 def main(_):
@@ -259,87 +358,85 @@ def main(_):
 
         tf.get_logger().setLevel("ERROR")  # one tf.function per candidate is intended
     rng = np.random.default_rng(0)
-    modes = (False, True) if COMPILED else (False,)
-    losses = candidate_losses(FLAGS.classes)
+    chosen = chosen_names(FLAGS.losses)
+    loss_medians = loss_ratios = None
+    if FLAGS.only in ("all", "loss"):
+        loss_medians, loss_ratios = loss_only_measurement(rng, chosen)
+    x, y_digits = digits_batch(rng)
+    step_medians = step_ratios = step_fastest = None
+    if FLAGS.only in ("all", "step"):
+        candidates = {n: (loss, None) for n, loss in candidate_losses(10, chosen).items()}
+        step_medians, step_ratios, step_fastest = train_step_ratios(candidates, x, y_digits, BASELINE)
+    names = [BASELINE, CONTROL, *chosen]
+    if loss_ratios is not None or step_ratios is not None:
+        print_speed_table(names, loss_medians, loss_ratios, step_medians, step_ratios, step_fastest)
+    if loss_ratios is not None:
+        ours = chosen
+        for jit in loss_ratios:
+            values = [loss_ratios[jit][n] for n in ours]
+            print(
+                f"\nloss-only ratio, {COMPILED if jit else UNCOMPILED}: median {statistics.median(values):.2f}, "
+                f"worst {max(values):.2f} ({max(ours, key=lambda n: loss_ratios[jit][n])})"
+            )
+    if step_ratios is not None:
+        print_step_summary(chosen, step_ratios, step_fastest)
+    if FLAGS.only in ("all", "probability"):
+        probability_measurement(x, y_digits)
 
-    labels = rng.integers(0, FLAGS.classes, FLAGS.batch)
-    y = keras.ops.convert_to_tensor(np.eye(FLAGS.classes, dtype="float32")[labels])
-    logits = keras.ops.convert_to_tensor(rng.normal(0, 3, (FLAGS.batch, FLAGS.classes)).astype("float32"))
-    loss_ratios = {}
-    loss_medians = {}
-    for jit in modes:
-        samples = interleaved_samples(
-            {n: LOSS_ONLY_STEP(l, y, logits, jit) for n, l in losses.items()}, rounds=FLAGS.rounds
-        )
-        loss_medians[jit], loss_ratios[jit] = medians_and_ratios(samples, BASELINE)
 
-    from sklearn.datasets import load_digits
+def print_speed_table(names, loss_medians, loss_ratios, step_medians, step_ratios, step_fastest):
+    def cell(table, name, scale, digits):
+        return f"{table[name] * scale:.{digits}f}" if table is not None else "—"
 
-    digits = load_digits()
-    idx = rng.choice(len(digits.target), 256, replace=False)
-    x = keras.ops.convert_to_tensor((digits.images[idx] / 16.0)[..., None].astype("float32"))
-    y_digits = keras.ops.convert_to_tensor(np.eye(10, dtype="float32")[digits.target[idx]])
-    samples = interleaved_samples(
-        {n: TRAIN_STEP(l, x, y_digits) for n, l in candidate_losses(10).items()}, rounds=FLAGS.rounds, repeats=50
-    )
-    step_medians, step_ratios = medians_and_ratios(samples, BASELINE)
+    def mode(table, jit):
+        return table.get(jit) if table is not None else None
 
-    def compiled(table, name, digits):
-        return f"{table[True][name]:.{digits}f}" if COMPILED else "n/a"
-
-    rows = [
-        (
-            name,
-            f"{loss_medians[False][name] * 1e3:.2f}",
-            f"{loss_ratios[False][name]:.2f}",
-            compiled({k: {n: v * 1e3 for n, v in m.items()} for k, m in loss_medians.items()}, name, 2),
-            compiled(loss_ratios, name, 2),
-            f"{step_medians[name] * 1e3:.3f}",
-            f"{step_ratios[name]:.3f}",
-        )
-        for name in losses
-    ]
+    header, rows = ["loss"], [[name] for name in names]
+    if loss_ratios is not None:
+        header += [f"fwd+bwd ms ({FLAGS.batch}×{FLAGS.classes}), {UNCOMPILED}", "ratio"]
+        header += [f"fwd+bwd ms, {COMPILED or 'compiled'}", f"ratio {COMPILED or 'compiled'}"]
+        for row, name in zip(rows, names):
+            row += [cell(loss_medians[False], name, 1e3, 2), cell(loss_ratios[False], name, 1, 2)]
+            row += [cell(mode(loss_medians, True), name, 1e3, 2), cell(mode(loss_ratios, True), name, 1, 2)]
+    if step_ratios is not None:
+        header += [f"MLP train step ms ({FLAGS.step_batch}×8×8)", "step ratio", "fast-quartile step ratio"]
+        for row, name in zip(rows, names):
+            row += [cell(step_medians, name, 1e3, 3), cell(step_ratios, name, 1, 3), cell(step_fastest, name, 1, 3)]
     print_table(
         f"Loss speed relative to {BASELINE} (from_logits=True) on {BACKEND} "
-        f"(Keras {keras.__version__}, {backend_version()}), median of {FLAGS.rounds} rounds",
-        [
-            "loss",
-            f"fwd+bwd ms ({FLAGS.batch}×{FLAGS.classes}), {UNCOMPILED}",
-            "ratio",
-            f"fwd+bwd ms, {COMPILED or 'compiled'}",
-            f"ratio {COMPILED or 'compiled'}",
-            "MLP train step ms (256×8×8)",
-            "step ratio",
-        ],
+        f"(Keras {keras.__version__}, {backend_version()}); loss alone: median of {FLAGS.rounds} rounds; "
+        + step_title(),
+        header,
         rows,
     )
-    ours = [n for n in losses if n != BASELINE]
-    for jit in modes:
-        values = [loss_ratios[jit][n] for n in ours]
-        print(
-            f"\nloss-only ratio, {COMPILED if jit else UNCOMPILED}: median {statistics.median(values):.2f}, "
-            f"worst {max(values):.2f} ({max(ours, key=lambda n: loss_ratios[jit][n])})"
-        )
-    new = new_losses()
-    over = [f"{n} {step_ratios[n]:.3f}" for n in new if step_ratios[n] > 1.05]
-    median = statistics.median(step_ratios[n] for n in new)
+
+
+def print_step_summary(chosen, step_ratios, step_fastest):
+    noise = max(abs(step_ratios[CONTROL] - 1), abs(step_fastest[CONTROL] - 1))
     print(
-        f"new losses (issue 26, {len(new)}): train-step ratio median {median:.3f}, "
-        f"above 1.05×: {', '.join(over) or 'none'}"
+        f"\ncontrol (the baseline timed again): step ratio {step_ratios[CONTROL]:.3f}, fast-quartile step ratio "
+        f"{step_fastest[CONTROL]:.3f}: ratios within about ±{noise:.3f} of 1 are noise"
     )
-    worst = max(ours, key=lambda n: step_ratios[n])
+    new = [n for n in new_losses() if n in chosen]
+    if new:
+        over = [f"{n} {step_ratios[n]:.3f}" for n in new if step_ratios[n] > 1.05]
+        median = statistics.median(step_ratios[n] for n in new)
+        print(
+            f"new losses (issue 26, {len(new)}): train-step ratio median {median:.3f}, "
+            f"above 1.05×: {', '.join(over) or 'none'}"
+        )
+    worst = max(chosen, key=lambda n: step_ratios[n])
     print(f"worst train-step ratio: {worst}")
     print(f"worst_train_step_ratio: {step_ratios[worst]:.3f}")
 
-    samples = interleaved_samples(
-        {n: TRAIN_STEP(l, x, y_digits, act) for n, (l, act) in probability_losses().items()},
-        rounds=FLAGS.rounds,
-        repeats=50,
-    )
-    medians, ratios = medians_and_ratios(samples, PROBABILITY_BASELINE)
+
+def probability_measurement(x, y_digits):
+    """(c): the train step on probability outputs, the check on and off."""
+    medians, ratios, _ = train_step_ratios(probability_losses(), x, y_digits, PROBABILITY_BASELINE)
     print_table(
-        f"MLP train step on probability outputs (from_logits=False, y_pred checked), vs {PROBABILITY_BASELINE}",
-        ["loss", "output", "MLP train step ms (256×8×8)", "step ratio"],
+        f"Train step on probability outputs (from_logits=False, y_pred checked), vs {PROBABILITY_BASELINE}; "
+        + step_title(),
+        ["loss", "output", f"MLP train step ms ({FLAGS.step_batch}×8×8)", "step ratio"],
         [(n, act, f"{medians[n] * 1e3:.3f}", f"{ratios[n]:.3f}") for n, (_, act) in probability_losses().items()],
     )
     worst = max(PROBABILITY_LOSSES, key=lambda n: ratios[n])

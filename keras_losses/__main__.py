@@ -22,11 +22,7 @@ def _defaults(defaults):
 
 
 def _tuned(tunable):
-    ranges = [
-        f"{arg} ∈ [{r['low']:g}, {r['high']:g}]" + (" (log)" if r["sampling"] == "log" else "")
-        for arg, r in tunable.items()
-    ]
-    return ", ".join(ranges) or "—"
+    return ", ".join(base.Tunable(**r).text(arg) for arg, r in tunable.items()) or "—"
 
 
 def table_rows():

@@ -48,9 +48,8 @@ def normalized_cross_entropy(y, p, log_p):
 
 def normalized_focal(y, p, log_p, gamma):
     """NFL, focal loss over its sum over every label; the weights `(1 − p)^γ` detached (authors' code)."""
-    weight = ops.stop_gradient(ops.power(ops.clip(1.0 - p, 0.0, 1.0), gamma))
-    normalizer = -ops.sum(weight * log_p, axis=-1)
-    return -ops.sum(y * weight * log_p, axis=-1) / normalizer
+    weighted_log_p = ops.stop_gradient(ops.power(ops.clip(1.0 - p, 0.0, 1.0), gamma)) * log_p  # once for both sums
+    return ops.sum(y * weighted_log_p, axis=-1) / ops.sum(weighted_log_p, axis=-1)
 
 
 def normalized_generalized_cross_entropy(y, p, log_p, q):

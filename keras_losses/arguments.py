@@ -77,6 +77,10 @@ def _positive_integer(name, value):
     return int(value)
 
 
+def _optional_positive_integer(name, value):
+    return None if value is None else _positive_integer(name, value)
+
+
 def _transition_matrix(name, value):
     """A row-stochastic square matrix `T[i][j] = P(observed j | true i)`, as nested lists of floats."""
     if value is None:  # refused by the loss that needs it (see REQUIRED)
@@ -190,6 +194,7 @@ _CHECKS = {
     "t2": _positive,
     "num_iters": _positive_integer,
     "order": _positive_integer,
+    "views": _optional_positive_integer,
     "min_prob": _open_unit_interval,
     "pi": _open_unit_interval,
     "a": _positive,

@@ -121,11 +121,52 @@ def own_arguments(cls):
 
 @dataclasses.dataclass(frozen=True)
 class Tunable:
-    """The search range of one numeric loss argument, as a float hyperparameter."""
+    """The search range of one numeric loss argument: a float hyperparameter, or an integer one.
+
+    `Tunable(0.1, 0.9)` searches a float in [0.1, 0.9] (`sampling="log"`: uniformly in log);
+    `Tunable.integer(2, 8, step=2)` an integer among 2, 4, 6, 8 (keras-tuner's `hp.Int`).
+    """
 
     low: float
     high: float
     sampling: str = "linear"  # or "log"
+    kind: str = "float"  # or "int"
+    step: int | None = None  # for "int": the spacing of the values searched (default 1)
+
+    def __post_init__(self):
+        if self.kind not in ("float", "int"):
+            raise ValueError(f"Tunable: kind must be 'float' or 'int', not {self.kind!r}.")
+        if self.sampling not in ("linear", "log"):
+            raise ValueError(f"Tunable: sampling must be 'linear' or 'log', not {self.sampling!r}.")
+        if not self.low < self.high:
+            raise ValueError(f"Tunable: low ({self.low}) must be below high ({self.high}).")
+        if self.kind == "float" and self.step is not None:
+            raise ValueError("Tunable: step applies to integer ranges (Tunable.integer).")
+        if self.kind == "int":
+            numbers = (self.low, self.high, self.step if self.step is not None else 1)
+            if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers) or numbers[2] < 1:
+                raise ValueError(f"Tunable.integer: low, high and step must be integers, step ≥ 1; got {numbers}.")
+            if (self.high - self.low) % numbers[2]:
+                raise ValueError(f"Tunable.integer: high − low must be a multiple of step; got {numbers}.")
+
+    @classmethod
+    def integer(cls, low, high, step=1, sampling="linear"):
+        """The range of an integer argument: `low, low + step, …, high`."""
+        return cls(low, high, sampling=sampling, kind="int", step=step)
+
+    def values(self):
+        """The integers searched (`kind="int"`); a float range has no finite list."""
+        if self.kind != "int":
+            raise ValueError("Tunable.values: only an integer range lists its values.")
+        return list(range(self.low, self.high + 1, self.step))
+
+    def text(self, argument):
+        """`"order ∈ {2, 4, 6, 8}"`, `"gamma ∈ [0, 5]"`, `"alpha ∈ [0.01, 1] (log)"`: how docs and tables show it."""
+        if self.kind == "int":
+            values = self.values()
+            shown = ", ".join(map(str, values)) if len(values) <= 6 else f"{values[0]}, {values[1]}, …, {values[-1]}"
+            return f"{argument} ∈ {{{shown}}}" + (" (log)" if self.sampling == "log" else "")
+        return f"{argument} ∈ [{self.low:g}, {self.high:g}]" + (" (log)" if self.sampling == "log" else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -294,7 +335,7 @@ class ClassificationLoss(keras.losses.Loss):
         function_arguments = self.arguments
         if "label_smoothing" in function_arguments and not own_smoothing:  # applied above, once
             function_arguments = {**function_arguments, "label_smoothing": 0.0}
-        values = type(self).function(labels, y_pred, **function_arguments)
+        values = self._function_values(labels, y_pred, function_arguments)
         if reading == _targets.PROBABILITY:  # after the function, so that bad shapes or labels fail first
             check_probabilities(self, y_pred, rows_sum_to_one=self.acts_on == SOFTMAX)
         if self.class_weights is not None:
@@ -307,6 +348,13 @@ class ClassificationLoss(keras.losses.Loss):
         values = ops.where(kept, restore(values), 0.0)
         _set_keras_mask(values, kept)
         return values
+
+    def _function_values(self, labels, y_pred, arguments):
+        """`function`'s values on the labels and outputs `call` prepared (rows, for dense outputs).
+
+        A hook: `GeneralizedJensenShannon` folds each example's views (consecutive rows) back together here.
+        """
+        return type(self).function(labels, y_pred, **arguments)
 
     def _single_label_message(self):
         multi_label = [name for name, info in CATALOG.items() if info.multi_label]

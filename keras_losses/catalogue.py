@@ -47,13 +47,7 @@ def _description(family):
 def _fact_lines(name):
     info = registry.describe(name)
     defaults = ", ".join(f"`{arg}={value!r}`" for arg, value in info["defaults"].items()) or "—"
-    tuned = (
-        ", ".join(
-            f"`{arg}` ∈ [{r['low']:g}, {r['high']:g}]" + (" (log)" if r["sampling"] == "log" else "")
-            for arg, r in info["tunable"].items()
-        )
-        or "—"
-    )
+    tuned = ", ".join(base.Tunable(**r).text(f"`{arg}`") for arg, r in info["tunable"].items()) or "—"
     lines = [
         f"- **Formula** (per example): `{info['formula']}`",
         f"- **Acts on**: {info['acts_on']}",

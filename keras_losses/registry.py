@@ -56,7 +56,9 @@ LOSSES = _catalog_in_order()  # canonical name -> LossInfo, as each class declar
 seal_catalog()  # The names are fixed now (string names in `compile` are installed from them).
 
 # Old name -> canonical name. Renaming a loss means adding its old name here.
-ALIASES = {}
+# Other names of a registered loss (`get`, `compile(loss=...)` and `describe` accept them).
+# "gjs": the name Englesson & Azizpour (2021) give the several-view form, `js` with `views=M`.
+ALIASES = {"gjs": "js"}
 
 
 def names(*, multi_label=None, task=None):

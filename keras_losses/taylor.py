@@ -11,7 +11,7 @@ from keras import ops
 
 from keras_losses._probabilities import softmax_parts
 from keras_losses._targets import targets_and_outputs
-from keras_losses.base import SOFTMAX, ClassificationLoss, register
+from keras_losses.base import SOFTMAX, ClassificationLoss, Tunable, register
 
 
 def taylor_ce(y_true, y_pred, from_logits=False, order=2):
@@ -32,9 +32,13 @@ def taylor_ce(y_true, y_pred, from_logits=False, order=2):
     acts_on=SOFTMAX,
     value_range="[0, Σ_{i=1}^{order} 1/i]",
     paper="Feng et al. (2020)",
+    tunable={"order": Tunable.integer(2, 8, step=2)},
 )
 class TaylorCrossEntropy(ClassificationLoss):
     """Taylor cross-entropy: log loss's Taylor series in `1 − p_t`, truncated.
+
+    `order` is searched over the even orders 2, 4, 6, 8 (an integer hyperparameter): low orders
+    fit noisy labels less, high ones approach cross-entropy's fit of clean labels.
 
     Args:
         order: the number of terms, an integer ≥ 1 (1: `1 − p_t`; large: log loss).

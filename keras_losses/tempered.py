@@ -101,10 +101,12 @@ def bi_tempered(y_true, y_pred, from_logits=False, t1=0.8, t2=1.2, label_smoothi
     if t1 == 1.0 and t2 == 1.0:
         return ops.categorical_crossentropy(y, z, from_logits=True)
     p = ops.stop_gradient(tempered_softmax(z, t2, num_iters))
-    value = ops.sum(
-        y * (log_t(y + 1e-10, t1) - log_t(p, t1)) - (ops.power(y, 2.0 - t1) - ops.power(p, 2.0 - t1)) / (2.0 - t1),
-        axis=-1,
-    )
+    if t1 < 1.0:  # p^(2 − t1) = p·p^(1 − t1), the power log_t(p) takes: one power of p fewer
+        p_1mt1 = ops.power(p, 1.0 - t1)
+        log_t_p, p_2mt1 = (p_1mt1 - 1.0) / (1.0 - t1), p * p_1mt1
+    else:
+        log_t_p, p_2mt1 = log_t(p, t1), ops.power(p, 2.0 - t1)
+    value = ops.sum(y * (log_t(y + 1e-10, t1) - log_t_p) - (ops.power(y, 2.0 - t1) - p_2mt1) / (2.0 - t1), axis=-1)
     # Outside the support of p (t2 < 1) the loss does not move with z: gradient 0 there (not 0·∞ when t2 < t1).
     forget = ops.where(p > 0, (p - y) * ops.power(ops.where(p > 0, p, 1.0), t2 - t1), 0.0)
     escort = ops.power(p, t2)

@@ -17,9 +17,9 @@ In your own `build(hp)` (any keras-tuner tuner):
   parameters) as hyperparameters, in any `build(hp)`.
 - `tuning.hypermodel.LossHyperModel`: `build(hp)` chooses the loss and the
   model (a zoo family, or the user's `build_model(hp)`).
-- `tuning.objective`: the fixed metrics of every trial (`tuning.metrics`);
-  `resolve()` and `tuning.tuner_objective` refuse objectives that compare
-  trials on their own loss values.
+- `tuning.objective`: the fixed metrics of every trial (`tuning.metrics`; a multi-label or dense
+  task's, `tuning.objective.callbacks`, on the whole validation split); `resolve()` and
+  `tuning.tuner_objective` refuse objectives that compare trials on their own loss values.
 - `tuning.search`: the command `python -m tuning.search`, its flags as `SearchSettings`;
 - `tuning.runner`: `run(settings)`, one search: load the data, build the tuner, run the trials,
   finish (leaderboard and best model).

@@ -63,15 +63,18 @@ def from_flags(values: dict[str, Any]) -> dict[str, Any]:
 
 def load_options(config: dict[str, Any]) -> dict[str, Any]:
     """The `zoo.datasets.load` options of a search configuration's condition (checked against its dataset)."""
-    from zoo.data import imbalance, noise
+    from zoo.data import imbalance, noise, task_noise, task_sources
 
     rate, kind = float(config.get("label_noise") or 0.0), config.get("noise_type") or "symmetric"
+    task = task_sources.named_task(config["dataset"], config.get("task"))
     matrix = None
     if config.get("noise_matrix"):
         matrix = noise.read_matrix(config["noise_matrix"])
         rate, kind = noise.matrix_condition(matrix)
     elif config.get("human_labels"):
         rate, kind = noise.human_condition(config["dataset"], config["human_labels"])
+    elif rate and task in ("multi_label", "dense"):  # Bit flips, missing labels, per-position classes.
+        task_noise.check_noise_type(task, kind)
     elif rate:
         noise.check_noise_type(kind, config["dataset"])
     ratio = float(config.get("imbalance") or 1.0)

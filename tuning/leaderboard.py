@@ -105,10 +105,14 @@ def _condition_lines(fields: dict[str, Any] | None) -> list[str]:
 def markdown(board: dict[str, Any]) -> str:
     """The Markdown leaderboard: best trial per loss, sorted by the objective."""
     objective = board["objective"]
+    task = board.get("task") or "single_label"  # Boards written before tasks were single-label.
+    void = f", ignore_class={board['ignore_class']}" if board.get("ignore_class") is not None else ""
+    # Single-label boards read as before tasks existed (committed leaderboards re-render byte-identical).
+    stated = "" if task == "single_label" and not void else f"Task: {task}{void}. "
     lines = [
         "# Loss search leaderboard",
         "",
-        f"Best trial per loss, ranked by `{objective}` ({board['direction']}imize); "
+        f"{stated}Best trial per loss, ranked by `{objective}` ({board['direction']}imize); "
         f"{board['completed']} of {len(board['trials'])} trials completed.",
         "",
         *_condition_lines(board.get("data_condition")),

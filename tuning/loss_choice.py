@@ -9,32 +9,53 @@
 ['loss', 'log_loss_label_smoothing', 'focal_gamma', 'gce_q']
 
 `loss` is a choice among the losses, and each loss's own parameters
-(focal's gamma, gce's q, ...) are conditional hyperparameters named
+(focal's gamma, gce's q, ...; taylor_ce's integer order an `hp.Int`) are conditional hyperparameters named
 "<loss>_<argument>", active only in the trials that pick that loss. Their
 ranges live on the loss classes (`keras_losses.describe(name)["tunable"]`).
 `tuning.LossHyperModel` chooses its loss with this same function.
 """
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import keras_losses
 
 
-def loss_parameters() -> dict[str, dict[str, tuple[float, float, str, float]]]:
-    """`{loss: {argument: (low, high, sampling, default)}}`, as each loss class declares it.
+class LossParameter(NamedTuple):
+    """One searchable loss argument: its range and kind as its class declares them, and the loss's default."""
 
-    Each becomes the float hyperparameter "<loss>_<argument>", active only
-    when that loss is chosen; the ranges live on the classes
-    (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
+    low: float
+    high: float
+    sampling: str
+    default: float
+    kind: str = "float"  # "int": an integer hyperparameter (`hp.Int`)
+    step: int | None = None  # for "int": the spacing of the values searched
+
+
+def loss_parameters() -> dict[str, dict[str, LossParameter]]:
+    """`{loss: {argument: LossParameter(low, high, sampling, default, kind, step)}}`, as each loss class declares it.
+
+    Each becomes the hyperparameter "<loss>_<argument>" (`hp.Float`, or `hp.Int` for an integer
+    argument such as taylor_ce's `order`), active only when that loss is chosen; the ranges live
+    on the classes (`keras_losses.describe(name)["tunable"]`), the defaults are the loss's.
     """
     parameters = {}
     for name in keras_losses.names():
         info = keras_losses.describe(name)
         if info["tunable"]:
             parameters[name] = {
-                arg: (r["low"], r["high"], r["sampling"], info["defaults"][arg]) for arg, r in info["tunable"].items()
+                arg: LossParameter(r["low"], r["high"], r["sampling"], info["defaults"][arg], r["kind"], r["step"])
+                for arg, r in info["tunable"].items()
             }
     return parameters
+
+
+def searched(hp, hp_name: str, parameter: LossParameter):
+    """The hyperparameter of one loss argument: `hp.Int` for an integer range, `hp.Float` otherwise."""
+    low, high, sampling, default, kind, step = parameter
+    if kind == "int":
+        return hp.Int(hp_name, low, high, step=step, sampling=sampling, default=default)
+    return hp.Float(hp_name, low, high, sampling=sampling, default=default)
 
 
 LOSS_PARAMETERS = loss_parameters()
@@ -144,12 +165,9 @@ def choose_loss(
         if loss_name not in losses:
             continue
         with hp.conditional_scope("loss", [loss_name]):
-            for parameter, (low, high, sampling, default) in parameters.items():
+            for parameter, declared in parameters.items():
                 hp_name = f"{loss_name}_{parameter}"
-                if tune_parameters:
-                    value = hp.Float(hp_name, low, high, sampling=sampling, default=default)
-                else:
-                    value = hp.Fixed(hp_name, default)
+                value = searched(hp, hp_name, declared) if tune_parameters else hp.Fixed(hp_name, declared.default)
                 if loss_name == name:
                     config[parameter] = value
     if needs_counts(name):

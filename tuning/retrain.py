@@ -3,8 +3,9 @@
 `retrain_best` rebuilds the best trial's model from its hyperparameters,
 trains it on the training split with early stopping on the search's objective
 (once per seed of the initial weights), evaluates each model on the test
-split, and saves the first seed's model as `best.keras` and exports it as
-`best_savedmodel/` (`zoo.serving.export`); its record, with the test metrics
+split (a multi-label or dense task: its metrics, `tuning.objective.task_scores`), and saves the
+first seed's model as `best.keras` and exports it as `best_savedmodel/` (`zoo.serving.export`,
+for the hypermodel's task); its record, with the test metrics
 (and their mean and standard deviation over several seeds), becomes the
 leaderboard's `best_model`.
 """
@@ -30,10 +31,13 @@ def retrain_best(
     """
     import keras
 
+    from tuning import objective as objective_module
     from zoo import serving
 
     best_trial = tuner.oracle.get_best_trials(1)[0]
     objective = tuner.oracle.objective
+    task = getattr(hypermodel, "task", objective_module.SINGLE_LABEL)
+    logits = getattr(hypermodel, "from_logits", True)
     by_seed, epochs_trained = {}, {}
     for index, seed in enumerate(seeds):
         keras.utils.set_random_seed(int(seed))
@@ -41,8 +45,20 @@ def retrain_best(
         stop = keras.callbacks.EarlyStopping(
             monitor=objective.name, mode=objective.direction, patience=patience, restore_best_weights=True
         )
-        history = model.fit(data.train, validation_data=data.val, epochs=epochs, callbacks=[stop], verbose=0)
+        # `hypermodel.fit`: a multi-label or dense task's validation metrics come before early stopping reads them.
+        history = hypermodel.fit(
+            best_trial.hyperparameters, model, data.train, validation_data=data.val, epochs=epochs,
+            callbacks=[stop], verbose=0,
+        )  # fmt: skip
         test = model.evaluate(data.test, return_dict=True, verbose=0)
+        if (
+            task != objective_module.SINGLE_LABEL
+        ):  # The task's metrics on the whole test split (`zoo.engines.task_metrics`).
+            test.update(
+                objective_module.task_scores(
+                    task, model, data.test, from_logits=logits, ignore_class=getattr(hypermodel, "ignore_class", None)
+                )
+            )
         by_seed[str(seed)] = {k: float(v) for k, v in test.items() if k != "loss"}
         epochs_trained[str(seed)] = len(history.history["loss"])
         if index == 0:
@@ -51,7 +67,8 @@ def retrain_best(
             model.compile(optimizer=model.optimizer, loss=model.loss)
             model.save(os.path.join(out, "best.keras"))
             # serving_default: inputs -> {"probabilities", "class"}; needs no project code.
-            serving.export(model, os.path.join(out, "best_savedmodel"), logits=getattr(hypermodel, "from_logits", True))
+            # A tagger serves per-label probabilities and labels, a dense model a class per position.
+            serving.export(model, os.path.join(out, "best_savedmodel"), logits=logits, task=task)
     record = leaderboard.trial_record(best_trial, objective)
     first = str(seeds[0])
     result = {

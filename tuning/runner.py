@@ -39,10 +39,13 @@ class SearchSettings:
     that dict, which the search spec (`tuning.spec`) and the data condition (`tuning.conditions`) read.
     """
 
+    # With `task` multi_label or dense, the default is that task's embedded set (`zoo.common.tasks.TASK_DEFAULTS`).
     dataset: str = "digits"
+    task: str | None = None  # None: the data's, as `zoo.compare_losses` reads it (with its one-line message).
+    ignore_class: int | None = None  # Dense masks' void label, counted nowhere.
     losses: Sequence[str] = ("all",)
     model: str | None = None  # A user's `build(hp)`, "module:function" or "file.py:function".
-    models: Sequence[str] = ("mlp",)
+    models: Sequence[str] = ()  # Empty: the task's zoo family, mlp (unet for a dense task); none with `model`.
     depths: Sequence[int] = (1, 2)
     widths: Sequence[int] = ()
     dropouts: Sequence[float] = (0.0,)
@@ -51,7 +54,7 @@ class SearchSettings:
     tuner: str = "random"
     max_trials: int = 20
     epochs: int = 10
-    objective: str = "val_accuracy"
+    objective: str | None = None  # None: the task's headline (`tuning.objective.default_objective`).
     batch_size: int = 128
     seed: int = 0
     out: str = "runs/search"
@@ -98,10 +101,15 @@ def run(settings: SearchSettings | dict[str, Any]) -> dict[str, Any] | None:
     from tuning.loss_choice import validate_losses
     from zoo.sweeps import lock
 
-    settings = SearchSettings.of(settings)
+    settings = _task_dataset(SearchSettings.of(settings))
     role = distributed.configure(settings.tuner_id, settings.oracle_ip, settings.oracle_port)
-    # Names and groups ("all") resolved; bad names fail before anything runs (the data give the class counts).
-    settings = dataclasses.replace(settings, losses=list(validate_losses(list(settings.losses), with_counts=True)))
+    # Bad names fail before anything runs (the data give the class counts, and the task of data that do not
+    # name it: `_for_task` resolves the names and groups, "all", once the data are loaded).
+    from zoo.data import task_sources
+
+    validate_losses(
+        list(settings.losses), with_counts=True, task=task_sources.named_task(settings.dataset, settings.task)
+    )
     if role != "single":  # The chief hands each trial to one worker: no lock.
         with distributed.quiet_keras_tuner(role):
             return _search(settings, role)
@@ -123,9 +131,43 @@ def _callbacks(settings: SearchSettings) -> list:
     return [keras.callbacks.TensorBoard(log_dir=os.path.join(settings.out, tensorboard.LOG_DIR))]
 
 
+def _task_dataset(settings: SearchSettings) -> SearchSettings:
+    """`settings` whose default dataset is replaced by the task's embedded one (`--task=dense`: `shapes`), as
+    `zoo.compare --task=...` does (the default, single-label digits, never holds a multi-label or dense task)."""
+    from zoo.common import tasks
+
+    if settings.task is not None:
+        tasks.check_task(settings.task)
+    if settings.dataset == SearchSettings.dataset and settings.task in tasks.TASK_DEFAULTS:
+        return dataclasses.replace(settings, dataset=tasks.TASK_DEFAULTS[settings.task])
+    return settings
+
+
+def _for_task(settings: SearchSettings, data) -> SearchSettings:
+    """`settings` with the data's task and void label, the task's losses (names and groups resolved), its
+    default models (`unet` for a dense task) and objective (its headline metric, `tuning.objective`)."""
+    from tuning import objective
+    from tuning.hypermodel import default_family
+    from tuning.loss_choice import validate_losses
+
+    task = data.task
+    models = list(settings.models)
+    if not models and not settings.model:
+        models = [default_family(task)]
+    return dataclasses.replace(
+        settings,
+        task=task,
+        ignore_class=data.ignore_class,
+        losses=list(validate_losses(list(settings.losses), with_counts=True, task=task)),
+        models=models,
+        objective=settings.objective or objective.default_objective(task),
+    )
+
+
 def _search(settings: SearchSettings, role: str) -> dict[str, Any] | None:
     """Load, build the tuner, run the trials, finish (the chief and a single process); a worker returns None."""
     data = _load_data(settings)
+    settings = _for_task(settings, data)
     hypermodel, tuner = _build_tuner(settings, data)
     if role == "worker":
         _run_worker(tuner, data, settings)
@@ -135,18 +177,28 @@ def _search(settings: SearchSettings, role: str) -> dict[str, Any] | None:
 
 
 def _load_data(settings: SearchSettings):
-    """The threads TensorFlow may use, and the data under the search's condition (`tuning.conditions`)."""
+    """The threads TensorFlow may use, and the data under the search's condition (`tuning.conditions`), read
+    as `zoo.compare_losses` reads them (`zoo.data.user_data.as_data`): the task given or the data's, whose
+    inference is said in one line on stderr, as the comparison says it."""
     if settings.threads:
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(settings.threads)
         tf.config.threading.set_inter_op_parallelism_threads(settings.threads)
-    import zoo
+    from zoo.data import user_data
 
     config = settings.as_dict()
-    return zoo.datasets.load(
-        settings.dataset, batch_size=settings.batch_size, seed=settings.seed, **conditions.load_options(config)
+    data = user_data.as_data(
+        settings.dataset,
+        batch_size=settings.batch_size,
+        seed=settings.seed,
+        task=settings.task,
+        ignore_class=settings.ignore_class,
+        **conditions.load_options(config),
     )
+    if data.info.get("task_message"):
+        print(data.info["task_message"], file=sys.stderr)
+    return data
 
 
 def _build_tuner(settings: SearchSettings, data) -> tuple:
@@ -171,7 +223,7 @@ def _build_tuner(settings: SearchSettings, data) -> tuple:
         learning_rate=settings.learning_rates,
         objective_metric=settings.objective,
         tune_loss_parameters=settings.tune_loss_parameters,
-    )
+    )  # The task and the void label are the data's.
     spec.check_spec(settings.out, spec.search_spec(settings.as_dict()))
     keras.utils.set_random_seed(settings.seed)
     tuner = tuners.make_tuner(
@@ -227,6 +279,9 @@ def _finish(tuner, hypermodel, data, settings: SearchSettings) -> dict[str, Any]
     out = settings.out
     board = leaderboard.build(tuner.oracle.trials.values(), tuner.oracle.objective)
     board["data_condition"] = conditions.spec_fields(settings.as_dict())
+    board["task"] = settings.task
+    if settings.ignore_class is not None:
+        board["ignore_class"] = settings.ignore_class
     if not board["best_per_loss"]:
         raise RuntimeError("No trial completed; see the trial messages in " + os.path.join(out, tuners.PROJECT))
     if settings.retrain:

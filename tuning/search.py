@@ -3,6 +3,14 @@
     python -m tuning.search --dataset digits --losses all --max_trials 20 --epochs 10
     python -m tuning.search --model my_models.py:build --losses log_loss,focal,gce --objective val_macro_f1
     python -m tuning.search --dataset digits --label_noise 0.3 --noise_type pair --noisy_validation --imbalance 10
+    python -m tuning.search --task=multi_label --max_trials 10    # multi-label digits, ranked on val mean AP
+    python -m tuning.search --task=dense --ignore_class=255       # synthetic shapes, U-Net, ranked on val mean IoU
+
+`--task` (default: the data's, as `zoo.compare` reads it) makes it a search for a multi-label
+tagger (K sigmoid outputs, the multi-label losses, ranked on `val_mean_average_precision`) or a
+dense model (`unet` unless `--models`/`--model` say otherwise, ranked on `val_mean_iou` over the
+positions not labelled `--ignore_class`); without `--dataset` it searches on the task's embedded
+offline set (`multi_label_digits`, `shapes`), as `zoo.compare --task=...` does.
 
 `--label_noise`/`--noise_type`/`--noise_matrix`/`--human_labels` and `--imbalance` put the
 training data under one condition, made as `zoo.compare` makes that condition's runs
@@ -60,16 +68,18 @@ flags.DEFINE_string(
     "Dataset name as in zoo.datasets (digits, moons, ..., tfds:NAME, npz:PATH).",
     flag_values=FLAGS,
 )
+cli.define_task_flags(FLAGS, default("task"), default("ignore_class"))
 flags.DEFINE_list(
     "losses",
     default("losses"),
-    "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all'.",
+    "Comma-separated losses to search over (names of keras_losses.all_names()), or 'all' (a multi-label or "
+    "dense task: its losses).",
     flag_values=FLAGS,
 )
 flags.DEFINE_list(
     "models",
     default("models"),
-    "Comma-separated model families (zoo.names()); several are searched.",
+    "Comma-separated model families (zoo.names()); several are searched. Default: mlp (unet for a dense task).",
     flag_values=FLAGS,
 )
 flags.DEFINE_string(
@@ -118,8 +128,10 @@ flags.DEFINE_integer(
 flags.DEFINE_string(
     "objective",
     default("objective"),
-    "Fixed metric the trials are ranked on (val_accuracy, "
-    "val_top3_accuracy, val_nll, ...); never the trial's own loss.",
+    "Fixed metric the trials are ranked on (val_accuracy, val_top3_accuracy, val_nll, ...; multi_label: "
+    "val_mean_average_precision, val_macro_f1, val_hamming_loss, ...; dense: val_mean_iou, val_pixel_accuracy, "
+    "val_mean_dice); never the trial's own loss. Default: the task's headline (val_accuracy, "
+    "val_mean_average_precision, val_mean_iou).",
     flag_values=FLAGS,
 )
 flags.DEFINE_integer("batch_size", default("batch_size"), "Batch size.", flag_values=FLAGS)
@@ -192,6 +204,8 @@ def settings_from_flags() -> SearchSettings:
     zoo_model = not FLAGS.model
     values = {
         "dataset": FLAGS.dataset,
+        "task": FLAGS.task,
+        "ignore_class": FLAGS.ignore_class,
         "losses": FLAGS.losses,
         "model": FLAGS.model or None,
         "models": FLAGS.models if zoo_model else [],

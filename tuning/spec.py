@@ -41,6 +41,10 @@ def search_spec(config: dict[str, Any]) -> dict[str, Any]:
     )
     spec = {key: config[key] for key in keys}
     spec.update(conditions.spec_fields(config))  # Noise and imbalance, where the data have them.
+    if config.get("task") not in (None, "single_label"):  # Absent from single-label specs, which stay valid.
+        spec["task"] = config["task"]
+    if config.get("ignore_class") is not None:
+        spec["ignore_class"] = config["ignore_class"]
     if config.get("model"):  # The user's builder (`--model`); absent from the zoo-model searches' specs.
         spec["model"] = config["model"]
     return spec

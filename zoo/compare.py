@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from absl import app, flags
 
-from zoo.common import cli
+from zoo.common import cli, tasks
 from zoo.sweeps import plan as sweep_plan
 from zoo.sweeps import presets, sweep
 
@@ -216,21 +216,7 @@ flags.DEFINE_integer(
     "Vectorized engine: at most this many runs per stacked network (0: as many as fit a memory estimate).",
     flag_values=FLAGS,
 )
-flags.DEFINE_enum(
-    "task",
-    default("task"),
-    ["single_label", "multi_label", "dense"],
-    "What is classified: single_label (a class per example), multi_label (multi-hot rows, K sigmoids) or dense "
-    "(a class per position, outputs (N, ..., K)); default: the data's (the task datasets multi_label_digits and "
-    "shapes say theirs, arrays are inferred).",
-    flag_values=FLAGS,
-)
-flags.DEFINE_integer(
-    "ignore_class",
-    default("ignore_class"),
-    "Dense masks: the void label counted nowhere (e.g. 255).",
-    flag_values=FLAGS,
-)
+cli.define_task_flags(FLAGS, default("task"), default("ignore_class"))
 flags.DEFINE_string(
     "metric",
     default("metric"),
@@ -311,7 +297,7 @@ def dataset_task(values: dict) -> str | None:
     """`--task`, else the task of a registered task dataset (`shapes`: dense, ...), else None (the data's)."""
     from zoo.data import task_sources
 
-    return values.get("task") or task_sources.TASK_SETS.get(values["dataset"].partition(":")[0])
+    return task_sources.named_task(values["dataset"], values.get("task"))
 
 
 def _as_flag_error(error: ValueError) -> ValueError:
@@ -325,22 +311,31 @@ def _as_flag_error(error: ValueError) -> ValueError:
     return ValueError(text)
 
 
-def flag_values(preset: str = "", given: Sequence[str] = ()) -> dict:
-    """The sweep flag values: the preset's values, overridden by the flags in `given` (and defaults)."""
+def flag_values(preset: str = "", given: Sequence[str] = (), user_model: bool = False) -> dict:
+    """The sweep flag values: the preset's values, overridden by the flags in `given` (and defaults).
+
+    A task's defaults replace `SweepConfig`'s for the flags neither given nor set by the preset: its offline
+    dataset with `--task` (`TASK_DEFAULTS`) and, for dense data, `sweep.TASK_SWEEP_DEFAULTS` (the U-Net,
+    one depth, width 8, 8 epochs); with `user_model` (`--model`) the builder's own models, depths and width stay.
+    """
     values = {name: FLAGS[name].value for name in SWEEP_FLAGS}
+    chosen = set(given)
     if preset:
         values.update({k: v for k, v in presets.get(preset).items() if k not in given})
+        chosen |= set(presets.get(preset))
     if (values.get("noise_matrix") or values.get("human_labels")) and "label_noise" not in given:
         values["label_noise"] = "0"  # The matrix or the human labels are the noise; the default rates do not apply.
-    if "dataset" not in given and values.get("task") in TASK_DEFAULTS:
+    if "dataset" not in chosen and values.get("task") in TASK_DEFAULTS:
         values["dataset"] = TASK_DEFAULTS[values["task"]]
-    if "models" not in given and dataset_task(values) == "dense":
-        values["models"] = "unet"  # The zoo's fully-convolutional family.
+    model_fields = ("models", "depths", "width") if user_model else ()
+    for name, value in sweep.TASK_SWEEP_DEFAULTS.get(dataset_task(values), {}).items():
+        if name not in chosen and name not in model_fields:
+            values[name] = flag_text(value)
     return values
 
 
 # The embedded offline dataset of `--task=multi_label` / `--task=dense` when `--dataset` is not given.
-TASK_DEFAULTS = {"multi_label": "multi_label_digits", "dense": "shapes"}
+TASK_DEFAULTS = tasks.TASK_DEFAULTS
 
 
 def check_data(config: sweep.SweepConfig) -> None:
@@ -395,7 +390,7 @@ def main(argv):
 
     try:
         given = [name for name in SWEEP_FLAGS if FLAGS[name].present]
-        config = sweep_config(flag_values(FLAGS.preset, given))
+        config = sweep_config(flag_values(FLAGS.preset, given, user_model=bool(FLAGS.model)))
         role = distributed.configure(FLAGS.tuner_id, FLAGS.oracle_ip, FLAGS.oracle_port)
         if FLAGS.model and FLAGS["models"].present:
             raise ValueError("Give --model (your builder) or --models (zoo names), not both.")

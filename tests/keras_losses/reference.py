@@ -503,3 +503,13 @@ REFERENCES = {
         "bi_tempered_of",
     )
 }
+
+
+def gjs(y, o, pi=0.5):
+    """Englesson & Azizpour (2021), eq. of GJS over M views: `o` of shape (B, M, K), one label per example;
+    weights π for y and (1 − π)/M for each view, m their weighted mean; scaled by −1/((1 − π)·log(1 − π))."""
+    p = softmax(o)
+    views = p.shape[-2]
+    m = pi * y + (1 - pi) / views * p.sum(-2)
+    divergence = pi * _kl(y, m) + (1 - pi) / views * sum(_kl(p[..., v, :], m) for v in range(views))
+    return divergence / (-(1 - pi) * np.log(1 - pi))

@@ -78,8 +78,8 @@ def test_positional_and_keyword_arguments_bind_like_the_signature():
 def test_tunable_ranges_come_from_the_classes():
     info = keras_losses.describe("sce")
     assert info["tunable"] == {
-        "alpha": {"low": 0.01, "high": 1.0, "sampling": "log"},
-        "beta": {"low": 0.1, "high": 2.0, "sampling": "log"},
+        "alpha": {"low": 0.01, "high": 1.0, "sampling": "log", "kind": "float", "step": None},
+        "beta": {"low": 0.1, "high": 2.0, "sampling": "log", "kind": "float", "step": None},
     }
     assert keras_losses.describe("l1")["tunable"] == {}
     assert keras_losses.describe("kl_divergence")["tunable"] == {}

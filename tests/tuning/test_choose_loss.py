@@ -107,7 +107,15 @@ def test_loss_hypermodel_shares_choose_loss(monkeypatch):
     monkeypatch.setattr(loss_choice, "choose_loss", lambda *a, **k: calls.append(k) or original(*a, **k))
     hypermodel = tuning.LossHyperModel(input_shape=(4,), num_classes=CLASSES, losses=LOSSES, depth=1, width=4)
     hypermodel.build(keras_tuner.HyperParameters())
-    assert calls == [{"tune_parameters": True, "from_logits": True, "class_counts": None}]
+    assert calls == [
+        {
+            "tune_parameters": True,
+            "from_logits": True,
+            "class_counts": None,
+            "task": "single_label",
+            "ignore_class": None,
+        }
+    ]
 
 
 def test_build_model_wraps_a_user_builder_without_building_a_zoo_model(monkeypatch):

@@ -120,7 +120,11 @@ def test_every_searchable_loss_parameter_builds_at_its_bounds():
 
 
 def test_loss_parameters_are_read_from_the_loss_classes():
-    assert LOSS_PARAMETERS["focal"] == {"gamma": (0.0, 5.0, "linear", 2.0)}
-    assert LOSS_PARAMETERS["sce"] == {"alpha": (0.01, 1.0, "log", 0.1), "beta": (0.1, 2.0, "log", 1.0)}
-    assert LOSS_PARAMETERS["logistic_inr"] == {"beta": (0.0, 5.0, "linear", 1.0)}
+    assert LOSS_PARAMETERS["focal"] == {"gamma": (0.0, 5.0, "linear", 2.0, "float", None)}
+    assert LOSS_PARAMETERS["sce"] == {
+        "alpha": (0.01, 1.0, "log", 0.1, "float", None),
+        "beta": (0.1, 2.0, "log", 1.0, "float", None),
+    }
+    assert LOSS_PARAMETERS["logistic_inr"] == {"beta": (0.0, 5.0, "linear", 1.0, "float", None)}
+    assert LOSS_PARAMETERS["taylor_ce"] == {"order": (2, 8, "linear", 2, "int", 2)}
     assert "l1" not in LOSS_PARAMETERS

@@ -142,20 +142,6 @@ def test_cli_unknown_loss_is_one_line_before_anything_runs(tmp_path):
     assert not (tmp_path / "out").exists()  # Refused before anything ran.
 
 
-@pytest.fixture
-def main_in_process(capsys):
-    """Runs `tuning.search.main` with flags in this process; returns (exit code, stderr)."""
-
-    def run(*args):
-        search.FLAGS.unparse_flags()
-        search.FLAGS(["tuning.search", *args])
-        code = search.main([])
-        return code, capsys.readouterr().err
-
-    yield run
-    search.FLAGS.unparse_flags()
-
-
 @pytest.mark.parametrize(
     "args,message",
     [

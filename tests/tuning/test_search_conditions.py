@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.tuning.test_search import _config, _not_distributed, main_in_process  # noqa: F401  (fixtures)
+from tests.tuning.test_search import _config, _not_distributed  # noqa: F401  (fixtures; main_in_process: conftest)
 from tuning import conditions, search, spec
 from zoo.data import datasets
 

@@ -243,6 +243,44 @@ def test_defaults_are_the_demo():
     assert len(sweep.grid(config)) == 3 * 2 * 3  # depths x label noise x seeds
 
 
+def _task_config(*argv, user_model=False):
+    with parsed_flags(["compare", *argv]):
+        given = [name for name in compare.SWEEP_FLAGS if FLAGS[name].present]
+        return compare.sweep_config(compare.flag_values(FLAGS.preset, given, user_model=user_model))
+
+
+def test_a_dense_comparison_defaults_to_a_small_u_net_that_runs_like_the_demo_and_given_flags_win():
+    """`--task=dense`: `sweep.TASK_SWEEP_DEFAULTS` (U-Net depth 1, width 8, 8 epochs, on `shapes`' 16x16 canvases)
+    instead of `SweepConfig`'s depths 1-3, width 16 and 25 epochs; flags given, a user's builder and other tasks
+    keep theirs."""
+    config = _task_config("--task=dense")
+    assert (config.dataset, config.models, config.depths, config.width, config.epochs) == (
+        "shapes",
+        ("unet",),
+        (1,),
+        8,
+        8,
+    )
+    assert config.seeds == sweep.SweepConfig.seeds and config.losses == sweep.DENSE_DEFAULT
+    assert len(sweep.grid(config)) * config.epochs * len(config.losses) == 432  # run-epochs: 6 settings x 8 x 9
+    assert datasets.load("shapes", seed=0).input_shape == (16, 16, 1)
+    assert datasets.load("shapes:32", seed=0).input_shape == (32, 32, 1)
+    config = _task_config("--dataset=shapes:32", "--depths=1,2", "--epochs=3")  # A dense dataset without --task.
+    assert (config.dataset, config.models, config.depths, config.width, config.epochs) == (
+        "shapes:32",
+        ("unet",),
+        (1, 2),
+        8,
+        3,
+    )
+    config = _task_config("--task=dense", user_model=True)  # --model=FILE:build: its own depths and width.
+    assert (config.depths, config.width, config.epochs) == (sweep.SweepConfig.depths, None, 8)
+    config = _task_config("--task=multi_label")
+    assert (config.dataset, config.depths, config.epochs) == ("multi_label_digits", (1, 2, 3), 25)
+    with pytest.raises(ValueError, match=r"shapes:SIZE takes the canvas side in pixels \(e.g. shapes:16\), got"):
+        datasets.load("shapes:big")
+
+
 def test_preset_sets_the_grid_and_explicit_flags_win():
     with parsed_flags(["compare", "--preset=janocha2017", "--depths=2,4"]):
         given = [name for name in compare.SWEEP_FLAGS if FLAGS[name].present]

@@ -32,6 +32,7 @@ MODULES = [
     "zoo.sweeps.condition",
     "zoo.sweeps.lock",
     "zoo.serving.input_files",
+    "zoo.serving.task_reports",
 ]
 
 

@@ -63,6 +63,28 @@ def define_distributed_flags(flag_values):
     )
 
 
+def define_task_flags(flag_values, task: str | None = None, ignore_class: int | None = None):
+    """`--task` and `--ignore_class`: what is classified (`zoo.common.tasks`) and dense masks' void label."""
+    from zoo.common.tasks import TASK_DEFAULTS, TASKS
+
+    defaults = " and ".join(f"{name} {dataset}" for name, dataset in TASK_DEFAULTS.items())
+    flags.DEFINE_enum(
+        "task",
+        task,
+        list(TASKS),
+        "What is classified: single_label (a class per example), multi_label (multi-hot rows, K sigmoids) or dense "
+        "(a class per position, outputs (N, ..., K)); default: the data's (the task datasets multi_label_digits and "
+        f"shapes say theirs, arrays and npz files are inferred). Without --dataset: {defaults}.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer(
+        "ignore_class",
+        ignore_class,
+        "Dense masks: the void label counted nowhere, neither in the loss nor in the metrics (e.g. 255).",
+        flag_values=flag_values,
+    )
+
+
 # The flags of `define_data_condition_flags`, and their defaults where a command gives none.
 DATA_CONDITION_FLAGS = {
     "label_noise": "0",

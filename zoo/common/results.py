@@ -42,14 +42,19 @@ def worker_file(tuner_id: str) -> str:
     return f"results-{safe}.jsonl"
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Writes `text` to `path` via a temporary file in the same directory and a rename."""
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Writes `text` (UTF-8 text, or bytes as they are) to `path` via a temporary file in the same
+    directory and a rename."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
-            file.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(handle, "wb") as file:
+                file.write(text)
+        else:
+            with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
+                file.write(text)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

@@ -28,6 +28,8 @@ TASKS = ("single_label", "multi_label", "dense")
 # The default reference loss of a task whose losses do not include `log_loss` (the cross-entropy of multi-hot
 # targets is `logistic`, the sum of the K binary cross-entropies); the comparison and the report read it.
 TASK_REFERENCES = {"multi_label": "logistic"}
+# The embedded offline dataset of a task when none is named (`zoo.compare --task=...`, `tuning.search --task=...`).
+TASK_DEFAULTS = {"multi_label": "multi_label_digits", "dense": "shapes"}
 
 
 class Inferred(typing.NamedTuple):

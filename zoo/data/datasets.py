@@ -156,7 +156,8 @@ def load(
             from it, so validation is as imbalanced as training; the test split is untouched.
         imbalance_profile: "exponential" or "step".
         task: what the labels are ("single_label", "multi_label", "dense"); None: the set's own
-            (`zoo.data.task_sources.TASK_SETS`; files: single-label). `npz:` files of another task need it.
+            (`zoo.data.task_sources.TASK_SETS`; files: single-label, but an `npz:` file's multi-hot rows or
+            masks are recognised as in-memory arrays are, its one-line message in `info["task_message"]`).
         ignore_class: dense masks' void label (`shapes`: 255 adds its void band on outlines).
         **options: options of the dataset builder (`num_classes`, `n_samples`, `noise`).
     """
@@ -172,6 +173,9 @@ def load(
             raise ValueError(f"{option} applies to {kinds} datasets only, not {name!r}.")
     if ignore_class is not None and key in ("shapes", "masks"):
         options["ignore_class"] = ignore_class
+    message = None
+    if key == "npz" and task is None:  # Multi-hot rows and masks are recognised, as in arrays (`from_arrays`).
+        task, message = task_sources.npz_task(arg or None, data_dir, ignore_class)
     if key == "npz" and task not in (None, "single_label"):
         source = task_sources.npz_source(arg, data_dir, task, ignore_class)
     else:
@@ -183,7 +187,7 @@ def load(
         raise ValueError(f"ignore_class applies to dense labels (masks) only, not to {source.task} dataset {name!r}.")
     if ignore_class is not None and source.ignore_class is None:
         source = dataclasses.replace(source, ignore_class=ignore_class)
-    return _assemble(
+    data = _assemble(
         name,
         source,
         options,
@@ -199,6 +203,9 @@ def load(
         imbalance_ratio=imbalance_ratio,
         imbalance_profile=imbalance_profile,
     )
+    if message:
+        data.info["task_message"] = message
+    return data
 
 
 def from_arrays(

@@ -144,9 +144,12 @@ def draw_shapes(rng: np.random.Generator, n: int, size: int = 32, max_shapes: in
 
 
 def shapes(
-    n_train: int = 800, n_test: int = 200, size: int = 32, max_shapes: int = 3, void_border: bool = False, seed=0
+    n_train: int = 800, n_test: int = 200, size: int = 16, max_shapes: int = 3, void_border: bool = False, seed=0
 ):
     """Synthetic shapes with per-pixel masks (`draw_shapes`); `void_border` adds a `VOID` band on every outline.
+
+    16x16 canvases by default, so that the embedded dense comparison (`python -m zoo.compare --task=dense`)
+    runs about as long as the demo; the registered name `shapes:SIZE` draws others (e.g. `shapes:32`).
 
     The training canvases come from `seed`, the test canvases from `TEST_SEED` (a stream of
     their own, so they never depend on `seed`).

@@ -6,6 +6,7 @@ Registered names (`zoo.datasets.load`):
   offline, `zoo.data.task_datasets.multi_label_digits`);
 - `shapes`: synthetic circles, squares and triangles with per-pixel masks (dense, offline); with
   `ignore_class` (it must be `VOID` = 255) every outline gets a void band of that label;
+  `shapes:SIZE` draws SIZE×SIZE canvases (default 16);
 - `masks:PATH`: an image folder `PATH/images` with its masks of the same file names in `PATH/masks`
   (`read_mask_dir`; `image_size` resizes);
 - `npz:PATH` with `task="dense"` reads its `y` arrays as masks (`read_mask_npz`), with
@@ -32,6 +33,11 @@ from zoo.data import arrays, files, task_datasets
 from zoo.data.sources import DATASETS, TEST_FRACTION, TEST_SEED, Source, no_arg
 
 TASK_SETS = {"multi_label_digits": "multi_label", "shapes": "dense"}  # The registered sets of each new task.
+
+
+def named_task(dataset: str, task: str | None) -> str | None:
+    """`task`, else the task of a registered task dataset `dataset` (`shapes`: dense, ...), else None (the data's)."""
+    return task or TASK_SETS.get(dataset.partition(":")[0])
 
 
 def resolve_task(y, task: str | None, ignore_class: int | None = None) -> tuple[str, str | None]:
@@ -101,8 +107,12 @@ def _multi_label_digits(arg=None, data_dir=None) -> Source:
 
 @DATASETS.register("shapes")
 def _shapes(arg=None, data_dir=None, ignore_class=None, **options) -> Source:
-    """Synthetic shapes with masks (dense, 4 classes); `ignore_class=255` adds the void band on outlines."""
-    no_arg("shapes", arg)
+    """Synthetic shapes with masks (dense, 4 classes); `shapes:SIZE` draws SIZE×SIZE canvases (default 16);
+    `ignore_class=255` adds the void band on outlines."""
+    if arg is not None:
+        if not arg.isdigit():
+            raise ValueError(f"shapes:SIZE takes the canvas side in pixels (e.g. shapes:16), got shapes:{arg}.")
+        options["size"] = int(arg)
     if ignore_class not in (None, task_datasets.VOID):
         raise ValueError(f"shapes marks void pixels {task_datasets.VOID}: give ignore_class={task_datasets.VOID}.")
     return _of_task_set(task_datasets.shapes(void_border=ignore_class is not None, **options))
@@ -114,6 +124,17 @@ def _masks(arg=None, data_dir=None, image_size=None, ignore_class=None) -> Sourc
     path = files.resolve(arg, data_dir, "masks")
     x, y, *_ = task_datasets.read_mask_dir(os.path.join(path, "images"), os.path.join(path, "masks"), image_size)
     return task_source(x, y, task="dense", ignore_class=ignore_class)
+
+
+def npz_task(arg, data_dir, ignore_class=None) -> tuple[str, str | None]:
+    """`(task, message)` of an `npz:PATH` named without a task: read off its (training) labels by
+    `resolve_task`, as the labels of in-memory arrays are (multi-hot rows, masks; else single-label)."""
+    path = files.resolve(arg, data_dir, "npz")
+    with np.load(path, allow_pickle=False) as arrays:
+        key = "y_train" if "y_train" in arrays.files else "y"
+        if key not in arrays.files:
+            return "single_label", None  # `files.read_npz` names what is missing.
+        return resolve_task(arrays[key], None, ignore_class)
 
 
 def npz_source(arg, data_dir, task: str, ignore_class=None) -> Source:

@@ -63,6 +63,7 @@ class FusedResult:
     wall_seconds: float
     model: keras.Model | None = None  # The fused model (trained), when kept.
     test_logits: dict[str, np.ndarray] | None = None  # {loss: (N, K)} on the "test" split after the last epoch.
+    val_logits: dict[str, np.ndarray] | None = None  # The same on the "val" split.
 
 
 class FusedTrainer:
@@ -159,7 +160,9 @@ class FusedTrainer:
             data, epochs=self.spec.epochs, steps_per_epoch=self.steps, callbacks=[callback], shuffle=False, verbose=0
         )
         wall = time.perf_counter() - start
-        return FusedResult(callback.histories, wall, self.model, callback.logits.get("test"))
+        return FusedResult(
+            callback.histories, wall, self.model, callback.logits.get("test"), callback.logits.get("val")
+        )
 
 
 def _num_classes(train_data: Arrays, eval_data: Mapping[str, Arrays]) -> int:

@@ -30,7 +30,9 @@ the means (scikit-learn's `zero_division=np.nan`), `0.0` counts it as 0 (scikit-
 for F1 and IoU, and what its `average_precision_score` does for a label without positives).
 A mean over no class at all is nan. `record_fields` writes nan as None (JSON null).
 
-`HEADLINE_METRIC` is the record field a report leads with for each task.
+`HEADLINE_METRIC` is the record field a report leads with for each task. `validation_fields` gives the
+same scalar metrics on the validation split's final outputs as `val_<metric>` record fields (e.g.
+`val_mean_iou`), on which a report's "chosen on validation" ranks losses.
 
 >>> import numpy as np
 >>> y = np.array([[1, 0], [0, 1], [1, 1]])
@@ -262,3 +264,18 @@ def record_fields(task: str, y_test, outputs, *, ignore_class: int | None = None
         return None if isinstance(value, float) and math.isnan(value) else value
 
     return {name: clean(value) for name, value in fields.items()}
+
+
+def validation_field(field: str) -> str:
+    """The record field of metric `field` measured on the validation split: `val_<field>` (e.g. `val_mean_iou`)."""
+    return f"val_{field}"
+
+
+def validation_fields(task: str, y_val, outputs, *, ignore_class: int | None = None) -> dict:
+    """The task's scalar metrics (`METRICS[task]`) on the validation split's final outputs, named by
+    `validation_field` and computed as `record_fields` computes the test ones; `{}` for single-label runs
+    (their choice on validation reads the `val_accuracy` curve) and for an empty validation split."""
+    if check_task(task) == "single_label" or len(y_val) == 0:
+        return {}
+    fields = record_fields(task, y_val, outputs, ignore_class=ignore_class)
+    return {validation_field(name): fields[name] for name in METRICS[task]}

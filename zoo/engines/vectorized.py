@@ -469,11 +469,11 @@ def train(
 ) -> tuple[list[dict], float, np.ndarray]:
     """`VectorizedTrainer(*trainer_args, **trainer_options).run(on_epoch)`, timed.
 
-    Returns `(histories, wall seconds, test logits)`: the logits `(M, N, K)` of every member
-    on its own test split after the last epoch (for per-class metrics).
+    Returns `(histories, wall seconds, logits)`: `logits[split]` holds the logits `(M, N, K)` of every
+    member on its own evaluation split `split` ("val", "test") after the last epoch (for the task's metrics).
     """
     start = time.perf_counter()
     trainer = VectorizedTrainer(*trainer_args, **trainer_options)
     histories = trainer.run(on_epoch)
     wall = time.perf_counter() - start
-    return histories, wall, trainer.split_logits("test")
+    return histories, wall, {split: trainer.split_logits(split) for split in trainer.variants[0].eval_data}

@@ -177,6 +177,35 @@ def final_validation_accuracy(record: dict) -> float | None:
     return None if record.get("diverged_at_epoch") or not curve else curve[-1]
 
 
+def validation_headline(records: Sequence[dict]) -> str | None:
+    """The record field of the headline metric on the validation split (`task_metrics.validation_field`,
+    e.g. `val_mean_iou`) when every finished run of `records` has it; None otherwise: single-label runs,
+    a headline without a validation twin (`--metric=final_test_accuracy`), records written before the
+    field existed. Then the choice on validation reads the validation accuracy curve."""
+    finished = finite_runs(records)
+    if not finished:
+        return None
+    fields = {task_metrics.validation_field(headline_field(r)) for r in finished}
+    if len(fields) != 1 or not all(field in r for r in finished for field in fields):
+        return None
+    return fields.pop()
+
+
+def final_validation_value(records: Sequence[dict]) -> Callable[[dict], float | None]:
+    """A value function: the run's headline metric on the validation split (`validation_headline`, negated
+    when lower is better), or its final validation accuracy when `records` lack that field."""
+    field = validation_headline(records)
+    if field is None:
+        return final_validation_accuracy
+    lower = field.removeprefix("val_") in task_metrics.LOWER_IS_BETTER
+
+    def value(record: dict) -> float | None:
+        found = None if record.get("diverged_at_epoch") else record.get(field)
+        return -found if found is not None and lower else found
+
+    return value
+
+
 def metric(field: str) -> Callable[[dict], float | None]:
     """The record's value of `field` (e.g. "balanced_accuracy"); None for a diverged run or a record without it."""
     return lambda record: None if record.get("diverged_at_epoch") else record.get(field)

@@ -226,8 +226,9 @@ def _summary_lines(records, losses) -> list[str]:
 
 def validation_choice_lines(records, losses, reference: str) -> list[str]:
     """What choosing the loss on the validation split gives: per setting, the loss with the best mean
-    final validation accuracy, its test accuracy against the best on test, and its lead over
-    `reference` as read on validation and as it is on test (paired by seed).
+    final validation headline metric (`statistics.final_validation_value`: e.g. validation mean IoU,
+    or validation accuracy for single-label runs and records without it), its test headline against the
+    best on test, and its lead over `reference` as read on validation and as it is on test (paired by seed).
 
     With noisy validation labels (`--noisy_validation`) this is the choice a practitioner without a
     clean split makes; the validation lead then reads smaller than the test lead (flips that hit both
@@ -235,9 +236,10 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
     """
     rows = []
     columns, labels = model_depth_columns(records)
+    on_validation = statistics.final_validation_value(records)
     for condition in statistics.noise_conditions(records):
         subset = [r for r in records if statistics.condition(r) == condition]
-        validation = per_seed(subset, statistics.model_depth, statistics.final_validation_accuracy)
+        validation = per_seed(subset, statistics.model_depth, on_validation)
         test = per_seed(subset, statistics.model_depth, statistics.final_accuracy)
         for column, label in zip(columns, labels):
             means = {loss: stats_of(v)[0] for (c, loss), v in validation.items() if c == column}
@@ -265,13 +267,21 @@ def validation_choice_lines(records, losses, reference: str) -> list[str]:
         "on test",
     ]
     return [
-        "The loss a practitioner would pick from the validation split (best mean final validation accuracy, "
+        f"The loss a practitioner would pick from the validation split (best mean final {_on_validation(records)}, "
         "on the validation labels stated above), what it gives on the clean test split, and its paired lead "
         f"over `{reference}` as validation shows it and as the test split measures it.",
         "",
         markdown_table(header, rows),
         "",
     ]
+
+
+def _on_validation(records) -> str:
+    """What the choice on validation ranks: "validation accuracy", or the headline's validation twin
+    ("validation mean IoU")."""
+    if statistics.validation_headline(records) is None:
+        return "validation accuracy"
+    return f"validation {statistics.headline_title(records)}"
 
 
 def _upper(text: str) -> str:

@@ -11,7 +11,9 @@
 - `predictor`: `Predictor`, one call interface for both kinds of file;
 - `input_files`: `read_inputs`, `.npy`/`.npz` arrays and images converted to the
   model's input (one-line `InputError`s);
-- `predict`: the command `python -m zoo.predict` (also `python -m zoo.serving.predict`).
+- `predict`: the command `python -m zoo.predict` (also `python -m zoo.serving.predict`);
+- `task_reports`: what it reports for multi-label taggers (labels over a threshold, per-label
+  probabilities) and dense models (per-position classes in an `.npz`, a class-histogram summary).
 
 Why a subpackage of `zoo` and not a package of its own: serving is the part
 of this project that runs after training, so it is kept apart from the

@@ -8,6 +8,14 @@ softmax. `logits=True/False` overrides the detection. A single output unit
 is read as the probability `p` of class 1 and served as `[1 − p, p]`. The
 predicted class is the argmax of the model's outputs (of `[1 − p, p]` for one unit).
 A row with a NaN or Inf input (or a non-finite output) gets NaN probabilities and class −1.
+
+Which task a model serves (`served_task`) is read off what it outputs: an exported
+SavedModel's signature says it (a `labels` output: multi-label; a `class` per position,
+of rank >= 2: dense; else single-label); a Keras model, or a foreign SavedModel's single
+output, is dense when its output has positions, `(N, d1, ..., K)`, and single-label when it
+is `(N, K)` — a sigmoid or logits head cannot tell a tagger from a one-vs-all single-label
+classifier (`logistic`), so a multi-label tagger is named (`task="multi_label"`,
+`zoo.predict --task=multi_label`) unless it was exported as one.
 """
 
 from collections.abc import Callable
@@ -15,6 +23,8 @@ from collections.abc import Callable
 import keras
 import numpy as np
 import tensorflow as tf
+
+from zoo.common.tasks import check_task
 
 SIGNATURE = "serving_default"
 CLASS_NAMES = "class_names"  # The signature (and its output) holding the class names stored at export.
@@ -95,6 +105,35 @@ def serving_function(model: keras.Model, logits: bool | None = None, task: str =
         }
 
     return serve
+
+
+def served_task(output_shapes: dict, task: str | None = None, where: str = "the model") -> str:
+    """The task a model serves, from its `{output name: shape}` (see the module docstring), or `task`
+    when given and the outputs fit it; a one-line ValueError when they do not."""
+    shapes = {name: tuple(shape) for name, shape in output_shapes.items()}
+    if "labels" in shapes:
+        found = "multi_label"
+    elif "class" in shapes:
+        found = "dense" if len(shapes["class"]) >= 2 else "single_label"
+    else:
+        shape = shapes["probabilities"] if "probabilities" in shapes else next(iter(shapes.values()))
+        found = "dense" if len(shape) >= 3 else "single_label"
+        if task == "multi_label" and found == "single_label":
+            return task  # (N, K) sigmoid or logits: a tagger when it is said to be one.
+    if task is None or check_task(task) == found:
+        return found
+    served = ", ".join(f"{name} {_shape_text(shape)}" for name, shape in shapes.items())
+    if "class" in shapes or "labels" in shapes:
+        raise ValueError(
+            f"{where} was exported for the {found} task (it serves {served}), not for {task}; "
+            f"export the model with task={task!r}."
+        )
+    wanted = "(N, K)" if task != "dense" else "(N, d1, ..., K), a class per position"
+    raise ValueError(f"a {task} model outputs {wanted}; {where} outputs {served}.")
+
+
+def _shape_text(shape) -> str:
+    return "(" + ", ".join("N" if d is None and i == 0 else str(d) for i, d in enumerate(shape)) + ")"
 
 
 def input_spec(model: keras.Model) -> tf.TensorSpec:

@@ -2,6 +2,8 @@
 
     python -m zoo.predict --model=model.keras --input=x_test.npy
     python -m zoo.predict --model=export/model --input='digits/*.png' --output=pred.csv --top_k=3
+    python -m zoo.predict --model=tagger.keras --task=multi_label --input=x.npy --threshold=0.3
+    python -m zoo.predict --model=export/unet --input=images.npy --output=masks.npz --probabilities
 
 `--model` is a `.keras` file (loaded after `import keras_losses`) or a
 SavedModel directory (`zoo.serving.export`, or Keras's `model.export`).
@@ -14,6 +16,22 @@ name; without it, the names stored at export (`zoo.export(..., class_names=...)`
 are used. Inputs holding NaN or Inf are refused (naming how many); with
 `--allow_nan` they are predicted no class (-1, no top-k) and marked
 `non_finite_input`.
+
+The task (`--task`; `auto` reads it off the model, `zoo.serving.outputs.served_task`):
+a SavedModel exported by `zoo.export(..., task=...)` serves its task (a `labels` output:
+multi-label; a `class` per position: dense); a `.keras` model (or a foreign SavedModel's single
+output) whose output is `(N, d1, ..., K)` is dense, one whose output is `(N, K)` single-label,
+since a sigmoid or logits head cannot tell a tagger from a one-vs-all classifier: a multi-label
+tagger needs `--task=multi_label` unless it was exported as one. A task the model's outputs do
+not fit is a one-line error.
+
+- multi-label: per input the labels whose probability `σ(z_k)` is at least `--threshold` (0.5)
+  and every label's probability (`zoo.serving.task_reports`): a table, CSV or JSON;
+- dense: a class per position, written to `--output=NAME.npz` (arrays `classes` `(N, d1, ...)`
+  int32, −1 for an input holding NaN/Inf with `--allow_nan`, `inputs`, `class_names` when known,
+  and with `--probabilities` the per-position probabilities `(N, d1, ..., K)`); CSV or JSON of
+  masks make no sense and are refused. A summary (each input's share of positions per predicted
+  class) is printed.
 The output file is written atomically: on any error no (partial) output file
 is left, and an existing one is kept as it was. Errors are one line on stderr
 and exit status 1.
@@ -28,7 +46,10 @@ from collections.abc import Sequence
 
 from absl import flags
 
-OUTPUT_FORMATS = (".csv", ".json")
+from zoo.common import tasks
+
+TASKS = ("auto", *tasks.TASKS)
+OUTPUT_FORMATS = {"single_label": (".csv", ".json"), "multi_label": (".csv", ".json"), "dense": (".npz",)}
 MODEL_OUTPUTS = {"auto": None, "logits": True, "probabilities": False}
 
 
@@ -44,12 +65,31 @@ def define_flags(flag_values: flags.FlagValues) -> None:
         **fv,
     )
     flags.DEFINE_string(
-        "output", "", "Write the predictions to this .csv or .json file (atomically); empty prints a table.", **fv
+        "output",
+        "",
+        "Write the predictions to this .csv or .json file (a dense model's masks: .npz), atomically; "
+        "empty prints a table.",
+        **fv,
+    )
+    flags.DEFINE_enum(
+        "task",
+        "auto",
+        list(TASKS),
+        "What the model predicts: auto (a SavedModel exported with a task serves it; a model whose output has "
+        "positions (N, d1, ..., K) is dense, one with output (N, K) single_label), single_label, multi_label "
+        "(a tagger: per-label probabilities) or dense (a class per position).",
+        **fv,
+    )
+    flags.DEFINE_float(
+        "threshold", 0.5, "multi_label: a label is predicted when its probability is at least this, in (0, 1).", **fv
+    )
+    flags.DEFINE_boolean(
+        "probabilities", False, "dense: also write the per-position probabilities to the --output .npz file.", **fv
     )
     flags.DEFINE_integer(
         "top_k",
         3,
-        "How many most likely classes to report per input (at most the number of classes).",
+        "single_label: how many most likely classes to report per input (at most the number of classes).",
         lower_bound=1,
         **fv,
     )
@@ -89,10 +129,19 @@ class UsageError(ValueError):
     """A bad flag value."""
 
 
+def load_predictor(model: str, model_outputs: str = "auto", task: str = "auto"):
+    """The `Predictor` of the model file `model` for `task` ("auto": the task its outputs show)."""
+    from zoo.serving.predictor import Predictor  # TensorFlow loads only once the flags are fine.
+
+    return Predictor.from_path(model, logits=MODEL_OUTPUTS[model_outputs], task=None if task == "auto" else task)
+
+
 def predict(
-    model: str,
+    model,
     input: str,
     *,
+    task: str = "auto",
+    threshold: float = 0.5,
     top_k: int = 3,
     batch_size: int = 256,
     scale: float | None = None,
@@ -101,27 +150,38 @@ def predict(
     model_outputs: str = "auto",
     class_names: Sequence[str] | None = None,
     allow_nan: bool = False,
-) -> list[dict]:
-    """Per input: `{"input", "class", "top_k": [{"class", "probability"}, ...]}`.
+):
+    """The predictions of `model` (a model file, or a loaded `Predictor`) for the inputs `input`, by task.
 
+    Single-label: per input `{"input", "class", "top_k": [{"class", "probability"}, ...]}`; multi-label:
+    per input `{"input", "labels", "probabilities"}` (`task_reports.tag_rows`, labels at `threshold`);
+    dense: a `task_reports.Masks` (a class per position, and the probabilities).
     With class names (`class_names`, else those stored at export) each class
-    also has its `"class_name"`. Inputs with NaN/Inf raise `InputError`, or with
-    `allow_nan` get class -1, no top-k and `"non_finite_input": True`.
+    also has its `"class_name"` (a label its `"label_names"`). Inputs with NaN/Inf raise `InputError`, or with
+    `allow_nan` get class -1, no top-k and `"non_finite_input": True` (a mask of -1).
     """
     import numpy as np
 
-    from zoo.serving import input_files  # TensorFlow loads only once the flags are fine.
-    from zoo.serving.predictor import Predictor
+    from zoo.serving import input_files, task_reports
 
-    predictor = Predictor.from_path(model, logits=MODEL_OUTPUTS[model_outputs])
+    predictor = model if not isinstance(model, str) else load_predictor(model, model_outputs, task)
     batch = input_files.read(input, predictor.input_shape, scale=scale, mean=mean, std=std)
     if not allow_nan:
         input_files.check_finite(batch.names, batch.x, input)
-    probabilities = predictor.predict(batch.x, batch_size=batch_size)
+    outputs = predictor.predict_outputs(batch.x, batch_size=batch_size)
+    probabilities = outputs["probabilities"]
     names = predictor.class_names if class_names is None else tuple(class_names)
-    if names is not None and len(names) != probabilities.shape[1]:
-        raise UsageError(f"{len(names)} class names for a model with {probabilities.shape[1]} classes.")
-    invalid = input_files.non_finite_rows(batch.x) | ~np.isfinite(probabilities).all(axis=1)
+    if names is not None and len(names) != probabilities.shape[-1]:
+        what = "labels" if predictor.task == "multi_label" else "classes"
+        raise UsageError(f"{len(names)} class names for a model with {probabilities.shape[-1]} {what}.")
+    rows = len(probabilities)
+    invalid = input_files.non_finite_rows(batch.x) | ~np.isfinite(probabilities.reshape(rows, -1)).all(axis=1)
+    if predictor.task == "multi_label":
+        return task_reports.tag_rows(batch.names, probabilities, threshold, names, invalid)
+    if predictor.task == "dense":
+        classes = outputs["class"] if "class" in outputs else np.argmax(probabilities, axis=-1)
+        classes = np.where(invalid.reshape((rows,) + (1,) * (classes.ndim - 1)), -1, classes).astype(np.int32)
+        return task_reports.Masks(batch.names, classes, probabilities, names)
     return records(batch.names, probabilities, top_k, names, invalid)
 
 
@@ -180,9 +240,6 @@ def to_table(rows: list[dict]) -> str:
     return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in lines) + "\n"
 
 
-RENDERERS = {".csv": to_csv, ".json": to_json}
-
-
 def check_flags(fv: flags.FlagValues) -> None:
     """UsageError for flag values that can be checked before loading anything."""
     for name in ("model", "input"):
@@ -190,18 +247,44 @@ def check_flags(fv: flags.FlagValues) -> None:
             raise UsageError(f"--{name} is required (see --help).")
     if not os.path.exists(fv.model):
         raise UsageError(f"--model={fv.model}: no such file or directory.")
+    if not 0.0 < fv.threshold < 1.0:
+        raise UsageError(f"--threshold={fv.threshold:g}: must be in (0, 1).")
     if fv.output:
         extension = os.path.splitext(fv.output)[1].lower()
-        if extension not in OUTPUT_FORMATS:
+        known = sorted({e for formats in OUTPUT_FORMATS.values() for e in formats})
+        if extension not in known:
             raise UsageError(
                 f"--output={fv.output}: unsupported format {extension or '(none)'!r}; "
-                f"use {' or '.join(OUTPUT_FORMATS)}."
+                f"use {' or '.join(OUTPUT_FORMATS['single_label'])} (a dense model's masks: .npz)."
             )
         directory = os.path.dirname(os.path.abspath(fv.output))
         if not os.path.isdir(directory):
             raise UsageError(f"--output={fv.output}: directory {directory} does not exist.")
         if os.path.isdir(fv.output):
             raise UsageError(f"--output={fv.output}: is a directory.")
+    if fv.task != "auto":
+        check_task_flags(fv, fv.task)
+
+
+def check_task_flags(fv: flags.FlagValues, task: str) -> None:
+    """UsageError for an output format or flag that the model's task does not take."""
+    if fv.output:
+        extension = os.path.splitext(fv.output)[1].lower()
+        if task == "dense" and extension not in OUTPUT_FORMATS["dense"]:
+            raise UsageError(
+                f"--output={fv.output}: a dense model's per-position classes are written to .npz "
+                "(masks in CSV or JSON make no sense); use --output=NAME.npz."
+            )
+        if task != "dense" and extension not in OUTPUT_FORMATS[task]:
+            raise UsageError(
+                f"--output={fv.output}: .npz holds a dense model's masks; write a {task} model's predictions "
+                "to .csv or .json."
+            )
+    if fv.probabilities and (task != "dense" or not fv.output):
+        raise UsageError(
+            "--probabilities writes a dense model's per-position probabilities to its --output .npz file"
+            + (f"; this model is {task}." if task != "dense" else "; give --output=NAME.npz.")
+        )
 
 
 def _floats(name: str, values: list[str] | None) -> list[float] | None:
@@ -233,25 +316,51 @@ def class_names_flag(value: str) -> list[str] | None:
 def run(fv: flags.FlagValues) -> None:
     """Checks the flags, predicts, and prints or writes the report."""
     check_flags(fv)
-    rows = predict(
-        fv.model,
+    mean, std, names = _floats("mean", fv.mean), _floats("std", fv.std), class_names_flag(fv.class_names)
+    predictor = load_predictor(fv.model, fv.model_outputs, fv.task)
+    check_task_flags(fv, predictor.task)
+    names = predictor.class_names if names is None else names
+    found = predict(
+        predictor,
         fv.input,
+        threshold=fv.threshold,
         top_k=fv.top_k,
         batch_size=fv.batch_size,
         scale=fv.scale,
-        mean=_floats("mean", fv.mean),
-        std=_floats("std", fv.std),
-        model_outputs=fv.model_outputs,
-        class_names=class_names_flag(fv.class_names),
+        mean=mean,
+        std=std,
+        class_names=names,
         allow_nan=fv.allow_nan,
     )
-    if fv.output:
-        from zoo.common import results
-
-        results.write_atomic(fv.output, RENDERERS[os.path.splitext(fv.output)[1].lower()](rows))
-        print(f"Wrote {len(rows)} predictions to {fv.output}", file=sys.stderr)
+    if predictor.task == "dense":
+        if fv.output:
+            npz = found.npz_bytes(with_probabilities=fv.probabilities)
+            _write(fv.output, npz, f"{len(found.names)} masks of shape {found.classes.shape[1:]}")
+        sys.stdout.write(found.summary())
+    elif fv.output:
+        extension = os.path.splitext(fv.output)[1].lower()
+        _write(fv.output, render(predictor.task, found, extension, names), f"{len(found)} predictions")
     else:
-        sys.stdout.write(to_table(rows))
+        sys.stdout.write(render(predictor.task, found, "", names))
+
+
+def _write(path: str, content: str | bytes, what: str) -> None:
+    from zoo.common import results
+
+    results.write_atomic(path, content)
+    print(f"Wrote {what} to {path}", file=sys.stderr)
+
+
+def render(task: str, found: list[dict], extension: str, names: Sequence[str] | None = None) -> str:
+    """The text of a single- or multi-label model's prediction rows `found`: CSV (`extension` ".csv"),
+    JSON (".json") or a table for the terminal ("")."""
+    from zoo.serving import task_reports
+
+    if extension == ".json":
+        return to_json(found)
+    if task == "multi_label":
+        return task_reports.tags_csv(found, names) if extension == ".csv" else task_reports.tags_table(found, names)
+    return to_csv(found) if extension == ".csv" else to_table(found)
 
 
 FLAGS = flags.FlagValues()  # private: see zoo/cli.py

@@ -199,9 +199,12 @@ class Runner:
         wall_seconds: float,
         engine: str,
         trained_together: int,
-        test_logits: dict | None = None,
-        y_test=None,
+        logits: dict | None = None,
+        labels: dict | None = None,
     ) -> list[dict]:
+        """Appends the records of a finished training; `logits` `{split: {loss: final outputs}}` and `labels`
+        `{split: y}` of the "val" and "test" splits give the records their test and validation metrics."""
+        logits, labels = logits or {}, labels or {}
         records = make_records(
             setting,
             histories,
@@ -210,9 +213,11 @@ class Runner:
             self.worker,
             engine=engine,
             trained_together=trained_together,
-            test_logits=test_logits,
-            y_test=y_test,
+            test_logits=logits.get("test"),
+            y_test=labels.get("test"),
             train_counts=data_info.get("train_class_counts"),
+            val_logits=logits.get("val"),
+            y_val=labels.get("val"),
         )
         results.append(self.path, records)
         if self.tensorboard:
@@ -241,15 +246,15 @@ class Runner:
             on_epoch=None if on_epoch is None else lambda epoch: on_epoch(len(losses)),
         )
         wall = time.perf_counter() - start
-        return self._write(
-            setting, result.histories, data.info, wall, engine, len(losses), result.test_logits, data.y_test
-        )
+        logits = {"val": result.val_logits, "test": result.test_logits}
+        labels = {"val": data.y_val, "test": data.y_test}
+        return self._write(setting, result.histories, data.info, wall, engine, len(losses), logits, labels)
 
     def _run_vectorized(self, group: Sequence[tuple[Setting, list[str]]], on_epoch) -> list[dict]:
         """Trains every run of `group` (one `group_key`) stacked, chunk by chunk; records per chunk."""
         from zoo.engines import vectorized
 
-        variants, infos, test_labels = [], [], []
+        variants, infos, labels = [], [], []
         for setting, _ in group:
             data = self.load(setting)  # Only its arrays are kept: its tf.data pipelines hold copies.
             with_transition(data, setting, self.config.losses)
@@ -262,7 +267,7 @@ class Runner:
                 )
             )
             infos.append(data.info)
-            test_labels.append(data.y_test)
+            labels.append({"val": data.y_val, "test": data.y_test})
             input_shape, num_classes = data.input_shape, data.num_classes
             del data
         # Loss-major order: members of one loss are adjacent and share one loss call.
@@ -300,7 +305,10 @@ class Runner:
             )
             for index in sorted({v for _, v in chunk}):
                 mine = {loss: histories[m] for m, (loss, v) in enumerate(chunk) if v == index}
-                test_logits = {loss: logits[m] for m, (loss, v) in enumerate(chunk) if v == index}
+                final = {
+                    split: {loss: logits[split][m] for m, (loss, v) in enumerate(chunk) if v == index}
+                    for split in logits
+                }
                 share = wall * len(mine) / len(chunk)
                 records += self._write(
                     group[index][0],
@@ -309,8 +317,8 @@ class Runner:
                     share,
                     "vectorized",
                     len(chunk),
-                    test_logits,
-                    test_labels[index],
+                    final,
+                    labels[index],
                 )
             gc.collect()  # The chunk's stacked network and its traced graphs hold large constants.
         return records

@@ -60,6 +60,8 @@ def make_records(
     test_logits: Mapping[str, np.ndarray] | None = None,
     y_test: np.ndarray | None = None,
     train_counts: Sequence[int] | None = None,
+    val_logits: Mapping[str, np.ndarray] | None = None,
+    y_val: np.ndarray | None = None,
 ) -> list[dict]:
     """One result record per loss of a finished training of `setting`.
 
@@ -71,7 +73,10 @@ def make_records(
     balanced accuracy, macro-F1, per-class recall, many/medium/few-shot accuracy, and
     the same after post-hoc logit adjustment), None for a diverged run; for a multi-label or dense
     setting the task's metrics instead (`zoo.engines.task_metrics.record_fields`: mAP, F1, subset
-    accuracy, Hamming loss; mean and per-class IoU, pixel accuracy, mean Dice).
+    accuracy, Hamming loss; mean and per-class IoU, pixel accuracy, mean Dice), and with each loss's
+    final `val_logits` and the validation labels the same scalar metrics on the validation split
+    (`task_metrics.validation_fields`: `val_mean_average_precision`, `val_mean_iou`, ...), on which a
+    report chooses a loss "on validation".
     """
     finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     common = {
@@ -112,6 +117,7 @@ def make_records(
                 "final_test_accuracy": test[-1] if test and diverged is None else None,
                 "best_val_accuracy": max(val) if val else None,
                 **_class_fields(test_logits, loss, diverged, y_test, train_counts, setting),
+                **_validation_fields(val_logits, loss, diverged, y_val, setting),
                 **_transition_fields(loss, data_info),
             }
         )
@@ -135,6 +141,17 @@ def _class_fields(test_logits, loss, diverged, y_test, train_counts, setting) ->
     if len(train_counts) > CONFUSION_MAX_CLASSES:
         del fields["test_confusion"]
     return fields
+
+
+def _validation_fields(val_logits, loss, diverged, y_val, setting) -> dict:
+    """The task's `val_<metric>` fields of a finished multi-label or dense run; {} otherwise."""
+    task = getattr(setting, "task", "single_label")
+    if task == "single_label" or val_logits is None or loss not in val_logits or y_val is None:
+        return {}
+    logits = np.asarray(val_logits[loss])
+    if diverged is not None or not np.isfinite(logits).all():
+        return {}
+    return task_metrics.validation_fields(task, y_val, logits, ignore_class=setting.ignore_class)
 
 
 def _transition_fields(loss: str, data_info: dict) -> dict:

@@ -192,6 +192,15 @@ class Setting:
 DENSE_DEFAULT = ("log_loss", "focal", "tanimoto", "cauchy_schwarz", "l2", "logistic", "poly1", "gce", "sce")
 
 
+# The `SweepConfig` defaults of a task's comparison where they differ from the class's, for the flags that
+# `python -m zoo.compare` is not given (`zoo.compare.flag_values`; the task's offline dataset is
+# `zoo.common.tasks.TASK_DEFAULTS`). A dense comparison trains 9 U-Nets per setting on the fused engine:
+# `SweepConfig`'s depths 1-3, width 16 and 25 epochs on 32x32 shapes took about 2 hours on 2 CPU cores
+# (1.3-1.6 s per run-epoch at depth 1, twice that at depth 2); depth 1, width 8 and 8 epochs on the 16x16
+# `shapes` take about as long as `make demo`.
+TASK_SWEEP_DEFAULTS = {"dense": {"models": ("unet",), "depths": (1,), "width": 8, "epochs": 8}}
+
+
 # The demo's losses (`python -m zoo.compare` without flags): the 19 canonical losses of 0.2.0 that need no
 # configuration, and Keras's cross-entropy. Fixed, so that new losses do not lengthen the demo.
 DEMO_LOSSES = (
@@ -216,7 +225,8 @@ def loss_groups(task: str | None = None) -> dict[str, list[str]]:
     log loss and the loss corrections (which the sweep gives its transition matrix, `--correction`);
     `long_tail` the imbalance study's set, with every loss that takes the class counts.
     For `task="multi_label"` `default`, `canonical` and `all` are the multi-label losses
-    (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT`.
+    (`keras_losses.names(task="multi_label")`); for `task="dense"` `default` is `DENSE_DEFAULT` and `all`
+    the losses that serve it (`keras_losses.names(task="dense")`).
     """
     import keras_losses
 
@@ -234,8 +244,8 @@ def loss_groups(task: str | None = None) -> dict[str, list[str]]:
     if task == "multi_label":
         tagging = keras_losses.names(task="multi_label")
         groups.update(default=tagging, canonical=tagging, all=tagging)
-    elif task == "dense":
-        groups["default"] = list(DENSE_DEFAULT)
+    elif task == "dense":  # `all`: the losses that serve per-position outputs (not Keras's own classes).
+        groups.update(default=list(DENSE_DEFAULT), all=keras_losses.names(task="dense"))
     return groups
 
 

@@ -9,7 +9,7 @@ import pytest
 from tests.paths import REPO as ROOT
 from zoo import report
 from zoo.common import results
-from zoo.report import tables
+from zoo.report import statistics, tables
 from zoo.sweeps import run_records, sweep
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -306,6 +306,45 @@ def test_the_loss_chosen_on_validation_with_its_test_accuracy_and_both_leads():
     assert cells[1:4] == ["`beta`", "0.900", "`alpha` (0.910)"]  # picked, its mean test accuracy, best on test
     # Per-seed leads: validation +0.05, +0.04, +0.06 (mean +0.050); test −0.02, −0.02, +0.01 (mean −0.010).
     assert cells[4].startswith("**better** +0.050 [") and cells[5].startswith("-0.010 [")
+
+
+def _cells(text, setting):
+    row = [line for line in text.splitlines() if line.startswith(f"| {setting}")]
+    assert len(row) == 1
+    return [cell.strip() for cell in row[0].strip("|").split("|")]
+
+
+def test_a_dense_study_is_chosen_on_validation_mean_iou_and_old_records_on_validation_accuracy():
+    """Validation accuracy prefers `alpha`, validation mean IoU `beta`: a dense study whose records hold
+    `val_mean_iou` picks `beta` and says so; the same records without it (written before the field) pick
+    on validation accuracy and say that; a lower-is-better headline is ranked negated."""
+    val_accuracy = {"alpha": (0.95, 0.96, 0.97), "beta": (0.90, 0.91, 0.92)}
+    val_iou = {"alpha": (0.50, 0.52, 0.54), "beta": (0.60, 0.61, 0.65)}
+    test_iou = {"alpha": (0.55, 0.56, 0.57), "beta": (0.58, 0.60, 0.59)}
+    records = []
+    for loss in val_accuracy:
+        for seed in range(3):
+            record = _record(loss, 0.0, seed, 0.9)
+            record.update(task="dense", mean_iou=test_iou[loss][seed], val_mean_iou=val_iou[loss][seed])
+            record["val_accuracy"] = [0.5, val_accuracy[loss][seed]]
+            records.append(record)
+    text = "\n".join(tables.validation_choice_lines(records, ["alpha", "beta"], reference="alpha"))
+    assert "(best mean final validation mean IoU, on the validation labels" in text
+    cells = _cells(text, "mlp d2, clean")
+    assert cells[1:4] == ["`beta`", "0.590", "`beta` (0.590)"]
+    # Per-seed validation leads of beta over alpha: +0.10, +0.09, +0.11 (mean +0.100); test +0.03, +0.04, +0.02.
+    assert cells[4].startswith("**better** +0.100 [") and cells[5].startswith("**better** +0.030 [")
+
+    old = [{k: v for k, v in record.items() if k != "val_mean_iou"} for record in records]
+    text = "\n".join(tables.validation_choice_lines(old, ["alpha", "beta"], reference="alpha"))
+    assert "(best mean final validation accuracy, on the validation labels" in text
+    assert _cells(text, "mlp d2, clean")[1:4] == ["`alpha`", "0.560", "`beta` (0.590)"]
+
+    for record in records:  # Lower is better: beta's smaller validation Hamming loss wins.
+        record.update(task="multi_label", hamming_loss=0.1, val_hamming_loss=0.3 if record["loss"] == "alpha" else 0.2)
+    with statistics.headline("hamming_loss"):
+        text = "\n".join(tables.validation_choice_lines(records, ["alpha", "beta"], reference="alpha"))
+    assert "validation −hamming loss" in text and _cells(text, "mlp d2, clean")[1] == "`beta`"
 
 
 def test_an_interval_past_the_paired_plot_s_range_is_marked_at_the_edge():

@@ -22,6 +22,12 @@ def _sweep(tmp_path, name, data=None, **overrides):
     return {r["key"]: r for r in results.read(results.path_in(out))}
 
 
+def _with_validation(task):
+    """The task's test metrics and their validation twins (`val_mean_iou`, ...): every engine writes both."""
+    fields = task_metrics.METRICS[task]
+    return (*fields, *(task_metrics.validation_field(field) for field in fields))
+
+
 def _assert_same_records(by_engine, metric_fields):
     reference = by_engine["separate"]
     for engine, records in by_engine.items():
@@ -46,11 +52,14 @@ def test_multi_label_engines_write_the_same_records(tmp_path):
     by_engine = {
         engine: _sweep(tmp_path, engine, engine=engine, **settings) for engine in ("vectorized", "fused", "separate")
     }
-    _assert_same_records(by_engine, task_metrics.METRICS["multi_label"])
+    _assert_same_records(by_engine, _with_validation("multi_label"))
     for record in by_engine["vectorized"].values():
         assert record["task"] == "multi_label" and "/task=multi_label/" in record["key"]
-        # The curve's accuracy is the fraction of right label bits: 1 − Hamming loss (both at probability 0.5).
+        # The curve's accuracy is the fraction of right label bits: 1 − Hamming loss (both at probability 0.5),
+        # on the test split and, from the validation split's final logits, on the validation split.
         assert record["final_test_accuracy"] == pytest.approx(1 - record["hamming_loss"], abs=1e-4)
+        assert record["val_accuracy"][-1] == pytest.approx(1 - record["val_hamming_loss"], abs=1e-4)
+        assert 0 < record["val_mean_average_precision"] <= 1
         assert record["train_class_counts"] and len(record["train_class_counts"]) == 6  # Positives per label.
         if record["label_noise"]:
             assert record["noise_type"] == "missing" and 0.25 < record["realised_flip_fraction"] < 0.35
@@ -71,11 +80,13 @@ def test_dense_fused_and_separate_write_the_same_records_and_vectorized_names_th
         engine: _sweep(tmp_path, engine, data=small_shapes, engine=engine, **settings)
         for engine in ("fused", "separate")
     }
-    _assert_same_records(by_engine, task_metrics.METRICS["dense"])
+    _assert_same_records(by_engine, _with_validation("dense"))
     for record in by_engine["fused"].values():
         assert "/task=dense/ignore_class=255/" in record["key"] and record["ignore_class"] == 255
         # Position accuracy over the non-ignored positions, from the curve and from the confusion matrix.
         assert record["final_test_accuracy"] == pytest.approx(record["pixel_accuracy"], abs=1e-4)
+        assert record["val_accuracy"][-1] == pytest.approx(record["val_pixel_accuracy"], abs=1e-4)
+        assert 0 <= record["val_mean_iou"] <= 1 and "val_per_class_iou" not in record
         assert len(record["per_class_iou"]) == 4 and 0 <= record["mean_iou"] <= 1
     with pytest.raises(ValueError, match=r"^The vectorized engine does not train dense tasks; use engine='fused'"):
         _sweep(tmp_path, "vectorized", data=small_shapes, engine="vectorized", **settings)
