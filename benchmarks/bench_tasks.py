@@ -8,8 +8,8 @@ Rows (task / model), each a comparison of `--seeds` x 4 losses through `zoo.comp
 
 - `multi_label`: the embedded default `multi_label_digits` (scikit-learn digits tagged with 6 properties),
   the zoo's `mlp` (depth 2), multi-label losses;
-- `dense_d1`, `dense_d2`: the embedded default `shapes` (32x32 canvases with per-pixel masks), the zoo's
-  `unet` at depth 1 and 2;
+- `dense_d1`, `dense_d2`: the embedded `shapes` (800 canvases with per-pixel masks, 32x32 as in the
+  tables, `--shape_size`; the dataset's own default is 16x16), the zoo's `unet` at depth 1 and 2;
 - `cnn`, `mobilenet`: single-label images 32x32x3, `--images` training images (digits scaled up 4x,
   shifted, coloured and noised; offline), the zoo's `cnn` (depth 2) and a MobileNetV2-like model built
   here with Keras layers as a user would (`mobilenet_v2_like`, passed to `compare_losses` as a builder).
@@ -57,6 +57,9 @@ flags.DEFINE_integer("batch_size", 64, "Batch size.")
 flags.DEFINE_integer("images", 4000, "Training images of the image rows (after the validation split).")
 flags.DEFINE_integer("test_images", 1000, "Test images of the image rows.")
 flags.DEFINE_integer("examples", 0, "Training-part examples of the multi-label and dense rows (0: all).")
+flags.DEFINE_integer(
+    "shape_size", 32, "Canvas size of the dense rows' shapes (32: the tables' size; the default set: 16)."
+)
 flags.DEFINE_integer("width", 16, "Width of the MobileNetV2-like model (its first block's channels).")
 flags.DEFINE_integer("rounds", 1, "Interleaved rounds (each times every candidate of a row once).")
 flags.DEFINE_boolean("quick", False, "Shrink every size (1 seed, 2 losses, 1 epoch, 512 images): a smoke run.")
@@ -133,7 +136,7 @@ def row_specs(names):
     from zoo.data import task_datasets
 
     tagged = _arrays(task_datasets.multi_label_digits(), FLAGS.examples)
-    shapes = _arrays(task_datasets.shapes(), FLAGS.examples)
+    shapes = _arrays(task_datasets.shapes(size=FLAGS.shape_size), FLAGS.examples)
     # Training part = training images + the validation split carved from it.
     images = digit_images(int(round(FLAGS.images / (1 - VALIDATION_SPLIT))), FLAGS.test_images)
     specs = {
