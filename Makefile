@@ -88,6 +88,7 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.bench_losses
 	$(PY) -m benchmarks.bench_fused
 	$(PY) -m benchmarks.bench_tuning_workers
+	$(PY) -m benchmarks.bench_tasks
 
 clean:
 	rm -rf $(VENV) $(OLD_VENV) runs site

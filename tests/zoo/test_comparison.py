@@ -18,7 +18,14 @@ from zoo.models import user_models
 from zoo.sweeps import plan
 
 ROOT = __file__.rsplit("/tests/", 1)[0]
-SMALL = {"losses": ["log_loss", "ovr_squared_hinge"], "seeds": (0, 1), "epochs": 2, "progress": False}
+# `engine="vectorized"`: the users' CNNs below train on it when asked (`auto` trains convolutions fused).
+SMALL = {
+    "losses": ["log_loss", "ovr_squared_hinge"],
+    "seeds": (0, 1),
+    "epochs": 2,
+    "progress": False,
+    "engine": "vectorized",
+}
 # Fields that differ between two runs of the same training (time, where and when).
 TIMING = ("setting_wall_seconds", "wall_seconds", "finished_at", "fused_with", "versions")
 
@@ -123,6 +130,28 @@ def test_fallback_to_fused_is_reported_and_recorded(monkeypatch, capsys):
     assert "own_cnn: the vectorized engine does not run it (TypeError: cannot vectorize this op)" in (
         capsys.readouterr().err
     )
+
+
+def test_auto_trains_a_users_convolutional_model_fused_and_a_dense_one_vectorized(monkeypatch):
+    """`auto` as for the zoo's families: stacked convolutions run slower on CPU (benchmarks/bench_tasks.py),
+    so a model with a convolution anywhere, nested models included, is not even probed."""
+    probed = []
+    monkeypatch.setattr(plan, "probe_vectorized", lambda builder, *args: probed.append(builder))
+
+    def nested_cnn(input_shape, num_classes):
+        inner = keras.Sequential([keras.Input(input_shape), keras.layers.DepthwiseConv2D(3), keras.layers.Flatten()])
+        inputs = keras.Input(input_shape)
+        return keras.Model(inputs, keras.layers.Dense(num_classes)(inner(inputs)))
+
+    def own_mlp(input_shape, num_classes):
+        inputs = keras.Input(input_shape)
+        return keras.Model(inputs, keras.layers.Dense(num_classes)(keras.layers.Flatten()(inputs)))
+
+    auto = {**SMALL, "engine": "auto", "seeds": (0,), "epochs": 1}
+    for builder, engine in ((own_cnn, "fused"), (nested_cnn, "fused"), (own_mlp, "vectorized")):
+        records = zoo.compare_losses(builder, _digits(), **auto).records
+        assert {r["engine"] for r in records} == {engine}, builder.__name__
+    assert [getattr(b, "__name__", b) for b in probed] == ["own_mlp"]
 
 
 def test_results_written_with_out_and_a_rerun_resumes(tmp_path):

@@ -103,6 +103,39 @@ class UserModel:
         return logits_model(model, input_shape, num_classes, self.label)
 
 
+# Convolutions of every kind; a stacked (vectorized) convolution with per-member filters runs slower
+# than one model at a time on CPU (zoo.sweeps.experiment.VECTORIZED_BY_DEFAULT says by how much).
+CONVOLUTIONS = (
+    keras.layers.Conv1D,
+    keras.layers.Conv2D,
+    keras.layers.Conv3D,
+    keras.layers.Conv1DTranspose,
+    keras.layers.Conv2DTranspose,
+    keras.layers.Conv3DTranspose,
+    keras.layers.DepthwiseConv1D,
+    keras.layers.DepthwiseConv2D,
+    keras.layers.SeparableConv1D,
+    keras.layers.SeparableConv2D,
+)
+
+
+def has_convolution(model: keras.Model) -> bool:
+    """Whether `model` or a model nested in it has a convolution layer (`CONVOLUTIONS`).
+
+    >>> has_convolution(keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3)]))
+    True
+    >>> has_convolution(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]))
+    False
+    """
+    pending = list(getattr(model, "layers", []))
+    while pending:
+        layer = pending.pop()
+        if isinstance(layer, CONVOLUTIONS):
+            return True
+        pending.extend(getattr(layer, "layers", []))  # a nested model's own layers
+    return False
+
+
 def _output_layer(model: keras.Model):
     """The layer that makes the model's output; None for a subclassed model (its graph is hidden)."""
     try:

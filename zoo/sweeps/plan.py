@@ -9,9 +9,11 @@ instance; `zoo.models.user_models` states the contract), and the data (a dataset
 pending runs and returns their records: one per (loss, model, depth, seed, noise condition),
 paired by seed (every loss of a seed starts from the same initial weights, built by the
 builder once per seed after seeding the global generators, and sees the same batches). A
-user model trains on the vectorized engine when `tf.vectorized_map` over its
-`stateless_call` works on one batch (checked here); otherwise it trains fused and one line
-says why. Each record's `engine` says which engine ran, `model` the model's label.
+user model without convolutions trains on the vectorized engine when `tf.vectorized_map` over
+its `stateless_call` works on one batch (checked here); otherwise it trains fused and one line
+says why. A user model with a convolution trains fused, as the zoo's `cnn` does
+(`engine="vectorized"` asks for the vectorized engine; `benchmarks/bench_tasks.py` measures both).
+Each record's `engine` says which engine ran, `model` the model's label.
 """
 
 import dataclasses
@@ -269,6 +271,7 @@ def prepare(model, data, **options) -> Plan:
     model at every depth on its shape, and tries the vectorized engine on one batch for the users' models.
     """
     from zoo import models
+    from zoo.models.user_models import has_convolution
 
     options = with_defaults("prepare", options)
     losses, depths, width, head, engine = (options[k] for k in ("losses", "depths", "width", "head", "engine"))
@@ -327,11 +330,15 @@ def prepare(model, data, **options) -> Plan:
     for label, builder in builders.items():
         for depth in per_model[label]:  # Every model at every depth builds (and has one output per class).
             options = models.options(label, depth, width, head)
-            models.build(builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options)
+            built = models.build(
+                builder or label, input_shape=loaded.input_shape, num_classes=loaded.num_classes, **options
+            )
         user = builder is not None or label in models.USER_MODELS
-        if (
+        if user and engine == "auto" and has_convolution(built):
+            engines[label] = "fused"  # As the zoo's `cnn`: stacked convolutions run slower on CPU.
+        elif (
             user and engine in ("auto", "vectorized") and config.task != "dense"
-        ):  # `auto`: vectorized for users' models when it runs.
+        ):  # `auto`: vectorized for users' convolution-free models when it runs.
             reason = probe_vectorized(builder or label, models.options(label, per_model[label][0], width), loaded)
             engines[label] = "vectorized" if reason is None else "fused"
             if reason is not None:
