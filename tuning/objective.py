@@ -206,12 +206,7 @@ def task_scores(task: str, model, data, *, from_logits: bool = True, ignore_clas
     `model` on all of `data` (see `_labels_and_outputs`); nan where a metric has no defined value
     (e.g. mean AP when no label has a positive)."""
     labels, outputs = _labels_and_outputs(model, data)
-    if task == "multi_label":
-        found = task_metrics.multi_label_metrics(labels, outputs, from_logits=from_logits)
-    elif task == "dense":
-        found = task_metrics.dense_metrics(labels, outputs, outputs.shape[-1], ignore_class=ignore_class)
-    else:
-        raise ValueError(f"task_scores is for multi_label and dense tasks, not {task!r}.")
+    found = task_metrics.metrics_of(task, labels, outputs, from_logits=from_logits, ignore_class=ignore_class)
     return {name: float(found[name]) for name in metric_names(outputs.shape[-1], task)}
 
 

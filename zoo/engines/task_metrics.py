@@ -246,6 +246,18 @@ def accuracy(task: str, y_true, logits, ignore_class: int | None = None) -> floa
 # ---------------------------------------------------------------- records
 
 
+def metrics_of(
+    task: str, y_true, outputs, *, from_logits: bool = True, ignore_class: int | None = None, zero_division=math.nan
+) -> dict:
+    """The metrics of a multi-label (`multi_label_metrics`) or dense (`dense_metrics`) task's outputs;
+    a ValueError for single-label (its metrics are `zoo.sweeps.class_metrics`')."""
+    if check_task(task) == "multi_label":
+        return multi_label_metrics(y_true, outputs, from_logits=from_logits, zero_division=zero_division)
+    if task == "dense":
+        return dense_metrics(y_true, outputs, ignore_class=ignore_class, zero_division=zero_division)
+    raise ValueError(f"task metrics are those of multi_label and dense tasks, not {task!r}.")
+
+
 def record_fields(task: str, y_test, outputs, *, ignore_class: int | None = None, zero_division=math.nan) -> dict:
     """The task's metric fields of a run's record from its final test logits (nan as None, JSON null).
 
@@ -253,10 +265,7 @@ def record_fields(task: str, y_test, outputs, *, ignore_class: int | None = None
     """
     if check_task(task) == "single_label":
         return {}
-    if task == "multi_label":
-        fields = multi_label_metrics(y_test, outputs, zero_division=zero_division)
-    else:
-        fields = dense_metrics(y_test, outputs, ignore_class=ignore_class, zero_division=zero_division)
+    fields = metrics_of(task, y_test, outputs, ignore_class=ignore_class, zero_division=zero_division)
 
     def clean(value):
         if isinstance(value, list):
