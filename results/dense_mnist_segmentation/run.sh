@@ -15,6 +15,6 @@ mkdir -p "$OUT/data"
 C="--dataset=npz:$DATA --task=dense --models=unet --depths=2 --width=8 --seeds=$SEEDS --epochs=8 --batch_size=32 --noprogress"
 $PY -m zoo.compare $C --losses=log_loss,focal,tanimoto,cauchy_schwarz --label_noise=0 --out=$OUT
 $PY -m zoo.compare $C --losses=log_loss,gce --label_noise=0 --out=$OUT  # gce added in a second pass (log_loss skipped: finished)
-# Label noise (third pass): every training and validation pixel's label replaced by a uniformly drawn class with
-# probability 0.2 (symmetric, per position); the test masks stay clean.
+# Label noise (third pass): every training pixel's label moved to another class, drawn uniformly, with probability
+# 0.2 (symmetric, per position); the validation and test masks stay clean.
 $PY -m zoo.compare $C --losses=log_loss,focal,tanimoto,cauchy_schwarz,gce --label_noise=0.2 --noise_type=symmetric --out=$OUT
